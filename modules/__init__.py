@@ -1,0 +1,1 @@
+"""The Paradox Framework's source tree, as seen from the repository root."""

@@ -1,0 +1,1 @@
+"""The Paradox Framework's modules."""

@@ -1,0 +1,1 @@
+"""The Paradox Framework. ``paradox.scheduler`` schedules learning rates."""

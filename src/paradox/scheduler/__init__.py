@@ -1,0 +1,34 @@
+"""Learning-rate scheduling for any optimizer with ``param_groups``, with torch's names and values.
+
+Two layers, one source of truth:
+
+- pure schedules (:class:`StepDecay`, :class:`CosineAnnealing`, ...): immutable, closed-form
+  functions of the step, usable without an optimizer (``simulate``, ``to_config``);
+- schedulers (:class:`StepLR`, :class:`CosineAnnealingLR`, ...): torch's classes, same signatures
+  and values, that own the clock and write each param group's lr.
+
+>>> from paradox.scheduler import CosineAnnealingLR
+>>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.001}]})()
+>>> scheduler = CosineAnnealingLR(optimizer, T_max=100)
+>>> for epoch in range(50):
+...     scheduler.step()
+>>> round(optimizer.param_groups[0]["lr"], 10)
+0.0005
+"""
+
+from ._base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
+from ._classes import CosineAnnealingLR, StepLR
+from ._schedule import Schedule
+from ._schedules import CosineAnnealing, StepDecay
+
+__all__ = [
+    "ConfigDriftWarning",
+    "CosineAnnealing",
+    "CosineAnnealingLR",
+    "LRScheduler",
+    "Schedule",
+    "ScheduledLR",
+    "StepDecay",
+    "StepLR",
+    "_LRScheduler",
+]

@@ -1,0 +1,359 @@
+"""The stateful layer: ``LRScheduler`` owns the clock, the base lrs and the writes to the optimizer.
+
+``LRScheduler`` (alias ``_LRScheduler``, the seed's name) keeps torch's contract, so a torch-style
+subclass that overrides :meth:`LRScheduler.get_lr` works unchanged. The torch-named classes derive
+from :class:`ScheduledLR`, which evaluates a pure :class:`~paradox.scheduler.Schedule` and holds no
+formula of its own.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+from ._optimizer import ParamGroup, SupportsParamGroups, copy_value, group_value, is_tensor, param_groups
+from ._schedule import Schedule
+from ._state import FORMAT, VERSION, read_config, read_count, read_state, read_values
+from ._validate import check_int, fail
+
+
+class ConfigDriftWarning(UserWarning):
+    """A loaded state was saved under a config that differs from the live one."""
+
+
+class LRScheduler:
+    r"""Base class of every scheduler: attach to an optimizer, step, save and resume.
+
+    At construction with ``last_epoch=-1`` each param group gets ``initial_lr`` (its ``lr``) unless
+    it has one, ``base_lrs`` records those values, and the scheduler takes its initial step, so
+    ``last_epoch`` becomes 0 and each ``lr`` equals the schedule at step 0. With
+    ``last_epoch >= 0`` it resumes: every group must hold ``initial_lr``, and the initial step
+    moves to ``last_epoch + 1``, as in torch.
+
+    Subclasses implement :meth:`get_lr`: the lrs at ``self.last_epoch``, one per param group,
+    typically computed from ``self.base_lrs``.
+
+    Args:
+        optimizer: any object whose ``param_groups`` is a non-empty list of dicts holding ``"lr"``
+            (a finite number >= 0, or a one-element tensor, which is updated in place).
+        last_epoch: the index of the last step taken, an int >= -1; -1 starts fresh.
+
+    Raises:
+        TypeError: ``optimizer`` has no ``param_groups`` list of dicts, or a value has the wrong
+            type.
+        ValueError: a group lacks ``lr`` (or ``initial_lr`` when resuming), an lr is negative or
+            not finite, or ``last_epoch < -1``.
+
+    >>> class Halving(LRScheduler):
+    ...     def get_lr(self):
+    ...         return [base * 0.5 ** self.last_epoch for base in self.base_lrs]
+    >>> class Optimizer:
+    ...     param_groups = [{"lr": 1.0}]
+    >>> scheduler = Halving(Optimizer())
+    >>> scheduler.step(); scheduler.step()
+    >>> scheduler.last_epoch, scheduler.get_last_lr()
+    (2, [0.25])
+    """
+
+    optimizer: SupportsParamGroups
+    last_epoch: int
+    base_lrs: list[float]
+
+    def __init__(self, optimizer: SupportsParamGroups, last_epoch: int = -1) -> None:
+        owner = type(self).__name__
+        groups = param_groups(owner, optimizer)
+        last_epoch = check_int(owner, "last_epoch", last_epoch, minimum=-1)
+        lrs = [group_value(owner, groups, index, "lr") for index in range(len(groups))]
+        if last_epoch == -1:
+            base_lrs = [
+                group_value(owner, groups, index, "initial_lr") if "initial_lr" in group else lr
+                for index, (group, lr) in enumerate(zip(groups, lrs))
+            ]
+        else:
+            for index, group in enumerate(groups):
+                if "initial_lr" not in group:
+                    raise ValueError(
+                        f"{owner}: optimizer.param_groups[{index}] must hold 'initial_lr' when resuming "
+                        f"with last_epoch >= 0. Received: last_epoch={last_epoch}. Either load the "
+                        "optimizer's state_dict (which holds 'initial_lr') before creating the scheduler, "
+                        "or create it with last_epoch=-1 and call scheduler.load_state_dict(...)."
+                    )
+            base_lrs = [group_value(owner, groups, index, "initial_lr") for index in range(len(groups))]
+        # Everything is checked; from here on the optimizer is changed.
+        if last_epoch == -1:
+            for group in groups:
+                group.setdefault("initial_lr", copy_value(group["lr"]))
+        self.optimizer = optimizer
+        self.base_lrs = base_lrs
+        self.last_epoch = last_epoch
+        self._step_count = 0
+        self._last_lr: list[Any] = lrs
+        self._start(lrs)
+        self.step()
+
+    def _start(self, lrs: list[float]) -> None:
+        """Hook for subclasses, called once before the initial step with the groups' lrs."""
+
+    # -- the contract ------------------------------------------------------------------------
+
+    def get_lr(self) -> list[Any]:
+        """The learning rates at ``self.last_epoch``, one per param group."""
+        raise NotImplementedError(f"{type(self).__name__} must implement get_lr()")
+
+    def get_last_lr(self) -> list[Any]:
+        """The learning rates this scheduler last wrote, one per param group."""
+        return list(self._last_lr)
+
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one step, or jump to ``epoch`` (an int >= 0), and write the new lrs.
+
+        ``step(epoch)`` is an exact jump: the lrs are the schedule evaluated at ``epoch``.
+
+        Raises:
+            TypeError, ValueError: ``epoch`` is not an int >= 0 (nothing is changed).
+        """
+        if epoch is None:
+            target = self.last_epoch + 1
+        else:
+            target = check_int(f"{type(self).__name__}.step", "epoch", epoch, minimum=0)
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self._last_lr):
+            self._adopt_groups(groups)
+        self._absorb(groups)
+        previous = self.last_epoch
+        self.last_epoch = target
+        try:
+            lrs = self.get_lr()
+        except BaseException:
+            self.last_epoch = previous
+            raise
+        self._step_count += 1
+        self._write(groups, lrs)
+
+    def _absorb(self, groups: list[ParamGroup]) -> None:
+        """Hook: take in lrs changed outside the scheduler since the last step."""
+
+    def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
+        if len(lrs) != len(groups):
+            raise ValueError(
+                f"{type(self).__name__}.get_lr() must return one lr per param group. "
+                f"Received: {len(lrs)} values for {len(groups)} groups"
+            )
+        written = list(lrs)
+        for index, (group, lr) in enumerate(zip(groups, lrs)):
+            current = group["lr"]
+            if type(current) is float or not is_tensor(current):
+                group["lr"] = lr
+            else:
+                current.fill_(lr)
+                written[index] = float(current)
+        self._last_lr = written
+
+    def _adopt_groups(self, groups: list[ParamGroup]) -> None:
+        """Take in param groups added since the last step (``optimizer.add_param_group``).
+
+        A new group's base is its lr when it first meets the scheduler; from the current step on it
+        follows the schedule like the others.
+        """
+        owner = type(self).__name__
+        known = len(self._last_lr)
+        if len(groups) < known:
+            fail(
+                owner,
+                "optimizer.param_groups",
+                f"at least the {known} groups the scheduler was built with",
+                groups,
+            )
+        lrs = [group_value(owner, groups, index, "lr") for index in range(known, len(groups))]
+        for group, lr in zip(groups[known:], lrs):
+            group.setdefault("initial_lr", copy_value(group["lr"]))
+            self.base_lrs.append(lr)
+            self._last_lr.append(lr)
+        self._adopted(lrs)
+
+    def _adopted(self, lrs: list[float]) -> None:
+        """Hook for subclasses: groups with these lrs were added to the optimizer."""
+
+    # -- state -------------------------------------------------------------------------------
+
+    def _config(self) -> dict[str, Any]:
+        """The schedule's config as plain data; empty for a scheduler with none."""
+        return {}
+
+    def state_dict(self) -> dict[str, Any]:
+        """The scheduler's state as plain, strict-JSON data.
+
+        It holds the format name and version, the class name, the config, the step
+        (``last_epoch``, ``step_count``), ``base_lrs`` and the lrs last written. It loads with
+        ``torch.load(weights_only=True)`` and round-trips through ``json``.
+        """
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "class": type(self).__name__,
+            "config": self._config(),
+            "last_epoch": self.last_epoch,
+            "step_count": self._step_count,
+            "base_lrs": list(self.base_lrs),
+            "last_lr": [float(lr) for lr in self._last_lr],
+            **self._extra_state(),
+        }
+
+    def _extra_state(self) -> dict[str, Any]:
+        return {}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
+        """Restore a state from :meth:`state_dict` (or from torch's scheduler of the same class).
+
+        Everything is validated before anything changes; on error the scheduler and the optimizer
+        are left as they were.
+
+        Args:
+            state_dict: the saved state.
+            config: ``"saved"`` (default) restores the saved config, as torch does, so the resumed
+                run is exact; a :class:`ConfigDriftWarning` names each field whose live value is
+                replaced. ``"live"`` keeps the config this scheduler was built with (to extend a
+                run, say) and continues from the saved step under it.
+
+        Raises:
+            TypeError, ValueError: the state is not a dict, has an unknown format or version,
+                belongs to another class, or holds a bad value; the message names the key.
+        """
+        owner = f"{type(self).__name__}.load_state_dict"
+        if config not in ("saved", "live"):
+            fail(owner, "config", "'saved' or 'live'", config)
+        state = read_state(owner, state_dict, type(self).__name__, tuple(self._config()))
+        count = len(self.optimizer.param_groups)
+        saved_config = read_config(owner, state["config"])
+        last_epoch = read_count(owner, "last_epoch", state["last_epoch"], minimum=-1)
+        step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
+        base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
+        last_lr = read_values(owner, "last_lr", state["last_lr"], count)
+        apply_extra = self._read_extra_state(owner, state, count)
+        apply_config = self._read_config(owner, saved_config, config)
+        # Everything is checked; from here on the scheduler is changed.
+        apply_config()
+        apply_extra()
+        self.last_epoch = last_epoch
+        self._step_count = step_count
+        self.base_lrs = base_lrs
+        self._last_lr = last_lr
+
+    def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
+        """Hook: check subclass entries of ``state``; return the change to make once all is checked."""
+        return _nothing
+
+    def _read_config(self, owner: str, saved: dict[str, Any], mode: str) -> Apply:
+        """Hook: check the saved config; return the change to make once all is checked."""
+        return _nothing
+
+
+#: A deferred change to a scheduler, run only after the whole state has been checked.
+Apply = Callable[[], None]
+
+
+def _nothing() -> None:
+    pass
+
+
+class _LRScheduler(LRScheduler):
+    """The seed's name for :class:`LRScheduler`; subclass either, they behave the same."""
+
+
+class ScheduledLR(LRScheduler):
+    """A scheduler that drives a pure :class:`~paradox.scheduler.Schedule`.
+
+    Each group's lr at step ``t`` is ``schedule(t, base)``, computed from ``t``: no history, no
+    drift. When a group's lr is changed outside the scheduler (by hand, or by another scheduler on
+    the same optimizer), that lr is taken as the schedule's value at the current step and the group
+    continues from it, which is torch's chaining behaviour.
+    """
+
+    _schedule: Schedule
+
+    def __init__(self, optimizer: SupportsParamGroups, schedule: Schedule, last_epoch: int = -1) -> None:
+        self._schedule = schedule
+        super().__init__(optimizer, last_epoch)
+
+    @property
+    def schedule(self) -> Schedule:
+        """The pure schedule this scheduler evaluates."""
+        return self._schedule
+
+    def _start(self, lrs: list[float]) -> None:
+        # Fresh: the groups' current lrs are the bases (they equal base_lrs unless another
+        # scheduler already acts on the optimizer). Resuming: the bases are the initial lrs.
+        self._bases = list(lrs) if self.last_epoch == -1 else list(self.base_lrs)
+
+    def _adopted(self, lrs: list[float]) -> None:
+        self._bases.extend(lrs)
+
+    def get_lr(self) -> list[Any]:
+        return self._schedule.values(self.last_epoch, self._bases)
+
+    def _absorb(self, groups: list[ParamGroup]) -> None:
+        written = self._last_lr
+        for index, group in enumerate(groups):
+            current = group["lr"]
+            if current is not written[index] and current != written[index]:
+                base = self._schedule.rebase(self.last_epoch, float(current))
+                if base is not None:
+                    self._bases[index] = base
+
+    # -- state -------------------------------------------------------------------------------
+
+    def _config(self) -> dict[str, Any]:
+        config = self._schedule.to_config()
+        del config["name"]
+        return config
+
+    def _extra_state(self) -> dict[str, Any]:
+        return {"bases": list(self._bases)}
+
+    def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
+        bases = read_values(owner, "bases", state.get("bases", state["base_lrs"]), count)
+
+        def apply() -> None:
+            self._bases = bases
+
+        return apply
+
+    def _read_config(self, owner: str, saved: dict[str, Any], mode: str) -> Apply:
+        live = self._config()
+        schedule = type(self._schedule).build(owner, {**live, **saved})
+        restored = schedule.to_config()
+        drift = [key for key in live if restored[key] != live[key]]
+        if mode == "live" or not drift:
+            return _nothing
+
+        def apply() -> None:
+            changes = ", ".join(f"{key}: {live[key]!r} -> {restored[key]!r}" for key in drift)
+            warnings.warn(
+                f"{type(self).__name__}.load_state_dict restored the saved config, replacing the live "
+                f"values ({changes}). Pass config='live' to keep the live config instead.",
+                ConfigDriftWarning,
+                stacklevel=4,
+            )
+            self._schedule = schedule
+
+        return apply
+
+
+class ConfigParam:
+    """A scheduler attribute that reads (and, validated, replaces) one field of its schedule.
+
+    ``StepLR.gamma`` is one: ``scheduler.gamma`` reads the schedule's ``gamma``, and
+    ``scheduler.gamma = 0.5`` builds a new, checked schedule, as torch users expect of an attribute.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: ScheduledLR | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        return getattr(instance._schedule, self._name)
+
+    def __set__(self, instance: ScheduledLR, value: Any) -> None:
+        instance._schedule = instance._schedule.replace(type(instance).__name__, **{self._name: value})

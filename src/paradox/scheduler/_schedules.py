@@ -1,0 +1,97 @@
+"""The closed-form shapes behind the torch-named schedulers, one small frozen class per shape.
+
+Symbols used in the formulas: ``t`` is the step (``last_epoch``), ``base`` a param group's base
+value (its ``initial_lr``), and ``value(t)`` what the scheduler writes into the group's ``lr``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import InitVar, dataclass
+
+from ._schedule import Schedule
+from ._validate import check_float, check_int
+
+
+def _set(schedule: Schedule, name: str, value: object) -> None:
+    """Store a normalised field value on a frozen dataclass during ``__post_init__``."""
+    object.__setattr__(schedule, name, value)
+
+
+@dataclass(frozen=True, slots=True)
+class StepDecay(Schedule):
+    r"""Multiply by ``gamma`` every ``step_size`` steps.
+
+    Formula: ``value(t) = base * gamma ** (t // step_size)``.
+
+    Args:
+        step_size: steps between two decays, an int >= 1.
+        gamma: the multiplicative factor applied at each decay, a finite number >= 0.
+
+    Raises:
+        TypeError: ``step_size`` is not an int or ``gamma`` not a number.
+        ValueError: ``step_size < 1``, or ``gamma`` negative or not finite.
+
+    >>> decay = StepDecay(step_size=3, gamma=0.1)
+    >>> decay
+    StepDecay(step_size=3, gamma=0.1)
+    >>> [round(decay(t, base=1.0), 12) for t in (0, 2, 3, 5, 6)]
+    [1.0, 1.0, 0.1, 0.1, 0.01]
+    """
+
+    step_size: int
+    gamma: float = 0.1
+    _owner: InitVar[str | None] = None
+
+    def __post_init__(self, _owner: str | None) -> None:
+        owner = _owner or type(self).__name__
+        _set(self, "step_size", check_int(owner, "step_size", self.step_size, minimum=1))
+        _set(self, "gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
+
+    def factor(self, step: float) -> float:
+        return float(self.gamma ** (step // self.step_size))
+
+
+@dataclass(frozen=True, slots=True)
+class CosineAnnealing(Schedule):
+    r"""Anneal from ``base`` to ``eta_min`` along half a cosine over ``T_max`` steps.
+
+    Formula (the SGDR closed form)::
+
+        value(t) = eta_min + (base - eta_min) * (1 + cos(pi * t / T_max)) / 2
+
+    Past ``T_max`` the cosine carries on, so the value climbs back to ``base`` at ``2 * T_max``
+    and the schedule is periodic with period ``2 * T_max``, as torch's is.
+
+    Args:
+        T_max: steps from ``base`` down to ``eta_min``, an int >= 1.
+        eta_min: the lowest value, a finite number >= 0.
+
+    Raises:
+        TypeError: ``T_max`` is not an int or ``eta_min`` not a number.
+        ValueError: ``T_max < 1``, or ``eta_min`` negative or not finite.
+
+    >>> cosine = CosineAnnealing(T_max=4, eta_min=0.0)
+    >>> [round(cosine(t, base=1.0), 12) for t in range(9)]
+    [1.0, 0.853553390593, 0.5, 0.146446609407, 0.0, 0.146446609407, 0.5, 0.853553390593, 1.0]
+    """
+
+    T_max: int
+    eta_min: float = 0.0
+    _owner: InitVar[str | None] = None
+
+    def __post_init__(self, _owner: str | None) -> None:
+        owner = _owner or type(self).__name__
+        _set(self, "T_max", check_int(owner, "T_max", self.T_max, minimum=1))
+        _set(self, "eta_min", check_float(owner, "eta_min", self.eta_min, minimum=0.0))
+
+    @property
+    def floor(self) -> float:
+        return self.eta_min
+
+    @property
+    def length(self) -> int:
+        return self.T_max
+
+    def factor(self, step: float) -> float:
+        return (1.0 + math.cos(math.pi * step / self.T_max)) / 2.0

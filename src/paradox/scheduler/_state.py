@@ -1,0 +1,88 @@
+"""Scheduler state as plain, strict-JSON data, and the checks that guard loading it.
+
+A state dict holds only dicts, lists, strings, ints and finite floats, so it survives
+``json.dumps(..., allow_nan=False)`` and ``torch.load(weights_only=True)``. It names its format,
+version and class, carries the config, and is validated whole before anything is changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._optimizer import hyper_value
+from ._validate import check_int, fail
+
+FORMAT = "paradox.scheduler"
+VERSION = 1
+
+#: Keys every torch ``LRScheduler.state_dict()`` holds; used to recognise torch's format.
+_TORCH_KEYS = ("base_lrs", "last_epoch")
+
+
+def read_state(owner: str, state: object, class_name: str, config_keys: tuple[str, ...]) -> dict[str, Any]:
+    """Check the envelope of ``state`` and return it in this library's layout.
+
+    A state written by torch's scheduler of the same class is converted: its config entries
+    (``step_size``, ``T_max``, ...) are gathered under ``config`` and ``_last_lr`` becomes
+    ``last_lr``. Nothing but the envelope (format, version, class, key presence) is checked here.
+    """
+    if not isinstance(state, Mapping):
+        fail(owner, "state_dict", "a dict returned by state_dict()", state, kind=True)
+    if "format" in state:
+        if state["format"] != FORMAT:
+            fail(owner, "state_dict['format']", repr(FORMAT), state["format"])
+        if state.get("version") != VERSION:
+            fail(
+                owner,
+                "state_dict['version']",
+                f"{VERSION} (the only format version known)",
+                state.get("version"),
+            )
+        if state.get("class") != class_name:
+            fail(
+                owner,
+                "state_dict['class']",
+                f"{class_name!r} (a state saved by this class)",
+                state.get("class"),
+            )
+        for key in ("config", "last_epoch", "step_count", "base_lrs", "last_lr"):
+            if key not in state:
+                fail(owner, "state_dict", f"a dict holding {key!r}", sorted(state))
+        return dict(state)
+    if all(key in state for key in _TORCH_KEYS):
+        converted = {
+            "config": {key: state[key] for key in config_keys if key in state},
+            "last_epoch": state["last_epoch"],
+            "step_count": state.get("_step_count", 1),
+            "base_lrs": state["base_lrs"],
+            "last_lr": state.get("_last_lr", state["base_lrs"]),
+        }
+        return converted
+    fail(
+        owner,
+        "state_dict",
+        f"a state dict with 'format': {FORMAT!r} or torch's 'base_lrs' and 'last_epoch'",
+        sorted(state),
+    )
+
+
+def read_values(owner: str, key: str, values: object, count: int) -> list[float]:
+    """A saved list of per-group values: a list of ``count`` finite numbers >= 0."""
+    if not isinstance(values, (list, tuple)):
+        fail(owner, f"state_dict[{key!r}]", "a list of numbers", values, kind=True)
+    if len(values) != count:
+        fail(owner, f"state_dict[{key!r}]", f"a list of {count} values, one per param group", values)
+    return [hyper_value(owner, f"state_dict[{key!r}][{index}]", value) for index, value in enumerate(values)]
+
+
+def read_count(owner: str, key: str, value: object, minimum: int) -> int:
+    """A saved counter: an int >= ``minimum``."""
+    return check_int(owner, f"state_dict[{key!r}]", value, minimum=minimum)
+
+
+def read_config(owner: str, value: object) -> dict[str, Any]:
+    """The saved config: a dict of field values (validated later by building the schedule)."""
+    if not isinstance(value, Mapping):
+        fail(owner, "state_dict['config']", "a dict of config fields", value, kind=True)
+    return dict(value)

@@ -1,0 +1,76 @@
+"""Argument checks shared by every schedule and scheduler.
+
+Every check raises before anything is changed, with one message template::
+
+    <Owner>: <param> must be <rule>. Received: <param>=<value!r> (<type>)
+
+``TypeError`` is raised for a value of the wrong kind, ``ValueError`` for a value of the right kind
+that breaks the rule. ``bool`` is never accepted where a number is expected.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+from typing import Any, NoReturn
+
+
+def fail(owner: str, name: str, rule: str, value: object, *, kind: bool = False) -> NoReturn:
+    """Raise the standard message; ``kind=True`` raises ``TypeError`` instead of ``ValueError``."""
+    message = f"{owner}: {name} must be {rule}. Received: {name}={value!r} ({type(value).__name__})"
+    raise (TypeError if kind else ValueError)(message)
+
+
+def is_number(value: object) -> bool:
+    """True for a real number that is not a bool (ints, floats, numpy scalars)."""
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def check_int(owner: str, name: str, value: Any, *, minimum: int | None = None) -> int:
+    """Return ``value`` as an ``int``; it must be an integer (not a bool) and ``>= minimum``."""
+    rule = "an int" if minimum is None else f"an int >= {minimum}"
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            fail(owner, name, rule, value, kind=not isinstance(value, float))
+    number = int(value)
+    if minimum is not None and number < minimum:
+        fail(owner, name, rule, value)
+    return number
+
+
+def check_float(
+    owner: str,
+    name: str,
+    value: Any,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    min_open: bool = False,
+    max_open: bool = False,
+) -> float:
+    """Return ``value`` as a finite ``float`` within the given (open or closed) bounds."""
+    rule = _range_rule(minimum, maximum, min_open, max_open)
+    if not is_number(value):
+        fail(owner, name, rule, value, kind=True)
+    number = float(value)
+    if not math.isfinite(number):
+        fail(owner, name, rule, value)
+    if minimum is not None and (number < minimum or (min_open and number == minimum)):
+        fail(owner, name, rule, value)
+    if maximum is not None and (number > maximum or (max_open and number == maximum)):
+        fail(owner, name, rule, value)
+    return number
+
+
+def _range_rule(minimum: float | None, maximum: float | None, min_open: bool, max_open: bool) -> str:
+    if minimum is not None and maximum is not None:
+        low = "(" if min_open else "["
+        high = ")" if max_open else "]"
+        return f"a finite number in {low}{minimum!r}, {maximum!r}{high}"
+    if minimum is not None:
+        return f"a finite number {'>' if min_open else '>='} {minimum!r}"
+    if maximum is not None:
+        return f"a finite number {'<' if max_open else '<='} {maximum!r}"
+    return "a finite number"

@@ -1,0 +1,346 @@
+"""Layer 4: the contract every public scheduler class keeps, with every error message pinned."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import math
+import re
+from typing import Any
+
+import pytest
+
+import paradox.scheduler as ps
+from cases import CASES, Case
+from conftest import PlainOptimizer, lrs_of
+from paradox.scheduler import LRScheduler, _LRScheduler
+
+IDS = [case.name for case in CASES]
+
+
+def build(case: Case, optimizer: Any = None, **overrides: Any) -> Any:
+    optimizer = optimizer if optimizer is not None else PlainOptimizer(0.1, 0.02, 0.5)
+    return getattr(ps, case.name)(optimizer, **{**case.config, **overrides})
+
+
+def snapshot(optimizer: Any) -> list[dict[str, Any]]:
+    return copy.deepcopy(optimizer.param_groups)
+
+
+@pytest.fixture(params=CASES, ids=IDS)
+def case(request: pytest.FixtureRequest) -> Case:
+    return request.param  # type: ignore[no-any-return]
+
+
+def test_every_public_scheduler_has_a_case() -> None:
+    public = {
+        name
+        for name in ps.__all__
+        if isinstance(getattr(ps, name), type)
+        and issubclass(getattr(ps, name), LRScheduler)
+        and name not in {"LRScheduler", "_LRScheduler", "ScheduledLR"}
+    }
+    assert public == {case.name for case in CASES}
+
+
+def test_all_is_sorted_and_complete() -> None:
+    assert ps.__all__ == sorted(ps.__all__)
+    for name in ps.__all__:
+        assert hasattr(ps, name)
+
+
+def test_seed_base_name_is_the_same_base() -> None:
+    assert issubclass(_LRScheduler, LRScheduler)
+    assert _LRScheduler.__name__ == "_LRScheduler"
+
+
+def test_construction_takes_the_initial_step(case: Case) -> None:
+    optimizer = PlainOptimizer(0.1, 0.02, 0.5)
+    scheduler = build(case, optimizer)
+    assert scheduler.last_epoch == 0
+    assert scheduler.optimizer is optimizer
+    assert scheduler.base_lrs == [0.1, 0.02, 0.5]
+    assert [group["initial_lr"] for group in optimizer.param_groups] == [0.1, 0.02, 0.5]
+    assert scheduler.get_last_lr() == lrs_of(optimizer)
+    assert scheduler.get_lr() == lrs_of(optimizer)
+    assert lrs_of(optimizer) == [scheduler.schedule(0, base) for base in (0.1, 0.02, 0.5)]
+
+
+def test_existing_initial_lr_is_kept(case: Case) -> None:
+    optimizer = PlainOptimizer(0.1)
+    optimizer.param_groups[0]["initial_lr"] = 0.3
+    scheduler = build(case, optimizer)
+    assert scheduler.base_lrs == [0.3]
+    assert optimizer.param_groups[0]["initial_lr"] == 0.3
+
+
+BAD_ARGUMENTS = [
+    pytest.param(case, overrides, error, pattern, id=f"{case.name}-{overrides!r}")
+    for case in CASES
+    for overrides, error, pattern in case.bad
+]
+
+
+@pytest.mark.parametrize(("case", "overrides", "error", "pattern"), BAD_ARGUMENTS)
+def test_bad_arguments_are_refused_and_change_nothing(
+    case: Case, overrides: dict[str, Any], error: type[Exception], pattern: str
+) -> None:
+    optimizer = PlainOptimizer(0.1, 0.02)
+    before = snapshot(optimizer)
+    with pytest.raises(error, match=pattern):
+        build(case, optimizer, **overrides)
+    assert optimizer.param_groups == before
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "error", "pattern"),
+    [
+        (object(), TypeError, r"optimizer must be an optimizer with `param_groups`.*Received: optimizer=<object"),
+        (PlainOptimizer(), ValueError, r"optimizer\.param_groups must be a non-empty list of dicts\. Received: "),
+        (type("O", (), {"param_groups": [1]})(), TypeError, r"param_groups\[0\] must be a dict\. Received: "),
+        (type("O", (), {"param_groups": [{}]})(), ValueError, r"param_groups\[0\] must be a dict holding 'lr'"),
+        (PlainOptimizer(float("nan")), ValueError, r"param_groups\[0\]\['lr'\] must be a finite number >= 0"),
+        (PlainOptimizer(0.1, -0.1), ValueError, r"param_groups\[1\]\['lr'\] must be a finite number >= 0.*=-0\.1"),
+        (PlainOptimizer(0.1, "0.1"), TypeError, r"param_groups\[1\]\['lr'\] must be a finite number >= 0"),
+    ],
+)
+def test_bad_optimizers_are_refused(case: Case, optimizer: Any, error: type[Exception], pattern: str) -> None:
+    before = snapshot(optimizer) if hasattr(optimizer, "param_groups") else None
+    with pytest.raises(error, match=pattern):
+        build(case, optimizer)
+    if before is not None:
+        assert optimizer.param_groups == before
+
+
+@pytest.mark.parametrize(
+    ("last_epoch", "error", "pattern"),
+    [
+        (-2, ValueError, r"last_epoch must be an int >= -1\. Received: last_epoch=-2"),
+        ("0", TypeError, r"last_epoch must be an int >= -1\. Received: last_epoch='0'"),
+        (1.5, ValueError, r"last_epoch must be an int >= -1\. Received: last_epoch=1\.5"),
+    ],
+)
+def test_bad_last_epoch(case: Case, last_epoch: Any, error: type[Exception], pattern: str) -> None:
+    with pytest.raises(error, match=pattern):
+        build(case, last_epoch=last_epoch)
+
+
+def test_resume_without_initial_lr_names_the_fix(case: Case) -> None:
+    optimizer = PlainOptimizer(0.1, 0.2)
+    with pytest.raises(ValueError, match=r"param_groups\[0\] must hold 'initial_lr' when resuming.*load the"):
+        build(case, optimizer, last_epoch=5)
+    assert "initial_lr" not in optimizer.param_groups[1]
+
+
+def test_resume_with_last_epoch_jumps_to_the_next_step(case: Case) -> None:
+    optimizer = PlainOptimizer(0.1, 0.2)
+    for group in optimizer.param_groups:
+        group["initial_lr"] = group["lr"]
+    scheduler = build(case, optimizer, last_epoch=5)
+    assert scheduler.last_epoch == 6
+    assert lrs_of(optimizer) == [scheduler.schedule(6, 0.1), scheduler.schedule(6, 0.2)]
+
+
+@pytest.mark.parametrize(
+    ("epoch", "error", "pattern"),
+    [
+        (-3, ValueError, r"\.step: epoch must be an int >= 0\. Received: epoch=-3 \(int\)"),
+        (float("nan"), ValueError, r"\.step: epoch must be an int >= 0\. Received: epoch=nan"),
+        ("4", TypeError, r"\.step: epoch must be an int >= 0\. Received: epoch='4' \(str\)"),
+        (2.5, ValueError, r"\.step: epoch must be an int >= 0\. Received: epoch=2\.5"),
+    ],
+)
+def test_bad_epochs_change_nothing(case: Case, epoch: Any, error: type[Exception], pattern: str) -> None:
+    optimizer = PlainOptimizer(0.1, 0.2)
+    scheduler = build(case, optimizer)
+    scheduler.step()
+    before_groups, before_state = snapshot(optimizer), scheduler.state_dict()
+    with pytest.raises(error, match=pattern):
+        scheduler.step(epoch)
+    assert optimizer.param_groups == before_groups
+    assert scheduler.state_dict() == before_state
+
+
+def test_step_epoch_is_an_exact_jump_without_warning(case: Case, recwarn: pytest.WarningsRecorder) -> None:
+    optimizer = PlainOptimizer(0.1, 0.2)
+    scheduler = build(case, optimizer)
+    for epoch in (7, 3, 1000, 0, 12):
+        scheduler.step(epoch)
+        assert scheduler.last_epoch == epoch
+        assert lrs_of(optimizer) == [scheduler.schedule(epoch, base) for base in (0.1, 0.2)]
+    assert len(recwarn) == 0
+
+
+def test_state_dict_is_strict_versioned_json(case: Case) -> None:
+    scheduler = build(case)
+    for _ in range(7):
+        scheduler.step()
+    state = scheduler.state_dict()
+    text = json.dumps(state, allow_nan=False)
+    assert json.loads(text) == state
+    assert state["format"] == "paradox.scheduler"
+    assert state["version"] == 1
+    assert state["class"] == case.name
+    assert state["config"] == case.config
+    assert state["last_epoch"] == 7
+
+
+def test_state_dict_loads_with_torch_weights_only(case: Case) -> None:
+    torch = pytest.importorskip("torch")
+    scheduler = build(case)
+    scheduler.step()
+    buffer = io.BytesIO()
+    torch.save(scheduler.state_dict(), buffer)
+    buffer.seek(0)
+    assert torch.load(buffer, weights_only=True) == scheduler.state_dict()
+
+
+def test_exact_resume_through_json(case: Case) -> None:
+    reference_opt = PlainOptimizer(0.1, 0.02, 0.5)
+    reference = build(case, reference_opt)
+    optimizer = PlainOptimizer(0.1, 0.02, 0.5)
+    scheduler = build(case, optimizer)
+    for _ in range(17):
+        scheduler.step()
+        reference.step()
+    saved = json.loads(json.dumps({"optimizer": optimizer.param_groups, "scheduler": scheduler.state_dict()}))
+    fresh_opt = PlainOptimizer(0.1, 0.02, 0.5)
+    fresh = build(case, fresh_opt)
+    fresh_opt.param_groups = saved["optimizer"]
+    fresh.load_state_dict(saved["scheduler"])
+    for _ in range(60):
+        fresh.step()
+        reference.step()
+        assert lrs_of(fresh_opt) == lrs_of(reference_opt)  # bit-identical
+        assert fresh.get_last_lr() == reference.get_last_lr()
+
+
+GARBAGE: list[tuple[Any, type[Exception], str]] = [
+    ([1, 2], TypeError, r"state_dict must be a dict returned by state_dict\(\)"),
+    ({"format": "other"}, ValueError, r"state_dict\['format'\] must be 'paradox\.scheduler'"),
+    ({"version": 99}, ValueError, r"state_dict\['version'\] must be 1 .*Received: state_dict\['version'\]=99"),
+    ({"class": "Nope"}, ValueError, r"state_dict\['class'\] must be '\w+' \(a state saved by this class\)"),
+    ({"last_epoch": -5}, ValueError, r"state_dict\['last_epoch'\] must be an int >= -1"),
+    ({"last_epoch": "3"}, TypeError, r"state_dict\['last_epoch'\] must be an int >= -1"),
+    ({"base_lrs": [0.1]}, ValueError, r"state_dict\['base_lrs'\] must be a list of 3 values, one per param group"),
+    ({"base_lrs": 0.1}, TypeError, r"state_dict\['base_lrs'\] must be a list of numbers"),
+    ({"last_lr": [0.1, float("nan"), 0.1]}, ValueError, r"state_dict\['last_lr'\]\[1\] must be a finite number"),
+    ({"bases": [0.1, 0.1, -1.0]}, ValueError, r"state_dict\['bases'\]\[2\] must be a finite number >= 0"),
+    ({"config": 3}, TypeError, r"state_dict\['config'\] must be a dict of config fields"),
+    ({"step_count": None}, TypeError, r"state_dict\['step_count'\] must be an int >= 0"),
+]
+
+
+@pytest.mark.parametrize(("change", "error", "pattern"), GARBAGE)
+def test_load_garbage_changes_nothing(case: Case, change: Any, error: type[Exception], pattern: str) -> None:
+    optimizer = PlainOptimizer(0.1, 0.02, 0.5)
+    scheduler = build(case, optimizer)
+    scheduler.step()
+    good = build(case, PlainOptimizer(0.1, 0.02, 0.5))
+    for _ in range(5):
+        good.step()
+    state = {**good.state_dict(), **change} if isinstance(change, dict) else change
+    before_groups, before_state = snapshot(optimizer), scheduler.state_dict()
+    with pytest.raises(error, match=pattern):
+        scheduler.load_state_dict(state)
+    assert optimizer.param_groups == before_groups
+    assert scheduler.state_dict() == before_state
+
+
+def test_bad_saved_config_is_refused(case: Case) -> None:
+    scheduler = build(case)
+    state = scheduler.state_dict()
+    key = next(iter(case.config))
+    state["config"] = {**state["config"], key: -7}
+    with pytest.raises(ValueError, match=rf"^{case.name}\.load_state_dict: {key} must be"):
+        scheduler.load_state_dict(state)
+    state["config"] = {**case.config, "bogus": 1}
+    with pytest.raises(ValueError, match=r"config must be made of the fields"):
+        scheduler.load_state_dict(state)
+
+
+def test_config_attributes_are_validated(case: Case) -> None:
+    scheduler = build(case)
+    key, value = next(iter(case.config.items()))
+    assert getattr(scheduler, key) == value
+    with pytest.raises((TypeError, ValueError), match=rf"^{case.name}: {key} must be"):
+        setattr(scheduler, key, "bad")
+    assert getattr(scheduler, key) == value
+
+
+def test_config_drift_warns_and_restores_saved(case: Case) -> None:
+    key, value = next((k, v) for k, v in case.config.items() if isinstance(v, int))
+    saved = build(case)
+    for _ in range(4):
+        saved.step()
+    live = build(case, **{key: value * 10})
+    with pytest.warns(ps.ConfigDriftWarning, match=rf"{key}: {value * 10} -> {value}"):
+        live.load_state_dict(saved.state_dict())
+    assert getattr(live, key) == value
+    kept = build(case, **{key: value * 10})
+    kept.load_state_dict(saved.state_dict(), config="live")
+    assert getattr(kept, key) == value * 10
+    assert kept.last_epoch == 4
+
+
+def test_param_group_added_later_follows_the_schedule(case: Case) -> None:
+    optimizer = PlainOptimizer(0.1)
+    scheduler = build(case, optimizer)
+    for _ in range(4):
+        scheduler.step()
+    optimizer.param_groups.append({"lr": 0.4})
+    scheduler.step()
+    assert optimizer.param_groups[1]["initial_lr"] == 0.4
+    assert scheduler.base_lrs == [0.1, 0.4]
+    assert lrs_of(optimizer) == [scheduler.schedule(5, 0.1), scheduler.schedule(5, 0.4)]
+
+
+def test_torch_style_subclass_overriding_get_lr() -> None:
+    class Halving(_LRScheduler):
+        def get_lr(self) -> list[float]:
+            return [base * 0.5**self.last_epoch for base in self.base_lrs]
+
+    optimizer = PlainOptimizer(1.0, 0.5)
+    scheduler = Halving(optimizer)
+    for _ in range(3):
+        scheduler.step()
+    assert lrs_of(optimizer) == [0.125, 0.0625]
+    scheduler.step(1)
+    assert scheduler.get_last_lr() == [0.5, 0.25]
+    state = json.loads(json.dumps(scheduler.state_dict()))
+    again = Halving(PlainOptimizer(1.0, 0.5))
+    again.load_state_dict(state)
+    assert again.last_epoch == 1
+
+
+def test_base_class_get_lr_is_abstract() -> None:
+    with pytest.raises(NotImplementedError, match="must implement get_lr"):
+        LRScheduler(PlainOptimizer(0.1))
+
+
+def test_no_torch_import_in_core() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, paradox.scheduler; print('torch' in sys.modules, 'numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+def test_lr_written_is_float_and_matches_closed_form_after_long_run(case: Case) -> None:
+    optimizer = PlainOptimizer(0.1, 0.02, 0.5)
+    scheduler = build(case, optimizer)
+    for _ in range(5000):
+        scheduler.step()
+    expected = [scheduler.schedule(5000, base) for base in (0.1, 0.02, 0.5)]
+    assert lrs_of(optimizer) == expected
+    assert all(isinstance(lr, float) and math.isfinite(lr) for lr in lrs_of(optimizer))
+
+
+def test_messages_are_one_line(case: Case) -> None:
+    for overrides, error, _ in case.bad:
+        with pytest.raises(error) as info:
+            build(case, **overrides)
+        assert "\n" not in str(info.value)
+        assert re.search(r"Received: \w+=", str(info.value))
