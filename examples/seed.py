@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
 
-from modules.framework.scheduler import CosineAnnealingLR  # noqa: E402
+from modules.framework.scheduler import CosineAnnealingLR
 
 
 class Model:
