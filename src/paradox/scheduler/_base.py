@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from ._optimizer import ParamGroup, SupportsParamGroups, copy_value, group_value, is_tensor, param_groups
 from ._schedule import Schedule
@@ -272,6 +272,11 @@ class ScheduledLR(LRScheduler):
 
     _schedule: Schedule
 
+    #: Whether an lr changed outside the scheduler is taken up (torch's chainable classes). False
+    #: for classes that torch computes from ``base_lrs`` alone (LambdaLR, CyclicLR, ...), which
+    #: overwrite such a change at the next step.
+    _chainable: ClassVar[bool] = True
+
     def __init__(self, optimizer: SupportsParamGroups, schedule: Schedule, last_epoch: int = -1) -> None:
         self._schedule = schedule
         super().__init__(optimizer, last_epoch)
@@ -293,6 +298,8 @@ class ScheduledLR(LRScheduler):
         return self._schedule.values(self.last_epoch, self._bases)
 
     def _absorb(self, groups: list[ParamGroup]) -> None:
+        if not self._chainable:
+            return
         written = self._last_lr
         for index, group in enumerate(groups):
             current = group["lr"]
