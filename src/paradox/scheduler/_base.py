@@ -120,7 +120,7 @@ class LRScheduler:
         groups = self.optimizer.param_groups
         if len(groups) != len(self._last_lr):
             self._adopt_groups(groups)
-        self._absorb(groups)
+        self._absorb(groups, target)
         previous = self.last_epoch
         self.last_epoch = target
         try:
@@ -131,8 +131,8 @@ class LRScheduler:
         self._step_count += 1
         self._write(groups, lrs)
 
-    def _absorb(self, groups: list[ParamGroup]) -> None:
-        """Hook: take in lrs changed outside the scheduler since the last step."""
+    def _absorb(self, groups: list[ParamGroup], target: int) -> None:
+        """Hook: take in lrs changed outside the scheduler since the last step (before ``target``)."""
 
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
         if len(lrs) != len(groups):
@@ -290,6 +290,7 @@ class ScheduledLR(LRScheduler):
         # Fresh: the groups' current lrs are the bases (they equal base_lrs unless another
         # scheduler already acts on the optimizer). Resuming: the bases are the initial lrs.
         self._bases = list(lrs) if self.last_epoch == -1 else list(self.base_lrs)
+        self._rebased = self._bases != self.base_lrs
 
     def _adopted(self, lrs: list[float]) -> None:
         self._bases.extend(lrs)
@@ -297,16 +298,34 @@ class ScheduledLR(LRScheduler):
     def get_lr(self) -> list[Any]:
         return self._schedule.values(self.last_epoch, self._bases)
 
-    def _absorb(self, groups: list[ParamGroup]) -> None:
+    def _absorb(self, groups: list[ParamGroup], target: int) -> None:
         if not self._chainable:
             return
+        schedule = self._schedule
+        if self._rebased and schedule.factor(self.last_epoch) == 0.0:
+            # At a zero of the factor every lr equals the floor, whatever its base, so nothing of
+            # an earlier rebase is left: torch's recursion restarts from base_lrs there, as we do.
+            self._bases = list(self.base_lrs)
+            self._rebased = False
         written = self._last_lr
         for index, group in enumerate(groups):
             current = group["lr"]
             if current is not written[index] and current != written[index]:
-                base = self._schedule.rebase(self.last_epoch, float(current))
+                base = schedule.rebase(self.last_epoch, float(current))
+                if base is None:
+                    # The lr was set at a zero of the factor, where no base gives it: like torch,
+                    # carry its offset above the floor into the next step.
+                    base = self._offset_base(index, float(current), target)
                 if base is not None:
                     self._bases[index] = base
+                    self._rebased = True
+
+    def _offset_base(self, index: int, lr: float, target: int) -> float | None:
+        """The base whose value at ``target`` is the group's scheduled value plus ``lr - floor``."""
+        factor = self._schedule.factor(target)
+        if factor == 0.0:
+            return None
+        return self._bases[index] + (lr - self._schedule.floor) / factor
 
     # -- state -------------------------------------------------------------------------------
 
@@ -320,9 +339,11 @@ class ScheduledLR(LRScheduler):
 
     def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
         bases = read_values(owner, "bases", state.get("bases", state["base_lrs"]), count)
+        base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
 
         def apply() -> None:
             self._bases = bases
+            self._rebased = bases != base_lrs
 
         return apply
 
