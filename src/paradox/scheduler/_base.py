@@ -9,13 +9,22 @@ formula of its own.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Literal
+from collections.abc import Mapping
 
-from ._optimizer import ParamGroup, SupportsParamGroups, copy_value, group_value, is_tensor, param_groups
+from ._optimizer import copy_value, group_value, is_tensor, param_groups
 from ._schedule import Schedule
 from ._state import FORMAT, VERSION, read_config, read_count, read_state, read_values
 from ._validate import check_int, fail
+
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, ClassVar, Literal
+
+    from ._optimizer import ParamGroup, SupportsParamGroups
+
+    #: A deferred change to a scheduler, run only after the whole state has been checked.
+    Apply = Callable[[], None]
 
 
 class ConfigDriftWarning(UserWarning):
@@ -247,10 +256,6 @@ class LRScheduler:
     def _read_config(self, owner: str, saved: dict[str, Any], mode: str) -> Apply:
         """Hook: check the saved config; return the change to make once all is checked."""
         return _nothing
-
-
-#: A deferred change to a scheduler, run only after the whole state has been checked.
-Apply = Callable[[], None]
 
 
 def _nothing() -> None:
