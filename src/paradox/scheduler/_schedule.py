@@ -15,6 +15,7 @@ the per-group bases, and write ``value(t, base)`` into each param group.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from ._validate import check_int, fail
@@ -60,6 +61,9 @@ class Schedule:
 
     #: The config fields, in constructor order; set for each subclass.
     _fields: ClassVar[tuple[str, ...]] = ()
+
+    #: The class named in error messages: the driving scheduler's, else the schedule's own.
+    _owner: str
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -124,8 +128,17 @@ class Schedule:
 
         A factor of exactly 1 gives each base and a factor of exactly 0 gives the floor, with no
         rounding, so a cosine starts at ``base`` and bottoms out at ``eta_min`` exactly.
+
+        Raises:
+            ValueError: the values at ``step`` leave the float range (``gamma > 1`` raised to a
+                large step, say) or are NaN; the message names the step.
         """
-        factor = self.factor(step)
+        try:
+            factor = self.factor(step)
+        except OverflowError:
+            factor = math.inf
+        if not factor <= 1.0:  # rare: a growing schedule, or NaN
+            return self._checked_values(step, bases, factor)
         floor = self.floor
         if floor == 0.0:
             return [base * factor for base in bases]
@@ -134,6 +147,18 @@ class Schedule:
         if factor == 0.0:
             return [floor] * len(bases)
         return [floor + (base - floor) * factor for base in bases]
+
+    def _checked_values(self, step: float, bases: Sequence[float], factor: float) -> list[float]:
+        """The values for a factor above 1 (or NaN), refused when any is not a finite number."""
+        floor = self.floor
+        values = [floor + (base - floor) * factor for base in bases] if math.isfinite(factor) else [factor]
+        if not all(math.isfinite(value) for value in values):
+            raise ValueError(
+                f"{self._owner}: the value at step {step} leaves the float range "
+                f"(factor={factor!r}); the schedule cannot go on past this step. "
+                f"Received: step={step!r} ({type(step).__name__})"
+            )
+        return values
 
     def rebase(self, step: float, value: float) -> float | None:
         """The base for which the schedule gives ``value`` at ``step``, or None if none does.
@@ -241,7 +266,8 @@ def _make_init(cls: type[Schedule]) -> Any:
     source = (
         f"def __init__(self, {', '.join(params)}, *, _owner=None):\n"
         + "\n".join(lines)
-        + "\n    self._check(_owner or type(self).__name__)\n"
+        + "\n    _set(self, '_owner', _owner or type(self).__name__)"
+        + "\n    self._check(self._owner)\n"
     )
     namespace["_set"] = object.__setattr__
     exec(source, namespace)  # trusted: built from the class's own field names
