@@ -97,7 +97,7 @@ class Cyclic(CycledSchedule):
         set_(self, "step_size_down", up if down is None else check_int(owner, "step_size_down", down, minimum=1))
         set_(self, "mode", check_choice(owner, "mode", self.mode, _MODES))
         set_(self, "gamma", check_float(owner, "gamma", self.gamma, minimum=0.0, min_open=True))
-        if self.scale_fn == CUSTOM:
+        if isinstance(self.scale_fn, str):
             fail(
                 owner,
                 "scale_fn",
@@ -125,18 +125,18 @@ class Cyclic(CycledSchedule):
     @property
     def floor(self) -> float:
         """``base_lr`` when one value serves every group."""
-        if isinstance(self.base_lr, tuple):
+        if isinstance(self.base_lr, Sequence):
             fail(type(self).__name__, "base_lr", "one number to have a single floor", list(self.base_lr))
         return float(self.base_lr)
 
     def scale(self, x: float) -> float:
         """The height scale at ``x`` (the cycle number or the step, as ``scale_mode`` says)."""
         if self.scale_fn is not None:
-            return self.scale_fn(x)
+            return float(self.scale_fn(x))
         if self.mode == "triangular":
             return 1.0
         if self.mode == "triangular2":
-            return 1 / (2.0 ** (x - 1))
+            return float(1 / (2.0 ** (x - 1)))
         return float(self.gamma**x)
 
     def factor(self, step: float) -> float:
@@ -410,4 +410,3 @@ def _same(live: Any, saved: Any) -> Any:
 def _number(value: Any) -> Any:
     """A tensor from a torch state as a float; anything else as it is (checked later)."""
     return float(value) if hasattr(value, "item") and hasattr(value, "numel") else value
-
