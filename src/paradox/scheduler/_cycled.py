@@ -83,7 +83,7 @@ def uses_beta1(owner: str, optimizer: object, groups: list[ParamGroup]) -> bool:
             owner,
             "optimizer",
             "an optimizer with 'momentum' or 'betas' (its defaults or every param group) when cycle_momentum=True",
-            type(optimizer).__name__,
+            optimizer,
         )
     return "betas" in keys
 
