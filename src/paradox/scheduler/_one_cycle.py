@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import InitVar, dataclass
 from typing import Any, Literal
 
@@ -42,12 +42,13 @@ class OneCycle(CycledSchedule):
                                 initial -> min       over 2*p*T - 2 .. T - 1
 
         pct      = (t - phase_start) / (phase_end - phase_start)
-        w        = (1 - cos(pi * pct)) / 2   ('cos')   or   pct   ('linear')
-        value(t) = start + (end - start) * w
+        value(t) = end + (start - end) * (1 + cos(pi * pct)) / 2   ('cos')
+                   start + (end - start) * pct                     ('linear')
 
     Momentum moves the other way along the same phases (``max_momentum -> base_momentum ->
-    max_momentum``, and stays at ``max_momentum`` in the third phase). ``w`` is computed once per
-    step; each group's value is ``base * factor(t)``.
+    max_momentum``, and stays at ``max_momentum`` in the third phase). The phase and its cosine
+    are computed once per step; each group's value is then one affine combination of its anchors,
+    in torch's order of operations, so the values are torch's to the last bit.
 
     The schedule ends at ``total_steps``: step ``T`` (where torch's loop of ``T`` calls to
     ``step()`` lands) holds the value of step ``T - 1``, and a step past ``T`` raises
@@ -116,7 +117,7 @@ class OneCycle(CycledSchedule):
         return [float(self.pct_start * total) - 1, float(total - 1)]
 
     def position(self, step: float) -> tuple[int, float]:
-        """The phase holding ``step`` and how far along it the value is, ``w`` in [0, 1]."""
+        """The phase holding ``step`` and the fraction of it done, ``pct`` in [0, 1]."""
         total = self.total_steps
         if not 0 <= step <= total:
             fail(
@@ -131,43 +132,50 @@ class OneCycle(CycledSchedule):
         while index < len(ends) - 1 and step > ends[index]:
             index, start = index + 1, ends[index]
         end = ends[index]
-        pct = 1.0 if end == start else (step - start) / (end - start)
-        weight = (1.0 - math.cos(math.pi * pct)) / 2.0 if self.anneal_strategy == "cos" else pct
-        return index, weight
+        return index, 1.0 if end == start else (step - start) / (end - start)
 
     def factor(self, step: float) -> float:
-        phase, weight = self.position(step)
-        start, end = self._lr_anchors()[phase]
-        return start + (end - start) * weight
+        return self.values(step, (1.0,))[0]
 
-    def _lr_anchors(self) -> list[tuple[float, float]]:
-        initial = 1.0 / self.div_factor
-        final = initial / self.final_div_factor
-        if self.three_phase:
-            return [(initial, 1.0), (1.0, initial), (initial, final)]
-        return [(initial, 1.0), (1.0, final)]
+    def values(self, step: float, bases: Sequence[float]) -> list[float]:
+        return self.evaluate(step, bases, momenta=False)[0]
 
-    def evaluate(self, step: float, bases: Sequence[float]) -> tuple[list[float], list[float] | None]:
-        phase, weight = self.position(step)
-        start, end = self._lr_anchors()[phase]
-        factor = start + (end - start) * weight
-        lrs = [base * factor for base in bases]
-        if not self.cycle_momentum:
+    def evaluate(
+        self, step: float, bases: Sequence[float], *, momenta: bool = True
+    ) -> tuple[list[float], list[float] | None]:
+        phase, pct = self.position(step)
+        anneal = self._annealer(pct)
+        div, final_div = self.div_factor, self.final_div_factor
+        lrs = []
+        for base in bases:
+            initial = base / div
+            if phase == 0:
+                lrs.append(anneal(initial, base))
+            elif phase == 1 and self.three_phase:
+                lrs.append(anneal(base, initial))
+            elif phase == 1:
+                lrs.append(anneal(base, initial / final_div))
+            else:
+                lrs.append(anneal(initial, initial / final_div))
+        if not (momenta and self.cycle_momentum):
             return lrs, None
         count = len(bases)
         owner = type(self).__name__
         low = per_group(owner, "base_momentum", self.base_momentum, count)
         high = per_group(owner, "max_momentum", self.max_momentum, count)
-        # Momentum phases: max -> base, base -> max, then max -> max.
+        # Momentum runs against the lr: max -> base, base -> max, then max -> max.
         if phase == 0:
-            return lrs, [h + (lo - h) * weight for lo, h in zip(low, high)]
+            return lrs, [anneal(h, lo) for lo, h in zip(low, high)]
         if phase == 1:
-            return lrs, [lo + (h - lo) * weight for lo, h in zip(low, high)]
-        return lrs, high
+            return lrs, [anneal(lo, h) for lo, h in zip(low, high)]
+        return lrs, [anneal(h, h) for h in high]
 
-    def values(self, step: float, bases: Sequence[float]) -> list[float]:
-        factor = self.factor(step)
-        return [base * factor for base in bases]
+    def _annealer(self, pct: float) -> Callable[[float, float], float]:
+        """``anneal(start, end)`` at ``pct``: the step-dependent part is computed here, once."""
+        if self.anneal_strategy == "cos":
+            half = (math.cos(math.pi * pct) + 1) / 2.0
+            return lambda start, end: end + (start - end) * half
+        return lambda start, end: (end - start) * pct + start
 
     def rebase(self, step: float, value: float) -> float | None:
         return None  # computed from its anchors alone: an outside change is not taken up
