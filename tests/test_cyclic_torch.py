@@ -117,6 +117,9 @@ def test_step_matches_torch(name: str, seed: int, tensor: bool, kind: str) -> No
     with quiet():
         for step in range(steps_for(name, config) + 1):
             assert_same(our_opt, reference_opt)
+            # torch's order of operations: the values are torch's to the last bit
+            assert lrs_of(our_opt) == lrs_of(reference_opt)
+            assert momenta_of(our_opt) == momenta_of(reference_opt)
             assert_close(scheduler.get_last_lr(), [float(lr) for lr in reference.get_last_lr()])
             lrs, momenta = scheduler.schedule.evaluate(step, bases)
             assert lrs_of(our_opt) == pytest.approx(lrs, rel=1e-15) if tensor else lrs_of(our_opt) == lrs

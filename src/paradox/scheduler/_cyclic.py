@@ -139,28 +139,34 @@ class Cyclic(CycledSchedule):
             return float(1 / (2.0 ** (x - 1)))
         return float(self.gamma**x)
 
-    def factor(self, step: float) -> float:
+    def rise_and_scale(self, step: float) -> tuple[float, float]:
+        """The triangle (0 -> 1 -> 0 over a cycle) and the height scale at ``step``."""
         total = float(self.length)
         ratio = self.step_size_up / total
         cycle = math.floor(1 + step / total)
         x = 1.0 + step / total - cycle
         rise = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
-        return rise * self.scale(cycle if self.scale_mode == "cycle" else step)
+        return rise, self.scale(cycle if self.scale_mode == "cycle" else step)
+
+    def factor(self, step: float) -> float:
+        rise, scale = self.rise_and_scale(step)
+        return rise * scale
 
     def values(self, step: float, bases: Sequence[float]) -> list[float]:
         return self.evaluate(step, bases)[0]
 
     def evaluate(self, step: float, bases: Sequence[float]) -> tuple[list[float], list[float] | None]:
-        h = self.factor(step)
+        # Computed once per step; per group one affine combination, in torch's order of operations.
+        rise, scale = self.rise_and_scale(step)
         count = len(bases)
         owner = type(self).__name__
         lows = per_group(owner, "base_lr", self.base_lr, count)
-        lrs = [low + (base - low) * h for low, base in zip(lows, bases)]
+        lrs = [low + (base - low) * rise * scale for low, base in zip(lows, bases)]
         if not self.cycle_momentum:
             return lrs, None
         lows = per_group(owner, "base_momentum", self.base_momentum, count)
         highs = per_group(owner, "max_momentum", self.max_momentum, count)
-        return lrs, [high - (high - low) * h for low, high in zip(lows, highs)]
+        return lrs, [high - (high - low) * rise * scale for low, high in zip(lows, highs)]
 
     def rebase(self, step: float, value: float) -> float | None:
         return None  # computed from its anchors alone: an outside change is not taken up
