@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from ._base import ScheduledLR
-from ._optimizer import ParamGroup, SupportsParamGroups, group_value, hyper_value, param_groups
+from ._optimizer import ParamGroup, SupportsParamGroups, group_value, hyper_value, is_tensor, param_groups
 from ._schedule import Schedule
 from ._validate import check_int, fail
 
@@ -146,7 +146,7 @@ class CycledLR(ScheduledLR):
             for index, group in enumerate(groups):
                 if lrs is not None:
                     current = group["lr"]
-                    if hasattr(current, "fill_"):
+                    if is_tensor(current):
                         current.fill_(lrs[index])
                     else:
                         group["lr"] = lrs[index]

@@ -381,7 +381,7 @@ class CyclicLR(CycledLR):
         if isinstance(total, (int, float)) and isinstance(ratio, (int, float)) and math.isfinite(total * ratio):
             up = round(total * ratio)
             saved["step_size_up"], saved["step_size_down"] = up, round(total) - up
-        base_lrs = state["base_lrs"]
+        base_lrs = state.get("base_lrs", list(self.base_lrs))
         saved["base_lr"] = _same(live["base_lr"], base_lrs)
         for key in ("base_momentum", "max_momentum"):
             if state.get(key + "s") is not None:
@@ -393,7 +393,7 @@ class CyclicLR(CycledLR):
             "version": VERSION,
             "class": type(self).__name__,
             "config": saved,
-            "last_epoch": state["last_epoch"],
+            "last_epoch": state.get("last_epoch"),
             "step_count": state.get("_step_count", 1),
             "base_lrs": base_lrs,
             "last_lr": [_number(lr) for lr in state.get("_last_lr", base_lrs)],

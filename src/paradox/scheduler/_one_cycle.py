@@ -377,10 +377,10 @@ class OneCycleLR(CycledLR):
             "version": VERSION,
             "class": type(self).__name__,
             "config": saved,
-            "last_epoch": state["last_epoch"],
+            "last_epoch": state.get("last_epoch"),
             "step_count": state.get("_step_count", 1),
-            "base_lrs": state["base_lrs"],
-            "last_lr": [_number(lr) for lr in state.get("_last_lr", state["base_lrs"])],
+            "base_lrs": state.get("base_lrs", list(self.base_lrs)),
+            "last_lr": [_number(lr) for lr in state.get("_last_lr", self._last_lr)],
             "bases": bases,
         }
 
