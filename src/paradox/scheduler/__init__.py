@@ -18,6 +18,8 @@ Two layers, one source of truth:
 
 from ._base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from ._classes import CosineAnnealingLR, StepLR
+from ._cyclic import Cyclic, CyclicLR
+from ._one_cycle import OneCycle, OneCycleLR
 from ._schedule import Schedule
 from ._schedules import CosineAnnealing, StepDecay
 
@@ -25,7 +27,11 @@ __all__ = [
     "ConfigDriftWarning",
     "CosineAnnealing",
     "CosineAnnealingLR",
+    "Cyclic",
+    "CyclicLR",
     "LRScheduler",
+    "OneCycle",
+    "OneCycleLR",
     "Schedule",
     "ScheduledLR",
     "StepDecay",

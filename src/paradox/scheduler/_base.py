@@ -436,9 +436,17 @@ class ScheduledLR(LRScheduler):
 
         return apply
 
+    def _build_schedule(self, owner: str, config: dict[str, Any]) -> Schedule:
+        """Hook: build a schedule of this scheduler's kind from a plain (saved or merged) config.
+
+        Subclasses whose schedule holds something a config cannot (a user function) put it back
+        here, and may refuse a config that expects another one.
+        """
+        return type(self._schedule).build(owner, config)
+
     def _read_config(self, owner: str, saved: dict[str, Any], mode: str) -> Apply:
         live = self._config()
-        schedule = type(self._schedule).build(owner, {**live, **saved})
+        schedule = self._build_schedule(owner, {**live, **saved})
         restored = schedule.to_config()
         drift = [key for key in live if restored[key] != live[key]]
         if mode == "live" or not drift:
