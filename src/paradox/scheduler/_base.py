@@ -333,6 +333,9 @@ class ScheduledLR(LRScheduler):
     #: overwrite such a change at the next step.
     _chainable: ClassVar[bool] = True
 
+    #: Whether some group's base moved away from its ``base_lrs`` entry by a rebase.
+    _rebased: bool = False
+
     def __init__(self, optimizer: SupportsParamGroups, schedule: Schedule, last_epoch: int = -1) -> None:
         self._schedule = schedule
         super().__init__(optimizer, last_epoch)
@@ -346,7 +349,7 @@ class ScheduledLR(LRScheduler):
         # Fresh: the groups' current lrs are the bases (they equal base_lrs unless another
         # scheduler already acts on the optimizer). Resuming: the bases are the initial lrs.
         self._bases = list(lrs) if self.last_epoch == -1 else list(self.base_lrs)
-        self._rebased = self._bases != self.base_lrs
+        self._rebased = self._chainable and self._bases != self.base_lrs
 
     def _adopted(self, lrs: list[float]) -> None:
         self._bases.extend(lrs)
@@ -432,7 +435,7 @@ class ScheduledLR(LRScheduler):
 
         def apply() -> None:
             self._bases = bases
-            self._rebased = bases != base_lrs
+            self._rebased = self._chainable and bases != base_lrs
 
         return apply
 

@@ -9,12 +9,17 @@ writes into ``momentum`` (SGD-style optimizers) or ``betas[0]`` (Adam-style ones
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
 
 from ._base import ScheduledLR
-from ._optimizer import ParamGroup, SupportsParamGroups, group_value, hyper_value, is_tensor, param_groups
+from ._optimizer import group_value, hyper_value, is_tensor, param_groups
 from ._schedule import Schedule
 from ._validate import check_int, fail
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
+    from ._optimizer import ParamGroup, SupportsParamGroups
 
 #: A per-group anchor as torch takes it: one number for every group, or one per group.
 Anchor = float | Sequence[float]
@@ -101,12 +106,18 @@ def write_momenta(groups: list[ParamGroup], momenta: Sequence[float], beta1: boo
 class CycledSchedule(Schedule):
     """A schedule that also gives a momentum per group (or None when momentum is not cycled)."""
 
-    __slots__ = ()
+    # Config fields every cycled schedule has, declared for type checkers only: at run time each
+    # subclass declares them as fields, in its own constructor order.
+    if TYPE_CHECKING:
 
-    # Config fields every cycled schedule has (declared here for type checkers).
-    cycle_momentum: bool
-    base_momentum: Anchor
-    max_momentum: Anchor
+        @property
+        def cycle_momentum(self) -> bool: ...
+
+        @property
+        def base_momentum(self) -> Anchor: ...
+
+        @property
+        def max_momentum(self) -> Anchor: ...
 
     def evaluate(self, step: float, bases: Sequence[float]) -> tuple[list[float], list[float] | None]:
         """The lrs and the momenta at ``step``, the step-dependent part computed once."""

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import InitVar, dataclass
-from typing import Any, Literal
 
 from ._base import ConfigParam
 from ._cycled import (
@@ -19,10 +17,15 @@ from ._cycled import (
     per_group,
     uses_beta1,
 )
-from ._optimizer import SupportsParamGroups
 from ._schedule import Schedule
 from ._state import FORMAT, VERSION
 from ._validate import check_float, check_int, fail
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from ._optimizer import SupportsParamGroups
 
 _MODES = ("triangular", "triangular2", "exp_range")
 _SCALE_MODES = ("cycle", "iterations")
@@ -30,7 +33,6 @@ _SCALE_MODES = ("cycle", "iterations")
 CUSTOM = "custom"
 
 
-@dataclass(frozen=True, slots=True)
 class Cyclic(CycledSchedule):
     r"""Cycle between ``base_lr`` and a peak along triangles whose height a scale function sets.
 
@@ -85,10 +87,8 @@ class Cyclic(CycledSchedule):
     cycle_momentum: bool = True
     base_momentum: Anchor = 0.8
     max_momentum: Anchor = 0.9
-    _owner: InitVar[str | None] = None
 
-    def __post_init__(self, _owner: str | None) -> None:
-        owner = _owner or type(self).__name__
+    def _check(self, owner: str) -> None:
         set_ = object.__setattr__
         set_(self, "base_lr", check_anchor(owner, "base_lr", self.base_lr))
         up = check_int(owner, "step_size_up", self.step_size_up, minimum=1)
@@ -187,7 +187,7 @@ class Cyclic(CycledSchedule):
         if scale_fn is not None or saved == CUSTOM:
             check_custom(f"{cls.__name__}.from_config", saved, scale_fn)
             params["scale_fn"] = scale_fn
-        return super(Cyclic, cls).from_config(params)
+        return super().from_config(params)
 
 
 def check_custom(owner: str, saved: object, live: Callable[[float], float] | None) -> None:

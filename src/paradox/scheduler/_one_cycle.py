@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import InitVar, dataclass
-from typing import Any, Literal
 
 from ._base import ConfigParam
 from ._cycled import (
@@ -19,14 +17,18 @@ from ._cycled import (
     per_group,
     uses_beta1,
 )
-from ._optimizer import SupportsParamGroups
 from ._state import FORMAT, VERSION
 from ._validate import check_float, check_int, fail
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from ._optimizer import SupportsParamGroups
 
 _STRATEGIES = ("cos", "linear")
 
 
-@dataclass(frozen=True, slots=True)
 class OneCycle(CycledSchedule):
     r"""Warm up to the peak, then anneal far below the start: the 1cycle policy.
 
@@ -86,10 +88,8 @@ class OneCycle(CycledSchedule):
     div_factor: float = 25.0
     final_div_factor: float = 1e4
     three_phase: bool = False
-    _owner: InitVar[str | None] = None
 
-    def __post_init__(self, _owner: str | None) -> None:
-        owner = _owner or type(self).__name__
+    def _check(self, owner: str) -> None:
         set_ = object.__setattr__
         set_(self, "total_steps", check_int(owner, "total_steps", self.total_steps, minimum=1))
         pct = check_float(owner, "pct_start", self.pct_start, minimum=0.0, maximum=1.0, min_open=True, max_open=True)
