@@ -18,16 +18,21 @@ Two layers, one source of truth:
 
 from ._base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from ._classes import CosineAnnealingLR, StepLR
+from ._compose import ChainedScheduler, SequentialLR
+from ._plateau import ReduceLROnPlateau
 from ._schedule import Schedule
 from ._schedules import CosineAnnealing, StepDecay
 
 __all__ = [
+    "ChainedScheduler",
     "ConfigDriftWarning",
     "CosineAnnealing",
     "CosineAnnealingLR",
     "LRScheduler",
+    "ReduceLROnPlateau",
     "Schedule",
     "ScheduledLR",
+    "SequentialLR",
     "StepDecay",
     "StepLR",
     "_LRScheduler",
