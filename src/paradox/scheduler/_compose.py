@@ -21,7 +21,7 @@ from typing import Any, Literal
 from ._base import LRScheduler
 from ._optimizer import ParamGroup, SupportsParamGroups, group_value, is_tensor, param_groups
 from ._plateau import check_metric
-from ._state import FORMAT, VERSION, read_count, read_values
+from ._state import FORMAT, VERSION, read_config, read_count, read_values
 from ._validate import check_int, fail
 
 
@@ -192,6 +192,7 @@ class _Composite(LRScheduler):
         raise NotImplementedError
 
     def _read_own(self, owner: str, state: Mapping[str, Any], count: int, mode: str) -> Any:
+        read_config(owner, state["config"])
         last_epoch = read_count(owner, "last_epoch", state["last_epoch"], minimum=-1)
         step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
         base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
@@ -345,9 +346,7 @@ class SequentialLR(_Composite):
         return {"milestones": list(self._milestones)}
 
     def _read_own(self, owner: str, state: Mapping[str, Any], count: int, mode: str) -> Any:
-        config = state["config"]
-        if not isinstance(config, Mapping):
-            fail(owner, "state_dict['config']", "a dict of config fields", config, kind=True)
+        config = read_config(owner, state["config"])
         unknown = sorted(set(config) - {"milestones"})
         if unknown:
             fail(owner, "config", "made of the fields ['milestones']", unknown)

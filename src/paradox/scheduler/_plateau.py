@@ -80,7 +80,12 @@ def _min_lr(owner: str, value: object) -> float | tuple[float, ...]:
     if isinstance(value, (list, tuple)):
         if not value:
             fail(owner, "min_lr", rule, value)
-        return tuple(check_float(owner, f"min_lr[{index}]", item, minimum=0.0) for index, item in enumerate(value))
+        for item in value:
+            if not is_number(item):
+                fail(owner, "min_lr", rule, value, kind=True)
+            if not math.isfinite(float(item)) or item < 0:
+                fail(owner, "min_lr", rule, value)
+        return tuple(float(item) for item in value)
     if not is_number(value):
         fail(owner, "min_lr", rule, value, kind=True)
     return check_float(owner, "min_lr", value, minimum=0.0)
@@ -415,7 +420,7 @@ class ReduceLROnPlateau(LRScheduler):
         live = self._settings.to_config()
         settings = _PlateauConfig.build(owner, {**live, **saved})
         _check_min_lr_count(owner, settings.min_lr, count)
-        last_epoch = read_count(owner, "last_epoch", state["last_epoch"], minimum=0)
+        last_epoch = read_count(owner, "last_epoch", state["last_epoch"], minimum=-1)
         step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
         saved_bases = state["base_lrs"]
         base_lrs = self.base_lrs if saved_bases is None else read_values(owner, "base_lrs", saved_bases, count)
