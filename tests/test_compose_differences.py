@@ -372,3 +372,21 @@ def test_composite_bad_child_state_rolls_everything_back() -> None:
         ValueError, match=r"^SequentialLR\.load_state_dict: state_dict\['config'\]\['milestones'\] must be the live"
     ):
         scheduler.load_state_dict(state)
+
+
+def test_chain_as_a_later_child_of_sequential_works() -> None:
+    reference_opt = torch_optimizer([1.0])
+    chain = torch_sched.ChainedScheduler([torch_sched.StepLR(reference_opt, 2)], optimizer=reference_opt)
+    reference = torch_sched.SequentialLR(reference_opt, [torch_sched.StepLR(reference_opt, 5), chain], [2])
+    reference.step()
+    with pytest.raises(NotImplementedError):
+        reference.step()  # torch: the chain cannot take over
+    optimizer = PlainOptimizer(1.0)
+    inner = ours.ChainedScheduler([ours.StepLR(optimizer, 2, 0.5), ExpLR(optimizer, 0.9)])
+    scheduler = ours.SequentialLR(optimizer, [ours.StepLR(optimizer, 5), inner], [2])
+    lrs = []
+    for _ in range(5):
+        scheduler.step()
+        lrs.append(lrs_of(optimizer)[0])
+    # the chain starts at its step 0 from the base lr at the milestone (step 2), then both decay
+    assert lrs == pytest.approx([1.0, 1.0, 0.9, 0.5 * 0.81, 0.5 * 0.729])
