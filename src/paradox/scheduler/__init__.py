@@ -18,12 +18,15 @@ Two layers, one source of truth:
 
 from ._base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from ._classes import CosineAnnealingLR, StepLR
+from ._compose import ChainedScheduler, SequentialLR
 from ._cyclic import Cyclic, CyclicLR
 from ._one_cycle import OneCycle, OneCycleLR
+from ._plateau import ReduceLROnPlateau
 from ._schedule import Schedule
 from ._schedules import CosineAnnealing, StepDecay
 
 __all__ = [
+    "ChainedScheduler",
     "ConfigDriftWarning",
     "CosineAnnealing",
     "CosineAnnealingLR",
@@ -32,8 +35,10 @@ __all__ = [
     "LRScheduler",
     "OneCycle",
     "OneCycleLR",
+    "ReduceLROnPlateau",
     "Schedule",
     "ScheduledLR",
+    "SequentialLR",
     "StepDecay",
     "StepLR",
     "_LRScheduler",
