@@ -18,14 +18,42 @@ Two layers, one source of truth:
 
 from ._base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from ._classes import CosineAnnealingLR, StepLR
+from ._cosine_restarts import CosineWarmRestarts
+from ._decays import ConstantFactor, ExponentialDecay, LinearFactor, MultiStepDecay, PolynomialDecay
+from ._lambda_lr import LambdaLR, MultiplicativeLR
+from ._lambdas import LambdaFactor, MultiplicativeDecay
 from ._schedule import Schedule
 from ._schedules import CosineAnnealing, StepDecay
+from ._torch_family import (
+    ConstantLR,
+    CosineAnnealingWarmRestarts,
+    ExponentialLR,
+    LinearLR,
+    MultiStepLR,
+    PolynomialLR,
+)
 
 __all__ = [
     "ConfigDriftWarning",
+    "ConstantFactor",
+    "ConstantLR",
     "CosineAnnealing",
     "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "CosineWarmRestarts",
+    "ExponentialDecay",
+    "ExponentialLR",
     "LRScheduler",
+    "LambdaFactor",
+    "LambdaLR",
+    "LinearFactor",
+    "LinearLR",
+    "MultiStepDecay",
+    "MultiStepLR",
+    "MultiplicativeDecay",
+    "MultiplicativeLR",
+    "PolynomialDecay",
+    "PolynomialLR",
     "Schedule",
     "ScheduledLR",
     "StepDecay",
