@@ -6,12 +6,14 @@ names: :meth:`from_config` refuses to rebuild them and asks for the functions in
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import InitVar, dataclass
+from numbers import Real
 from typing import Any, TypeVar, cast
 
 from ._schedule import Schedule
-from ._validate import check_float, check_int, fail
+from ._validate import check_int, fail, is_number
 
 #: A user factor function: step -> multiplicative factor.
 LrLambda = Callable[[int], float]
@@ -108,7 +110,15 @@ class _FunctionSchedule(Schedule):
 
 
 def _check_output(owner: str, step: int, value: object) -> float:
-    return check_float(owner, f"lr_lambda({step})", value, minimum=0.0)
+    """A function's output: a finite number >= 0; the message names the step it was called at."""
+    if isinstance(value, Real) and is_number(value):
+        number = float(value)
+        if math.isfinite(number) and number >= 0.0:
+            return number
+    raise (ValueError if is_number(value) else TypeError)(
+        f"{owner}: lr_lambda must return a finite number >= 0.0. "
+        f"Received: output={value!r} ({type(value).__name__}) at epoch={step}"
+    )
 
 
 @dataclass(frozen=True, slots=True, repr=False)
