@@ -288,8 +288,9 @@ class ScheduledLR(LRScheduler):
 
     def _start(self, lrs: list[float]) -> None:
         # Fresh: the groups' current lrs are the bases (they equal base_lrs unless another
-        # scheduler already acts on the optimizer). Resuming: the bases are the initial lrs.
-        self._bases = list(lrs) if self.last_epoch == -1 else list(self.base_lrs)
+        # scheduler already acts on the optimizer). Resuming, or for a class that torch computes
+        # from base_lrs alone (not chainable), the bases are the initial lrs.
+        self._bases = list(lrs) if self.last_epoch == -1 and self._chainable else list(self.base_lrs)
 
     def _adopted(self, lrs: list[float]) -> None:
         self._bases.extend(lrs)
