@@ -23,12 +23,18 @@ LrLambdas = LrLambda | tuple[LrLambda, ...]
 _L = TypeVar("_L", bound="_FunctionSchedule")
 
 
+_FROM_CONFIG_RULE = "given as a function: a config holds only its name, so build the schedule with the function itself"
+
+
 def check_lambdas(owner: str, value: object, count: int | None = None) -> LrLambdas:
     """A callable, or a list/tuple of callables (exactly ``count`` of them when given)."""
     if count is None:
         rule = "a function or a non-empty list of functions"
     else:
         rule = f"a function or a list of {count} functions, one per param group"
+    names = value if isinstance(value, (list, tuple)) else [value]
+    if count is None and names and all(isinstance(name, str) for name in names):
+        fail(owner, "lr_lambda", _FROM_CONFIG_RULE, value, kind=True)  # a config's names, not functions
     if isinstance(value, (list, tuple)):
         if not all(callable(item) for item in value):
             fail(owner, "lr_lambda", rule, value, kind=True)
@@ -41,10 +47,10 @@ def check_lambdas(owner: str, value: object, count: int | None = None) -> LrLamb
 
 
 def function_name(function: object) -> str:
-    """A function's qualified name (``'<lambda>'``, ``'warmup'``, ``'Ramp'`` for an object)."""
-    name = getattr(function, "__qualname__", None)
+    """A function's name (``'<lambda>'``, ``'warmup'``; a callable object's class name)."""
+    name = getattr(function, "__name__", None)
     if not isinstance(name, str):
-        name = type(function).__qualname__
+        name = type(function).__name__
     return name
 
 
@@ -99,14 +105,7 @@ class _FunctionSchedule(Schedule):
     def from_config(cls: type[_L], config: Mapping[str, Any]) -> _L:
         """Always refused: a config holds only the functions' names; pass the functions instead."""
         name = config.get("lr_lambda") if isinstance(config, Mapping) else config
-        fail(
-            f"{cls.__name__}.from_config",
-            "lr_lambda",
-            f"given as a function: a config holds only its name, so build {cls.__name__}(lr_lambda=...) "
-            "with the function itself",
-            name,
-            kind=True,
-        )
+        fail(f"{cls.__name__}.from_config", "lr_lambda", _FROM_CONFIG_RULE, name, kind=True)
 
 
 def _check_output(owner: str, step: int, value: object) -> float:
