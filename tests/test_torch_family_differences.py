@@ -146,3 +146,33 @@ def test_arguments_torch_lets_through_are_refused(name: str, config: dict[str, A
     getattr(torch_sched, name)(torch_optimizer([0.1]), **config)  # torch builds it
     with pytest.raises((TypeError, ValueError), match=pattern):
         getattr(ours, name)(torch_optimizer([0.1]), **config)
+
+
+def test_step_epoch_after_an_outside_change_continues_from_it() -> None:
+    """torch's ``step(epoch)`` uses its closed form from ``base_lrs``, dropping an lr set by hand
+    (or by a second scheduler); ours keeps continuing from it, as its ``step()`` does."""
+    reference_opt = torch_optimizer([1.0])
+    reference = torch_sched.ExponentialLR(reference_opt, gamma=0.5)
+    optimizer = PlainOptimizer(1.0)
+    scheduler = ours.ExponentialLR(optimizer, gamma=0.5)
+    for _ in range(2):
+        reference.step()
+        scheduler.step()
+    reference_opt.param_groups[0]["lr"] = optimizer.param_groups[0]["lr"] = 0.8
+    reference.step(4)
+    scheduler.step(4)
+    assert lrs_of(reference_opt) == [0.5**4]
+    assert lrs_of(optimizer) == [0.8 * 0.5**2]
+
+
+def test_drift_of_float_configs_warns_and_restores() -> None:
+    """The generic drift test needs an int field; ExponentialLR and MultiStepLR have floats/lists."""
+    for name, saved_config, live_config in [
+        ("ExponentialLR", {"gamma": 0.5}, {"gamma": 0.9}),
+        ("MultiStepLR", {"milestones": [2, 4]}, {"milestones": [3]}),
+    ]:
+        saved = getattr(ours, name)(PlainOptimizer(0.1), **saved_config)
+        live = getattr(ours, name)(PlainOptimizer(0.1), **live_config)
+        with pytest.warns(ours.ConfigDriftWarning, match=next(iter(saved_config))):
+            live.load_state_dict(saved.state_dict())
+        assert live.schedule == saved.schedule
