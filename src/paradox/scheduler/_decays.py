@@ -225,8 +225,9 @@ class LinearFactor(_Decay):
         _set(self, "total_iters", check_int(owner, "total_iters", self.total_iters, minimum=1))
 
     def factor(self, step: float) -> float:
-        span = self.end_factor - self.start_factor
-        return self.start_factor + span * min(step, self.total_iters) / self.total_iters
+        if step >= self.total_iters:
+            return self.end_factor  # exactly, with no rounding residue
+        return self.start_factor + (self.end_factor - self.start_factor) * step / self.total_iters
 
     def ratio(self, start: int, stop: int) -> float:
         if start >= self.total_iters:
