@@ -19,22 +19,50 @@ Two layers, one source of truth:
 from ._base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from ._classes import CosineAnnealingLR, StepLR
 from ._compose import ChainedScheduler, SequentialLR
+from ._cosine_restarts import CosineWarmRestarts
 from ._cyclic import Cyclic, CyclicLR
+from ._decays import ConstantFactor, ExponentialDecay, LinearFactor, MultiStepDecay, PolynomialDecay
+from ._lambda_lr import LambdaLR, MultiplicativeLR
+from ._lambdas import LambdaFactor, MultiplicativeDecay
 from ._one_cycle import OneCycle, OneCycleLR
 from ._plateau import ReduceLROnPlateau
 from ._schedule import Schedule
 from ._schedules import CosineAnnealing, StepDecay
+from ._torch_family import (
+    ConstantLR,
+    CosineAnnealingWarmRestarts,
+    ExponentialLR,
+    LinearLR,
+    MultiStepLR,
+    PolynomialLR,
+)
 
 __all__ = [
     "ChainedScheduler",
     "ConfigDriftWarning",
+    "ConstantFactor",
+    "ConstantLR",
     "CosineAnnealing",
     "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "CosineWarmRestarts",
     "Cyclic",
     "CyclicLR",
+    "ExponentialDecay",
+    "ExponentialLR",
     "LRScheduler",
+    "LambdaFactor",
+    "LambdaLR",
+    "LinearFactor",
+    "LinearLR",
+    "MultiStepDecay",
+    "MultiStepLR",
+    "MultiplicativeDecay",
+    "MultiplicativeLR",
     "OneCycle",
     "OneCycleLR",
+    "PolynomialDecay",
+    "PolynomialLR",
     "ReduceLROnPlateau",
     "Schedule",
     "ScheduledLR",

@@ -349,6 +349,10 @@ class ScheduledLR(LRScheduler):
     #: Whether some group's base moved away from its ``base_lrs`` entry by a rebase.
     _rebased: bool = False
 
+    #: Whether a zero of the factor, where every base gives the floor, drops earlier rebases and
+    #: goes back to ``base_lrs`` (torch's cosine recursion does; decays stay at 0 after a zero).
+    _restarts_at_zero: ClassVar[bool] = False
+
     def __init__(self, optimizer: SupportsParamGroups, schedule: Schedule, last_epoch: int = -1) -> None:
         self._schedule = schedule
         super().__init__(optimizer, last_epoch)
@@ -360,8 +364,9 @@ class ScheduledLR(LRScheduler):
 
     def _start(self, lrs: list[float]) -> None:
         # Fresh: the groups' current lrs are the bases (they equal base_lrs unless another
-        # scheduler already acts on the optimizer). Resuming: the bases are the initial lrs.
-        self._bases = list(lrs) if self.last_epoch == -1 else list(self.base_lrs)
+        # scheduler already acts on the optimizer). Resuming, or for a class that torch computes
+        # from base_lrs alone (not chainable), the bases are the initial lrs.
+        self._bases = list(lrs) if self.last_epoch == -1 and self._chainable else list(self.base_lrs)
         self._rebased = self._chainable and self._bases != self.base_lrs
 
     def _adopted(self, lrs: list[float]) -> None:
@@ -383,35 +388,42 @@ class ScheduledLR(LRScheduler):
         # group, a tensor or hand-changed lr, an overridden get_lr/_write) takes the full path.
         groups = self.optimizer.param_groups
         written = self._last_lr
-        cls = type(self)
         if (
             epoch is not None
             or self._rebased
             or len(groups) != len(written)
-            or cls.get_lr is not ScheduledLR.get_lr
-            or cls._write is not LRScheduler._write
+            or type(self)._write is not LRScheduler._write
         ):
             super().step(epoch)
             return
-        target = self.last_epoch + 1
-        lrs = self._schedule.values(target, self._bases)
+        previous = self.last_epoch
+        self.last_epoch = previous + 1
+        try:
+            lrs = self.get_lr()
+        except BaseException:
+            self.last_epoch = previous
+            raise
+        if len(lrs) != len(groups):
+            self.last_epoch = previous
+            super().step()  # raises the length error
+        self._previous_epoch = previous
+        self._step_count += 1
         for group, old, new in zip(groups, written, lrs):
             if group["lr"] is not old:
                 break
             group["lr"] = new
         else:
-            self._previous_epoch = self.last_epoch
-            self.last_epoch = target
-            self._step_count += 1
             self._last_lr = lrs
             return
-        self._previous_epoch = self.last_epoch
-        self.last_epoch = target
-        self._step_count += 1
         self._write_rest(groups, lrs)
 
     def _prepare(self, target: int) -> None:
-        if self._rebased and self._schedule.factor(self.last_epoch) == 0.0:
+        if (
+            self._restarts_at_zero
+            and self._rebased
+            and self.last_epoch >= 0
+            and self._schedule.factor(self.last_epoch) == 0.0
+        ):
             # At a zero of the factor every lr equals the floor, whatever its base, so nothing of
             # an earlier rebase is left: torch's recursion restarts from base_lrs there, as we do.
             self._bases = list(self.base_lrs)

@@ -90,6 +90,8 @@ class CosineAnnealingLR(ScheduledLR):
     T_max = ConfigParam()
     eta_min = ConfigParam()
 
+    _restarts_at_zero = True
+
     def __init__(
         self,
         optimizer: SupportsParamGroups,

@@ -52,7 +52,9 @@ class Record:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 - inspect costs import time
-        own = tuple(name for name, kind in annotations.items() if "ClassVar" not in str(kind))
+        own = tuple(
+            name for name, kind in annotations.items() if "ClassVar" not in str(kind) and name not in cls._fields
+        )
         if own:
             cls._fields = cls._fields + own
             setattr(cls, "__init__", _make_init(cls))  # noqa: B010 - mypy rejects assigning a method
