@@ -18,8 +18,10 @@ Two layers, one source of truth:
 
 from ._base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from ._classes import CosineAnnealingLR, StepLR
+from ._plot import plot
 from ._schedule import Schedule
 from ._schedules import CosineAnnealing, StepDecay
+from ._simulate import Trace, simulate
 
 __all__ = [
     "ConfigDriftWarning",
@@ -30,5 +32,8 @@ __all__ = [
     "ScheduledLR",
     "StepDecay",
     "StepLR",
+    "Trace",
     "_LRScheduler",
+    "plot",
+    "simulate",
 ]
