@@ -820,3 +820,31 @@ def test_the_cli_core_does_not_import_matplotlib_or_numpy() -> None:
         check=True,
     )
     assert result.stderr.strip() == "[]"
+
+
+# -- the README ---------------------------------------------------------------------------
+
+
+def test_readme_first_command_installs_and_runs_paradox_lr() -> None:
+    readme = (ROOT / "README.md").read_text()
+    first = readme.split("```bash\n", 1)[1].split("\n```", 1)[0]
+    assert first.startswith(
+        'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[plot]" && paradox-lr show '
+    )
+
+
+def test_readme_chart_is_what_show_prints_at_80_by_24(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("```text\n$ paradox-lr show ", 1)[1].split("\n```", 1)[0]
+    command, _, chart = block.partition("\n")
+    spec = command.strip('"')
+    code, out, _ = run(capsys, "show", spec, "--width", "80", "--height", "24")
+    assert code == 0
+    assert [line.rstrip() for line in out.splitlines()] == chart.splitlines()
+
+
+def test_readme_shows_the_committed_plot() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "](docs/schedules.png)" in readme
+    data = (ROOT / "docs" / "schedules.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000

@@ -59,14 +59,7 @@ def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
         pad = abs(high) * 0.5 if high else 1.0
         low, high = low - pad, high + pad
 
-    def tick_value(y: float) -> float:
-        return 10**y if is_log else y
-
-    row_values = [high - (high - low) * r / (rows - 1) for r in range(rows)]
-    labelled = {0, rows - 1, rows // 2}
-    if rows >= 12:
-        labelled |= {rows // 4, (3 * rows) // 4}
-    labels = {r: _tick(tick_value(row_values[r])) for r in labelled}
+    labels = _y_labels(low, high, rows, is_log)
     label_width = max(len(text) for text in labels.values())
     cells = width - label_width - 2
     dots_x, dots_y = 2 * cells, 4 * rows
@@ -113,6 +106,33 @@ def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
     lines.append(" " * label_width + " └" + axis_line)
     lines.append(" " * (label_width + 2) + label_line)
     return lines
+
+
+def _nice(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5, 10 times a power of ten that is >= ``raw``."""
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+
+
+def _y_labels(low: float, high: float, rows: int, is_log: bool) -> dict[int, str]:
+    """Row labels: the top and bottom values, and round values in between (powers of ten on a log axis)."""
+
+    def shown(y: float) -> float:
+        return 10**y if is_log else y
+
+    labels = {0: _tick(shown(high)), rows - 1: _tick(shown(low))}
+    wanted = max(1, rows // 4)
+    if is_log:
+        spacing = max(1.0, float(math.ceil((high - low) / wanted)))
+        ticks = [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]
+    else:
+        spacing = _nice((high - low) / wanted)
+        ticks = [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]
+    for tick in ticks:
+        row = round((high - tick) / (high - low) * (rows - 1))
+        if all(abs(row - other) >= 2 for other in labels):
+            labels[row] = _tick(shown(tick))
+    return labels
 
 
 def _x_axis(count: int, cells: int) -> tuple[str, str]:

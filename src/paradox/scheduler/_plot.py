@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -52,13 +54,16 @@ def plot(
         raise ValueError(f"plot: output must end in .png, .svg or .pdf. Received: output={str(output)!r} (str)")
     figure_class = _figure_class()
     traces = [spec if isinstance(spec, Trace) else simulate(spec, steps, lr=lr, metrics=metrics) for spec in specs]
+    if steps is None and len(traces) > 1:
+        traces = _same_length(specs, traces, lr, metrics)
     figure = figure_class(figsize=(8, 4.5), dpi=110, layout="constrained")
     axes = figure.add_subplot()
     for trace in traces:
         many = len(trace.lr) > 1
         for index, series in enumerate(trace.lr):
             label = f"{trace.label} [lr_{index}]" if many else trace.label
-            axes.plot(range(trace.steps), series, label=label, linewidth=1.8, drawstyle="steps-post")
+            style = "steps-post" if _piecewise_constant(series) else "default"
+            axes.plot(range(trace.steps), series, label=label, linewidth=1.8, drawstyle=style)
     axes.set_xlabel("step")
     axes.set_ylabel("learning rate")
     if log:
@@ -71,6 +76,27 @@ def plot(
     if path is not None:
         figure.savefig(path)
     return figure
+
+
+def _same_length(specs: Sequence[Any], traces: list[Trace], lr: Any, metrics: Any) -> list[Trace]:
+    """Extend shorter traces to the longest natural length, where the schedule allows it."""
+    from ._spec import SpecError
+
+    target = max(trace.steps for trace in traces)
+    result = []
+    for spec, trace in zip(specs, traces):
+        if trace.steps < target and not isinstance(spec, Trace):
+            # A schedule that ends earlier (OneCycleLR) or runs out of metrics keeps its own length.
+            with contextlib.suppress(SpecError, ValueError):
+                trace = simulate(spec, target, lr=lr, metrics=metrics)
+        result.append(trace)
+    return result
+
+
+def _piecewise_constant(series: Sequence[float]) -> bool:
+    """True when most steps keep the value (StepLR, MultiStepLR): drawn as steps, not slopes."""
+    flat = sum(1 for a, b in itertools.pairwise(series) if a == b)
+    return flat * 2 >= len(series) - 1
 
 
 def _figure_class() -> Any:
