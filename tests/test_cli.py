@@ -738,7 +738,8 @@ def test_simulate_accepts_specs_configs_schedules_and_schedulers() -> None:
     from paradox.scheduler import StepDecay
 
     by_spec = simulate("StepLR(step_size=3, gamma=0.5)", 10, lr=0.2)
-    assert simulate({"name": "StepLR", "step_size": 3, "gamma": 0.5}, 10, lr=0.2).lr == by_spec.lr
+    by_config = simulate({"name": "StepLR", "step_size": 3, "gamma": 0.5}, 10, lr=0.2)
+    assert (by_config.lr, by_config.label) == (by_spec.lr, "StepLR(step_size=3, gamma=0.5)")
     assert simulate(StepDecay(step_size=3, gamma=0.5), 10, lr=0.2).lr == by_spec.lr
     optimizer = type("Optimizer", (), {})()
     optimizer.param_groups = [{"lr": 0.2}]

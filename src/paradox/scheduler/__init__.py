@@ -7,6 +7,9 @@ Two layers, one source of truth:
 - schedulers (:class:`StepLR`, :class:`CosineAnnealingLR`, ...): torch's classes, same signatures
   and values, that own the clock and write each param group's lr.
 
+:func:`simulate` and :func:`plot` preview any of them before training (the ``paradox-lr`` command
+does the same from a shell).
+
 >>> from paradox.scheduler import CosineAnnealingLR
 >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.001}]})()
 >>> scheduler = CosineAnnealingLR(optimizer, T_max=100)

@@ -135,7 +135,7 @@ def simulate(
         pending = load(spec_or_scheduler)
         optimizer = PreviewOptimizer(lrs)
         scheduler = pending.build(optimizer)
-        label = spec_or_scheduler if isinstance(spec_or_scheduler, str) else f"{pending.cls.__name__}(...)"
+        label = spec_or_scheduler if isinstance(spec_or_scheduler, str) else pending.text()
     return run(scheduler, steps, metric_values, label.strip())
 
 

@@ -88,6 +88,10 @@ class Pending:
     where: str
     label: str = ""
 
+    def text(self) -> str:
+        """The spec as text: ``StepLR(step_size=10, gamma=0.5)``, children written out too."""
+        return f"{self.cls.__name__}({', '.join(f'{name}={_text(value)}' for name, value in self.kwargs.items())})"
+
     def build(self, optimizer: Any) -> Any:
         """Build children first (in order), then this scheduler, on ``optimizer``."""
         kwargs = {name: _build_value(value, optimizer) for name, value in self.kwargs.items()}
@@ -104,6 +108,18 @@ class Pending:
             raise SpecError(
                 f"{self.where}: {self.cls.__name__} failed: {type(error).__name__}: {_one_line(error)}"
             ) from None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, Pending):
+        return value.text()
+    if isinstance(value, list):
+        return "[" + ", ".join(_text(item) for item in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_text(item) for item in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_text(key)}: {_text(item)}" for key, item in value.items()) + "}"
+    return repr(value)
 
 
 def _build_value(value: Any, optimizer: Any) -> Any:
