@@ -849,3 +849,32 @@ def test_readme_shows_the_committed_plot() -> None:
     assert "](docs/schedules.png)" in readme
     data = (ROOT / "docs" / "schedules.png").read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+# -- chart edge cases ---------------------------------------------------------------------
+
+
+def test_show_wraps_long_titles_and_summaries_in_a_narrow_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "show", "CosineAnnealingLR(T_max=100000)", "--lr", "0.1,0.2", "--width", "50", "--height", "16"
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[:2] == ["CosineAnnealingLR(T_max=100000)", "lr 0.1, 0.2  ·  steps 0..100000"]
+    assert lines[-5:] == [
+        "lr_0: start 0.1  peak 0.1 (step 0)",
+        "      min 0 (step 100000)  final 0",
+        "lr_1: start 0.2  peak 0.2 (step 0)",
+        "      min 0 (step 100000)  final 0",
+        "phase changes: none",
+    ]
+    assert max(len(line) for line in lines) <= 50 and len(lines) <= 15
+
+
+@pytest.mark.parametrize("argv", [["--steps", "1"], ["--lr", "0", "--log"], ["--lr", "0.5", "--steps", "2"]])
+def test_show_degenerate_curves(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    code, out, err = run(capsys, "show", "StepLR(step_size=3)", "--width", "60", "--height", "12", *argv)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 60 and len(lines) <= 11
+    assert lines[-1] == "phase changes: none"

@@ -24,15 +24,16 @@ def _tick(value: float) -> str:
 def render(trace: Trace, width: int = 80, height: int = 24, log: bool = False) -> str:
     """The chart and summary of ``trace``, at most ``width`` columns and about ``height`` lines."""
     width = max(width, 40)
-    summary = summary_lines(trace, width)
-    rows = max(4, min(height - 4 - len(summary), 24))
-    chart = _chart(trace, width, rows, log)
-    title = _fit(
-        f"{trace.label}  ·  lr {', '.join(number(s[0]) for s in trace.lr)}  ·  steps 0..{trace.steps - 1}", width
-    )
+    info = f"lr {', '.join(number(s[0]) for s in trace.lr)}  ·  steps 0..{trace.steps - 1}"
     if log:
-        title = _fit(title + "  ·  log scale", width)
-    return "\n".join([title, *chart, *summary])
+        info += "  ·  log scale"
+    if len(trace.label) + 5 + len(info) <= width:
+        header = [f"{trace.label}  ·  {info}"]
+    else:
+        header = [_fit(trace.label, width), _fit(info, width)]
+    summary = summary_lines(trace, width)
+    rows = max(4, min(height - 3 - len(header) - len(summary), 24))
+    return "\n".join([*header, *_chart(trace, width, rows, log), *summary])
 
 
 def _fit(text: str, width: int) -> str:
@@ -56,8 +57,11 @@ def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
     every = [v for series in trace.lr for v in series]
     _, low, high, is_log = _scale(every, log)
     if high - low <= 1e-12 * max(abs(high), 1e-300):
-        pad = abs(high) * 0.5 if high else 1.0
-        low, high = low - pad, high + pad
+        if high == 0.0:
+            low, high = 0.0, 1.0
+        else:
+            pad = abs(high) * 0.5
+            low, high = low - pad, high + pad
 
     labels = _y_labels(low, high, rows, is_log)
     label_width = max(len(text) for text in labels.values())
@@ -136,7 +140,9 @@ def _y_labels(low: float, high: float, rows: int, is_log: bool) -> dict[int, str
 
 
 def _x_axis(count: int, cells: int) -> tuple[str, str]:
-    last = max(count - 1, 1)
+    if count <= 1:
+        return "┬" + "─" * (cells - 1), "0"
+    last = count - 1
     target = max(1, cells // 12)
     raw = last / target
     magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
@@ -172,15 +178,15 @@ def summary_lines(trace: Trace, width: int) -> list[str]:
         peak = max(range(len(series)), key=lambda i: (series[i], -i))
         low = min(range(len(series)), key=lambda i: (series[i], i))
         prefix = f"lr_{index}: " if many else ""
-        line = ""
         for fmt in (number, _tick):
-            line = (
-                f"{prefix}start {fmt(series[0])}  peak {fmt(series[peak])} (step {peak})  "
-                f"min {fmt(series[low])} (step {low})  final {fmt(series[-1])}"
-            )
-            if len(line) <= width:
+            first = f"{prefix}start {fmt(series[0])}  peak {fmt(series[peak])} (step {peak})"
+            second = f"min {fmt(series[low])} (step {low})  final {fmt(series[-1])}"
+            if len(first) + 2 + len(second) <= width:
                 break
-        lines.append(_fit(line, width))
+        if len(first) + 2 + len(second) <= width:
+            lines.append(f"{first}  {second}")
+        else:
+            lines += [_fit(first, width), _fit(" " * len(prefix) + second, width)]
         if index == 3 and len(trace.lr) > 4:
             lines.append(f"... and {len(trace.lr) - 4} more groups")
             break
