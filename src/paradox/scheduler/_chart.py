@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ._simulate import Trace
+from ._simulate import Trace, piecewise_constant
 
 # Braille dot bits, by (column, row) inside a 2x4 cell.
 _DOTS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
@@ -87,6 +87,7 @@ def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
         def to_x(step: int) -> int:
             return 0 if count == 1 else round(step * (dots_x - 1) / (count - 1))
 
+        stepped = piecewise_constant(series)
         previous_x, previous_y = to_x(0), to_y(mapped[0])
         plot(previous_x, previous_y)
         for step in range(1, count):
@@ -95,7 +96,10 @@ def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
             last = previous_y
             for dx in range(1, span + 1) if span else (0,):
                 cx = previous_x + dx
-                cy = round(previous_y + (y - previous_y) * dx / span) if span else y
+                if stepped:  # hold the value for the whole step, then drop (or rise) at its end
+                    cy = y if dx == span else previous_y
+                else:
+                    cy = round(previous_y + (y - previous_y) * dx / span) if span else y
                 for fill in range(min(last, cy), max(last, cy) + 1):
                     plot(cx, fill)
                 last = cy
@@ -129,6 +133,10 @@ def _y_labels(low: float, high: float, rows: int, is_log: bool) -> dict[int, str
     if is_log:
         spacing = max(1.0, float(math.ceil((high - low) / wanted)))
         ticks = [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]
+        if high - low < 2:  # less than two decades: 1, 2, 5 times each power of ten
+            decades = range(math.floor(low), math.ceil(high) + 1)
+            ticks = [math.log10(m) + k for k in decades for m in (1, 2, 5)]
+            ticks = [tick for tick in ticks if low <= tick <= high]
     else:
         spacing = _nice((high - low) / wanted)
         ticks = [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]

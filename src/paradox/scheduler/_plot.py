@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._simulate import Trace, simulate
+from ._simulate import Trace, piecewise_constant, simulate
 
 #: The hint shown when matplotlib is missing.
 INSTALL_HINT = 'plotting needs matplotlib: pip install "paradox[plot]"'
@@ -62,7 +61,7 @@ def plot(
         many = len(trace.lr) > 1
         for index, series in enumerate(trace.lr):
             label = f"{trace.label} [lr_{index}]" if many else trace.label
-            style = "steps-post" if _piecewise_constant(series) else "default"
+            style = "steps-post" if piecewise_constant(series) else "default"
             axes.plot(range(trace.steps), series, label=label, linewidth=1.8, drawstyle=style)
     axes.set_xlabel("step")
     axes.set_ylabel("learning rate")
@@ -91,12 +90,6 @@ def _same_length(specs: Sequence[Any], traces: list[Trace], lr: Any, metrics: An
                 trace = simulate(spec, target, lr=lr, metrics=metrics)
         result.append(trace)
     return result
-
-
-def _piecewise_constant(series: Sequence[float]) -> bool:
-    """True when most steps keep the value (StepLR, MultiStepLR): drawn as steps, not slopes."""
-    flat = sum(1 for a, b in itertools.pairwise(series) if a == b)
-    return flat * 2 >= len(series) - 1
 
 
 def _figure_class() -> Any:

@@ -8,6 +8,7 @@ construction (the lr of the first optimizer step).
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -304,6 +305,12 @@ def _check_metrics(metrics: Sequence[Any]) -> list[float]:
     from ._validate import check_float
 
     return [check_float("simulate", f"metrics[{index}]", value) for index, value in enumerate(metrics)]
+
+
+def piecewise_constant(series: Sequence[float]) -> bool:
+    """True when most steps keep the value (StepLR, MultiStepLR): drawn as steps, not slopes."""
+    flat = sum(1 for a, b in itertools.pairwise(series) if a == b)
+    return flat * 2 >= len(series) - 1
 
 
 def phase_changes(values: Sequence[float]) -> list[int]:
