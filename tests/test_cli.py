@@ -562,6 +562,8 @@ def test_bad_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert err.splitlines()[-1] == "paradox-lr: error: argument --steps: --steps must be an int >= 1. Received: '0'"
     code, _, err = run(capsys, "table", "StepLR(step_size=2)", "--steps", "2000000")
     assert err == "paradox-lr: error: simulate: steps must be an int in [1, 1000000]. Received: steps=2000000 (int)\n"
+    code, _, err = run(capsys, "table", "StepLR(step_size=2)", "--lr", ",".join(["0.1"] * 11), "--steps", "1000000")
+    assert err == "paradox-lr: error: 11 param groups x 1000000 steps is 11000000 values; the limit is 10000000\n"
     code, _, err = run(capsys, "table", "StepLR(step_size=2)", "--format", "xml")
     assert code == 2 and "invalid choice: 'xml'" in err
     code, _, err = run(capsys)

@@ -19,6 +19,7 @@ from ._schedule import Schedule
 #: Fallback length when a schedule has no natural end, and the longest simulation allowed.
 DEFAULT_STEPS = 100
 MAX_STEPS = 1_000_000
+MAX_VALUES = 10_000_000
 
 _MOMENTUM = 0.9
 _BETAS = (0.9, 0.999)
@@ -155,6 +156,10 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
             f"{steps} steps need {steps - 1} metrics (one per step after step 0); the metrics hold {len(metrics)}"
         )
     groups = scheduler.optimizer.param_groups
+    if len(groups) * steps > MAX_VALUES:
+        raise SpecError(
+            f"{len(groups)} param groups x {steps} steps is {len(groups) * steps} values; the limit is {MAX_VALUES}"
+        )
     lrs: list[list[float]] = [[] for _ in groups]
     momenta: dict[str, list[list[float]]] = {"betas": [[] for _ in groups], "momentum": [[] for _ in groups]}
     initial = {key: [_hyper(group, key) for group in groups] for key in momenta}
