@@ -15,6 +15,12 @@ class Case:
     config: dict[str, Any]
     #: (override of the config, exception type, message regex)
     bad: list[tuple[dict[str, Any], type[Exception], str]] = field(default_factory=list)
+    #: The config ``state_dict()`` holds, when it differs from the constructor arguments.
+    state_config: dict[str, Any] | None = None
+    #: The class sets each group's lr from its own anchors (CyclicLR, OneCycleLR): the optimizer's
+    #: lr is not the base, lrs are ``schedule.values(t, scheduler._bases)``, and groups added later
+    #: are refused (its anchors are per group).
+    sets_lr: bool = False
 
 
 CASES = [
@@ -47,6 +53,260 @@ CASES = [
             ({"eta_min": float("nan")}, ValueError, r"eta_min must be a finite number >= 0\.0\. Received: eta_min=nan"),
             ({"eta_min": "0"}, TypeError, r"eta_min must be a finite number >= 0\.0\. Received: eta_min='0' \(str\)"),
         ],
+    ),
+]
+
+_NUMBER = r"a finite number >= 0 \(a float or a one-element tensor\)"
+_NO_MOMENTUM = r"optimizer must be an optimizer with 'momentum' or 'betas' \(its defaults or every param group\) when cycle_momentum=True\. Received: optimizer=<"
+
+CASES += [
+    Case(
+        "CyclicLR",
+        {
+            "base_lr": 0.01,
+            "max_lr": 0.5,
+            "step_size_up": 4,
+            "step_size_down": 6,
+            "mode": "triangular2",
+            "cycle_momentum": False,
+        },
+        [
+            (
+                {"base_lr": -0.1},
+                ValueError,
+                rf"^CyclicLR: base_lr must be {_NUMBER}\. Received: base_lr=-0\.1 \(float\)$",
+            ),
+            ({"base_lr": float("nan")}, ValueError, rf"^CyclicLR: base_lr must be {_NUMBER}\. Received: base_lr=nan"),
+            (
+                {"base_lr": "0.1"},
+                TypeError,
+                rf"^CyclicLR: base_lr must be {_NUMBER}\. Received: base_lr='0\.1' \(str\)$",
+            ),
+            (
+                {"base_lr": []},
+                ValueError,
+                r"^CyclicLR: base_lr must be a number or a non-empty list of numbers, one per param group\. Received: base_lr=\[\]",
+            ),
+            (
+                {"base_lr": [0.1, 0.2, 0.3, 0.4]},
+                ValueError,
+                r"^CyclicLR: base_lr must be a number or a list of 2 values, one per param group\. Received: base_lr=\[0\.1, 0\.2, 0\.3, 0\.4\] \(list\)$",
+            ),
+            ({"max_lr": float("inf")}, ValueError, rf"^CyclicLR: max_lr must be {_NUMBER}\. Received: max_lr=inf"),
+            (
+                {"max_lr": None},
+                TypeError,
+                rf"^CyclicLR: max_lr must be {_NUMBER}\. Received: max_lr=None \(NoneType\)$",
+            ),
+            (
+                {"max_lr": [0.5] * 4},
+                ValueError,
+                r"^CyclicLR: max_lr must be a number or a list of 2 values, one per param group\. Received: max_lr=\[0\.5, 0\.5, 0\.5, 0\.5\]",
+            ),
+            (
+                {"step_size_up": 0},
+                ValueError,
+                r"^CyclicLR: step_size_up must be an int >= 1\. Received: step_size_up=0 \(int\)$",
+            ),
+            (
+                {"step_size_up": 2.5},
+                ValueError,
+                r"^CyclicLR: step_size_up must be an int >= 1\. Received: step_size_up=2\.5 \(float\)$",
+            ),
+            (
+                {"step_size_up": "4"},
+                TypeError,
+                r"^CyclicLR: step_size_up must be an int >= 1\. Received: step_size_up='4' \(str\)$",
+            ),
+            (
+                {"step_size_down": 0},
+                ValueError,
+                r"^CyclicLR: step_size_down must be an int >= 1\. Received: step_size_down=0 \(int\)$",
+            ),
+            (
+                {"step_size_down": -3},
+                ValueError,
+                r"^CyclicLR: step_size_down must be an int >= 1\. Received: step_size_down=-3 \(int\)$",
+            ),
+            (
+                {"mode": "triangle"},
+                ValueError,
+                r"^CyclicLR: mode must be one of 'triangular', 'triangular2', 'exp_range'\. Received: mode='triangle' \(str\)$",
+            ),
+            (
+                {"gamma": 0.0},
+                ValueError,
+                r"^CyclicLR: gamma must be a finite number > 0\.0\. Received: gamma=0\.0 \(float\)$",
+            ),
+            (
+                {"gamma": -0.5},
+                ValueError,
+                r"^CyclicLR: gamma must be a finite number > 0\.0\. Received: gamma=-0\.5 \(float\)$",
+            ),
+            (
+                {"gamma": float("nan")},
+                ValueError,
+                r"^CyclicLR: gamma must be a finite number > 0\.0\. Received: gamma=nan \(float\)$",
+            ),
+            (
+                {"scale_fn": 3},
+                TypeError,
+                r"^CyclicLR: scale_fn must be a function of one number, or None\. Received: scale_fn=3 \(int\)$",
+            ),
+            (
+                {"scale_mode": "epochs"},
+                ValueError,
+                r"^CyclicLR: scale_mode must be one of 'cycle', 'iterations'\. Received: scale_mode='epochs' \(str\)$",
+            ),
+            (
+                {"cycle_momentum": "yes"},
+                TypeError,
+                r"^CyclicLR: cycle_momentum must be a bool\. Received: cycle_momentum='yes' \(str\)$",
+            ),
+            (
+                {"base_momentum": 1.5},
+                ValueError,
+                r"^CyclicLR: base_momentum must be a finite number in \[0\.0, 1\.0\]\. Received: base_momentum=1\.5 \(float\)$",
+            ),
+            (
+                {"max_momentum": -0.1},
+                ValueError,
+                rf"^CyclicLR: max_momentum must be {_NUMBER}\. Received: max_momentum=-0\.1 \(float\)$",
+            ),
+            ({"cycle_momentum": True}, ValueError, rf"^CyclicLR: {_NO_MOMENTUM}"),
+        ],
+        state_config={
+            "base_lr": 0.01,
+            "step_size_up": 4,
+            "step_size_down": 6,
+            "mode": "triangular2",
+            "gamma": 1.0,
+            "scale_fn": None,
+            "scale_mode": "cycle",
+            "cycle_momentum": False,
+            "base_momentum": 0.8,
+            "max_momentum": 0.9,
+        },
+        sets_lr=True,
+    ),
+    Case(
+        "OneCycleLR",
+        {"total_steps": 6000, "max_lr": 0.5, "pct_start": 0.25, "cycle_momentum": False},
+        [
+            (
+                {"total_steps": 0},
+                ValueError,
+                r"^OneCycleLR: total_steps must be an int >= 1\. Received: total_steps=0 \(int\)$",
+            ),
+            (
+                {"total_steps": -5},
+                ValueError,
+                r"^OneCycleLR: total_steps must be an int >= 1\. Received: total_steps=-5 \(int\)$",
+            ),
+            (
+                {"total_steps": "10"},
+                TypeError,
+                r"^OneCycleLR: total_steps must be an int >= 1\. Received: total_steps='10' \(str\)$",
+            ),
+            (
+                {"total_steps": None},
+                ValueError,
+                r"^OneCycleLR: epochs must be an int >= 1 when total_steps is None \(pass total_steps, or epochs and steps_per_epoch\)\. Received: epochs=None \(NoneType\)$",
+            ),
+            (
+                {"total_steps": None, "epochs": 3},
+                ValueError,
+                r"^OneCycleLR: steps_per_epoch must be an int >= 1 when total_steps is None .*Received: steps_per_epoch=None \(NoneType\)$",
+            ),
+            (
+                {"total_steps": None, "epochs": 0, "steps_per_epoch": 5},
+                ValueError,
+                r"^OneCycleLR: epochs must be an int >= 1\. Received: epochs=0 \(int\)$",
+            ),
+            (
+                {"total_steps": None, "epochs": 3, "steps_per_epoch": -1},
+                ValueError,
+                r"^OneCycleLR: steps_per_epoch must be an int >= 1\. Received: steps_per_epoch=-1 \(int\)$",
+            ),
+            (
+                {"pct_start": 0.0},
+                ValueError,
+                r"^OneCycleLR: pct_start must be a finite number in \(0\.0, 1\.0\)\. Received: pct_start=0\.0 \(float\)$",
+            ),
+            (
+                {"pct_start": 1.0},
+                ValueError,
+                r"^OneCycleLR: pct_start must be a finite number in \(0\.0, 1\.0\)\. Received: pct_start=1\.0 \(float\)$",
+            ),
+            (
+                {"pct_start": float("nan")},
+                ValueError,
+                r"^OneCycleLR: pct_start must be a finite number in \(0\.0, 1\.0\)\. Received: pct_start=nan",
+            ),
+            (
+                {"pct_start": "0.3"},
+                TypeError,
+                r"^OneCycleLR: pct_start must be a finite number in \(0\.0, 1\.0\)\. Received: pct_start='0\.3' \(str\)$",
+            ),
+            (
+                {"anneal_strategy": "cosine"},
+                ValueError,
+                r"^OneCycleLR: anneal_strategy must be one of 'cos', 'linear'\. Received: anneal_strategy='cosine' \(str\)$",
+            ),
+            (
+                {"div_factor": 0.0},
+                ValueError,
+                r"^OneCycleLR: div_factor must be a finite number > 0\.0\. Received: div_factor=0\.0 \(float\)$",
+            ),
+            (
+                {"div_factor": -25.0},
+                ValueError,
+                r"^OneCycleLR: div_factor must be a finite number > 0\.0\. Received: div_factor=-25\.0 \(float\)$",
+            ),
+            (
+                {"final_div_factor": 0},
+                ValueError,
+                r"^OneCycleLR: final_div_factor must be a finite number > 0\.0\. Received: final_div_factor=0 \(int\)$",
+            ),
+            (
+                {"final_div_factor": float("inf")},
+                ValueError,
+                r"^OneCycleLR: final_div_factor must be a finite number > 0\.0\. Received: final_div_factor=inf",
+            ),
+            (
+                {"max_lr": [0.1, 0.2, 0.3, 0.4]},
+                ValueError,
+                r"^OneCycleLR: max_lr must be a number or a list of 2 values, one per param group\. Received: max_lr=\[0\.1, 0\.2, 0\.3, 0\.4\] \(list\)$",
+            ),
+            (
+                {"max_lr": -1.0},
+                ValueError,
+                rf"^OneCycleLR: max_lr must be {_NUMBER}\. Received: max_lr=-1\.0 \(float\)$",
+            ),
+            (
+                {"three_phase": 1},
+                TypeError,
+                r"^OneCycleLR: three_phase must be a bool\. Received: three_phase=1 \(int\)$",
+            ),
+            (
+                {"base_momentum": 2.0},
+                ValueError,
+                r"^OneCycleLR: base_momentum must be a finite number in \[0\.0, 1\.0\]\. Received: base_momentum=2\.0 \(float\)$",
+            ),
+            ({"cycle_momentum": True}, ValueError, rf"^OneCycleLR: {_NO_MOMENTUM}"),
+        ],
+        state_config={
+            "total_steps": 6000,
+            "pct_start": 0.25,
+            "anneal_strategy": "cos",
+            "cycle_momentum": False,
+            "base_momentum": 0.85,
+            "max_momentum": 0.95,
+            "div_factor": 25.0,
+            "final_div_factor": 10000.0,
+            "three_phase": False,
+        },
+        sets_lr=True,
     ),
 ]
 

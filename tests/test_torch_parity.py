@@ -170,3 +170,53 @@ def test_works_with_adam_and_real_training() -> None:
             scheduler.step()
     assert optimizer.param_groups[0]["lr"] == 0.0
     assert not hasattr(optimizer.step, "_wrapped_by_lr_sched")
+
+
+@pytest.mark.parametrize("tensor", [False, True], ids=["float", "tensor"])
+@pytest.mark.parametrize("name", ["StepLR", "CosineAnnealingLR"])
+@pytest.mark.parametrize("seed", range(60))
+def test_lr_changed_by_hand_between_steps_matches_torch(name: str, seed: int, tensor: bool) -> None:
+    """A hand-set lr is taken up and the schedule continues from it, as torch's does."""
+    rng = random.Random(seed)
+    config = random_config(name, rng)
+    if name == "CosineAnnealingLR":
+        config["T_max"] = rng.randint(1, 10)  # short periods: hand changes land on the bottom too
+    reference_opt, reference, our_opt, scheduler = pair(name, config, random_lrs(rng), tensor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(80):
+            if rng.random() < 0.15:
+                index, lr = rng.randrange(3), rng.uniform(0.01, 1.0)
+                for optimizer in (reference_opt, our_opt):
+                    group = optimizer.param_groups[index]
+                    if tensor:
+                        group["lr"].fill_(lr)
+                    else:
+                        group["lr"] = lr
+            reference.step()
+            scheduler.step()
+            assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("StepLR", "CosineAnnealingLR"), ("CosineAnnealingLR", "StepLR"), ("StepLR", "StepLR")],
+)
+@pytest.mark.parametrize("seed", range(15))
+def test_two_schedulers_on_one_optimizer_match_torch_chaining(first: str, second: str, seed: int) -> None:
+    """torch's documented chaining: two schedulers step one optimizer and their effects compose."""
+    rng = random.Random(seed)
+    lrs = random_lrs(rng)
+    configs = [random_config(first, rng), random_config(second, rng)]
+    reference_opt, our_opt = torch_optimizer(lrs), torch_optimizer(lrs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        references = [getattr(torch_sched, n)(reference_opt, **c) for n, c in zip((first, second), configs)]
+        schedulers = [getattr(ours, n)(our_opt, **c) for n, c in zip((first, second), configs)]
+        for _ in range(120):
+            assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
+            reference_opt.step()
+            for reference in references:
+                reference.step()
+            for scheduler in schedulers:
+                scheduler.step()

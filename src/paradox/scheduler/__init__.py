@@ -21,6 +21,8 @@ does the same from a shell).
 
 from ._base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from ._classes import CosineAnnealingLR, StepLR
+from ._cyclic import Cyclic, CyclicLR
+from ._one_cycle import OneCycle, OneCycleLR
 from ._plot import plot
 from ._schedule import Schedule
 from ._schedules import CosineAnnealing, StepDecay
@@ -30,7 +32,11 @@ __all__ = [
     "ConfigDriftWarning",
     "CosineAnnealing",
     "CosineAnnealingLR",
+    "Cyclic",
+    "CyclicLR",
     "LRScheduler",
+    "OneCycle",
+    "OneCycleLR",
     "Schedule",
     "ScheduledLR",
     "StepDecay",

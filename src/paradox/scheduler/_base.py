@@ -9,13 +9,22 @@ formula of its own.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Literal
+from collections.abc import Mapping
 
-from ._optimizer import ParamGroup, SupportsParamGroups, copy_value, group_value, is_tensor, param_groups
+from ._optimizer import copy_value, group_value, is_tensor, param_groups
 from ._schedule import Schedule
 from ._state import FORMAT, VERSION, read_config, read_count, read_state, read_values
 from ._validate import check_int, fail
+
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, ClassVar, Literal
+
+    from ._optimizer import ParamGroup, SupportsParamGroups
+
+    #: A deferred change to a scheduler, run only after the whole state has been checked.
+    Apply = Callable[[], None]
 
 
 class ConfigDriftWarning(UserWarning):
@@ -89,6 +98,8 @@ class LRScheduler:
         self.last_epoch = last_epoch
         self._step_count = 0
         self._last_lr: list[Any] = lrs
+        self._previous_epoch = last_epoch
+        self._tensor_marks: dict[int, tuple[int, int]] = {}
         self._start(lrs)
         self.step()
 
@@ -120,35 +131,63 @@ class LRScheduler:
         groups = self.optimizer.param_groups
         if len(groups) != len(self._last_lr):
             self._adopt_groups(groups)
-        self._absorb(groups)
+        self._prepare(target)
         previous = self.last_epoch
         self.last_epoch = target
         try:
             lrs = self.get_lr()
+            if len(lrs) != len(groups):
+                raise ValueError(
+                    f"{type(self).__name__}.get_lr() must return one lr per param group. "
+                    f"Received: {len(lrs)} values for {len(groups)} groups"
+                )
         except BaseException:
             self.last_epoch = previous
             raise
+        self._previous_epoch = previous
         self._step_count += 1
         self._write(groups, lrs)
 
-    def _absorb(self, groups: list[ParamGroup]) -> None:
-        """Hook: take in lrs changed outside the scheduler since the last step."""
+    def _prepare(self, target: int) -> None:
+        """Hook: called before the lrs at ``target`` are computed."""
 
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
-        if len(lrs) != len(groups):
-            raise ValueError(
-                f"{type(self).__name__}.get_lr() must return one lr per param group. "
-                f"Received: {len(lrs)} values for {len(groups)} groups"
-            )
-        written = list(lrs)
-        for index, (group, lr) in enumerate(zip(groups, lrs)):
+        """Write ``lrs`` into the groups: one dict write per group while nothing else touched them."""
+        for group, old, new in zip(groups, self._last_lr, lrs):
+            if group["lr"] is not old:
+                break
+            group["lr"] = new
+        else:
+            self._last_lr = lrs
+            return
+        self._write_rest(groups, lrs)
+
+    def _write_rest(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
+        """The slow path of :meth:`_write`: tensor lrs, and lrs changed outside the scheduler."""
+        written = self._last_lr
+        out = list(lrs)
+        for index, group in enumerate(groups):
             current = group["lr"]
-            if type(current) is float or not is_tensor(current):
-                group["lr"] = lr
+            if current is out[index]:
+                continue  # written by the fast path
+            if is_tensor(current):
+                mark = _mark(current)
+                if self._tensor_marks.get(index) != mark and _tensor_changed(current, written[index]):
+                    out[index] = self._taken_up(index, float(current), out[index])
+                current.fill_(out[index])
+                self._tensor_marks[index] = _mark(current)
             else:
-                current.fill_(lr)
-                written[index] = float(current)
-        self._last_lr = written
+                if current != written[index]:
+                    out[index] = self._taken_up(index, float(current), out[index])
+                group["lr"] = out[index]
+        self._last_lr = out
+
+    def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
+        """Hook: the lr to write for a group whose lr was set to ``lr`` outside the scheduler.
+
+        The default, torch's for schedules computed from ``base_lrs`` alone, overwrites it.
+        """
+        return scheduled
 
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
         """Take in param groups added since the last step (``optimizer.add_param_group``).
@@ -249,12 +288,29 @@ class LRScheduler:
         return _nothing
 
 
-#: A deferred change to a scheduler, run only after the whole state has been checked.
-Apply = Callable[[], None]
-
-
 def _nothing() -> None:
     pass
+
+
+def _mark(tensor: Any) -> tuple[int, int]:
+    """Identifies a tensor and its content: torch bumps ``_version`` at every in-place change.
+
+    A tensor without ``_version`` gets a fresh mark each time, so its value is always compared.
+    """
+    return id(tensor), getattr(tensor, "_version", next(_unversioned))
+
+
+_unversioned = iter(range(-1, -(2**62), -1))
+
+
+def _tensor_changed(tensor: Any, written: float) -> bool:
+    """Whether a tensor lr differs from the float last written into it, beyond its own rounding.
+
+    A float32 tensor holds the written float rounded to 24 bits, so only a relative difference
+    above 2**-23 counts as a change made outside the scheduler.
+    """
+    value = float(tensor)
+    return abs(value - written) > 2.0**-23 * abs(written)
 
 
 class _LRScheduler(LRScheduler):
@@ -277,6 +333,9 @@ class ScheduledLR(LRScheduler):
     #: overwrite such a change at the next step.
     _chainable: ClassVar[bool] = True
 
+    #: Whether some group's base moved away from its ``base_lrs`` entry by a rebase.
+    _rebased: bool = False
+
     def __init__(self, optimizer: SupportsParamGroups, schedule: Schedule, last_epoch: int = -1) -> None:
         self._schedule = schedule
         super().__init__(optimizer, last_epoch)
@@ -290,6 +349,7 @@ class ScheduledLR(LRScheduler):
         # Fresh: the groups' current lrs are the bases (they equal base_lrs unless another
         # scheduler already acts on the optimizer). Resuming: the bases are the initial lrs.
         self._bases = list(lrs) if self.last_epoch == -1 else list(self.base_lrs)
+        self._rebased = self._chainable and self._bases != self.base_lrs
 
     def _adopted(self, lrs: list[float]) -> None:
         self._bases.extend(lrs)
@@ -297,16 +357,67 @@ class ScheduledLR(LRScheduler):
     def get_lr(self) -> list[Any]:
         return self._schedule.values(self.last_epoch, self._bases)
 
-    def _absorb(self, groups: list[ParamGroup]) -> None:
-        if not self._chainable:
-            return
+    def step(self, epoch: int | None = None) -> None:
+        # The hot path, run every training step: one evaluation of the schedule and, per group,
+        # one identity check and one dict write. Anything unusual (a jump, a rebased or added
+        # group, a tensor or hand-changed lr, an overridden get_lr/_write) takes the full path.
+        groups = self.optimizer.param_groups
         written = self._last_lr
-        for index, group in enumerate(groups):
-            current = group["lr"]
-            if current is not written[index] and current != written[index]:
-                base = self._schedule.rebase(self.last_epoch, float(current))
-                if base is not None:
-                    self._bases[index] = base
+        cls = type(self)
+        if (
+            epoch is not None
+            or self._rebased
+            or len(groups) != len(written)
+            or cls.get_lr is not ScheduledLR.get_lr
+            or cls._write is not LRScheduler._write
+        ):
+            super().step(epoch)
+            return
+        target = self.last_epoch + 1
+        lrs = self._schedule.values(target, self._bases)
+        for group, old, new in zip(groups, written, lrs):
+            if group["lr"] is not old:
+                break
+            group["lr"] = new
+        else:
+            self._previous_epoch = self.last_epoch
+            self.last_epoch = target
+            self._step_count += 1
+            self._last_lr = lrs
+            return
+        self._previous_epoch = self.last_epoch
+        self.last_epoch = target
+        self._step_count += 1
+        self._write_rest(groups, lrs)
+
+    def _prepare(self, target: int) -> None:
+        if self._rebased and self._schedule.factor(self.last_epoch) == 0.0:
+            # At a zero of the factor every lr equals the floor, whatever its base, so nothing of
+            # an earlier rebase is left: torch's recursion restarts from base_lrs there, as we do.
+            self._bases = list(self.base_lrs)
+            self._rebased = False
+
+    def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
+        if not self._chainable:
+            return scheduled
+        schedule = self._schedule
+        base = schedule.rebase(self._previous_epoch, lr)
+        if base is None:
+            # The lr was set at a zero of the factor, where no base gives it: like torch, carry
+            # its offset above the floor into this step.
+            base = self._offset_base(index, lr, self.last_epoch)
+        if base is None:
+            return scheduled
+        self._bases[index] = base
+        self._rebased = True
+        return schedule(self.last_epoch, base)
+
+    def _offset_base(self, index: int, lr: float, target: int) -> float | None:
+        """The base whose value at ``target`` is the group's scheduled value plus ``lr - floor``."""
+        factor = self._schedule.factor(target)
+        if factor == 0.0:
+            return None
+        return self._bases[index] + (lr - self._schedule.floor) / factor
 
     # -- state -------------------------------------------------------------------------------
 
@@ -320,15 +431,25 @@ class ScheduledLR(LRScheduler):
 
     def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
         bases = read_values(owner, "bases", state.get("bases", state["base_lrs"]), count)
+        base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
 
         def apply() -> None:
             self._bases = bases
+            self._rebased = self._chainable and bases != base_lrs
 
         return apply
 
+    def _build_schedule(self, owner: str, config: dict[str, Any]) -> Schedule:
+        """Hook: build a schedule of this scheduler's kind from a plain (saved or merged) config.
+
+        Subclasses whose schedule holds something a config cannot (a user function) put it back
+        here, and may refuse a config that expects another one.
+        """
+        return type(self._schedule).build(owner, config)
+
     def _read_config(self, owner: str, saved: dict[str, Any], mode: str) -> Apply:
         live = self._config()
-        schedule = type(self._schedule).build(owner, {**live, **saved})
+        schedule = self._build_schedule(owner, {**live, **saved})
         restored = schedule.to_config()
         drift = [key for key in live if restored[key] != live[key]]
         if mode == "live" or not drift:

@@ -7,8 +7,11 @@ schedule it drives (see ``_schedules.py``).
 from __future__ import annotations
 
 from ._base import ConfigParam, ScheduledLR
-from ._optimizer import SupportsParamGroups
 from ._schedules import CosineAnnealing, StepDecay
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._optimizer import SupportsParamGroups
 
 
 class StepLR(ScheduledLR):

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import MutableMapping
-from typing import Any, Protocol
 
 from ._validate import fail, is_number
 
-ParamGroup = MutableMapping[str, Any]
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
+if TYPE_CHECKING:
+    from typing import Any, Protocol
 
+    ParamGroup = MutableMapping[str, Any]
 
-class SupportsParamGroups(Protocol):
-    """Any optimizer: torch's, the Paradox Framework's, or a plain object with ``param_groups``."""
+    class SupportsParamGroups(Protocol):
+        """Any optimizer: torch's, the Paradox Framework's, or a plain object with ``param_groups``."""
 
-    @property
-    def param_groups(self) -> list[ParamGroup]: ...
+        @property
+        def param_groups(self) -> list[ParamGroup]: ...
 
 
 def is_tensor(value: object) -> bool:

@@ -15,37 +15,93 @@ the per-group bases, and write ``value(t, base)`` into each param group.
 
 from __future__ import annotations
 
-import dataclasses
+import math
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, TypeVar
 
 from ._validate import check_int, fail
 
-_S = TypeVar("_S", bound="Schedule")
+# typing and dataclasses are not imported at run time: together they would triple the import
+# time of the package. Type checkers see the real names.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, TypeVar
+
+    from typing_extensions import dataclass_transform
+
+    _S = TypeVar("_S", bound="Schedule")
+else:
+
+    def dataclass_transform(**_: object) -> object:
+        return lambda cls: cls
+
 
 #: Every concrete schedule class, by name; filled by ``Schedule.__init_subclass__``.
 SCHEDULES: dict[str, type[Schedule]] = {}
 
 
+@dataclass_transform(frozen_default=True)
 class Schedule:
     """Base class of the pure schedules: ``value(t, base) = floor + (base - floor) * factor(t)``.
 
-    Subclasses are frozen dataclasses whose fields are the config. They implement :meth:`factor`
-    and may override :attr:`floor` and :attr:`length`.
+    A subclass declares its config as annotated class attributes, like a frozen dataclass::
+
+        class StepDecay(Schedule):
+            step_size: int
+            gamma: float = 0.1
+
+            def _check(self, owner: str) -> None: ...   # validate and normalise the fields
+
+            def factor(self, step: float) -> float: ...
+
+    and gets an ``__init__`` with exactly those parameters (plus a private keyword ``_owner``, the
+    class named in error messages), a ``repr``, equality, hashing and immutability. It implements
+    :meth:`factor` and may override :attr:`floor`, :attr:`length`, :meth:`values` and
+    :meth:`rebase`.
     """
 
-    __slots__ = ()
+    #: The config fields, in constructor order; set for each subclass.
+    _fields: ClassVar[tuple[str, ...]] = ()
 
-    # Declared so that type checkers see every schedule as a dataclass instance.
-    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:  # replaced by each dataclass
-        raise TypeError(f"{type(self).__name__} is abstract: use a concrete schedule")
+    #: The class named in error messages: the driving scheduler's, else the schedule's own.
+    _owner: str
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 - inspect costs import time
+        own = tuple(name for name, kind in annotations.items() if "ClassVar" not in str(kind))
+        if own:
+            cls._fields = cls._fields + own
+            setattr(cls, "__init__", _make_init(cls))  # noqa: B010 - mypy rejects assigning a method
         if not cls.__name__.startswith("_"):
             SCHEDULES[cls.__name__] = cls
+
+    def _check(self, owner: str) -> None:
+        """Validate and normalise the fields (with :meth:`_set`); ``owner`` names the caller."""
+
+    def _set(self, name: str, value: object) -> None:
+        """Store a field during :meth:`_check` (the object is otherwise immutable)."""
+        object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: use .replace(...) for a changed copy")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__name__}({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, Schedule):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *map(_hashable, self._values())))
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -72,8 +128,17 @@ class Schedule:
 
         A factor of exactly 1 gives each base and a factor of exactly 0 gives the floor, with no
         rounding, so a cosine starts at ``base`` and bottoms out at ``eta_min`` exactly.
+
+        Raises:
+            ValueError: the values at ``step`` leave the float range (``gamma > 1`` raised to a
+                large step, say) or are NaN; the message names the step.
         """
-        factor = self.factor(step)
+        try:
+            factor = self.factor(step)
+        except OverflowError:
+            factor = math.inf
+        if not factor <= 1.0:  # rare: a growing schedule, or NaN
+            return self._checked_values(step, bases, factor)
         floor = self.floor
         if floor == 0.0:
             return [base * factor for base in bases]
@@ -82,6 +147,18 @@ class Schedule:
         if factor == 0.0:
             return [floor] * len(bases)
         return [floor + (base - floor) * factor for base in bases]
+
+    def _checked_values(self, step: float, bases: Sequence[float], factor: float) -> list[float]:
+        """The values for a factor above 1 (or NaN), refused when any is not a finite number."""
+        floor = self.floor
+        values = [floor + (base - floor) * factor for base in bases] if math.isfinite(factor) else [factor]
+        if not all(math.isfinite(value) for value in values):
+            raise ValueError(
+                f"{self._owner}: the value at step {step} leaves the float range "
+                f"(factor={factor!r}); the schedule cannot go on past this step. "
+                f"Received: step={step!r} ({type(step).__name__})"
+            )
+        return values
 
     def rebase(self, step: float, value: float) -> float | None:
         """The base for which the schedule gives ``value`` at ``step``, or None if none does.
@@ -111,8 +188,8 @@ class Schedule:
     def to_config(self) -> dict[str, Any]:
         """A plain, JSON-ready dict: ``{"name": <class name>, <field>: <value>, ...}``."""
         config: dict[str, Any] = {"name": type(self).__name__}
-        for field in dataclasses.fields(self):
-            config[field.name] = _plain(getattr(self, field.name))
+        for name in self._fields:
+            config[name] = _plain(getattr(self, name))
         return config
 
     @classmethod
@@ -131,7 +208,7 @@ class Schedule:
     @classmethod
     def parameters(cls) -> tuple[str, ...]:
         """The names of the config fields, in constructor order."""
-        return tuple(field.name for field in dataclasses.fields(cls))
+        return cls._fields
 
     @classmethod
     def build(cls: type[_S], owner: str, params: Mapping[str, Any]) -> _S:
@@ -140,11 +217,19 @@ class Schedule:
         unknown = sorted(set(params) - set(allowed))
         if unknown:
             fail(owner, "config", f"made of the fields {list(allowed)}", unknown)
-        return cls(**params, _owner=owner)
+        factory: Any = cls
+        built: _S = factory(**params, _owner=owner)
+        return built
 
     def replace(self: _S, owner: str, **changes: Any) -> _S:
         """A copy with some fields changed, validated as a new schedule, naming ``owner``."""
-        return dataclasses.replace(self, _owner=owner, **changes)
+        unknown = sorted(set(changes) - set(self._fields))
+        if unknown:
+            fail(owner, "config", f"made of the fields {list(self._fields)}", unknown)
+        current = {name: getattr(self, name) for name in self._fields}
+        factory: Any = type(self)
+        changed: _S = factory(**{**current, **changes}, _owner=owner)
+        return changed
 
 
 def _plain(value: Any) -> Any:
@@ -152,3 +237,41 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
     return value
+
+
+def _hashable(value: Any) -> Any:
+    """Lists (milestones, say) hash as tuples."""
+    if isinstance(value, list):
+        return tuple(_hashable(item) for item in value)
+    return value
+
+
+def _make_init(cls: type[Schedule]) -> Any:
+    """An ``__init__`` whose parameters are the class's fields, with their defaults.
+
+    It is compiled once per class, so ``inspect.signature``, help() and error messages for a
+    missing or unknown argument read as for any hand-written constructor.
+    """
+    namespace: dict[str, Any] = {}
+    params, lines = [], []
+    for name in cls._fields:
+        if name in cls.__dict__ or any(name in base.__dict__ for base in cls.__mro__[1:]):
+            namespace[f"_default_{name}"] = getattr(cls, name)
+            params.append(f"{name}=_default_{name}")
+        else:
+            if params and "=" in params[-1]:
+                raise TypeError(f"{cls.__name__}: field {name!r} without a default follows one with a default")
+            params.append(name)
+        lines.append(f"    _set(self, {name!r}, {name})")
+    source = (
+        f"def __init__(self, {', '.join(params)}, *, _owner=None):\n"
+        + "\n".join(lines)
+        + "\n    _set(self, '_owner', _owner or type(self).__name__)"
+        + "\n    self._check(self._owner)\n"
+    )
+    namespace["_set"] = object.__setattr__
+    exec(source, namespace)  # trusted: built from the class's own field names
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    return init

@@ -7,18 +7,11 @@ value (its ``initial_lr``), and ``value(t)`` what the scheduler writes into the 
 from __future__ import annotations
 
 import math
-from dataclasses import InitVar, dataclass
 
 from ._schedule import Schedule
 from ._validate import check_float, check_int
 
 
-def _set(schedule: Schedule, name: str, value: object) -> None:
-    """Store a normalised field value on a frozen dataclass during ``__post_init__``."""
-    object.__setattr__(schedule, name, value)
-
-
-@dataclass(frozen=True, slots=True)
 class StepDecay(Schedule):
     r"""Multiply by ``gamma`` every ``step_size`` steps.
 
@@ -41,18 +34,15 @@ class StepDecay(Schedule):
 
     step_size: int
     gamma: float = 0.1
-    _owner: InitVar[str | None] = None
 
-    def __post_init__(self, _owner: str | None) -> None:
-        owner = _owner or type(self).__name__
-        _set(self, "step_size", check_int(owner, "step_size", self.step_size, minimum=1))
-        _set(self, "gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
+    def _check(self, owner: str) -> None:
+        self._set("step_size", check_int(owner, "step_size", self.step_size, minimum=1))
+        self._set("gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
 
     def factor(self, step: float) -> float:
         return float(self.gamma ** (step // self.step_size))
 
 
-@dataclass(frozen=True, slots=True)
 class CosineAnnealing(Schedule):
     r"""Anneal from ``base`` to ``eta_min`` along half a cosine over ``T_max`` steps.
 
@@ -78,12 +68,10 @@ class CosineAnnealing(Schedule):
 
     T_max: int
     eta_min: float = 0.0
-    _owner: InitVar[str | None] = None
 
-    def __post_init__(self, _owner: str | None) -> None:
-        owner = _owner or type(self).__name__
-        _set(self, "T_max", check_int(owner, "T_max", self.T_max, minimum=1))
-        _set(self, "eta_min", check_float(owner, "eta_min", self.eta_min, minimum=0.0))
+    def _check(self, owner: str) -> None:
+        self._set("T_max", check_int(owner, "T_max", self.T_max, minimum=1))
+        self._set("eta_min", check_float(owner, "eta_min", self.eta_min, minimum=0.0))
 
     @property
     def floor(self) -> float:

@@ -8,10 +8,13 @@ version and class, carries the config, and is validated whole before anything is
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from ._optimizer import hyper_value
 from ._validate import check_int, fail
+
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = "paradox.scheduler"
 VERSION = 1

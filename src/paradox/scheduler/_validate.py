@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import math
 from numbers import Integral, Real
-from typing import Any, NoReturn
+
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 
 def fail(owner: str, name: str, rule: str, value: object, *, kind: bool = False) -> NoReturn:

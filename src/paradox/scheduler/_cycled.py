@@ -1,0 +1,201 @@
+"""What CyclicLR and OneCycleLR share: per-group anchors and momentum (or beta1) cycling.
+
+Both classes set each group's lr from their own anchors (``base_lr``/``max_lr``), not from the
+optimizer's lr, and compute every step from those anchors, so an lr changed by hand is overwritten
+at the next step, as in torch. Their schedules also give a momentum per group, which the driver
+writes into ``momentum`` (SGD-style optimizers) or ``betas[0]`` (Adam-style ones).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ._base import ScheduledLR
+from ._optimizer import group_value, hyper_value, is_tensor, param_groups
+from ._schedule import Schedule
+from ._validate import check_int, fail
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
+    from ._optimizer import ParamGroup, SupportsParamGroups
+
+#: A per-group anchor as torch takes it: one number for every group, or one per group.
+Anchor = float | Sequence[float]
+
+
+def check_anchor(owner: str, name: str, value: Any, *, maximum: float | None = None) -> float | tuple[float, ...]:
+    """A float, or a non-empty tuple of floats, each finite, >= 0 and <= ``maximum`` if given."""
+    if isinstance(value, (list, tuple)):
+        if not value:
+            fail(owner, name, "a number or a non-empty list of numbers, one per param group", value)
+        return tuple(_anchor_value(owner, f"{name}[{index}]", item, maximum) for index, item in enumerate(value))
+    return _anchor_value(owner, name, value, maximum)
+
+
+def _anchor_value(owner: str, name: str, value: Any, maximum: float | None) -> float:
+    number = hyper_value(owner, name, value)
+    if maximum is not None and number > maximum:
+        fail(owner, name, f"a finite number in [0.0, {maximum!r}]", value)
+    return number
+
+
+def per_group(owner: str, name: str, anchor: Anchor, count: int) -> list[float]:
+    """The anchor spread over ``count`` groups; a sequence must hold exactly ``count`` values."""
+    if isinstance(anchor, Sequence):
+        if len(anchor) != count:
+            fail(owner, name, f"a number or a list of {count} values, one per param group", list(anchor))
+        return [float(value) for value in anchor]
+    return [float(anchor)] * count
+
+
+def check_flag(owner: str, name: str, value: Any) -> bool:
+    """A bool (``True``/``False``), nothing else."""
+    if not isinstance(value, bool):
+        fail(owner, name, "a bool", value, kind=True)
+    return value
+
+
+def check_choice(owner: str, name: str, value: Any, choices: tuple[str, ...]) -> str:
+    """One of the strings ``choices``."""
+    if value not in choices:
+        fail(owner, name, "one of " + ", ".join(repr(choice) for choice in choices), value)
+    return str(value)
+
+
+def check_optimizer(owner: str, optimizer: object, last_epoch: Any) -> tuple[list[ParamGroup], int]:
+    """Every check the base class makes at construction, made before these classes write anything."""
+    groups = param_groups(owner, optimizer)
+    epoch = check_int(owner, "last_epoch", last_epoch, minimum=-1)
+    for index, group in enumerate(groups):
+        group_value(owner, groups, index, "lr")
+        if "initial_lr" in group:
+            group_value(owner, groups, index, "initial_lr")
+    return groups, epoch
+
+
+def uses_beta1(owner: str, optimizer: object, groups: list[ParamGroup]) -> bool:
+    """Whether momentum is cycled through ``betas[0]`` (True) or ``momentum`` (False).
+
+    torch's rule: ``"betas" in optimizer.defaults``. An optimizer without ``defaults`` is judged by
+    its param groups. One with neither key cannot cycle momentum.
+    """
+    defaults = getattr(optimizer, "defaults", None)
+    keys: set[str] = set(defaults) if isinstance(defaults, Mapping) else set.intersection(*(set(g) for g in groups))
+    if "momentum" not in keys and "betas" not in keys:
+        fail(
+            owner,
+            "optimizer",
+            "an optimizer with 'momentum' or 'betas' (its defaults or every param group) when cycle_momentum=True",
+            optimizer,
+        )
+    return "betas" in keys
+
+
+def write_momenta(groups: list[ParamGroup], momenta: Sequence[float], beta1: bool) -> None:
+    """Write each group's momentum, into ``betas[0]`` when ``beta1``; other betas are kept."""
+    if beta1:
+        for group, momentum in zip(groups, momenta):
+            group["betas"] = (momentum, *group["betas"][1:])
+    else:
+        for group, momentum in zip(groups, momenta):
+            group["momentum"] = momentum
+
+
+class CycledSchedule(Schedule):
+    """A schedule that also gives a momentum per group (or None when momentum is not cycled)."""
+
+    # Config fields every cycled schedule has, declared for type checkers only: at run time each
+    # subclass declares them as fields, in its own constructor order.
+    if TYPE_CHECKING:
+
+        @property
+        def cycle_momentum(self) -> bool: ...
+
+        @property
+        def base_momentum(self) -> Anchor: ...
+
+        @property
+        def max_momentum(self) -> Anchor: ...
+
+    def evaluate(self, step: float, bases: Sequence[float]) -> tuple[list[float], list[float] | None]:
+        """The lrs and the momenta at ``step``, the step-dependent part computed once."""
+        raise NotImplementedError
+
+    def momenta(self, step: float, count: int = 1) -> list[float] | None:
+        """The momentum of each of ``count`` groups at ``step``, or None if momentum is not cycled."""
+        return self.evaluate(step, [1.0] * count)[1]
+
+
+class CycledLR(ScheduledLR):
+    """Driver of a :class:`CycledSchedule`: writes the lrs, and the momenta where they are cycled."""
+
+    _schedule: CycledSchedule
+    _chainable: ClassVar[bool] = False
+
+    #: True when momentum is cycled through ``betas[0]`` (Adam-style), as torch's attribute.
+    use_beta1: bool
+
+    def __init__(
+        self,
+        optimizer: SupportsParamGroups,
+        schedule: CycledSchedule,
+        peaks: list[float],
+        last_epoch: int,
+        *,
+        beta1: bool,
+        lrs: list[float] | None = None,
+        group_keys: list[dict[str, Any]] | None = None,
+    ) -> None:
+        # Called once every argument is checked: from here on the optimizer is changed.
+        self.use_beta1 = beta1
+        self._peaks = peaks
+        self._momenta: list[float] | None = None
+        groups = optimizer.param_groups
+        if last_epoch == -1:
+            for index, group in enumerate(groups):
+                if lrs is not None:
+                    current = group["lr"]
+                    if is_tensor(current):
+                        current.fill_(lrs[index])
+                    else:
+                        group["lr"] = lrs[index]
+                if group_keys is not None:
+                    group.update(group_keys[index])
+            momenta = schedule.momenta(0, len(groups))
+            if momenta is not None:
+                write_momenta(groups, momenta, beta1)
+                for group, (low, high) in zip(groups, _momentum_anchors(schedule, len(groups))):
+                    group["max_momentum"] = high
+                    group["base_momentum"] = low
+        super().__init__(optimizer, schedule, last_epoch)
+
+    def _start(self, lrs: list[float]) -> None:
+        self._bases = list(self._peaks)
+
+    def get_lr(self) -> list[Any]:
+        lrs, self._momenta = self._schedule.evaluate(self.last_epoch, self._bases)
+        return lrs
+
+    def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
+        super()._write(groups, lrs)
+        if self._momenta is not None:
+            write_momenta(groups, self._momenta, self.use_beta1)
+
+    def _adopt_groups(self, groups: list[ParamGroup]) -> None:
+        known = len(self._bases)
+        fail(
+            type(self).__name__,
+            "len(optimizer.param_groups)",
+            f"{known}, the groups it was built with (its anchors are per group: build a new scheduler "
+            "after add_param_group)",
+            len(groups),
+        )
+
+
+def _momentum_anchors(schedule: CycledSchedule, count: int) -> list[tuple[float, float]]:
+    owner = type(schedule).__name__
+    low = per_group(owner, "base_momentum", schedule.base_momentum, count)
+    high = per_group(owner, "max_momentum", schedule.max_momentum, count)
+    return list(zip(low, high))

@@ -1,0 +1,418 @@
+"""The cyclical learning rate (CLR, Smith 2017): the pure :class:`Cyclic` schedule and torch's ``CyclicLR``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+
+from ._base import ConfigParam
+from ._cycled import (
+    Anchor,
+    CycledLR,
+    CycledSchedule,
+    check_anchor,
+    check_choice,
+    check_flag,
+    check_optimizer,
+    per_group,
+    uses_beta1,
+)
+from ._schedule import Schedule
+from ._state import FORMAT, VERSION
+from ._validate import check_float, check_int, fail
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from ._optimizer import SupportsParamGroups
+
+_MODES = ("triangular", "triangular2", "exp_range")
+_SCALE_MODES = ("cycle", "iterations")
+#: How a config says "a custom scale_fn was used here": functions are never saved.
+CUSTOM = "custom"
+
+
+class Cyclic(CycledSchedule):
+    r"""Cycle between ``base_lr`` and a peak along triangles whose height a scale function sets.
+
+    Formula, with ``t`` the step, ``up = step_size_up``, ``down = step_size_down``,
+    ``T = up + down`` and ``base`` a group's peak (its ``max_lr``)::
+
+        cycle    = floor(1 + t / T)                  # 1, 2, ... : the cycle number
+        x        = 1 + t / T - cycle                 # position in the cycle, in [0, 1)
+        rise     = x * T / up          if x <= up / T else (1 - x) * T / down   # 0 -> 1 -> 0
+        h(t)     = rise * scale(cycle)  if scale_mode == 'cycle' else rise * scale(t)
+        value(t) = base_lr + (base - base_lr) * h(t)
+        momentum(t) = max_momentum - (max_momentum - base_momentum) * h(t)
+
+    The scale is 1 (``'triangular'``), ``1 / 2 ** (cycle - 1)`` (``'triangular2'``: the height
+    halves each cycle), ``gamma ** t`` (``'exp_range'``), or ``scale_fn`` if given. Each group has
+    its own ``base_lr`` (a float for all, or a tuple with one per group) and its own peak ``base``;
+    ``h(t)`` is computed once per step. Momentum moves inversely to the lr.
+
+    Args:
+        base_lr: the lower lr of the cycle, a finite number >= 0 or a tuple of them (one per group).
+        step_size_up: steps from ``base_lr`` up to the peak, an int >= 1.
+        step_size_down: steps from the peak back down, an int >= 1; None means ``step_size_up``.
+        mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``; ignored if ``scale_fn`` is given.
+        gamma: the per-step factor of ``'exp_range'``, a finite number > 0.
+        scale_fn: a function of one number (the cycle, or the step) returning the height scale,
+            usually in [0, 1]; None to use ``mode``. It is never saved: configs record ``'custom'``.
+        scale_mode: ``'cycle'`` or ``'iterations'``, what ``scale_fn`` receives; the built-in modes
+            set their own (``'cycle'``, ``'cycle'``, ``'iterations'``).
+        cycle_momentum: whether :meth:`momenta` cycles momentum, a bool.
+        base_momentum, max_momentum: the momentum at the peak and at ``base_lr``, each a number in
+            [0, 1] or a tuple of them.
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: a value is out of range, ``mode`` or ``scale_mode`` is unknown, or
+            ``scale_fn`` is ``'custom'`` (a config saved with a function: pass the function).
+
+    >>> cyclic = Cyclic(base_lr=0.1, step_size_up=2, step_size_down=3, mode="triangular2")
+    >>> [round(cyclic(t, base=1.0), 6) for t in range(11)]
+    [0.1, 0.55, 1.0, 0.7, 0.4, 0.1, 0.325, 0.55, 0.4, 0.25, 0.1]
+    >>> [round(m, 6) for m in (cyclic.momenta(2) or []) + (cyclic.momenta(7) or [])]
+    [0.8, 0.85]
+    """
+
+    base_lr: Anchor
+    step_size_up: int = 2000
+    step_size_down: int | None = None
+    mode: str = "triangular"
+    gamma: float = 1.0
+    scale_fn: Callable[[float], float] | None = None
+    scale_mode: str = "cycle"
+    cycle_momentum: bool = True
+    base_momentum: Anchor = 0.8
+    max_momentum: Anchor = 0.9
+
+    def _check(self, owner: str) -> None:
+        set_ = object.__setattr__
+        set_(self, "base_lr", check_anchor(owner, "base_lr", self.base_lr))
+        up = check_int(owner, "step_size_up", self.step_size_up, minimum=1)
+        set_(self, "step_size_up", up)
+        down = self.step_size_down
+        set_(self, "step_size_down", up if down is None else check_int(owner, "step_size_down", down, minimum=1))
+        set_(self, "mode", check_choice(owner, "mode", self.mode, _MODES))
+        set_(self, "gamma", check_float(owner, "gamma", self.gamma, minimum=0.0, min_open=True))
+        if isinstance(self.scale_fn, str):
+            fail(
+                owner,
+                "scale_fn",
+                "the function itself: a config records only that a custom scale_fn was used, "
+                "pass it again (Cyclic.from_config(config, scale_fn=...))",
+                self.scale_fn,
+            )
+        if self.scale_fn is not None and not callable(self.scale_fn):
+            fail(owner, "scale_fn", "a function of one number, or None", self.scale_fn, kind=True)
+        scale_mode = check_choice(owner, "scale_mode", self.scale_mode, _SCALE_MODES)
+        if self.scale_fn is None:
+            scale_mode = "iterations" if self.mode == "exp_range" else "cycle"
+        set_(self, "scale_mode", scale_mode)
+        set_(self, "cycle_momentum", check_flag(owner, "cycle_momentum", self.cycle_momentum))
+        set_(self, "base_momentum", check_anchor(owner, "base_momentum", self.base_momentum, maximum=1.0))
+        set_(self, "max_momentum", check_anchor(owner, "max_momentum", self.max_momentum, maximum=1.0))
+
+    # -- the maths ---------------------------------------------------------------------------
+
+    @property
+    def length(self) -> int:
+        """The steps of one full cycle, ``step_size_up + step_size_down``."""
+        return self.step_size_up + (self.step_size_down or self.step_size_up)
+
+    @property
+    def floor(self) -> float:
+        """``base_lr`` when one value serves every group."""
+        if isinstance(self.base_lr, Sequence):
+            fail(type(self).__name__, "base_lr", "one number to have a single floor", list(self.base_lr))
+        return float(self.base_lr)
+
+    def scale(self, x: float) -> float:
+        """The height scale at ``x`` (the cycle number or the step, as ``scale_mode`` says)."""
+        if self.scale_fn is not None:
+            return float(self.scale_fn(x))
+        if self.mode == "triangular":
+            return 1.0
+        if self.mode == "triangular2":
+            return float(1 / (2.0 ** (x - 1)))
+        return float(self.gamma**x)
+
+    def rise_and_scale(self, step: float) -> tuple[float, float]:
+        """The triangle (0 -> 1 -> 0 over a cycle) and the height scale at ``step``."""
+        total = float(self.length)
+        ratio = self.step_size_up / total
+        cycle = math.floor(1 + step / total)
+        x = 1.0 + step / total - cycle
+        rise = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
+        return rise, self.scale(cycle if self.scale_mode == "cycle" else step)
+
+    def factor(self, step: float) -> float:
+        rise, scale = self.rise_and_scale(step)
+        return rise * scale
+
+    def values(self, step: float, bases: Sequence[float]) -> list[float]:
+        return self.evaluate(step, bases)[0]
+
+    def evaluate(self, step: float, bases: Sequence[float]) -> tuple[list[float], list[float] | None]:
+        # Computed once per step; per group one affine combination, in torch's order of operations.
+        rise, scale = self.rise_and_scale(step)
+        count = len(bases)
+        owner = type(self).__name__
+        lows = per_group(owner, "base_lr", self.base_lr, count)
+        lrs = [low + (base - low) * rise * scale for low, base in zip(lows, bases)]
+        if not self.cycle_momentum:
+            return lrs, None
+        lows = per_group(owner, "base_momentum", self.base_momentum, count)
+        highs = per_group(owner, "max_momentum", self.max_momentum, count)
+        return lrs, [high - (high - low) * rise * scale for low, high in zip(lows, highs)]
+
+    def rebase(self, step: float, value: float) -> float | None:
+        return None  # computed from its anchors alone: an outside change is not taken up
+
+    # -- config ------------------------------------------------------------------------------
+
+    def to_config(self) -> dict[str, Any]:
+        """The config as plain data; a custom ``scale_fn`` is recorded as ``'custom'``, not saved."""
+        config = Schedule.to_config(self)
+        config["scale_fn"] = None if self.scale_fn is None else CUSTOM
+        return config
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], *, scale_fn: Callable[[float], float] | None = None) -> Cyclic:
+        """Build from :meth:`to_config`'s dict; pass ``scale_fn`` again if the config used one."""
+        params = dict(config)
+        saved = params.get("scale_fn")
+        if scale_fn is not None or saved == CUSTOM:
+            check_custom(f"{cls.__name__}.from_config", saved, scale_fn)
+            params["scale_fn"] = scale_fn
+        return super().from_config(params)
+
+
+def check_custom(owner: str, saved: object, live: Callable[[float], float] | None) -> None:
+    """A saved config and a live scale_fn must agree on whether a custom function is used."""
+    if saved not in (None, CUSTOM):
+        fail(owner, "config['scale_fn']", f"None or {CUSTOM!r}", saved)
+    if saved == CUSTOM and live is None:
+        fail(
+            owner,
+            "scale_fn",
+            "the custom function the state was saved with (functions are never saved: pass the same one "
+            "again, CyclicLR(..., scale_fn=...), then load)",
+            live,
+        )
+    if saved is None and live is not None:
+        fail(owner, "scale_fn", "None: the state was saved without a custom scale_fn (mode sets the scale)", live)
+
+
+class CyclicLR(CycledLR):
+    r"""Cycle each group's lr between ``base_lr`` and ``max_lr`` (torch's ``CyclicLR``, CLR).
+
+    Formula (see :class:`Cyclic`), with ``t = last_epoch`` (a batch index) and ``h(t)`` the
+    triangle ``0 -> 1 -> 0`` over ``step_size_up + step_size_down`` steps, times the mode's scale::
+
+        lr(t)       = base_lr + (max_lr - base_lr) * h(t)
+        momentum(t) = max_momentum - (max_momentum - base_momentum) * h(t)   # if cycle_momentum
+
+    Every value is computed from these anchors, never from the previous lr, so an lr changed by
+    hand is overwritten at the next step, as in torch. At construction (``last_epoch=-1``) each
+    group's lr is set to its ``base_lr``, and, with ``cycle_momentum``, its momentum (or
+    ``betas[0]`` for optimizers whose defaults hold ``betas``) to ``max_momentum``; the groups also
+    get ``max_momentum`` and ``base_momentum`` entries, as torch writes.
+
+    Args:
+        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
+        base_lr: the lowest lr of the cycle, a finite number >= 0, or a list with one per group.
+        max_lr: the peak lr of the cycle, a finite number >= 0, or a list with one per group.
+            (``base_lr > max_lr`` is allowed, as in torch: the cycle then dips instead of rising.)
+        step_size_up: steps from ``base_lr`` to ``max_lr``, an int >= 1. Default: 2000.
+        step_size_down: steps from ``max_lr`` back to ``base_lr``, an int >= 1, or None for
+            ``step_size_up``. Default: None.
+        mode: ``'triangular'`` (constant height), ``'triangular2'`` (height halves every cycle)
+            or ``'exp_range'`` (height times ``gamma ** t``). Default: ``'triangular'``.
+        gamma: the factor of ``'exp_range'``, a finite number > 0. Default: 1.0.
+        scale_fn: a custom height scale, a function of one number; replaces ``mode``. It is not
+            saved in the state dict: pass it again when resuming. Default: None.
+        scale_mode: what ``scale_fn`` receives, ``'cycle'`` (the cycle number, from 1) or
+            ``'iterations'`` (the step). Default: ``'cycle'``.
+        cycle_momentum: cycle momentum (or beta1) inversely to the lr, a bool. Default: True.
+        base_momentum: the momentum at the peak lr, a number in [0, 1] or a list with one per
+            group. Default: 0.8.
+        max_momentum: the momentum at ``base_lr``, a number in [0, 1] or a list. Default: 0.9.
+        last_epoch: the index of the last batch, an int >= -1. Default: -1 (start fresh).
+
+    Raises:
+        TypeError: an argument has the wrong type (``scale_fn`` not callable, a flag not a bool).
+        ValueError: a value is out of range (``step_size_up=0``, ``gamma <= 0``, a negative or NaN
+            lr), ``mode`` or ``scale_mode`` is unknown, a list has the wrong length, or
+            ``cycle_momentum=True`` with an optimizer that has neither ``momentum`` nor ``betas``.
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.5, "momentum": 0.9}]})()
+    >>> scheduler = CyclicLR(optimizer, base_lr=0.1, max_lr=1.0, step_size_up=2, mode="triangular2")
+    >>> for step in range(9):
+    ...     group = optimizer.param_groups[0]
+    ...     print(step, round(group["lr"], 6), round(group["momentum"], 6))
+    ...     scheduler.step()
+    0 0.1 0.9
+    1 0.55 0.85
+    2 1.0 0.8
+    3 0.55 0.85
+    4 0.1 0.9
+    5 0.325 0.875
+    6 0.55 0.85
+    7 0.325 0.875
+    8 0.1 0.9
+    """
+
+    _schedule: Cyclic
+
+    base_lr = ConfigParam()
+    step_size_up = ConfigParam()
+    step_size_down = ConfigParam()
+    mode = ConfigParam()
+    gamma = ConfigParam()
+    scale_mode = ConfigParam()
+    cycle_momentum = ConfigParam()
+
+    def __init__(
+        self,
+        optimizer: SupportsParamGroups,
+        base_lr: float | list[float],
+        max_lr: float | list[float],
+        step_size_up: int = 2000,
+        step_size_down: int | None = None,
+        mode: Literal["triangular", "triangular2", "exp_range"] = "triangular",
+        gamma: float = 1.0,
+        scale_fn: Callable[[float], float] | None = None,
+        scale_mode: Literal["cycle", "iterations"] = "cycle",
+        cycle_momentum: bool = True,
+        base_momentum: float | list[float] = 0.8,
+        max_momentum: float | list[float] = 0.9,
+        last_epoch: int = -1,
+    ) -> None:
+        owner = type(self).__name__
+        config = {
+            "base_lr": base_lr,
+            "step_size_up": step_size_up,
+            "step_size_down": step_size_down,
+            "mode": mode,
+            "gamma": gamma,
+            "scale_fn": scale_fn,
+            "scale_mode": scale_mode,
+            "cycle_momentum": cycle_momentum,
+            "base_momentum": base_momentum,
+            "max_momentum": max_momentum,
+        }
+        schedule = Cyclic.build(owner, config)
+        peaks_anchor = check_anchor(owner, "max_lr", max_lr)
+        groups, epoch = check_optimizer(owner, optimizer, last_epoch)
+        count = len(groups)
+        lows = per_group(owner, "base_lr", schedule.base_lr, count)
+        peaks = per_group(owner, "max_lr", peaks_anchor, count)
+        beta1 = False
+        if schedule.cycle_momentum:
+            per_group(owner, "base_momentum", schedule.base_momentum, count)
+            per_group(owner, "max_momentum", schedule.max_momentum, count)
+            beta1 = uses_beta1(owner, optimizer, groups)
+        super().__init__(optimizer, schedule, peaks, epoch, beta1=beta1, lrs=lows)
+
+    def _start(self, lrs: list[float]) -> None:
+        super()._start(lrs)
+        self.base_lrs = per_group(type(self).__name__, "base_lr", self._schedule.base_lr, len(self._bases))
+
+    # -- torch's attributes ------------------------------------------------------------------
+
+    @property
+    def max_lrs(self) -> list[float]:
+        """Each group's peak lr."""
+        return list(self._bases)
+
+    @property
+    def total_size(self) -> float:
+        """The steps of one cycle, as a float (torch's attribute)."""
+        return float(self._schedule.length)
+
+    @property
+    def step_ratio(self) -> float:
+        """The fraction of a cycle spent rising."""
+        return self._schedule.step_size_up / float(self._schedule.length)
+
+    @property
+    def base_momentums(self) -> list[float]:
+        """Each group's momentum at the peak lr."""
+        return per_group(type(self).__name__, "base_momentum", self._schedule.base_momentum, len(self._bases))
+
+    @property
+    def max_momentums(self) -> list[float]:
+        """Each group's momentum at ``base_lr``."""
+        return per_group(type(self).__name__, "max_momentum", self._schedule.max_momentum, len(self._bases))
+
+    def scale_fn(self, x: float) -> float:
+        """The height scale at ``x``: the mode's, or the custom ``scale_fn``'s."""
+        return self._schedule.scale(x)
+
+    # -- state -------------------------------------------------------------------------------
+
+    def _build_schedule(self, owner: str, config: dict[str, Any]) -> Schedule:
+        live = self._schedule.scale_fn
+        check_custom(owner, config.get("scale_fn"), live)
+        return Cyclic.build(owner, {**config, "scale_fn": live})
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
+        """Restore a state from :meth:`state_dict`, or from torch's ``CyclicLR.state_dict()``.
+
+        A custom ``scale_fn`` is not part of the state: build this scheduler with the same
+        function before loading. A state saved with one cannot load into a scheduler without one,
+        nor the reverse; the error says which is expected.
+        """
+        if isinstance(state_dict, Mapping) and "format" not in state_dict and "total_size" in state_dict:
+            state_dict = self._from_torch(state_dict)
+        super().load_state_dict(state_dict, config=config)
+
+    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        """torch's state dict in this library's layout; every value is checked when loaded."""
+        live = self._config()
+        saved = dict(live)
+        for key in ("mode", "gamma", "scale_mode", "cycle_momentum"):
+            if key in state:
+                saved[key] = state[key]
+        total, ratio = state.get("total_size"), state.get("step_ratio")
+        if isinstance(total, (int, float)) and isinstance(ratio, (int, float)) and math.isfinite(total * ratio):
+            up = round(total * ratio)
+            saved["step_size_up"], saved["step_size_down"] = up, round(total) - up
+        base_lrs = state.get("base_lrs", list(self.base_lrs))
+        saved["base_lr"] = _same(live["base_lr"], base_lrs)
+        for key in ("base_momentum", "max_momentum"):
+            if state.get(key + "s") is not None:
+                saved[key] = _same(live[key], state[key + "s"])
+        custom = state.get("_scale_fn_custom")
+        saved["scale_fn"] = live["scale_fn"] if custom is None else CUSTOM
+        converted = {
+            "format": FORMAT,
+            "version": VERSION,
+            "class": type(self).__name__,
+            "config": saved,
+            "last_epoch": state.get("last_epoch"),
+            "step_count": state.get("_step_count", 1),
+            "base_lrs": base_lrs,
+            "last_lr": [_number(lr) for lr in state.get("_last_lr", base_lrs)],
+            "bases": list(self._bases),
+        }
+        if isinstance(state.get("max_lrs"), (list, tuple)):
+            converted["bases"] = [_number(lr) for lr in state["max_lrs"]]
+        return converted
+
+
+def _same(live: Any, saved: Any) -> Any:
+    """The live config value when the saved per-group list says the same, else the saved list."""
+    if isinstance(saved, (list, tuple)):
+        values = [_number(value) for value in saved]
+        spread = list(live) if isinstance(live, list) else [live] * len(values)
+        return live if spread == values else values
+    return saved
+
+
+def _number(value: Any) -> Any:
+    """A tensor from a torch state as a float; anything else as it is (checked later)."""
+    return float(value) if hasattr(value, "item") and hasattr(value, "numel") else value

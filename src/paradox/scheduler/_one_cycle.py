@@ -1,0 +1,390 @@
+"""The 1cycle policy (Smith 2018): the pure :class:`OneCycle` schedule and torch's ``OneCycleLR``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+
+from ._base import ConfigParam
+from ._cycled import (
+    Anchor,
+    CycledLR,
+    CycledSchedule,
+    check_anchor,
+    check_choice,
+    check_flag,
+    check_optimizer,
+    per_group,
+    uses_beta1,
+)
+from ._state import FORMAT, VERSION
+from ._validate import check_float, check_int, fail
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from ._optimizer import SupportsParamGroups
+
+_STRATEGIES = ("cos", "linear")
+
+
+class OneCycle(CycledSchedule):
+    r"""Warm up to the peak, then anneal far below the start: the 1cycle policy.
+
+    A group's ``base`` is its peak lr (``max_lr``). With ``T = total_steps`` and
+    ``p = pct_start``, the steps ``0 .. T - 1`` are split into phases, each annealing from a start
+    to an end value (anchors relative to ``base``: ``initial = base / div_factor``,
+    ``min = initial / final_div_factor``)::
+
+        two phases (default):   initial -> base      over steps 0 .. p*T - 1
+                                base    -> min       over p*T - 1 .. T - 1
+        three_phase=True:       initial -> base      over steps 0 .. p*T - 1
+                                base    -> initial   over p*T - 1 .. 2*p*T - 2
+                                initial -> min       over 2*p*T - 2 .. T - 1
+
+        pct      = (t - phase_start) / (phase_end - phase_start)
+        value(t) = end + (start - end) * (1 + cos(pi * pct)) / 2   ('cos')
+                   start + (end - start) * pct                     ('linear')
+
+    Momentum moves the other way along the same phases (``max_momentum -> base_momentum ->
+    max_momentum``, and stays at ``max_momentum`` in the third phase). The phase and its cosine
+    are computed once per step; each group's value is then one affine combination of its anchors,
+    in torch's order of operations, so the values are torch's to the last bit.
+
+    The schedule ends at ``total_steps``: step ``T`` (where torch's loop of ``T`` calls to
+    ``step()`` lands) holds the value of step ``T - 1``, and a step past ``T`` raises
+    ``ValueError``. A phase of zero length (``p * T == 1``) gives its end value.
+
+    Args:
+        total_steps: the steps of the cycle, an int >= 1.
+        pct_start: the fraction of the steps spent warming up, a number in (0, 1).
+        anneal_strategy: ``'cos'`` or ``'linear'``.
+        cycle_momentum: whether :meth:`momenta` cycles momentum, a bool.
+        base_momentum, max_momentum: the momentum at the peak lr and at the start, each a number
+            in [0, 1] or a tuple of them (one per group).
+        div_factor: ``base / initial``, a finite number > 0.
+        final_div_factor: ``initial / min``, a finite number > 0.
+        three_phase: use the three-phase form of the paper, a bool.
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: a value is out of range, or ``anneal_strategy`` is unknown; at evaluation, a
+            step outside ``[0, total_steps]``.
+
+    >>> one = OneCycle(total_steps=10, pct_start=0.3, div_factor=10.0, final_div_factor=100.0)
+    >>> [round(one(t, base=1.0), 6) for t in (0, 1, 2, 5, 9, 10)]
+    [0.1, 0.55, 1.0, 0.611649, 0.001, 0.001]
+    >>> [round(m, 6) for t in (0, 2, 9) for m in one.momenta(t) or []]
+    [0.95, 0.85, 0.95]
+    """
+
+    total_steps: int
+    pct_start: float = 0.3
+    anneal_strategy: str = "cos"
+    cycle_momentum: bool = True
+    base_momentum: Anchor = 0.85
+    max_momentum: Anchor = 0.95
+    div_factor: float = 25.0
+    final_div_factor: float = 1e4
+    three_phase: bool = False
+
+    def _check(self, owner: str) -> None:
+        set_ = object.__setattr__
+        set_(self, "total_steps", check_int(owner, "total_steps", self.total_steps, minimum=1))
+        pct = check_float(owner, "pct_start", self.pct_start, minimum=0.0, maximum=1.0, min_open=True, max_open=True)
+        set_(self, "pct_start", pct)
+        set_(self, "anneal_strategy", check_choice(owner, "anneal_strategy", self.anneal_strategy, _STRATEGIES))
+        set_(self, "cycle_momentum", check_flag(owner, "cycle_momentum", self.cycle_momentum))
+        set_(self, "base_momentum", check_anchor(owner, "base_momentum", self.base_momentum, maximum=1.0))
+        set_(self, "max_momentum", check_anchor(owner, "max_momentum", self.max_momentum, maximum=1.0))
+        set_(self, "div_factor", check_float(owner, "div_factor", self.div_factor, minimum=0.0, min_open=True))
+        fd = check_float(owner, "final_div_factor", self.final_div_factor, minimum=0.0, min_open=True)
+        set_(self, "final_div_factor", fd)
+        set_(self, "three_phase", check_flag(owner, "three_phase", self.three_phase))
+
+    # -- the maths ---------------------------------------------------------------------------
+
+    @property
+    def length(self) -> int:
+        return self.total_steps
+
+    def phase_ends(self) -> list[float]:
+        """The step at which each phase ends (torch's ``end_step``), the last being ``T - 1``."""
+        total = self.total_steps
+        if self.three_phase:
+            return [float(self.pct_start * total) - 1, float(2 * self.pct_start * total) - 2, float(total - 1)]
+        return [float(self.pct_start * total) - 1, float(total - 1)]
+
+    def position(self, step: float) -> tuple[int, float]:
+        """The phase holding ``step`` and the fraction of it done, ``pct`` in [0, 1]."""
+        total = self.total_steps
+        if not 0 <= step <= total:
+            fail(
+                type(self).__name__,
+                "step",
+                f"in [0, total_steps={total}] (the cycle ends there; pass a larger total_steps to go on)",
+                step,
+            )
+        step = min(step, total - 1)
+        ends = self.phase_ends()
+        index, start = 0, 0.0
+        while index < len(ends) - 1 and step > ends[index]:
+            index, start = index + 1, ends[index]
+        end = ends[index]
+        return index, 1.0 if end == start else (step - start) / (end - start)
+
+    def factor(self, step: float) -> float:
+        return self.values(step, (1.0,))[0]
+
+    def values(self, step: float, bases: Sequence[float]) -> list[float]:
+        return self.evaluate(step, bases, momenta=False)[0]
+
+    def evaluate(
+        self, step: float, bases: Sequence[float], *, momenta: bool = True
+    ) -> tuple[list[float], list[float] | None]:
+        phase, pct = self.position(step)
+        anneal = self._annealer(pct)
+        div, final_div = self.div_factor, self.final_div_factor
+        lrs = []
+        for base in bases:
+            initial = base / div
+            if phase == 0:
+                lrs.append(anneal(initial, base))
+            elif phase == 1 and self.three_phase:
+                lrs.append(anneal(base, initial))
+            elif phase == 1:
+                lrs.append(anneal(base, initial / final_div))
+            else:
+                lrs.append(anneal(initial, initial / final_div))
+        if not (momenta and self.cycle_momentum):
+            return lrs, None
+        count = len(bases)
+        owner = type(self).__name__
+        low = per_group(owner, "base_momentum", self.base_momentum, count)
+        high = per_group(owner, "max_momentum", self.max_momentum, count)
+        # Momentum runs against the lr: max -> base, base -> max, then max -> max.
+        if phase == 0:
+            return lrs, [anneal(h, lo) for lo, h in zip(low, high)]
+        if phase == 1:
+            return lrs, [anneal(lo, h) for lo, h in zip(low, high)]
+        return lrs, [anneal(h, h) for h in high]
+
+    def _annealer(self, pct: float) -> Callable[[float, float], float]:
+        """``anneal(start, end)`` at ``pct``: the step-dependent part is computed here, once."""
+        if self.anneal_strategy == "cos":
+            half = (math.cos(math.pi * pct) + 1) / 2.0
+            return lambda start, end: end + (start - end) * half
+        return lambda start, end: (end - start) * pct + start
+
+    def rebase(self, step: float, value: float) -> float | None:
+        return None  # computed from its anchors alone: an outside change is not taken up
+
+
+def total_of(owner: str, total_steps: Any, epochs: Any, steps_per_epoch: Any) -> int:
+    """``total_steps``, or ``epochs * steps_per_epoch`` when it is None (torch's precedence)."""
+    if epochs is not None:
+        epochs = check_int(owner, "epochs", epochs, minimum=1)
+    if steps_per_epoch is not None:
+        steps_per_epoch = check_int(owner, "steps_per_epoch", steps_per_epoch, minimum=1)
+    if total_steps is not None:
+        return check_int(owner, "total_steps", total_steps, minimum=1)
+    for name, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
+        if value is None:
+            fail(
+                owner,
+                name,
+                "an int >= 1 when total_steps is None (pass total_steps, or epochs and steps_per_epoch)",
+                value,
+            )
+    return int(epochs) * int(steps_per_epoch)
+
+
+class OneCycleLR(CycledLR):
+    r"""The 1cycle policy (torch's ``OneCycleLR``): warm up to ``max_lr``, then anneal far below.
+
+    Formula (see :class:`OneCycle`), with ``t = last_epoch`` (a batch index),
+    ``initial_lr = max_lr / div_factor`` and ``min_lr = initial_lr / final_div_factor``: the lr
+    anneals ``initial_lr -> max_lr`` over the first ``pct_start * total_steps`` steps, then
+    ``max_lr -> min_lr`` until step ``total_steps - 1`` (with ``three_phase``: ``max_lr ->
+    initial_lr`` over as many steps, then ``initial_lr -> min_lr``), along a half cosine
+    (``'cos'``) or a line (``'linear'``). Momentum (or ``betas[0]``) moves inversely between
+    ``max_momentum`` and ``base_momentum``.
+
+    At construction (``last_epoch=-1``) each group gets ``initial_lr``, ``max_lr`` and ``min_lr``
+    entries, and with ``cycle_momentum`` its momentum (or ``betas[0]`` for optimizers whose
+    defaults hold ``betas``) is set to ``max_momentum`` and it gets ``max_momentum`` and
+    ``base_momentum`` entries, as torch writes. Every value is computed from these anchors, so an
+    lr changed by hand is overwritten at the next step, as in torch.
+
+    The cycle ends at ``total_steps``: the usual loop of ``total_steps`` calls to ``step()`` ends
+    on step ``total_steps``, which keeps the last lr (``min_lr``) instead of climbing back up as
+    torch's does, and stepping past it raises ``ValueError`` naming the step and ``total_steps``,
+    changing nothing.
+
+    Args:
+        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
+        max_lr: the peak lr, a finite number >= 0, or a list with one per group.
+        total_steps: the steps of the cycle, an int >= 1; None to use ``epochs * steps_per_epoch``.
+            Default: None.
+        epochs: with ``steps_per_epoch``, the cycle's length when ``total_steps`` is None; an
+            int >= 1. Default: None.
+        steps_per_epoch: batches per epoch, an int >= 1. Default: None.
+        pct_start: the fraction of the cycle spent warming up, a number in (0, 1). Default: 0.3.
+        anneal_strategy: ``'cos'`` or ``'linear'``. Default: ``'cos'``.
+        cycle_momentum: cycle momentum (or beta1) inversely to the lr, a bool. Default: True.
+        base_momentum: the momentum at ``max_lr``, a number in [0, 1] or a list. Default: 0.85.
+        max_momentum: the momentum at the start and end, a number in [0, 1] or a list.
+            Default: 0.95.
+        div_factor: ``max_lr / initial_lr``, a finite number > 0. Default: 25.0.
+        final_div_factor: ``initial_lr / min_lr``, a finite number > 0. Default: 1e4.
+        three_phase: the paper's three phases instead of fastai's two, a bool. Default: False.
+        last_epoch: the index of the last batch, an int >= -1. Default: -1 (start fresh).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: a value is out of range (``total_steps=0``, ``pct_start=1.0``, a factor
+            <= 0), neither ``total_steps`` nor both ``epochs`` and ``steps_per_epoch`` are given,
+            ``anneal_strategy`` is unknown, a list has the wrong length, or ``cycle_momentum=True``
+            with an optimizer that has neither ``momentum`` nor ``betas``; at ``step()``, a step
+            past ``total_steps``.
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.5, "betas": (0.9, 0.999)}]})()
+    >>> scheduler = OneCycleLR(optimizer, max_lr=1.0, total_steps=10, div_factor=10.0,
+    ...                        final_div_factor=100.0, anneal_strategy="linear")
+    >>> for step in range(11):
+    ...     group = optimizer.param_groups[0]
+    ...     print(step, round(group["lr"], 6), round(group["betas"][0], 6))
+    ...     scheduler.step() if step < 10 else None
+    0 0.1 0.95
+    1 0.55 0.9
+    2 1.0 0.85
+    3 0.857286 0.864286
+    4 0.714571 0.878571
+    5 0.571857 0.892857
+    6 0.429143 0.907143
+    7 0.286429 0.921429
+    8 0.143714 0.935714
+    9 0.001 0.95
+    10 0.001 0.95
+    """
+
+    _schedule: OneCycle
+
+    total_steps = ConfigParam()
+    pct_start = ConfigParam()
+    anneal_strategy = ConfigParam()
+    cycle_momentum = ConfigParam()
+    div_factor = ConfigParam()
+    final_div_factor = ConfigParam()
+    three_phase = ConfigParam()
+
+    def __init__(
+        self,
+        optimizer: SupportsParamGroups,
+        max_lr: float | list[float],
+        total_steps: int | None = None,
+        epochs: int | None = None,
+        steps_per_epoch: int | None = None,
+        pct_start: float = 0.3,
+        anneal_strategy: Literal["cos", "linear"] = "cos",
+        cycle_momentum: bool = True,
+        base_momentum: float | list[float] = 0.85,
+        max_momentum: float | list[float] = 0.95,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+        last_epoch: int = -1,
+    ) -> None:
+        owner = type(self).__name__
+        peaks_anchor = check_anchor(owner, "max_lr", max_lr)
+        config = {
+            "total_steps": total_of(owner, total_steps, epochs, steps_per_epoch),
+            "pct_start": pct_start,
+            "anneal_strategy": anneal_strategy,
+            "cycle_momentum": cycle_momentum,
+            "base_momentum": base_momentum,
+            "max_momentum": max_momentum,
+            "div_factor": div_factor,
+            "final_div_factor": final_div_factor,
+            "three_phase": three_phase,
+        }
+        schedule = OneCycle.build(owner, config)
+        groups, epoch = check_optimizer(owner, optimizer, last_epoch)
+        if epoch >= schedule.total_steps:
+            self._past_the_end(epoch + 1, schedule.total_steps)
+        peaks = per_group(owner, "max_lr", peaks_anchor, len(groups))
+        beta1 = False
+        if schedule.cycle_momentum:
+            per_group(owner, "base_momentum", schedule.base_momentum, len(groups))
+            per_group(owner, "max_momentum", schedule.max_momentum, len(groups))
+            beta1 = uses_beta1(owner, optimizer, groups)
+        anchors = []
+        for peak in peaks:
+            initial = peak / schedule.div_factor
+            anchors.append({"initial_lr": initial, "max_lr": peak, "min_lr": initial / schedule.final_div_factor})
+        super().__init__(optimizer, schedule, peaks, epoch, beta1=beta1, group_keys=anchors)
+
+    def _past_the_end(self, step: int, total: int) -> None:
+        fail(
+            f"{type(self).__name__}.step",
+            "step",
+            f"<= total_steps={total} (the cycle ends there; build the scheduler with a larger "
+            "total_steps, or epochs, to go on)",
+            step,
+        )
+
+    def get_lr(self) -> list[Any]:
+        if self.last_epoch > self._schedule.total_steps:
+            self._past_the_end(self.last_epoch, self._schedule.total_steps)
+        return super().get_lr()
+
+    # -- state -------------------------------------------------------------------------------
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
+        """Restore a state from :meth:`state_dict`, or from torch's ``OneCycleLR.state_dict()``.
+
+        torch keeps the lr anchors in the param groups: load the optimizer's state dict first, so
+        each group's ``max_lr`` is there; ``div_factor``, ``final_div_factor`` and the momenta are
+        taken from this scheduler's own arguments.
+        """
+        if isinstance(state_dict, Mapping) and "format" not in state_dict and "_schedule_phases" in state_dict:
+            state_dict = self._from_torch(state_dict)
+        super().load_state_dict(state_dict, config=config)
+
+    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        """torch's state dict in this library's layout; every value is checked when loaded."""
+        saved = self._config()
+        total = state.get("total_steps", saved["total_steps"])
+        saved["total_steps"] = total
+        if "_anneal_func_type" in state:
+            saved["anneal_strategy"] = state["_anneal_func_type"]
+        if "cycle_momentum" in state:
+            saved["cycle_momentum"] = state["cycle_momentum"]
+        phases = state["_schedule_phases"]
+        if isinstance(phases, list) and phases and isinstance(phases[0], Mapping):
+            saved["three_phase"] = len(phases) == 3
+            end = phases[0].get("end_step")
+            live_pct = saved["pct_start"]
+            if isinstance(end, (int, float)) and isinstance(total, int) and total > 0:
+                saved["pct_start"] = live_pct if float(live_pct * total) - 1 == end else (end + 1) / total
+        groups = self.optimizer.param_groups
+        bases = list(self._bases)
+        if len(groups) == len(bases) and all("max_lr" in group for group in groups):
+            bases = [_number(group["max_lr"]) for group in groups]
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "class": type(self).__name__,
+            "config": saved,
+            "last_epoch": state.get("last_epoch"),
+            "step_count": state.get("_step_count", 1),
+            "base_lrs": state.get("base_lrs", list(self.base_lrs)),
+            "last_lr": [_number(lr) for lr in state.get("_last_lr", self._last_lr)],
+            "bases": bases,
+        }
+
+
+def _number(value: Any) -> Any:
+    """A tensor from a torch state as a float; anything else as it is (checked later)."""
+    return float(value) if hasattr(value, "item") and hasattr(value, "numel") else value

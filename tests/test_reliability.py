@@ -1,0 +1,63 @@
+"""Issue 4's guarantees that hold for the whole family: float range, long runs, no false alarms."""
+
+from __future__ import annotations
+
+import copy
+import math
+import warnings
+
+import pytest
+
+import paradox.scheduler as ps
+from conftest import PlainOptimizer, lrs_of
+
+
+def test_leaving_the_float_range_raises_at_that_step_and_changes_nothing() -> None:
+    optimizer = PlainOptimizer(1.0, 2.0)
+    scheduler = ps.StepLR(optimizer, step_size=1, gamma=10.0)
+    for _ in range(307):
+        scheduler.step()
+    before_groups, before_state = copy.deepcopy(optimizer.param_groups), scheduler.state_dict()
+    with pytest.raises(ValueError, match=r"^StepLR: the value at step 308 leaves the float range") as info:
+        scheduler.step()
+    assert "Received: step=308" in str(info.value)
+    assert optimizer.param_groups == before_groups
+    assert scheduler.state_dict() == before_state
+    with pytest.raises(ValueError, match=r"the value at step 5000 leaves the float range"):
+        scheduler.step(5000)
+    assert scheduler.last_epoch == 307
+    assert all(math.isfinite(lr) for lr in lrs_of(optimizer))
+
+
+def test_pure_schedule_names_itself_when_used_alone() -> None:
+    with pytest.raises(ValueError, match=r"^StepDecay: the value at step 2000 leaves the float range"):
+        ps.StepDecay(step_size=1, gamma=2.0)(2000)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "config"), [("StepLR", {"step_size": 1000, "gamma": 0.999}), ("CosineAnnealingLR", {"T_max": 999_983})]
+)
+def test_ten_million_steps_do_not_drift(name: str, config: dict[str, float]) -> None:
+    optimizer = PlainOptimizer(0.1, 0.02)
+    scheduler = getattr(ps, name)(optimizer, **config)
+    step = scheduler.step
+    for _ in range(10**7):
+        step()
+    assert scheduler.last_epoch == 10**7
+    expected = [scheduler.schedule(10**7, base) for base in (0.1, 0.02)]
+    assert lrs_of(optimizer) == expected  # bit-identical to the closed form evaluated directly
+    assert all(math.isfinite(lr) for lr in lrs_of(optimizer))
+
+
+def test_no_call_order_warning_since_nothing_is_patched() -> None:
+    torch = pytest.importorskip("torch")
+    model = torch.nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    step_function = optimizer.step
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scheduler = ps.CosineAnnealingLR(optimizer, T_max=10)
+        scheduler.step()  # before optimizer.step(): torch warns here, wrongly under AMP's skipped steps
+        scheduler.step()
+    assert optimizer.step == step_function
