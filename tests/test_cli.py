@@ -797,7 +797,8 @@ def test_python_dash_m_runs_the_cli() -> None:
 def test_importing_the_package_stays_light() -> None:
     code = (
         "import sys, paradox.scheduler as s; s.simulate; s.plot; "
-        "print(sorted(m for m in ('torch', 'numpy', 'matplotlib', 'argparse', 'yaml', 'tomllib') if m in sys.modules))"
+        "print(sorted(m for m in ('torch', 'numpy', 'matplotlib', 'argparse', 'yaml', 'tomllib', 'ast', 'inspect', "
+        "'dataclasses', 'typing', 'pathlib', 'json', 'copy') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
-
 from ._simulate import Trace, piecewise_constant, simulate
+
+TYPE_CHECKING = False  # typing is not imported at run time (the package's import stays light)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+    from typing import Any
 
 #: The hint shown when matplotlib is missing.
 INSTALL_HINT = 'plotting needs matplotlib: pip install "paradox[plot]"'
@@ -48,6 +49,8 @@ def plot(
     """
     if not specs:
         raise ValueError("plot: give at least one spec, schedule or scheduler")
+    from pathlib import Path
+
     path = None if output is None else Path(output)
     if path is not None and path.suffix.lower() not in _FORMATS:
         raise ValueError(f"plot: output must end in .png, .svg or .pdf. Received: output={str(output)!r} (str)")
@@ -79,6 +82,8 @@ def plot(
 
 def _same_length(specs: Sequence[Any], traces: list[Trace], lr: Any, metrics: Any) -> list[Trace]:
     """Extend shorter traces to the longest natural length, where the schedule allows it."""
+    import contextlib
+
     from ._spec import SpecError
 
     target = max(trace.steps for trace in traces)

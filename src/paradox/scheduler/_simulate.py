@@ -7,14 +7,17 @@ construction (the lr of the first optimizer step).
 
 from __future__ import annotations
 
-import copy
 import itertools
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from ._schedule import Schedule
+
+# typing and dataclasses are not imported at run time (the package's import stays light); the
+# spec parser, copy and inspect are imported when a simulation runs.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
 
 #: Fallback length when a schedule has no natural end, and the longest simulation allowed.
 DEFAULT_STEPS = 100
@@ -46,9 +49,8 @@ class PreviewOptimizer:
         """Nothing to clear."""
 
 
-@dataclass(frozen=True)
 class Trace:
-    """The values a schedule sets, per step from step 0, per param group.
+    """The values a schedule sets, per step from step 0, per param group. Immutable.
 
     Attributes:
         label: what was simulated (the spec, or the scheduler's class name).
@@ -57,9 +59,36 @@ class Trace:
             it, else None.
     """
 
+    __slots__ = ("label", "lr", "momentum")
+
     label: str
     lr: tuple[tuple[float, ...], ...]
-    momentum: tuple[tuple[float, ...], ...] | None = None
+    momentum: tuple[tuple[float, ...], ...] | None
+
+    def __init__(
+        self,
+        label: str,
+        lr: tuple[tuple[float, ...], ...],
+        momentum: tuple[tuple[float, ...], ...] | None = None,
+    ) -> None:
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "lr", lr)
+        object.__setattr__(self, "momentum", momentum)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Trace is immutable: cannot set {name!r}")
+
+    def __repr__(self) -> str:
+        cycled = "" if self.momentum is None else ", momentum cycled"
+        return f"Trace({self.label!r}, {len(self.lr)} groups x {self.steps} steps{cycled})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Trace):
+            return NotImplemented
+        return (self.label, self.lr, self.momentum) == (other.label, other.lr, other.momentum)
+
+    def __hash__(self) -> int:
+        return hash((self.label, self.lr, self.momentum))
 
     @property
     def steps(self) -> int:
@@ -131,6 +160,8 @@ def simulate(
         values = tuple(tuple(spec_or_scheduler.simulate(count, base)) for base in lrs)
         return Trace(repr(spec_or_scheduler), values)
     if hasattr(spec_or_scheduler, "optimizer") and hasattr(spec_or_scheduler, "step"):
+        import copy
+
         scheduler = copy.deepcopy(spec_or_scheduler)
         label = type(scheduler).__name__
     else:
