@@ -881,3 +881,13 @@ def test_show_degenerate_curves(capsys: pytest.CaptureFixture[str], argv: list[s
     lines = out.splitlines()
     assert max(len(line) for line in lines) <= 60 and len(lines) <= 11
     assert lines[-1] == "phase changes: none"
+
+
+def test_readme_table_example_is_what_table_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("```text\n$ paradox-lr table ", 1)[1].split("\n```", 1)[0]
+    command, _, expected = block.partition("\n")
+    spec, _, options = command[1:].partition('" ')
+    code, out, _ = run(capsys, "table", spec, *options.split())
+    assert code == 0
+    assert out.rstrip("\n") == expected
