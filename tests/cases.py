@@ -5,8 +5,11 @@ The contract tests are parametrised over ``CASES``; a new class joins them by ad
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import paradox.scheduler as ps
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,28 @@ class Case:
     #: lr is not the base, lrs are ``schedule.values(t, scheduler._bases)``, and groups added later
     #: are refused (its anchors are per group).
     sets_lr: bool = False
+    #: How to build it when it is not ``Class(optimizer, **config)`` (composites build children).
+    factory: Callable[..., Any] | None = None
+    #: Parts of the generic contract the class does not have, so those tests skip:
+    #: "schedule" (no pure ``schedule``), "last_epoch" (no ``last_epoch`` argument), "step_epoch"
+    #: (no ``step(epoch)``), "config" (no config attributes to set or drift), "children" (built
+    #: around child schedulers, which do the ``initial_lr`` resume check themselves).
+    lacks: frozenset[str] = frozenset()
+    #: Positional arguments of every ``step()`` call (ReduceLROnPlateau needs the metric).
+    step_args: tuple[Any, ...] = ()
+
+
+def _sequential(optimizer: Any, **config: Any) -> Any:
+    children = [ps.StepLR(optimizer, step_size=2, gamma=0.5), ps.CosineAnnealingLR(optimizer, T_max=20)]
+    return ps.SequentialLR(optimizer, children, **config)
+
+
+def _chained(optimizer: Any, **config: Any) -> Any:
+    children = [ps.StepLR(optimizer, step_size=2, gamma=0.5), ps.CosineAnnealingLR(optimizer, T_max=200)]
+    return ps.ChainedScheduler(children, **config)
+
+
+_NO_SCHEDULE = frozenset({"schedule", "step_epoch", "children", "config"})
 
 
 CASES = [
@@ -308,6 +333,127 @@ CASES += [
         },
         sets_lr=True,
     ),
+]
+
+CASES += [
+    Case(
+        "ReduceLROnPlateau",
+        {
+            "patience": 2,
+            "mode": "min",
+            "factor": 0.5,
+            "threshold": 0.01,
+            "threshold_mode": "rel",
+            "cooldown": 1,
+            "min_lr": 0.001,
+            "eps": 1e-8,
+        },
+        [
+            (
+                {"mode": "down"},
+                ValueError,
+                r"^ReduceLROnPlateau: mode must be 'min' or 'max'\. Received: mode='down' \(str\)$",
+            ),
+            ({"mode": 1}, TypeError, r"^ReduceLROnPlateau: mode must be 'min' or 'max'\. Received: mode=1 \(int\)$"),
+            (
+                {"threshold_mode": "relative"},
+                ValueError,
+                r"^ReduceLROnPlateau: threshold_mode must be 'rel' or 'abs'\. Received: threshold_mode='relative' \(str\)$",
+            ),
+            (
+                {"factor": 1.0},
+                ValueError,
+                r"^ReduceLROnPlateau: factor must be a finite number in \[0\.0, 1\.0\)\. Received: factor=1\.0 \(float\)$",
+            ),
+            (
+                {"factor": -0.5},
+                ValueError,
+                r"factor must be a finite number in \[0\.0, 1\.0\)\. Received: factor=-0\.5 \(float\)$",
+            ),
+            (
+                {"factor": "0.1"},
+                TypeError,
+                r"factor must be a finite number in \[0\.0, 1\.0\)\. Received: factor='0\.1' \(str\)$",
+            ),
+            (
+                {"patience": -1},
+                ValueError,
+                r"^ReduceLROnPlateau: patience must be an int >= 0\. Received: patience=-1 \(int\)$",
+            ),
+            ({"patience": 1.5}, ValueError, r"patience must be an int >= 0\. Received: patience=1\.5 \(float\)$"),
+            (
+                {"cooldown": -2},
+                ValueError,
+                r"^ReduceLROnPlateau: cooldown must be an int >= 0\. Received: cooldown=-2 \(int\)$",
+            ),
+            ({"cooldown": "1"}, TypeError, r"cooldown must be an int >= 0\. Received: cooldown='1' \(str\)$"),
+            (
+                {"threshold": -1e-4},
+                ValueError,
+                r"^ReduceLROnPlateau: threshold must be a finite number >= 0\.0\. Received: threshold=-0\.0001",
+            ),
+            (
+                {"threshold": float("nan")},
+                ValueError,
+                r"threshold must be a finite number >= 0\.0\. Received: threshold=nan",
+            ),
+            (
+                {"eps": -1e-8},
+                ValueError,
+                r"^ReduceLROnPlateau: eps must be a finite number >= 0\.0\. Received: eps=-1e-08 \(float\)$",
+            ),
+            ({"eps": None}, TypeError, r"eps must be a finite number >= 0\.0\. Received: eps=None \(NoneType\)$"),
+            (
+                {"min_lr": -0.1},
+                ValueError,
+                r"^ReduceLROnPlateau: min_lr must be a finite number >= 0\.0\. Received: min_lr=-0\.1",
+            ),
+            (
+                {"min_lr": "0"},
+                TypeError,
+                r"^ReduceLROnPlateau: min_lr must be a finite number >= 0, or a list of them \(one per param group\)\. Received: min_lr='0' \(str\)$",
+            ),
+            (
+                {"min_lr": [0.1, 0.2, 0.3, 0.4]},
+                ValueError,
+                r"^ReduceLROnPlateau: min_lr must be a number, or a list of [23] values \(one per param group\)\. "
+                r"Received: min_lr=\[0\.1, 0\.2, 0\.3, 0\.4\] \(list\)$",
+            ),
+            (
+                {"min_lr": [0.1, -1.0]},
+                ValueError,
+                r"^ReduceLROnPlateau: min_lr must be a finite number >= 0, or a list of them \(one per param group\)\. "
+                r"Received: min_lr=\[0\.1, -1\.0\] \(list\)$",
+            ),
+        ],
+        lacks=frozenset({"schedule", "last_epoch", "step_epoch"}),
+        step_args=(1.0,),
+    ),
+    Case(
+        "SequentialLR",
+        {"milestones": [3]},
+        [
+            (
+                {"milestones": []},
+                ValueError,
+                r"^SequentialLR: milestones must be a strictly increasing list of 1 ints >= 1 \(len\(schedulers\) - 1, "
+                r"one per switch\)\. Received: milestones=\[\] \(list\)$",
+            ),
+            (
+                {"milestones": [3, 5]},
+                ValueError,
+                r"^SequentialLR: milestones must be a strictly increasing list of 1 ints",
+            ),
+            ({"milestones": [0]}, ValueError, r"milestones must be .*Received: milestones=\[0\] \(list\)$"),
+            ({"milestones": [-2]}, ValueError, r"milestones must be .*Received: milestones=\[-2\] \(list\)$"),
+            ({"milestones": [2.5]}, ValueError, r"milestones must be .*Received: milestones=\[2\.5\] \(list\)$"),
+            ({"milestones": ["3"]}, TypeError, r"milestones must be .*Received: milestones=\['3'\] \(list\)$"),
+            ({"milestones": 3}, TypeError, r"^SequentialLR: milestones must be .*Received: milestones=3 \(int\)$"),
+        ],
+        factory=_sequential,
+        lacks=_NO_SCHEDULE,
+    ),
+    Case("ChainedScheduler", {}, [], factory=_chained, lacks=_NO_SCHEDULE | {"last_epoch"}),
 ]
 
 BY_NAME = {case.name: case for case in CASES}

@@ -247,6 +247,17 @@ TORCH_SPECS = [
         21,
     ),
     ("ChainedScheduler([ConstantLR(factor=0.5, total_iters=3), ExponentialLR(gamma=0.9)])", "0.1", 10),
+    (
+        "SequentialLR([StepLR(step_size=2, gamma=0.5), CosineAnnealingLR(T_max=10, eta_min=0.001)], milestones=[5])",
+        "0.1,0.3",
+        None,
+    ),
+    (
+        "SequentialLR(schedulers=[CosineAnnealingLR(T_max=4), StepLR(3), CyclicLR(0.01, 0.1, 2)], milestones=[4, 9])",
+        "0.1",
+        20,
+    ),
+    ("ChainedScheduler([StepLR(step_size=3, gamma=0.5), CosineAnnealingLR(T_max=10)])", "0.1,0.02", 25),
 ]
 
 
@@ -300,8 +311,49 @@ def test_csv_values_match_torch(capsys: pytest.CaptureFixture[str], spec: str, l
     columns = [c for c in rows[0] if c.startswith("lr")]
     for row, reference in zip(rows, expected):
         assert_close([float(row[c]) for c in columns], reference)
-    if "momentum" in rows[0] or "momentum_0" in rows[0]:
-        assert getattr(scheduler, "cycle_momentum", False)
+    momentum_columns = [c for c in rows[0] if c.startswith("momentum")]
+    if momentum_columns:  # the momentum the schedule cycles is the Adam group's beta1
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            optimizer = torch.optim.Adam([{"params": [p], "lr": lr} for p, lr in zip(params, base)])
+            scheduler = _torch_build(parse(spec), optimizer, torch_sched)
+            for step, row in enumerate(rows):
+                if step:
+                    optimizer.step()
+                    scheduler.step()
+                assert_close([float(row[c]) for c in momentum_columns], [g["betas"][0] for g in optimizer.param_groups])
+
+
+def test_reduce_on_plateau_csv_matches_torch(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from paradox.scheduler._spec import schedulers
+
+    if "ReduceLROnPlateau" not in schedulers():
+        pytest.skip("ReduceLROnPlateau is not in paradox.scheduler yet")
+    metrics = [1.0, 0.8, 0.81, 0.82, 0.83, 0.7, 0.71, 0.72, 0.73, 0.74, 0.75, 0.76]
+    path = tmp_path / "loss.txt"
+    path.write_text("\n".join(map(str, metrics)))
+    spec = "ReduceLROnPlateau(factor=0.5, patience=1, cooldown=1, min_lr=0.01)"
+    rows = table(capsys, spec, "--lr", "0.1,0.05", "--metrics", str(path))
+    assert len(rows) == len(metrics) + 1
+    optimizer = torch.optim.SGD(
+        [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in (0.1, 0.05)], lr=0.1
+    )
+    reference = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=1, cooldown=1, min_lr=0.01)
+    expected = [[0.1, 0.05]]
+    for metric in metrics:
+        reference.step(metric)
+        expected.append([group["lr"] for group in optimizer.param_groups])
+    for row, values in zip(rows, expected):
+        assert_close([float(row["lr_0"]), float(row["lr_1"])], values)
+    assert [float(row["lr_1"]) for row in rows][-1] < 0.05  # it did reduce
+    code, _, err = run(capsys, "show", spec)
+    assert (code, err) == (
+        2,
+        "paradox-lr: error: ReduceLROnPlateau is stepped with a metric: give one per step with --metrics FILE\n",
+    )
+    code, out, _ = run(capsys, "show", spec, "--metrics", str(path), "--width", "80")
+    assert code == 0 and "steps 0..12" in out
 
 
 def test_simulate_matches_a_real_scheduler_stepped_by_hand() -> None:

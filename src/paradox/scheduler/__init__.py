@@ -21,14 +21,17 @@ does the same from a shell).
 
 from ._base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from ._classes import CosineAnnealingLR, StepLR
+from ._compose import ChainedScheduler, SequentialLR
 from ._cyclic import Cyclic, CyclicLR
 from ._one_cycle import OneCycle, OneCycleLR
+from ._plateau import ReduceLROnPlateau
 from ._plot import plot
 from ._schedule import Schedule
 from ._schedules import CosineAnnealing, StepDecay
 from ._simulate import Trace, simulate
 
 __all__ = [
+    "ChainedScheduler",
     "ConfigDriftWarning",
     "CosineAnnealing",
     "CosineAnnealingLR",
@@ -37,8 +40,10 @@ __all__ = [
     "LRScheduler",
     "OneCycle",
     "OneCycleLR",
+    "ReduceLROnPlateau",
     "Schedule",
     "ScheduledLR",
+    "SequentialLR",
     "StepDecay",
     "StepLR",
     "Trace",

@@ -151,6 +151,19 @@ class LRScheduler:
     def _prepare(self, target: int) -> None:
         """Hook: called before the lrs at ``target`` are computed."""
 
+    def _restart(self, step: int) -> None:
+        """Hook for composites: start again, from the groups' current lrs, and go to ``step``.
+
+        ``SequentialLR`` calls it when a child takes over at a milestone (after putting every
+        group's lr back to its ``initial_lr``) and ``ChainedScheduler`` passes it on to each of its
+        children in turn. The lrs the groups hold now are taken as written by this scheduler (not
+        as outside changes), then the scheduler steps to ``step`` and writes its lrs there. A
+        subclass whose ``step()`` keeps state beyond ``last_epoch`` overrides this to reset it.
+        """
+        self._last_lr = [float(group["lr"]) for group in self.optimizer.param_groups]
+        self.last_epoch = step - 1
+        self.step()
+
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
         """Write ``lrs`` into the groups: one dict write per group while nothing else touched them."""
         for group, old, new in zip(groups, self._last_lr, lrs):
@@ -353,6 +366,13 @@ class ScheduledLR(LRScheduler):
 
     def _adopted(self, lrs: list[float]) -> None:
         self._bases.extend(lrs)
+
+    def _restart(self, step: int) -> None:
+        # As if built fresh on the groups' current lrs: they become the bases, then the schedule
+        # is evaluated at ``step`` (an exact jump).
+        self._bases = [float(group["lr"]) for group in self.optimizer.param_groups]
+        self._rebased = self._chainable and self._bases != self.base_lrs
+        super()._restart(step)
 
     def get_lr(self) -> list[Any]:
         return self._schedule.values(self.last_epoch, self._bases)

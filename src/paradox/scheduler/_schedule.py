@@ -18,90 +18,32 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from ._record import Record
 from ._validate import check_int, fail
 
-# typing and dataclasses are not imported at run time: together they would triple the import
-# time of the package. Type checkers see the real names.
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing is imported by type checkers only
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, TypeVar
-
-    from typing_extensions import dataclass_transform
+    from typing import Any, TypeVar
 
     _S = TypeVar("_S", bound="Schedule")
-else:
-
-    def dataclass_transform(**_: object) -> object:
-        return lambda cls: cls
 
 
 #: Every concrete schedule class, by name; filled by ``Schedule.__init_subclass__``.
 SCHEDULES: dict[str, type[Schedule]] = {}
 
 
-@dataclass_transform(frozen_default=True)
-class Schedule:
+class Schedule(Record):
     """Base class of the pure schedules: ``value(t, base) = floor + (base - floor) * factor(t)``.
 
-    A subclass declares its config as annotated class attributes, like a frozen dataclass::
-
-        class StepDecay(Schedule):
-            step_size: int
-            gamma: float = 0.1
-
-            def _check(self, owner: str) -> None: ...   # validate and normalise the fields
-
-            def factor(self, step: float) -> float: ...
-
-    and gets an ``__init__`` with exactly those parameters (plus a private keyword ``_owner``, the
-    class named in error messages), a ``repr``, equality, hashing and immutability. It implements
-    :meth:`factor` and may override :attr:`floor`, :attr:`length`, :meth:`values` and
-    :meth:`rebase`.
+    A subclass declares its config as annotated fields (see :class:`Record`), validates them in
+    ``_check``, implements :meth:`factor`, and may override :attr:`floor`, :attr:`length`,
+    :meth:`values` and :meth:`rebase`.
     """
-
-    #: The config fields, in constructor order; set for each subclass.
-    _fields: ClassVar[tuple[str, ...]] = ()
-
-    #: The class named in error messages: the driving scheduler's, else the schedule's own.
-    _owner: str
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 - inspect costs import time
-        own = tuple(name for name, kind in annotations.items() if "ClassVar" not in str(kind))
-        if own:
-            cls._fields = cls._fields + own
-            setattr(cls, "__init__", _make_init(cls))  # noqa: B010 - mypy rejects assigning a method
         if not cls.__name__.startswith("_"):
             SCHEDULES[cls.__name__] = cls
-
-    def _check(self, owner: str) -> None:
-        """Validate and normalise the fields (with :meth:`_set`); ``owner`` names the caller."""
-
-    def _set(self, name: str, value: object) -> None:
-        """Store a field during :meth:`_check` (the object is otherwise immutable)."""
-        object.__setattr__(self, name, value)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable: use .replace(...) for a changed copy")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self._fields)
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
-        return f"{type(self).__name__}({fields})"
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self) or not isinstance(other, Schedule):
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, *map(_hashable, self._values())))
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -187,10 +129,7 @@ class Schedule:
 
     def to_config(self) -> dict[str, Any]:
         """A plain, JSON-ready dict: ``{"name": <class name>, <field>: <value>, ...}``."""
-        config: dict[str, Any] = {"name": type(self).__name__}
-        for name in self._fields:
-            config[name] = _plain(getattr(self, name))
-        return config
+        return {"name": type(self).__name__, **self.fields()}
 
     @classmethod
     def from_config(cls: type[_S], config: Mapping[str, Any]) -> _S:
@@ -204,74 +143,3 @@ class Schedule:
             known = ", ".join(sorted(n for n, s in SCHEDULES.items() if issubclass(s, cls)))
             fail(f"{cls.__name__}.from_config", "config['name']", f"one of: {known}", name)
         return target.build(target.__name__, params)
-
-    @classmethod
-    def parameters(cls) -> tuple[str, ...]:
-        """The names of the config fields, in constructor order."""
-        return cls._fields
-
-    @classmethod
-    def build(cls: type[_S], owner: str, params: Mapping[str, Any]) -> _S:
-        """Construct from keyword ``params``, naming ``owner`` in any error message."""
-        allowed = cls.parameters()
-        unknown = sorted(set(params) - set(allowed))
-        if unknown:
-            fail(owner, "config", f"made of the fields {list(allowed)}", unknown)
-        factory: Any = cls
-        built: _S = factory(**params, _owner=owner)
-        return built
-
-    def replace(self: _S, owner: str, **changes: Any) -> _S:
-        """A copy with some fields changed, validated as a new schedule, naming ``owner``."""
-        unknown = sorted(set(changes) - set(self._fields))
-        if unknown:
-            fail(owner, "config", f"made of the fields {list(self._fields)}", unknown)
-        current = {name: getattr(self, name) for name in self._fields}
-        factory: Any = type(self)
-        changed: _S = factory(**{**current, **changes}, _owner=owner)
-        return changed
-
-
-def _plain(value: Any) -> Any:
-    """Config values as plain JSON types (tuples become lists)."""
-    if isinstance(value, tuple):
-        return [_plain(item) for item in value]
-    return value
-
-
-def _hashable(value: Any) -> Any:
-    """Lists (milestones, say) hash as tuples."""
-    if isinstance(value, list):
-        return tuple(_hashable(item) for item in value)
-    return value
-
-
-def _make_init(cls: type[Schedule]) -> Any:
-    """An ``__init__`` whose parameters are the class's fields, with their defaults.
-
-    It is compiled once per class, so ``inspect.signature``, help() and error messages for a
-    missing or unknown argument read as for any hand-written constructor.
-    """
-    namespace: dict[str, Any] = {}
-    params, lines = [], []
-    for name in cls._fields:
-        if name in cls.__dict__ or any(name in base.__dict__ for base in cls.__mro__[1:]):
-            namespace[f"_default_{name}"] = getattr(cls, name)
-            params.append(f"{name}=_default_{name}")
-        else:
-            if params and "=" in params[-1]:
-                raise TypeError(f"{cls.__name__}: field {name!r} without a default follows one with a default")
-            params.append(name)
-        lines.append(f"    _set(self, {name!r}, {name})")
-    source = (
-        f"def __init__(self, {', '.join(params)}, *, _owner=None):\n"
-        + "\n".join(lines)
-        + "\n    _set(self, '_owner', _owner or type(self).__name__)"
-        + "\n    self._check(self._owner)\n"
-    )
-    namespace["_set"] = object.__setattr__
-    exec(source, namespace)  # trusted: built from the class's own field names
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
-    return init

@@ -177,9 +177,11 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
     from ._spec import SpecError
 
     name = type(scheduler).__name__
-    wants_metrics = takes_metrics(scheduler)
-    if wants_metrics and metrics is None:
-        raise SpecError(f"{name} is stepped with a metric: give one per step with --metrics FILE")
+    accepts, required = takes_metrics(scheduler)
+    needs_metrics = f"{name} is stepped with a metric: give one per step with --metrics FILE"
+    if required and metrics is None:
+        raise SpecError(needs_metrics)
+    wants_metrics = accepts and metrics is not None
     if steps is None:
         steps = len(metrics) + 1 if wants_metrics and metrics is not None else natural_steps(scheduler)
     if wants_metrics and metrics is not None and len(metrics) < steps - 1:
@@ -210,6 +212,8 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
                 scheduler.step()
         except Exception as error:
             text = " ".join(str(error).split()) or type(error).__name__
+            if accepts and metrics is None and "metrics" in text:
+                raise SpecError(needs_metrics) from None
             raise SpecError(f"{name} failed at step {step}: {text}") from None
         record()
     return Trace(label, tuple(tuple(series) for series in lrs), _cycled(scheduler, momenta, initial))
@@ -247,15 +251,21 @@ def _cycled(
     return None
 
 
-def takes_metrics(scheduler: Any) -> bool:
-    """True when the scheduler's ``step`` takes a metric first (ReduceLROnPlateau)."""
+def takes_metrics(scheduler: Any) -> tuple[bool, bool]:
+    """Whether ``step`` takes ``metrics`` first, and whether it must be given (ReduceLROnPlateau).
+
+    Composites (SequentialLR, ChainedScheduler) may accept ``metrics=None`` to pass on; a metric is
+    then given to them only when the user supplies metrics.
+    """
     import inspect
 
     try:
         params = list(inspect.signature(scheduler.step).parameters.values())
     except (TypeError, ValueError):
-        return False
-    return bool(params) and params[0].name == "metrics" and params[0].default is inspect.Parameter.empty
+        return False, False
+    if not params or params[0].name != "metrics":
+        return False, False
+    return True, params[0].default is inspect.Parameter.empty
 
 
 def natural_steps(scheduler: Any) -> int:

@@ -1,0 +1,470 @@
+"""Composite schedulers: ``SequentialLR`` (one child after another) and ``ChainedScheduler`` (all
+children every step, their effects multiplied).
+
+Both drive any :class:`~paradox.scheduler.LRScheduler` built on the same optimizer, composites
+included, and ``ReduceLROnPlateau``: ``composite.step(metrics)`` passes the metric to every plateau
+child that steps.
+
+How a child takes over: the composite calls the child's ``_restart(step)`` hook, which makes the
+child start again from the lrs the groups hold and go to ``step``. ``SequentialLR`` first puts every
+group's lr back to its ``initial_lr``, so the child starts from the base lrs, as torch's closed
+forms do at a milestone. In a chain each child restarts from what the previous one wrote, which is
+how the chain's effects multiply.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+
+from ._base import LRScheduler
+from ._optimizer import group_value, is_tensor, param_groups
+from ._plateau import check_metric
+from ._state import FORMAT, VERSION, read_config, read_count, read_values
+from ._validate import check_int, fail
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from ._optimizer import ParamGroup, SupportsParamGroups
+
+
+def takes_metrics(scheduler: object) -> bool:
+    """Whether ``scheduler.step`` wants the monitored metric (a plateau, or a composite holding one)."""
+    return bool(getattr(scheduler, "_takes_metrics", False))
+
+
+def _describe(value: object) -> str:
+    """A one-line stand-in for objects (optimizers) whose repr spans several lines."""
+    return f"<{type(value).__name__} object at {id(value):#x}>"
+
+
+def _refuse(owner: str, name: str, rule: str, value: object, *, kind: bool = False) -> None:
+    """Like ``fail`` but for an object shown by class and id (its repr may not fit one line)."""
+    message = f"{owner}: {name} must be {rule}. Received: {name}={_describe(value)} ({type(value).__name__})"
+    raise (TypeError if kind else ValueError)(message)
+
+
+def _check_children(owner: str, schedulers: object, optimizer: object | None) -> list[LRScheduler]:
+    """The children, checked; ``optimizer=None`` means the first child's."""
+    rule = "a non-empty list of paradox.scheduler schedulers"
+    if not isinstance(schedulers, (list, tuple)):
+        fail(owner, "schedulers", rule, schedulers, kind=True)
+    if not schedulers:
+        fail(owner, "schedulers", rule, schedulers)
+    for index, child in enumerate(schedulers):
+        if not isinstance(child, LRScheduler):
+            fail(
+                owner,
+                f"schedulers[{index}]",
+                "a paradox.scheduler scheduler (build it from paradox.scheduler, not torch.optim.lr_scheduler)",
+                child,
+                kind=True,
+            )
+        if optimizer is None:
+            optimizer = child.optimizer
+        if child.optimizer is not optimizer:
+            _refuse(
+                owner,
+                f"schedulers[{index}].optimizer",
+                f"the optimizer {owner} schedules (every child must be built on the same optimizer, "
+                f"{_describe(optimizer)})",
+                child.optimizer,
+            )
+    return list(schedulers)
+
+
+def _lrs(groups: list[ParamGroup]) -> list[float]:
+    return [float(group["lr"]) for group in groups]
+
+
+class _Composite(LRScheduler):
+    """What both composites share: children, metric forwarding, state that nests children's states."""
+
+    _schedulers: list[LRScheduler]
+
+    @property
+    def _takes_metrics(self) -> bool:
+        return any(takes_metrics(child) for child in self._schedulers)
+
+    @property
+    def schedulers(self) -> list[LRScheduler]:
+        """The child schedulers, in order."""
+        return list(self._schedulers)
+
+    def get_lr(self) -> list[Any]:
+        """The lrs at the current step: the ones written last."""
+        return list(self._last_lr)
+
+    def _metric(self, metrics: Any) -> float | None:
+        """Check ``metrics`` up front against what the children need; nothing is changed on error."""
+        owner = f"{type(self).__name__}.step"
+        if self._takes_metrics:
+            if metrics is None:
+                fail(
+                    owner,
+                    "metrics",
+                    "given: a child is a ReduceLROnPlateau, so every step needs the monitored metric, "
+                    "as in step(val_loss)",
+                    metrics,
+                    kind=True,
+                )
+            return check_metric(owner, metrics)
+        if metrics is not None:
+            fail(
+                owner,
+                "metrics",
+                "None: no child takes a metric (only ReduceLROnPlateau does); call step()",
+                metrics,
+                kind=True,
+            )
+        return None
+
+    @staticmethod
+    def _step_child(child: LRScheduler, metric: float | None) -> None:
+        if takes_metrics(child):
+            step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
+            step(metric)
+        else:
+            child.step()
+
+    # -- state -------------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """Strict-JSON state holding each child's own ``state_dict()`` under ``"schedulers"``."""
+        state = super().state_dict()
+        state["schedulers"] = [child.state_dict() for child in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
+        """Restore a state from :meth:`state_dict`, or from torch's composite of the same class.
+
+        Each child loads its own entry of ``"schedulers"`` (ours, or torch's for the same class). If
+        any part is bad, every child is put back as it was and the error is raised: nothing changes.
+        """
+        owner = f"{type(self).__name__}.load_state_dict"
+        if config not in ("saved", "live"):
+            fail(owner, "config", "'saved' or 'live'", config)
+        state = self._read_envelope(owner, state_dict)
+        count = len(self.optimizer.param_groups)
+        children = state["schedulers"]
+        if not isinstance(children, list):
+            fail(owner, "state_dict['schedulers']", "a list of the children's states", children, kind=True)
+        if len(children) != len(self._schedulers):
+            fail(
+                owner,
+                "state_dict['schedulers']",
+                f"a list of {len(self._schedulers)} states, one per child scheduler",
+                children,
+            )
+        apply_own = self._read_own(owner, state, count, config)
+        saved = [child.state_dict() for child in self._schedulers]
+        try:
+            for child, child_state in zip(self._schedulers, children):
+                child.load_state_dict(child_state, config=config)
+        except BaseException:
+            for child, child_state in zip(self._schedulers, saved):
+                child.load_state_dict(child_state, config="saved")
+            raise
+        apply_own()
+
+    def _read_envelope(self, owner: str, state: object) -> dict[str, Any]:
+        name = type(self).__name__
+        if not isinstance(state, Mapping):
+            fail(owner, "state_dict", "a dict returned by state_dict()", state, kind=True)
+        if "format" in state:
+            if state["format"] != FORMAT:
+                fail(owner, "state_dict['format']", repr(FORMAT), state["format"])
+            if state.get("version") != VERSION:
+                fail(owner, "state_dict['version']", f"{VERSION} (the only format version known)", state.get("version"))
+            if state.get("class") != name:
+                fail(owner, "state_dict['class']", f"{name!r} (a state saved by this class)", state.get("class"))
+            for key in ("config", "last_epoch", "step_count", "base_lrs", "last_lr", "schedulers"):
+                if key not in state:
+                    fail(owner, "state_dict", f"a dict holding {key!r}", sorted(state))
+            return dict(state)
+        if "_schedulers" in state:
+            return self._from_torch(state)
+        fail(
+            owner,
+            "state_dict",
+            f"a state dict with 'format': {FORMAT!r} or torch's '_schedulers'",
+            sorted(state),
+        )
+
+    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _read_own(self, owner: str, state: Mapping[str, Any], count: int, mode: str) -> Any:
+        read_config(owner, state["config"])
+        last_epoch = read_count(owner, "last_epoch", state["last_epoch"], minimum=-1)
+        step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
+        base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
+        last_lr = read_values(owner, "last_lr", state["last_lr"], count)
+
+        def apply() -> None:
+            self.last_epoch = last_epoch
+            self._step_count = step_count
+            self.base_lrs = base_lrs
+            self._last_lr = last_lr
+
+        return apply
+
+
+def _initial_lrs(owner: str, groups: list[ParamGroup]) -> list[float]:
+    return [group_value(owner, groups, index, "initial_lr") for index in range(len(groups))]
+
+
+def _reset_to_initial(groups: list[ParamGroup]) -> None:
+    for group in groups:
+        initial = float(group["initial_lr"])
+        if is_tensor(group["lr"]):
+            group["lr"].fill_(initial)
+        else:
+            group["lr"] = initial
+
+
+def _undo_initial_steps(scheduler: LRScheduler) -> None:
+    """Torch's bookkeeping: the children built before the composite took an initial step each;
+    their clocks go back one step (the active child is then restarted)."""
+    if isinstance(scheduler, _Composite):
+        for child in scheduler._schedulers:
+            _undo_initial_steps(child)
+    else:
+        scheduler.last_epoch -= 1
+
+
+class SequentialLR(_Composite):
+    r"""Run child schedulers one after another, switching at the milestones.
+
+    With milestones ``m_1 < m_2 < ...`` (and ``m_0 = 0``), at step ``t`` the active child is the
+    ``k``-th with ``m_k <= t < m_{k+1}``, and it is at its own step ``t - m_k``. When a child takes
+    over (at construction and at each milestone) every group's lr goes back to its ``initial_lr``
+    and the child starts there, at its step 0, as if newly built; so the lr at a milestone is the
+    child's first value, from the base lrs::
+
+        lr(t) = child_k.value(t - m_k, base_lr)
+
+    A child steps from the lrs the groups hold, so an lr changed by hand is taken up, as in torch.
+    A ``ReduceLROnPlateau`` child is allowed: ``step(metrics)`` passes the metric to it (every
+    step then needs the metric). At its milestone a plateau child starts afresh (no best yet).
+
+    Args:
+        optimizer: the optimizer every child schedules (the same object).
+        schedulers: the children, a non-empty list of schedulers built on ``optimizer``.
+        milestones: the steps at which the next child takes over, a strictly increasing list of
+            ints >= 1 with ``len(schedulers) - 1`` entries.
+        last_epoch: the index of the last step taken, an int >= -1. Default: -1 (start fresh).
+            With ``last_epoch=N`` the composite resumes at step ``N + 1`` with the lrs an
+            uninterrupted run has there (the right child, at its own step).
+
+    Raises:
+        TypeError: ``schedulers`` is not a list of paradox schedulers, ``milestones`` not a list
+            of ints, ``last_epoch`` not an int.
+        ValueError: no schedulers, a child built on another optimizer, milestones not strictly
+            increasing ints >= 1 or not ``len(schedulers) - 1`` of them, ``last_epoch < -1``.
+
+    >>> from paradox.scheduler import CosineAnnealingLR, StepLR
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
+    >>> warmup = StepLR(optimizer, step_size=100, gamma=0.5)  # constant here
+    >>> cosine = CosineAnnealingLR(optimizer, T_max=4)
+    >>> scheduler = SequentialLR(optimizer, [warmup, cosine], milestones=[2])
+    >>> lrs = []
+    >>> for epoch in range(7):
+    ...     lrs.append(round(scheduler.get_last_lr()[0], 6))
+    ...     scheduler.step()
+    >>> lrs
+    [1.0, 1.0, 1.0, 0.853553, 0.5, 0.146447, 0.0]
+    """
+
+    def __init__(
+        self,
+        optimizer: SupportsParamGroups,
+        schedulers: Sequence[LRScheduler],
+        milestones: Sequence[int],
+        last_epoch: int = -1,
+    ) -> None:
+        owner = type(self).__name__
+        groups = param_groups(owner, optimizer)
+        children = _check_children(owner, schedulers, optimizer)
+        checked = _check_milestones(owner, milestones, len(children))
+        last_epoch = check_int(owner, "last_epoch", last_epoch, minimum=-1)
+        base_lrs = _initial_lrs(owner, groups)
+        # Everything is checked; from here on the children and the optimizer are changed.
+        self.optimizer = optimizer
+        self._schedulers = children
+        self._milestones = checked
+        self.base_lrs = base_lrs
+        self._step_count = 0
+        self.last_epoch = last_epoch + 1
+        _undo_initial_steps(self)
+        self._take_over(self.last_epoch)
+        self._last_lr = _lrs(groups)
+
+    @property
+    def milestones(self) -> list[int]:
+        """The steps at which the next child takes over."""
+        return list(self._milestones)
+
+    def _active(self, step: int) -> tuple[int, int]:
+        """The index of the child active at ``step`` and the child's own step there."""
+        index = bisect_right(self._milestones, step)
+        start = self._milestones[index - 1] if index else 0
+        return index, step - start
+
+    def _take_over(self, step: int) -> None:
+        """Put the lrs back to ``initial_lr`` and start the child active at ``step`` there."""
+        index, local = self._active(step)
+        _reset_to_initial(self.optimizer.param_groups)
+        self._schedulers[index]._restart(local)
+
+    def step(self, metrics: Any = None) -> None:
+        """Advance one step: the active child steps, or the next one takes over at a milestone.
+
+        Args:
+            metrics: the monitored metric, required when a child is a ``ReduceLROnPlateau`` (and
+                refused otherwise); a number (or one-element tensor) that is not NaN.
+
+        Raises:
+            TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN;
+                nothing is changed.
+        """
+        metric = self._metric(metrics)
+        target = self.last_epoch + 1
+        index, local = self._active(target)
+        if index > 0 and local == 0:
+            _reset_to_initial(self.optimizer.param_groups)
+            self._schedulers[index]._restart(0)
+        else:
+            self._step_child(self._schedulers[index], metric)
+        self.last_epoch = target
+        self._step_count += 1
+        self._last_lr = _lrs(self.optimizer.param_groups)
+
+    def _restart(self, step: int) -> None:
+        self.last_epoch = step
+        self._take_over(step)
+        self._last_lr = _lrs(self.optimizer.param_groups)
+
+    def _config(self) -> dict[str, Any]:
+        return {"milestones": list(self._milestones)}
+
+    def _read_own(self, owner: str, state: Mapping[str, Any], count: int, mode: str) -> Any:
+        config = read_config(owner, state["config"])
+        unknown = sorted(set(config) - {"milestones"})
+        if unknown:
+            fail(owner, "config", "made of the fields ['milestones']", unknown)
+        milestones = _check_milestones(owner, config.get("milestones", self._milestones), len(self._schedulers))
+        if milestones != self._milestones and mode == "saved":
+            fail(
+                owner,
+                "state_dict['config']['milestones']",
+                f"the live milestones {self._milestones} (the children differ otherwise; build the "
+                "SequentialLR with the saved milestones)",
+                milestones,
+            )
+        return super()._read_own(owner, state, count, mode)
+
+    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        last_lr = state.get("_last_lr", [])
+        return {
+            "config": {"milestones": state.get("_milestones", self._milestones)},
+            "last_epoch": state.get("last_epoch", 0),
+            "step_count": state.get("_step_count", max(int(state.get("last_epoch", 0)), 0)),
+            "base_lrs": state.get("base_lrs", self.base_lrs),
+            "last_lr": last_lr,
+            "schedulers": list(state["_schedulers"]),
+        }
+
+
+def _check_milestones(owner: str, milestones: object, count: int) -> list[int]:
+    rule = f"a strictly increasing list of {count - 1} ints >= 1 (len(schedulers) - 1, one per switch)"
+    if not isinstance(milestones, (list, tuple)):
+        fail(owner, "milestones", rule, milestones, kind=True)
+    checked: list[int] = []
+    for index, milestone in enumerate(milestones):
+        if isinstance(milestone, bool) or not isinstance(milestone, int):
+            fail(owner, "milestones", rule, milestones, kind=not isinstance(milestone, float))
+        if milestone < 1 or (index and milestone <= checked[-1]):
+            fail(owner, "milestones", rule, milestones)
+        checked.append(int(milestone))
+    if len(checked) != count - 1:
+        fail(owner, "milestones", rule, milestones)
+    return checked
+
+
+class ChainedScheduler(_Composite):
+    r"""Step every child scheduler each step, in order, so that their effects multiply.
+
+    Each child steps from the lrs the previous one wrote, as two schedulers stepping one optimizer
+    do in torch's chaining example: with decays ``f`` and ``g`` the lr at step ``t`` is
+    ``base_lr * f(t) * g(t)``. Nothing is stepped at construction (the children took their
+    initial steps when they were built). ``step(metrics)`` passes the metric to every
+    ``ReduceLROnPlateau`` child, whose reduction then multiplies the others' values.
+
+    Args:
+        schedulers: the children, a non-empty list of schedulers built on one optimizer.
+        optimizer: that optimizer; default: the first child's.
+
+    Raises:
+        TypeError: ``schedulers`` is not a list of paradox schedulers.
+        ValueError: no schedulers, or a child built on another optimizer.
+
+    >>> from paradox.scheduler import StepLR
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
+    >>> every_2 = StepLR(optimizer, step_size=2, gamma=0.5)
+    >>> every_3 = StepLR(optimizer, step_size=3, gamma=0.1)
+    >>> scheduler = ChainedScheduler([every_2, every_3])
+    >>> lrs = []
+    >>> for epoch in range(7):
+    ...     lrs.append(round(scheduler.get_last_lr()[0], 6))
+    ...     scheduler.step()
+    >>> lrs
+    [1.0, 1.0, 0.5, 0.05, 0.025, 0.025, 0.00125]
+    """
+
+    def __init__(self, schedulers: Sequence[LRScheduler], optimizer: SupportsParamGroups | None = None) -> None:
+        owner = type(self).__name__
+        if optimizer is not None:
+            param_groups(owner, optimizer)
+        children = _check_children(owner, schedulers, optimizer)
+        bound = children[0].optimizer if optimizer is None else optimizer
+        groups = param_groups(owner, bound)
+        base_lrs = _initial_lrs(owner, groups)
+        self.optimizer = bound
+        self._schedulers = children
+        self.base_lrs = base_lrs
+        self.last_epoch = 0
+        self._step_count = 0
+        self._last_lr = _lrs(groups)
+
+    def step(self, metrics: Any = None) -> None:
+        """Step every child in order (plateau children with ``metrics``).
+
+        Raises:
+            TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN;
+                nothing is changed.
+        """
+        metric = self._metric(metrics)
+        for child in self._schedulers:
+            self._step_child(child, metric)
+        self.last_epoch += 1
+        self._step_count += 1
+        self._last_lr = _lrs(self.optimizer.param_groups)
+
+    def _restart(self, step: int) -> None:
+        for child in self._schedulers:
+            child._restart(step)
+        self.last_epoch = step
+        self._last_lr = _lrs(self.optimizer.param_groups)
+
+    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "config": {},
+            "last_epoch": state.get("last_epoch", self.last_epoch),
+            "step_count": state.get("_step_count", self._step_count),
+            "base_lrs": state.get("base_lrs", self.base_lrs),
+            "last_lr": state.get("_last_lr", self._last_lr),
+            "schedulers": list(state["_schedulers"]),
+        }

@@ -1,0 +1,491 @@
+"""``ReduceLROnPlateau``: cut the lr when a monitored metric stops improving.
+
+Unlike the other schedulers, its lrs are not a function of the step: they depend on the metrics it
+has been given. Its state (the best metric so far, the bad-epoch and cooldown counters) is small,
+plain and saved in strict JSON, infinities included.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+
+from ._base import ConfigDriftWarning, LRScheduler
+from ._optimizer import copy_value, group_value, is_tensor, param_groups
+from ._record import Record
+from ._state import FORMAT, VERSION, read_config, read_count, read_values
+from ._validate import check_float, check_int, fail, is_number
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Literal
+
+    from ._optimizer import ParamGroup, SupportsParamGroups
+
+_MODES = ("min", "max")
+_THRESHOLD_MODES = ("rel", "abs")
+
+
+def _set(config: object, name: str, value: object) -> None:
+    object.__setattr__(config, name, value)
+
+
+class _PlateauConfig(Record):
+    """The validated config of a ``ReduceLROnPlateau`` (what torch takes as constructor arguments)."""
+
+    mode: str = "min"
+    factor: float = 0.1
+    patience: int = 10
+    threshold: float = 1e-4
+    threshold_mode: str = "rel"
+    cooldown: int = 0
+    min_lr: float | tuple[float, ...] = 0.0
+    eps: float = 1e-8
+
+    def _check(self, owner: str) -> None:
+        _set(self, "mode", _choice(owner, "mode", self.mode, _MODES))
+        _set(self, "factor", check_float(owner, "factor", self.factor, minimum=0.0, maximum=1.0, max_open=True))
+        _set(self, "patience", check_int(owner, "patience", self.patience, minimum=0))
+        _set(self, "threshold", check_float(owner, "threshold", self.threshold, minimum=0.0))
+        _set(self, "threshold_mode", _choice(owner, "threshold_mode", self.threshold_mode, _THRESHOLD_MODES))
+        _set(self, "cooldown", check_int(owner, "cooldown", self.cooldown, minimum=0))
+        _set(self, "min_lr", _min_lr(owner, self.min_lr))
+        _set(self, "eps", check_float(owner, "eps", self.eps, minimum=0.0))
+
+    def to_config(self) -> dict[str, Any]:
+        return self.fields()
+
+
+def _choice(owner: str, name: str, value: object, allowed: tuple[str, ...]) -> str:
+    rule = " or ".join(repr(item) for item in allowed)
+    if not isinstance(value, str):
+        fail(owner, name, rule, value, kind=True)
+    if value not in allowed:
+        fail(owner, name, rule, value)
+    return value
+
+
+def _min_lr(owner: str, value: object) -> float | tuple[float, ...]:
+    rule = "a finite number >= 0, or a list of them (one per param group)"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            fail(owner, "min_lr", rule, value)
+        for item in value:
+            if not is_number(item):
+                fail(owner, "min_lr", rule, value, kind=True)
+            if not math.isfinite(float(item)) or item < 0:
+                fail(owner, "min_lr", rule, value)
+        return tuple(float(item) for item in value)
+    if not is_number(value):
+        fail(owner, "min_lr", rule, value, kind=True)
+    return check_float(owner, "min_lr", value, minimum=0.0)
+
+
+def check_metric(owner: str, value: Any) -> float:
+    """A monitored metric as a float: a real number (or a one-element tensor) that is not NaN.
+
+    Infinities are accepted (a diverged loss of ``inf`` is simply worse than any finite one).
+    """
+    rule = (
+        "a real number that is not NaN, such as the validation loss (a NaN metric usually means "
+        "training diverged: stop, or skip the step until the metric is a number again)"
+    )
+    if is_tensor(value):
+        if value.numel() != 1:
+            fail(owner, "metrics", rule, value)
+        number = float(value)
+    elif is_number(value):
+        number = float(value)
+    else:
+        fail(owner, "metrics", rule, value, kind=True)
+    if math.isnan(number):
+        fail(owner, "metrics", rule, value)
+    return number
+
+
+class _Setting:
+    """A validated config attribute of ``ReduceLROnPlateau`` (``scheduler.factor = 0.5``)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: ReduceLROnPlateau | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = getattr(instance._settings, self._name)
+        return list(value) if isinstance(value, tuple) else value
+
+    def __set__(self, instance: ReduceLROnPlateau, value: Any) -> None:
+        instance._replace_settings(**{self._name: value})
+
+
+def _encode_best(best: float) -> float | str:
+    """``best`` in strict JSON: a finite float as itself, an infinity as ``"inf"`` / ``"-inf"``."""
+    if math.isinf(best):
+        return "inf" if best > 0 else "-inf"
+    return best
+
+
+def _decode_best(owner: str, value: Any) -> float:
+    rule = "a number (not NaN), or 'inf' / '-inf'"
+    if value in ("inf", "-inf"):
+        return float(str(value))
+    if not is_number(value):
+        fail(owner, "state_dict['best']", rule, value, kind=True)
+    number = float(value)
+    if math.isnan(number):
+        fail(owner, "state_dict['best']", rule, value)
+    return number
+
+
+class ReduceLROnPlateau(LRScheduler):
+    r"""Multiply each group's lr by ``factor`` when a metric has stopped improving.
+
+    Call ``step(metrics)`` once per epoch with the monitored quantity (a validation loss, say). A
+    metric is an improvement when it beats the best so far by more than the threshold:
+
+    ========  ===========  ==================================================
+    mode      threshold    ``current`` improves on ``best`` when
+    ========  ===========  ==================================================
+    ``min``   ``rel``      ``current < best - |best| * threshold``
+    ``min``   ``abs``      ``current < best - threshold``
+    ``max``   ``rel``      ``current > best + |best| * threshold``
+    ``max``   ``abs``      ``current > best + threshold``
+    ========  ===========  ==================================================
+
+    (For ``best >= 0`` the ``rel`` rules are torch's ``best * (1 -/+ threshold)``; for a negative
+    ``best`` torch's rule would count a worse metric as an improvement, ours does not.) Before the
+    first metric ``best`` is ``+inf`` (min) or ``-inf`` (max), so the first metric always improves.
+
+    Each metric that does not improve counts one bad epoch; an improvement resets the count. When
+    the count exceeds ``patience``, each group's lr becomes ``max(lr * factor, min_lr)`` (the change
+    is skipped when it is not larger than ``eps``), the count resets and ``cooldown`` epochs follow
+    during which bad epochs are not counted. The lr read is the group's current one, so an lr
+    changed by hand, or by another scheduler, is what gets reduced.
+
+    Args:
+        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
+        mode: ``"min"`` (the metric should go down) or ``"max"`` (up). Default: ``"min"``.
+        factor: the multiplier of each reduction, a finite number in [0, 1). Default: 0.1.
+        patience: bad epochs tolerated before a reduction, an int >= 0. Default: 10.
+        threshold: the margin a metric must beat ``best`` by, a finite number >= 0. Default: 1e-4.
+        threshold_mode: ``"rel"`` (margin relative to ``|best|``) or ``"abs"``. Default: ``"rel"``.
+        cooldown: epochs after a reduction during which bad epochs are not counted, an int >= 0.
+            Default: 0.
+        min_lr: the lowest lr, a finite number >= 0 for every group or a list with one per group.
+            Default: 0.
+        eps: the smallest change applied; a smaller reduction is skipped. A finite number >= 0.
+            Default: 1e-8.
+
+    Raises:
+        TypeError: an argument has the wrong type (``mode=1``, ``patience=2.5``...).
+        ValueError: ``mode`` not ``"min"``/``"max"``, ``threshold_mode`` not ``"rel"``/``"abs"``,
+            ``factor`` outside [0, 1), a negative ``patience``, ``cooldown``, ``threshold`` or
+            ``eps``, a ``min_lr`` list whose length is not the number of param groups, or a bad
+            group lr. ``step`` raises for a metric that is NaN (``ValueError``) or not a number
+            (``TypeError``).
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
+    >>> scheduler = ReduceLROnPlateau(optimizer, patience=1, factor=0.5)
+    >>> for loss in [3.0, 2.0, 2.0, 2.0, 1.0, 1.5, 1.5]:
+    ...     scheduler.step(loss)
+    ...     print(loss, scheduler.num_bad_epochs, scheduler.get_last_lr())
+    3.0 0 [1.0]
+    2.0 0 [1.0]
+    2.0 1 [1.0]
+    2.0 0 [0.5]
+    1.0 0 [0.5]
+    1.5 1 [0.5]
+    1.5 0 [0.25]
+    """
+
+    #: ``step`` takes the monitored metric; composites forward theirs to it.
+    _takes_metrics: ClassVar[bool] = True
+
+    mode = _Setting()
+    factor = _Setting()
+    patience = _Setting()
+    threshold = _Setting()
+    threshold_mode = _Setting()
+    cooldown = _Setting()
+    min_lr = _Setting()
+    eps = _Setting()
+
+    best: float
+    num_bad_epochs: int
+    cooldown_counter: int
+
+    def __init__(
+        self,
+        optimizer: SupportsParamGroups,
+        mode: Literal["min", "max"] = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 1e-4,
+        threshold_mode: Literal["rel", "abs"] = "rel",
+        cooldown: int = 0,
+        min_lr: Sequence[float] | float = 0,
+        eps: float = 1e-8,
+    ) -> None:
+        owner = type(self).__name__
+        groups = param_groups(owner, optimizer)
+        settings = _PlateauConfig.build(
+            owner,
+            {
+                "mode": mode,
+                "factor": factor,
+                "patience": patience,
+                "threshold": threshold,
+                "threshold_mode": threshold_mode,
+                "cooldown": cooldown,
+                "min_lr": min_lr,
+                "eps": eps,
+            },
+        )
+        _check_min_lr_count(owner, settings.min_lr, len(groups))
+        lrs = [group_value(owner, groups, index, "lr") for index in range(len(groups))]
+        base_lrs = [
+            group_value(owner, groups, index, "initial_lr") if "initial_lr" in group else lr
+            for index, (group, lr) in enumerate(zip(groups, lrs))
+        ]
+        # Everything is checked; from here on the optimizer is changed.
+        for group in groups:
+            group.setdefault("initial_lr", copy_value(group["lr"]))
+        self.optimizer = optimizer
+        self.base_lrs = base_lrs
+        self._settings = settings
+        self.last_epoch = 0
+        self._step_count = 0
+        self._last_lr: list[Any] = lrs
+        self._reset()
+
+    # -- torch's attributes --------------------------------------------------------------------
+
+    @property
+    def mode_worse(self) -> float:
+        """The worst value for the mode: ``inf`` for ``"min"``, ``-inf`` for ``"max"``."""
+        return math.inf if self._settings.mode == "min" else -math.inf
+
+    @property
+    def in_cooldown(self) -> bool:
+        """True while the epochs after a reduction are not counted as bad."""
+        return self.cooldown_counter > 0
+
+    @property
+    def min_lrs(self) -> list[float]:
+        """The lowest lr of each param group."""
+        value = self._settings.min_lr
+        if isinstance(value, tuple):
+            return list(value)
+        return [value] * len(self.optimizer.param_groups)
+
+    @min_lrs.setter
+    def min_lrs(self, value: Sequence[float]) -> None:
+        self._replace_settings(min_lr=value)
+
+    @property
+    def default_min_lr(self) -> float | None:
+        """The ``min_lr`` shared by every group, or None when it was given per group (torch's)."""
+        value = self._settings.min_lr
+        return None if isinstance(value, tuple) else value
+
+    def _replace_settings(self, **changes: Any) -> None:
+        owner = type(self).__name__
+        settings = self._settings.replace(owner, **changes)
+        _check_min_lr_count(owner, settings.min_lr, len(self.optimizer.param_groups))
+        self._settings = settings
+
+    def _reset(self) -> None:
+        self.best = self.mode_worse
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+
+    def is_better(self, current: float, best: float) -> bool:
+        """Whether ``current`` improves on ``best`` by more than the threshold (see the table)."""
+        settings = self._settings
+        if math.isinf(best):
+            margin = 0.0
+        elif settings.threshold_mode == "rel":
+            margin = abs(best) * settings.threshold
+        else:
+            margin = settings.threshold
+        if settings.mode == "min":
+            return current < best - margin
+        return current > best + margin
+
+    # -- stepping ------------------------------------------------------------------------------
+
+    def get_lr(self) -> list[Any]:
+        """The lrs at the current step: the ones last written (or found) in the param groups."""
+        return list(self._last_lr)
+
+    def step(self, metrics: Any = None) -> None:
+        """Judge ``metrics`` and reduce the lrs when it has not improved for ``patience`` epochs.
+
+        Args:
+            metrics: the monitored quantity, a number (or one-element tensor) that is not NaN.
+
+        torch's deprecated ``epoch`` argument is not taken; ``last_epoch`` counts the calls.
+
+        Raises:
+            TypeError, ValueError: ``metrics`` is missing, not a number or NaN; nothing is changed.
+        """
+        owner = f"{type(self).__name__}.step"
+        current = check_metric(owner, metrics)
+        target = self.last_epoch + 1
+        groups = self.optimizer.param_groups
+        min_lrs = self._group_min_lrs(groups)
+        self.last_epoch = target
+        self._step_count += 1
+        if self.is_better(current, self.best):
+            self.best = current
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.in_cooldown:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self._settings.patience:
+            self._reduce(groups, min_lrs)
+            self.cooldown_counter = self._settings.cooldown
+            self.num_bad_epochs = 0
+        self._last_lr = [float(group["lr"]) for group in groups]
+
+    def _group_min_lrs(self, groups: list[ParamGroup]) -> list[float]:
+        owner = type(self).__name__
+        value = self._settings.min_lr
+        if not isinstance(value, tuple):
+            return [value] * len(groups)
+        if len(value) != len(groups):
+            fail(
+                owner,
+                "min_lr",
+                f"a list of {len(groups)} values, one per param group (the optimizer now has "
+                f"{len(groups)} groups: set scheduler.min_lrs to a list of {len(groups)} values)",
+                list(value),
+            )
+        return list(value)
+
+    def _reduce(self, groups: list[ParamGroup], min_lrs: list[float]) -> None:
+        factor, eps = self._settings.factor, self._settings.eps
+        for group, min_lr in zip(groups, min_lrs):
+            old = float(group["lr"])
+            new = max(old * factor, min_lr)
+            if old - new > eps:
+                if is_tensor(group["lr"]):
+                    group["lr"].fill_(new)
+                else:
+                    group["lr"] = new
+
+    def _restart(self, step: int) -> None:
+        """Start again as if built now on the groups' current lrs: no best yet, counters at 0."""
+        self._reset()
+        self.last_epoch = step
+        self._last_lr = [float(group["lr"]) for group in self.optimizer.param_groups]
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def _config(self) -> dict[str, Any]:
+        return self._settings.to_config()
+
+    def _extra_state(self) -> dict[str, Any]:
+        return {
+            "best": _encode_best(self.best),
+            "num_bad_epochs": self.num_bad_epochs,
+            "cooldown_counter": self.cooldown_counter,
+        }
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
+        """Restore a state from :meth:`state_dict`, or from torch's ``ReduceLROnPlateau``.
+
+        ``best`` may be a number or ``"inf"``/``"-inf"`` (ours) or a float infinity (torch's).
+        Everything is validated before anything changes; see :meth:`LRScheduler.load_state_dict`.
+        """
+        owner = f"{type(self).__name__}.load_state_dict"
+        if config not in ("saved", "live"):
+            fail(owner, "config", "'saved' or 'live'", config)
+        state = _read_plateau_state(owner, state_dict, type(self).__name__)
+        count = len(self.optimizer.param_groups)
+        saved = read_config(owner, state["config"])
+        live = self._settings.to_config()
+        settings = _PlateauConfig.build(owner, {**live, **saved})
+        _check_min_lr_count(owner, settings.min_lr, count)
+        last_epoch = read_count(owner, "last_epoch", state["last_epoch"], minimum=-1)
+        step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
+        saved_bases = state["base_lrs"]
+        base_lrs = self.base_lrs if saved_bases is None else read_values(owner, "base_lrs", saved_bases, count)
+        last_lr = read_values(owner, "last_lr", state["last_lr"], count)
+        best = _decode_best(owner, state["best"])
+        bad = read_count(owner, "num_bad_epochs", state["num_bad_epochs"], minimum=0)
+        cooldown = read_count(owner, "cooldown_counter", state["cooldown_counter"], minimum=0)
+        restored = settings.to_config()
+        drift = [key for key in live if restored[key] != live[key]]
+        # Everything is checked; from here on the scheduler is changed.
+        if config == "saved" and drift:
+            changes = ", ".join(f"{key}: {live[key]!r} -> {restored[key]!r}" for key in drift)
+            warnings.warn(
+                f"{type(self).__name__}.load_state_dict restored the saved config, replacing the live "
+                f"values ({changes}). Pass config='live' to keep the live config instead.",
+                ConfigDriftWarning,
+                stacklevel=2,
+            )
+            self._settings = settings
+        self.last_epoch = last_epoch
+        self._step_count = step_count
+        self.base_lrs = list(base_lrs)
+        self._last_lr = last_lr
+        self.best = best
+        self.num_bad_epochs = bad
+        self.cooldown_counter = cooldown
+
+
+def _check_min_lr_count(owner: str, min_lr: float | tuple[float, ...], count: int) -> None:
+    if isinstance(min_lr, tuple) and len(min_lr) != count:
+        fail(owner, "min_lr", f"a number, or a list of {count} values (one per param group)", list(min_lr))
+
+
+_PLATEAU_KEYS = ("config", "last_epoch", "step_count", "base_lrs", "last_lr", "best", "num_bad_epochs")
+_TORCH_CONFIG = ("mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "eps")
+
+
+def _read_plateau_state(owner: str, state: object, class_name: str) -> dict[str, Any]:
+    """The envelope of a saved plateau state, ours or torch's, in our layout."""
+    if not isinstance(state, Mapping):
+        fail(owner, "state_dict", "a dict returned by state_dict()", state, kind=True)
+    if "format" in state:
+        if state["format"] != FORMAT:
+            fail(owner, "state_dict['format']", repr(FORMAT), state["format"])
+        if state.get("version") != VERSION:
+            fail(owner, "state_dict['version']", f"{VERSION} (the only format version known)", state.get("version"))
+        if state.get("class") != class_name:
+            fail(owner, "state_dict['class']", f"{class_name!r} (a state saved by this class)", state.get("class"))
+        for key in (*_PLATEAU_KEYS, "cooldown_counter"):
+            if key not in state:
+                fail(owner, "state_dict", f"a dict holding {key!r}", sorted(state))
+        return dict(state)
+    torch_keys = ("best", "num_bad_epochs", "cooldown_counter", "last_epoch", "mode", "min_lrs")
+    if all(key in state for key in torch_keys):
+        config = {key: state[key] for key in _TORCH_CONFIG if key in state}
+        default = state.get("default_min_lr")
+        config["min_lr"] = default if default is not None else list(state["min_lrs"])
+        last_lr = state.get("_last_lr", [])
+        return {
+            "config": config,
+            "last_epoch": state["last_epoch"],
+            "step_count": state.get("_step_count", state["last_epoch"]),
+            "base_lrs": state.get("base_lrs"),
+            "last_lr": last_lr,
+            "best": state["best"],
+            "num_bad_epochs": state["num_bad_epochs"],
+            "cooldown_counter": state["cooldown_counter"],
+        }
+    fail(
+        owner,
+        "state_dict",
+        f"a state dict with 'format': {FORMAT!r} or torch's ReduceLROnPlateau keys {list(torch_keys)}",
+        sorted(state),
+    )
+
+
+__all__ = ["ReduceLROnPlateau", "check_metric"]

@@ -1,0 +1,392 @@
+"""Where torch is broken and we are not (each has a line in the README's "Differences from
+PyTorch"), and the errors of ReduceLROnPlateau, SequentialLR and ChainedScheduler, pinned."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from conftest import PlainOptimizer, lrs_of
+from helpers_compose import ExpLR, LinLR, MulLR
+from paradox import scheduler as ours
+
+torch = pytest.importorskip("torch")
+from reference import torch_optimizer, torch_sched  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _quiet() -> Iterator[None]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+# -- ReduceLROnPlateau inside composites (torch: pytorch issue 68978) -----------------------------
+
+
+def test_plateau_inside_sequential_after_warmup() -> None:
+    optimizer = PlainOptimizer(1.0, 0.5)
+    warmup = LinLR(optimizer, start_factor=0.25, end_factor=1.0, total_iters=2)
+    plateau = ours.ReduceLROnPlateau(optimizer, patience=1, factor=0.5)
+    scheduler = ours.SequentialLR(optimizer, [warmup, plateau], milestones=[3])
+    seen = [lrs_of(optimizer)[0]]
+    for loss in [9.0, 9.0, 9.0, 5.0, 5.0, 5.0, 4.0, 4.0, 4.0]:
+        scheduler.step(loss)
+        seen.append(lrs_of(optimizer)[0])
+    # warmup 0.25, 0.625, 1.0; at the milestone (step 3) the plateau starts from the base lr and
+    # does not judge the loss measured under the warmup; then 5.0 is its first metric.
+    assert seen == [0.25, 0.625, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.25]
+    assert lrs_of(optimizer)[1] == 0.125
+    assert plateau.best == 4.0
+    state = json.loads(json.dumps(scheduler.state_dict(), allow_nan=False))
+    assert state["schedulers"][1]["best"] == 4.0
+
+
+def test_plateau_inside_chained_multiplies_the_others() -> None:
+    optimizer = PlainOptimizer(1.0)
+    decay = ours.StepLR(optimizer, step_size=2, gamma=0.5)
+    plateau = ours.ReduceLROnPlateau(optimizer, patience=0, factor=0.1)
+    scheduler = ours.ChainedScheduler([decay, plateau])
+    lrs = []
+    for loss in [3.0, 2.0, 2.0, 1.0, 1.0]:
+        scheduler.step(loss)
+        lrs.append(round(lrs_of(optimizer)[0], 12))
+    # step 2: StepLR halves (2.0 improves); step 3: 2.0 again, the plateau cuts to 0.05; step 4:
+    # StepLR halves the cut lr (0.025), 1.0 improves; step 5: 1.0 again, cut to 0.0025
+    assert lrs == [1.0, 0.5, 0.05, 0.025, 0.0025]
+
+
+def test_torch_refuses_plateau_children() -> None:
+    optimizer = torch_optimizer([0.1])
+    with pytest.raises(ValueError, match="ReduceLROnPlateau"):
+        torch_sched.ChainedScheduler([torch_sched.ReduceLROnPlateau(optimizer)])
+
+
+@pytest.mark.parametrize("kind", ["sequential", "chained"])
+def test_composite_with_plateau_requires_metrics(kind: str) -> None:
+    optimizer = PlainOptimizer(0.1)
+    plateau = ours.ReduceLROnPlateau(optimizer)
+    step = ours.StepLR(optimizer, 3)
+    scheduler: Any = (
+        ours.SequentialLR(optimizer, [step, plateau], [2])
+        if kind == "sequential"
+        else ours.ChainedScheduler([step, plateau])
+    )
+    name = "SequentialLR" if kind == "sequential" else "ChainedScheduler"
+    before = scheduler.state_dict()
+    with pytest.raises(
+        TypeError,
+        match=rf"^{name}\.step: metrics must be given: a child is a ReduceLROnPlateau, so every step needs the "
+        r"monitored metric, as in step\(val_loss\)\. Received: metrics=None \(NoneType\)$",
+    ):
+        scheduler.step()
+    with pytest.raises(ValueError, match=rf"^{name}\.step: metrics must be a real number that is not NaN.*metrics=nan"):
+        scheduler.step(float("nan"))
+    assert scheduler.state_dict() == before
+
+
+@pytest.mark.parametrize("kind", ["sequential", "chained"])
+def test_composite_without_plateau_refuses_metrics(kind: str) -> None:
+    optimizer = PlainOptimizer(0.1)
+    children = [ours.StepLR(optimizer, 3), ours.StepLR(optimizer, 2)]
+    scheduler: Any = (
+        ours.SequentialLR(optimizer, children, [2]) if kind == "sequential" else ours.ChainedScheduler(children)
+    )
+    name = "SequentialLR" if kind == "sequential" else "ChainedScheduler"
+    with pytest.raises(
+        TypeError,
+        match=rf"^{name}\.step: metrics must be None: no child takes a metric \(only ReduceLROnPlateau does\); "
+        r"call step\(\)\. Received: metrics=0\.5 \(float\)$",
+    ):
+        scheduler.step(0.5)
+
+
+# -- negative metrics in rel mode -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("mode", "best", "worse"), [("min", -1.0, -0.95), ("max", -1.0, -1.05)])
+def test_negative_metric_in_rel_mode_is_judged_correctly(mode: str, best: float, worse: float) -> None:
+    config = {"mode": mode, "patience": 0, "threshold": 0.1, "threshold_mode": "rel", "factor": 0.5}
+    reference = torch_sched.ReduceLROnPlateau(torch_optimizer([1.0]), **config)
+    scheduler = ours.ReduceLROnPlateau(PlainOptimizer(1.0), **config)
+    for plateau in (reference, scheduler):
+        plateau.step(best)
+        plateau.step(worse)
+    assert reference.best == worse  # torch: a worse value counted as an improvement
+    assert scheduler.best == best and scheduler.get_last_lr() == [0.5]  # ours: a bad epoch, cut
+    assert scheduler.is_better(best - 0.2 if mode == "min" else best + 0.2, best)
+    assert not scheduler.is_better(best - 0.05 if mode == "min" else best + 0.05, best)
+
+
+# -- MultiplicativeLR after a warmup in SequentialLR ---------------------------------------------
+
+
+def test_multiplicative_after_warmup_starts_from_the_base_lr() -> None:
+    reference_opt = torch_optimizer([1.0])
+    warm = torch_sched.LinearLR(reference_opt, start_factor=0.1, total_iters=5)
+    mult = torch_sched.MultiplicativeLR(reference_opt, lr_lambda=lambda epoch: 0.9)
+    reference = torch_sched.SequentialLR(reference_opt, [warm, mult], milestones=[3])
+    optimizer = PlainOptimizer(1.0)
+    scheduler = ours.SequentialLR(optimizer, [LinLR(optimizer, 0.1, 1.0, 5), MulLR(optimizer, 0.9)], milestones=[3])
+    for _ in range(3):
+        reference.step()
+        scheduler.step()
+    # torch multiplies the warmup's last lr (0.46) by lambda(0): the base lr is lost
+    assert lrs_of(reference_opt) == pytest.approx([0.46 * 0.9])
+    assert lrs_of(optimizer) == [1.0]  # ours: the child's step 0, the base lr
+    scheduler.step()
+    scheduler.step()
+    assert lrs_of(optimizer) == pytest.approx([0.81])
+
+
+# -- SequentialLR(last_epoch=N) (torch issue 162591) ---------------------------------------------
+
+
+@pytest.mark.parametrize("resume_at", [0, 2, 3, 4, 9, 20])
+def test_sequential_last_epoch_resumes_like_an_uninterrupted_run(resume_at: int) -> None:
+    def children(o: Any) -> list[Any]:
+        return [LinLR(o, 0.1, 1.0, 3), ours.CosineAnnealingLR(o, 10, 1e-3), ExpLR(o, 0.9)]
+
+    run_opt = PlainOptimizer(1.0, 0.3)
+    run = ours.SequentialLR(run_opt, children(run_opt), [4, 12])
+    for _ in range(resume_at):
+        run.step()
+    saved_groups = copy.deepcopy(run_opt.param_groups)
+    run.step()
+    optimizer = PlainOptimizer(1.0, 0.3)
+    optimizer.param_groups = copy.deepcopy(saved_groups)  # the optimizer's checkpoint at step N
+    resumed = ours.SequentialLR(optimizer, children(optimizer), [4, 12], last_epoch=resume_at)
+    assert resumed.last_epoch == run.last_epoch == resume_at + 1
+    for _ in range(30):
+        assert lrs_of(optimizer) == pytest.approx(lrs_of(run_opt), rel=1e-12)
+        run.step()
+        resumed.step()
+
+
+def test_torch_sequential_last_epoch_restarts_the_first_child() -> None:
+    optimizer = torch_optimizer([1.0])
+    for group in optimizer.param_groups:
+        group["initial_lr"] = 1.0
+    children = [
+        torch_sched.ConstantLR(optimizer, factor=0.1, total_iters=20),
+        torch_sched.ExponentialLR(optimizer, 0.9),
+    ]
+    torch_sched.SequentialLR(optimizer, children, milestones=[3], last_epoch=4)
+    assert lrs_of(optimizer) == pytest.approx([0.1])  # torch: the warmup's step 0, not step 5
+    ours_opt = PlainOptimizer(1.0)
+    ours.SequentialLR(ours_opt, [LinLR(ours_opt, 0.1, 0.1, 20), ExpLR(ours_opt, 0.9)], milestones=[3], last_epoch=4)
+    assert lrs_of(ours_opt) == pytest.approx([0.81])  # ours: step 5 = the second child's step 2
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+
+def test_children_on_another_optimizer_are_refused() -> None:
+    mine, other = PlainOptimizer(0.1), PlainOptimizer(0.1)
+    stranger = ours.StepLR(other, 2)
+    with pytest.raises(
+        ValueError,
+        match=r"^SequentialLR: schedulers\[1\]\.optimizer must be the optimizer SequentialLR schedules \(every child "
+        r"must be built on the same optimizer, <PlainOptimizer object at 0x[0-9a-f]+>\)\. Received: "
+        r"schedulers\[1\]\.optimizer=<PlainOptimizer object at 0x[0-9a-f]+> \(PlainOptimizer\)$",
+    ):
+        ours.SequentialLR(mine, [ours.StepLR(mine, 2), stranger], [2])
+    with pytest.raises(
+        ValueError, match=r"^ChainedScheduler: schedulers\[1\]\.optimizer must be the optimizer ChainedScheduler"
+    ):
+        ours.ChainedScheduler([ours.StepLR(mine, 2), stranger])
+    with pytest.raises(ValueError, match=r"^ChainedScheduler: schedulers\[0\]\.optimizer must be the optimizer"):
+        ours.ChainedScheduler([stranger], optimizer=mine)
+    # a composite child bound elsewhere is refused too
+    with pytest.raises(ValueError, match=r"^SequentialLR: schedulers\[0\]\.optimizer must be"):
+        ours.SequentialLR(mine, [ours.ChainedScheduler([stranger])], [])
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "pattern"),
+    [
+        (
+            lambda o: ours.SequentialLR(o, [], []),
+            ValueError,
+            r"^SequentialLR: schedulers must be a non-empty list of paradox\.scheduler schedulers\. Received: schedulers=\[\] \(list\)$",
+        ),
+        (
+            lambda o: ours.ChainedScheduler([]),
+            ValueError,
+            r"^ChainedScheduler: schedulers must be a non-empty list of paradox\.scheduler schedulers\. Received: schedulers=\[\]",
+        ),
+        (
+            lambda o: ours.ChainedScheduler(ours.StepLR(o, 2)),
+            TypeError,
+            r"^ChainedScheduler: schedulers must be a non-empty list of paradox\.scheduler schedulers\. Received: schedulers=<",
+        ),
+        (
+            lambda o: ours.SequentialLR(o, [ours.StepLR(o, 2), "StepLR"], [2]),
+            TypeError,
+            r"^SequentialLR: schedulers\[1\] must be a paradox\.scheduler scheduler \(build it from paradox\.scheduler, not "
+            r"torch\.optim\.lr_scheduler\)\. Received: schedulers\[1\]='StepLR' \(str\)$",
+        ),
+        (
+            lambda o: ours.SequentialLR(o, [ours.StepLR(o, 2), ours.StepLR(o, 3)], [5, 3]),
+            ValueError,
+            r"^SequentialLR: milestones must be a strictly increasing list of 1 ints >= 1.*Received: milestones=\[5, 3\]",
+        ),
+        (
+            lambda o: ours.SequentialLR(o, [ours.StepLR(o, 2), ours.StepLR(o, 3), ours.StepLR(o, 4)], [3, 3]),
+            ValueError,
+            r"^SequentialLR: milestones must be a strictly increasing list of 2 ints >= 1.*Received: milestones=\[3, 3\]",
+        ),
+        (
+            lambda o: ours.SequentialLR(o, [ours.StepLR(o, 2)], [], last_epoch=-3),
+            ValueError,
+            r"^SequentialLR: last_epoch must be an int >= -1\. Received: last_epoch=-3 \(int\)$",
+        ),
+    ],
+)
+def test_composite_arguments_are_validated(make: Any, error: type[Exception], pattern: str) -> None:
+    optimizer = PlainOptimizer(0.1)
+    with pytest.raises(error, match=pattern):
+        make(optimizer)
+
+
+def test_refused_composite_leaves_lrs_as_the_children_left_them() -> None:
+    optimizer = PlainOptimizer(0.1)
+    children = [LinLR(optimizer, 0.5, 1.0, 4), ours.StepLR(optimizer, 2)]
+    before = copy.deepcopy(optimizer.param_groups)
+    with pytest.raises(ValueError):
+        ours.SequentialLR(optimizer, children, [0])
+    assert optimizer.param_groups == before
+
+
+METRIC_RULE = (
+    r"^ReduceLROnPlateau\.step: metrics must be a real number that is not NaN, such as the validation loss \(a NaN "
+    r"metric usually means training diverged: stop, or skip the step until the metric is a number again\)\. "
+)
+
+
+@pytest.mark.parametrize(
+    ("metric", "error", "received"),
+    [
+        (float("nan"), ValueError, r"Received: metrics=nan \(float\)$"),
+        (None, TypeError, r"Received: metrics=None \(NoneType\)$"),
+        ("0.5", TypeError, r"Received: metrics='0\.5' \(str\)$"),
+        (True, TypeError, r"Received: metrics=True \(bool\)$"),
+    ],
+)
+def test_plateau_metrics_are_validated(metric: Any, error: type[Exception], received: str) -> None:
+    scheduler = ours.ReduceLROnPlateau(PlainOptimizer(0.1))
+    before = scheduler.state_dict()
+    with pytest.raises(error, match=METRIC_RULE + received):
+        scheduler.step(metric)
+    assert scheduler.state_dict() == before
+
+
+def test_plateau_accepts_tensors_and_infinities() -> None:
+    scheduler = ours.ReduceLROnPlateau(PlainOptimizer(0.1), patience=0)
+    scheduler.step(torch.tensor(2.0))
+    assert scheduler.best == 2.0
+    scheduler.step(math.inf)  # a diverged loss is just worse
+    assert scheduler.get_last_lr() == [pytest.approx(0.01)]
+    with pytest.raises(ValueError, match=r"metrics must be .*Received: metrics=tensor"):
+        scheduler.step(torch.tensor([1.0, 2.0]))
+
+
+def test_plateau_new_param_groups() -> None:
+    optimizer = PlainOptimizer(0.1)
+    scheduler = ours.ReduceLROnPlateau(optimizer, patience=0, min_lr=0.001)
+    optimizer.param_groups.append({"lr": 0.5})
+    scheduler.step(1.0)
+    scheduler.step(2.0)
+    assert lrs_of(optimizer) == pytest.approx([0.01, 0.05])
+    assert scheduler.min_lrs == [0.001, 0.001]
+    per_group = ours.ReduceLROnPlateau(optimizer, min_lr=[0.0, 0.0])
+    optimizer.param_groups.append({"lr": 0.5})
+    with pytest.raises(
+        ValueError,
+        match=r"^ReduceLROnPlateau: min_lr must be a list of 3 values, one per param group \(the optimizer now has 3 "
+        r"groups: set scheduler\.min_lrs to a list of 3 values\)\. Received: min_lr=\[0\.0, 0\.0\] \(list\)$",
+    ):
+        per_group.step(1.0)
+    per_group.min_lrs = [0.0, 0.0, 0.1]
+    per_group.step(1.0)
+    assert per_group.default_min_lr is None
+
+
+def test_plateau_attributes_are_validated() -> None:
+    scheduler = ours.ReduceLROnPlateau(PlainOptimizer(0.1))
+    scheduler.factor = 0.5
+    assert scheduler.factor == 0.5
+    with pytest.raises(
+        ValueError, match=r"^ReduceLROnPlateau: factor must be a finite number in \[0\.0, 1\.0\)\. Received: factor=2"
+    ):
+        scheduler.factor = 2
+    with pytest.raises(ValueError, match=r"^ReduceLROnPlateau: mode must be 'min' or 'max'"):
+        scheduler.mode = "up"
+    assert (scheduler.factor, scheduler.mode, scheduler.mode_worse) == (0.5, "min", math.inf)
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "pattern"),
+    [
+        ({"best": float("nan")}, ValueError, r"state_dict\['best'\] must be a number \(not NaN\), or 'inf' / '-inf'"),
+        ({"best": "big"}, TypeError, r"state_dict\['best'\] must be a number \(not NaN\), or 'inf' / '-inf'"),
+        ({"num_bad_epochs": -1}, ValueError, r"state_dict\['num_bad_epochs'\] must be an int >= 0"),
+        ({"cooldown_counter": 1.5}, ValueError, r"state_dict\['cooldown_counter'\] must be an int >= 0"),
+    ],
+)
+def test_plateau_bad_state_changes_nothing(change: dict[str, Any], error: type[Exception], pattern: str) -> None:
+    scheduler = ours.ReduceLROnPlateau(PlainOptimizer(0.1))
+    scheduler.step(1.0)
+    before = scheduler.state_dict()
+    with pytest.raises(error, match=pattern):
+        scheduler.load_state_dict({**before, **change, "last_epoch": 9})
+    assert scheduler.state_dict() == before
+
+
+def test_composite_bad_child_state_rolls_everything_back() -> None:
+    optimizer = PlainOptimizer(0.1, 0.2)
+    scheduler = ours.SequentialLR(optimizer, [ours.StepLR(optimizer, 2), ours.ReduceLROnPlateau(optimizer)], [3])
+    for loss in (3.0, 2.0, 2.5, 2.5):
+        scheduler.step(loss)
+    before = scheduler.state_dict()
+    other = ours.SequentialLR(optimizer, [ours.StepLR(optimizer, 2), ours.ReduceLROnPlateau(optimizer)], [3])
+    state = other.state_dict()
+    state["schedulers"][1]["best"] = float("nan")
+    with pytest.raises(ValueError, match=r"^ReduceLROnPlateau\.load_state_dict: state_dict\['best'\] must be"):
+        scheduler.load_state_dict(state)
+    assert scheduler.state_dict() == before
+    state["schedulers"] = state["schedulers"][:1]
+    with pytest.raises(
+        ValueError, match=r"^SequentialLR\.load_state_dict: state_dict\['schedulers'\] must be a list of 2 states"
+    ):
+        scheduler.load_state_dict(state)
+    state = other.state_dict()
+    state["config"] = {"milestones": [5]}
+    with pytest.raises(
+        ValueError, match=r"^SequentialLR\.load_state_dict: state_dict\['config'\]\['milestones'\] must be the live"
+    ):
+        scheduler.load_state_dict(state)
+
+
+def test_chain_as_a_later_child_of_sequential_works() -> None:
+    reference_opt = torch_optimizer([1.0])
+    chain = torch_sched.ChainedScheduler([torch_sched.StepLR(reference_opt, 2)], optimizer=reference_opt)
+    reference = torch_sched.SequentialLR(reference_opt, [torch_sched.StepLR(reference_opt, 5), chain], [2])
+    reference.step()
+    with pytest.raises(NotImplementedError):
+        reference.step()  # torch: the chain cannot take over
+    optimizer = PlainOptimizer(1.0)
+    inner = ours.ChainedScheduler([ours.StepLR(optimizer, 2, 0.5), ExpLR(optimizer, 0.9)])
+    scheduler = ours.SequentialLR(optimizer, [ours.StepLR(optimizer, 5), inner], [2])
+    lrs = []
+    for _ in range(5):
+        scheduler.step()
+        lrs.append(lrs_of(optimizer)[0])
+    # the chain starts at its step 0 from the base lr at the milestone (step 2), then both decay
+    assert lrs == pytest.approx([1.0, 1.0, 0.9, 0.5 * 0.81, 0.5 * 0.729])
