@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import re
 import subprocess
 import sys
 import time
@@ -258,6 +259,16 @@ TORCH_SPECS = [
         20,
     ),
     ("ChainedScheduler([StepLR(step_size=3, gamma=0.5), CosineAnnealingLR(T_max=10)])", "0.1,0.02", 25),
+    pytest.param(
+        "SequentialLR([CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=5, cycle_momentum=False), CosineAnnealingLR(T_max=90)], milestones=[10])",
+        "0.1",
+        15,
+        marks=pytest.mark.xfail(
+            reason="found with paradox-lr: SequentialLR with a CyclicLR first child holds base_lr (0.001) for "
+            "the whole first phase, where torch cycles up to max_lr; a bug in the composite, not in the preview",
+            strict=True,
+        ),
+    ),
 ]
 
 
@@ -275,9 +286,7 @@ def _torch_build(pending: Any, optimizer: Any, torch_sched: Any) -> Any:
     return getattr(torch_sched, pending.cls.__name__)(optimizer=optimizer, **kwargs)
 
 
-@pytest.mark.parametrize(
-    ("spec", "lrs", "steps"), TORCH_SPECS, ids=[spec.split("(")[0] + str(i) for i, (spec, *_) in enumerate(TORCH_SPECS)]
-)
+@pytest.mark.parametrize(("spec", "lrs", "steps"), TORCH_SPECS, ids=[f"spec{i}" for i in range(len(TORCH_SPECS))])
 def test_csv_values_match_torch(capsys: pytest.CaptureFixture[str], spec: str, lrs: str, steps: int | None) -> None:
     torch = pytest.importorskip("torch")
     import warnings
@@ -285,15 +294,10 @@ def test_csv_values_match_torch(capsys: pytest.CaptureFixture[str], spec: str, l
     from paradox.scheduler._spec import parse, schedulers
     from reference import torch_sched
 
-    name = spec.split("(")[0]
     known = schedulers()
-    missing = [
-        n
-        for n in ("SequentialLR", "ChainedScheduler", "LinearLR", "ConstantLR", "ExponentialLR")
-        if n in spec and n not in known
-    ]
-    if name not in known or missing:
-        pytest.skip(f"{name} is not in paradox.scheduler yet")
+    missing = sorted({name for name in re.findall(r"(\w+)\(", spec) if name not in known})
+    if missing:
+        pytest.skip(f"not in paradox.scheduler yet: {', '.join(missing)}")
     argv = [spec, "--lr", lrs] + (["--steps", str(steps)] if steps else [])
     rows = table(capsys, *argv)
     base = [float(lr) for lr in lrs.split(",")]
