@@ -624,6 +624,8 @@ def test_bad_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "invalid choice: 'xml'" in err
     code, _, err = run(capsys)
     assert code == 2 and "required: COMMAND" in err
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "paradox-lr show" in out and "list      name every schedule" in out
 
 
 def test_a_scheduler_failing_while_stepping_is_one_line(

@@ -140,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{error.strerror or error}{': ' + str(error.filename) if error.filename else ''}", 1)
     except KeyboardInterrupt:
         return 130
+    except SystemExit as exit_:  # --help and --version print, then argparse exits 0
+        return exit_.code if isinstance(exit_.code, int) else 0
 
 
 def _fail(message: str, status: int) -> int:
