@@ -7,6 +7,9 @@ Two layers, one source of truth:
 - schedulers (:class:`StepLR`, :class:`CosineAnnealingLR`, ...): torch's classes, same signatures
   and values, that own the clock and write each param group's lr.
 
+:func:`simulate` and :func:`plot` preview any of them before training (the ``paradox-lr`` command
+does the same from a shell).
+
 >>> from paradox.scheduler import CosineAnnealingLR
 >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.001}]})()
 >>> scheduler = CosineAnnealingLR(optimizer, T_max=100)
@@ -26,8 +29,10 @@ from ._lambda_lr import LambdaLR, MultiplicativeLR
 from ._lambdas import LambdaFactor, MultiplicativeDecay
 from ._one_cycle import OneCycle, OneCycleLR
 from ._plateau import ReduceLROnPlateau
+from ._plot import plot
 from ._schedule import Schedule
 from ._schedules import CosineAnnealing, StepDecay
+from ._simulate import Trace, simulate
 from ._torch_family import (
     ConstantLR,
     CosineAnnealingWarmRestarts,
@@ -69,5 +74,8 @@ __all__ = [
     "SequentialLR",
     "StepDecay",
     "StepLR",
+    "Trace",
     "_LRScheduler",
+    "plot",
+    "simulate",
 ]

@@ -1,0 +1,222 @@
+"""A terminal chart of a :class:`Trace`: Unicode braille dots sized to the terminal, and a summary."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from ._simulate import Trace, piecewise_constant
+
+# Braille dot bits, by (column, row) inside a 2x4 cell.
+_DOTS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
+_BLANK = 0x2800
+
+
+def number(value: float) -> str:
+    """A compact, readable number: ``0.1``, ``0.0505``, ``1e-05``."""
+    return f"{value:.6g}"
+
+
+def _tick(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def render(trace: Trace, width: int = 80, height: int = 24, log: bool = False) -> str:
+    """The chart and summary of ``trace``, at most ``width`` columns and about ``height`` lines."""
+    width = max(width, 40)
+    info = f"lr {', '.join(number(s[0]) for s in trace.lr)}  ·  steps 0..{trace.steps - 1}"
+    if log:
+        info += "  ·  log scale"
+    if len(trace.label) + 5 + len(info) <= width:
+        header = [f"{trace.label}  ·  {info}"]
+    else:
+        header = [_fit(trace.label, width), _fit(info, width)]
+    summary = summary_lines(trace, width)
+    rows = max(4, min(height - 3 - len(header) - len(summary), 24))
+    return "\n".join([*header, *_chart(trace, width, rows, log), *summary])
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _scale(values: Sequence[float], log: bool) -> tuple[list[float], float, float, bool]:
+    """Values on the chart's axis (log10 when ``log`` and possible), and the axis range."""
+    if log:
+        positive = [v for v in values if v > 0 and math.isfinite(v)]
+        if positive:
+            floor = min(positive)
+            mapped = [math.log10(v) if v > 0 else math.log10(floor) for v in values]
+            return mapped, min(mapped), max(mapped), True
+    finite = [v for v in values if math.isfinite(v)]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    return list(values), low, high, False
+
+
+def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
+    every = [v for series in trace.lr for v in series]
+    _, low, high, is_log = _scale(every, log)
+    if high - low <= 1e-12 * max(abs(high), 1e-300):
+        if high == 0.0:
+            low, high = 0.0, 1.0
+        else:
+            pad = abs(high) * 0.5
+            low, high = low - pad, high + pad
+
+    labels = _y_labels(low, high, rows, is_log)
+    label_width = max(len(text) for text in labels.values())
+    cells = width - label_width - 2
+    dots_x, dots_y = 2 * cells, 4 * rows
+    grid = [[0] * cells for _ in range(rows)]
+
+    def plot(x: int, y: int) -> None:
+        y = min(max(y, 0), dots_y - 1)
+        grid[y // 4][x // 2] |= _DOTS[x % 2][y % 4]
+
+    count = trace.steps
+    for series in trace.lr:
+        mapped, _, _, _ = _scale(series, log)
+        if is_log:
+            positive = [v for v in every if v > 0]
+            bottom = math.log10(min(positive))
+            mapped = [math.log10(v) if v > 0 else bottom for v in series]
+
+        def to_y(value: float) -> int:
+            return round((high - value) / (high - low) * (dots_y - 1))
+
+        def to_x(step: int) -> int:
+            return 0 if count == 1 else round(step * (dots_x - 1) / (count - 1))
+
+        stepped = piecewise_constant(series)
+        previous_x, previous_y = to_x(0), to_y(mapped[0])
+        plot(previous_x, previous_y)
+        for step in range(1, count):
+            x, y = to_x(step), to_y(mapped[step])
+            span = x - previous_x
+            last = previous_y
+            for dx in range(1, span + 1) if span else (0,):
+                cx = previous_x + dx
+                if stepped:  # hold the value for the whole step, then drop (or rise) at its end
+                    cy = y if dx == span else previous_y
+                else:
+                    cy = round(previous_y + (y - previous_y) * dx / span) if span else y
+                for fill in range(min(last, cy), max(last, cy) + 1):
+                    plot(cx, fill)
+                last = cy
+            previous_x, previous_y = x, y
+
+    lines = []
+    for r in range(rows):
+        label = labels.get(r, "").rjust(label_width)
+        axis = "┤" if r in labels else "│"
+        lines.append(f"{label} {axis}" + "".join(chr(_BLANK + bits) if bits else " " for bits in grid[r]).rstrip())
+    axis_line, label_line = _x_axis(count, cells)
+    lines.append(" " * label_width + " └" + axis_line)
+    lines.append(" " * (label_width + 2) + label_line)
+    return lines
+
+
+def _nice(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5, 10 times a power of ten that is >= ``raw``."""
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+
+
+def _y_labels(low: float, high: float, rows: int, is_log: bool) -> dict[int, str]:
+    """Row labels: the top and bottom values, and round values in between (powers of ten on a log axis)."""
+
+    def shown(y: float) -> float:
+        return 10**y if is_log else y
+
+    labels = {0: _tick(shown(high)), rows - 1: _tick(shown(low))}
+    wanted = max(1, rows // 4)
+    if is_log:
+        spacing = max(1.0, float(math.ceil((high - low) / wanted)))
+        ticks = [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]
+        if high - low < 2:  # less than two decades: 1, 2, 5 times each power of ten
+            decades = range(math.floor(low), math.ceil(high) + 1)
+            ticks = [math.log10(m) + k for k in decades for m in (1, 2, 5)]
+            ticks = [tick for tick in ticks if low <= tick <= high]
+    else:
+        spacing = _nice((high - low) / wanted)
+        ticks = [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]
+    for tick in ticks:
+        row = round((high - tick) / (high - low) * (rows - 1))
+        if all(abs(row - other) >= 2 for other in labels):
+            labels[row] = _tick(shown(tick))
+    return labels
+
+
+def _x_axis(count: int, cells: int) -> tuple[str, str]:
+    if count <= 1:
+        return "┬" + "─" * (cells - 1), "0"
+    last = count - 1
+    target = max(1, cells // 12)
+    raw = last / target
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    spacing = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    step_spacing = max(1, round(spacing))
+    axis = ["─"] * cells
+    labels = [" "] * cells
+    free = 0
+
+    def place(step: int) -> None:
+        nonlocal free
+        cell = min(cells - 1, round(step * (2 * cells - 1) / last) // 2)
+        text = str(step)
+        start = min(max(0, cell - len(text) // 2), cells - len(text))
+        if start < free or axis[cell] == "┬":
+            return
+        axis[cell] = "┬"
+        labels[start : start + len(text)] = list(text)
+        free = start + len(text) + 1
+
+    for step in range(0, last + 1, step_spacing):
+        if step == last or last - step >= step_spacing / 2:
+            place(step)
+    place(last)
+    return "".join(axis), "".join(labels).rstrip()
+
+
+def summary_lines(trace: Trace, width: int) -> list[str]:
+    """Start, peak (where), minimum (where), final, and the steps where the phase changes."""
+    lines = []
+    many = len(trace.lr) > 1
+    for index, series in enumerate(trace.lr):
+        peak = max(range(len(series)), key=lambda i: (series[i], -i))
+        low = min(range(len(series)), key=lambda i: (series[i], i))
+        prefix = f"lr_{index}: " if many else ""
+        for fmt in (number, _tick):
+            first = f"{prefix}start {fmt(series[0])}  peak {fmt(series[peak])} (step {peak})"
+            second = f"min {fmt(series[low])} (step {low})  final {fmt(series[-1])}"
+            if len(first) + 2 + len(second) <= width:
+                break
+        if len(first) + 2 + len(second) <= width:
+            lines.append(f"{first}  {second}")
+        else:
+            lines += [_fit(first, width), _fit(" " * len(prefix) + second, width)]
+        if index == 3 and len(trace.lr) > 4:
+            lines.append(f"... and {len(trace.lr) - 4} more groups")
+            break
+    if trace.momentum is not None:
+        values = trace.momentum[0]
+        lines.append(_fit(f"momentum {number(min(values))} .. {number(max(values))} (cycled)", width))
+    lines.append(_phase_line(trace.phases(), width))
+    return lines
+
+
+def _phase_line(phases: list[int], width: int) -> str:
+    if not phases:
+        return "phase changes: none"
+    head = "phase changes at steps "
+    text = head + ", ".join(map(str, phases))
+    if len(text) <= width:
+        return text
+    shown: list[str] = []
+    tail = f" ... ({len(phases)} in all)"
+    for step in phases:
+        candidate = head + ", ".join([*shown, str(step)]) + "," + tail
+        if len(candidate) > width:
+            break
+        shown.append(str(step))
+    return head + ", ".join(shown) + "," + tail

@@ -1,0 +1,244 @@
+"""``paradox-lr``: preview any schedule before training (``show``, ``table``, ``plot``, ``list``).
+
+Exit status: 0 on success, 2 for bad input (a malformed or hostile spec, a bad option or file),
+1 when an optional package is missing or the output cannot be written. Errors are one line on
+stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+PROG = "paradox-lr"
+
+_EXAMPLES = """\
+examples:
+  paradox-lr show "CosineAnnealingLR(T_max=100, eta_min=1e-5)"
+  paradox-lr show "StepLR(step_size=30, gamma=0.1)" --steps 100 --log
+  paradox-lr table "StepLR(step_size=2)" --lr 0.1,0.01 --steps 6 --format md
+  paradox-lr plot "StepLR(step_size=30)" "CosineAnnealingLR(T_max=100)" -o schedules.png
+  paradox-lr show @schedule.yaml
+  paradox-lr list
+"""
+
+
+class _InputError(Exception):
+    """Bad input: exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        raise _InputError(message)
+
+
+def _lrs(text: str) -> list[float]:
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--lr must be numbers separated by commas, such as 0.1 or 0.1,0.01. Received: {text!r}"
+        ) from None
+    if any(not math.isfinite(v) or v < 0 for v in values):
+        raise argparse.ArgumentTypeError(f"--lr values must be finite numbers >= 0. Received: {text!r}")
+    return values
+
+
+def _positive(name: str) -> Any:
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1 or str(value) != text.strip().lstrip("+"):
+            raise argparse.ArgumentTypeError(f"{name} must be an int >= 1. Received: {text!r}")
+        return value
+
+    return convert
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--lr",
+        type=_lrs,
+        default=[0.1],
+        metavar="LR[,LR...]",
+        help="base lr; a comma list means several param groups (default 0.1)",
+    )
+    common.add_argument(
+        "--steps",
+        type=_positive("--steps"),
+        metavar="N",
+        help="steps to show (default: the schedule's natural length, else 100)",
+    )
+    common.add_argument("--metrics", metavar="FILE", help="one metric per step, for ReduceLROnPlateau")
+
+    parser = _Parser(
+        prog=PROG,
+        description="Preview a learning-rate schedule before training. SPEC is a schedule written as in "
+        'Python without the optimizer, e.g. "CosineAnnealingLR(T_max=100)", or @file.json/.yaml/.toml.',
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    show = commands.add_parser("show", parents=[common], help="draw the schedule in the terminal, with a summary")
+    show.add_argument("spec", metavar="SPEC")
+    show.add_argument("--log", action="store_true", help="log-scale y axis")
+    show.add_argument("--width", type=_positive("--width"), help="columns (default: the terminal's)")
+    show.add_argument("--height", type=_positive("--height"), help="lines (default: the terminal's)")
+
+    table = commands.add_parser("table", parents=[common], help="print the values, one row per step")
+    table.add_argument("spec", metavar="SPEC")
+    table.add_argument("--format", choices=("csv", "json", "md"), default="csv", help="output format (default csv)")
+    table.add_argument(
+        "--every", type=_positive("--every"), default=1, metavar="K", help="every K-th step (and the last)"
+    )
+
+    plot = commands.add_parser(
+        "plot", parents=[common], help="overlay schedules in a PNG, SVG or PDF (needs matplotlib)"
+    )
+    plot.add_argument("specs", metavar="SPEC", nargs="+")
+    plot.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png, FILE.svg or FILE.pdf")
+    plot.add_argument("--log", action="store_true", help="log-scale y axis")
+    plot.add_argument("--title", help="figure title")
+
+    commands.add_parser("list", help="name every schedule with its signature and a one-line description")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``paradox-lr`` with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    from ._plot import PlotUnavailable
+    from ._spec import MissingDependency, SpecError
+
+    try:
+        args = _parser().parse_args(argv)
+        return _run(args, sys.stdout)
+    except MissingDependency as error:
+        return _fail(str(error), 1)
+    except SpecError as error:
+        return _fail(str(error), 2)
+    except _InputError as error:
+        return _fail(str(error), 2)
+    except PlotUnavailable as error:
+        return _fail(str(error), 1)
+    except (ValueError, TypeError) as error:
+        return _fail(" ".join(str(error).split()), 2)
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            return 0
+        return _fail(f"{error.strerror or error}{': ' + str(error.filename) if error.filename else ''}", 1)
+    except KeyboardInterrupt:
+        return 130
+    except SystemExit as exit_:  # --help and --version print, then argparse exits 0
+        return exit_.code if isinstance(exit_.code, int) else 0
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return status
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    from ._spec import description, schedulers, signature_text
+
+    if args.command == "list":
+        for cls in schedulers().values():
+            out.write(f"{signature_text(cls)}\n    {description(cls)}\n")
+        return 0
+    metrics = None if args.metrics is None else read_metrics(args.metrics)
+    if args.command == "plot":
+        from ._plot import plot
+
+        plot(
+            *args.specs,
+            output=args.output,
+            steps=args.steps,
+            lr=args.lr,
+            log=args.log,
+            metrics=metrics,
+            title=args.title,
+        )
+        out.write(f"wrote {args.output}\n")
+        return 0
+    from ._simulate import simulate
+
+    trace = simulate(args.spec, args.steps, lr=args.lr, metrics=metrics)
+    if args.command == "show":
+        from ._chart import render
+
+        size = shutil.get_terminal_size((80, 24))
+        out.write(render(trace, args.width or size.columns, args.height or size.lines, args.log) + "\n")
+        return 0
+    out.write(format_table(trace, args.format, args.every))
+    return 0
+
+
+def format_table(trace: Any, fmt: str, every: int = 1) -> str:
+    """The trace as CSV (exact values), JSON (a list of objects) or a Markdown table."""
+    columns = trace.columns()
+    rows = trace.rows(every)
+    if fmt == "csv":
+        lines = [",".join(columns)]
+        lines += [
+            ",".join(str(value) if index == 0 else repr(float(value)) for index, value in enumerate(row))
+            for row in rows
+        ]
+        return "\n".join(lines) + "\n"
+    if fmt == "json":
+        objects = [json.dumps(dict(zip(columns, row))) for row in rows]
+        return "[\n" + ",\n".join(f"  {item}" for item in objects) + "\n]\n"
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---:" for _ in columns) + "|"]
+    lines += [
+        "| " + " | ".join(str(row[0]) if i == 0 else f"{v:.6g}" for i, v in enumerate(row)) + " |" for row in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def read_metrics(path: str) -> list[float]:
+    """Metrics from a file: a JSON list, or numbers separated by newlines, commas or spaces (``#`` comments)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise _InputError(
+            f"--metrics {path}: cannot read the file: {getattr(error, 'strerror', None) or error}"
+        ) from None
+    if text.lstrip().startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise _InputError(f"--metrics {path}: invalid JSON at line {error.lineno}: {error.msg}") from None
+        items = data if isinstance(data, list) else [data]
+        where = [f"item {index}" for index in range(len(items))]
+    else:
+        items, where = [], []
+        for number, line in enumerate(text.splitlines(), start=1):
+            for part in line.split("#", 1)[0].replace(",", " ").split():
+                items.append(part)
+                where.append(f"line {number}")
+    values = []
+    for item, place in zip(items, where):
+        try:
+            value = float(item) if not isinstance(item, bool) else math.nan
+        except (TypeError, ValueError):
+            value = math.nan
+        if not math.isfinite(value):
+            raise _InputError(f"--metrics {path}: {place}: {item!r} is not a finite number")
+        values.append(value)
+    if not values:
+        raise _InputError(f"--metrics {path}: the file holds no numbers")
+    return values
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,400 @@
+"""Simulate a schedule: build it on a stand-in optimizer and step it, recording what it writes.
+
+The values are exactly those the scheduler would set on a real optimizer, because they are the
+values it sets: the scheduler is built and stepped as in a training loop. Row 0 is the state after
+construction (the lr of the first optimizer step).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from ._schedule import Schedule
+
+# typing and dataclasses are not imported at run time (the package's import stays light); the
+# spec parser, copy and inspect are imported when a simulation runs.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
+
+#: Fallback length when a schedule has no natural end, and the longest simulation allowed.
+DEFAULT_STEPS = 100
+MAX_STEPS = 1_000_000
+MAX_VALUES = 10_000_000
+
+_MOMENTUM = 0.9
+_BETAS = (0.9, 0.999)
+
+
+class PreviewOptimizer:
+    """A stand-in optimizer: ``param_groups`` with ``lr``, ``momentum`` and ``betas``, and ``defaults``.
+
+    ``momentum`` and ``betas`` are there so that schedulers that cycle momentum (OneCycleLR,
+    CyclicLR) can be built; ``betas`` wins, as with Adam, when a scheduler picks one.
+    """
+
+    def __init__(self, lrs: Sequence[float]) -> None:
+        self.defaults: dict[str, Any] = {"lr": lrs[0], "momentum": _MOMENTUM, "betas": _BETAS}
+        self.param_groups: list[dict[str, Any]] = [
+            {"params": [], "lr": lr, "momentum": _MOMENTUM, "betas": _BETAS} for lr in lrs
+        ]
+        self.state: dict[Any, Any] = {}
+
+    def step(self) -> None:
+        """Nothing to update; present because some schedulers check for it."""
+
+    def zero_grad(self) -> None:
+        """Nothing to clear."""
+
+
+class Trace:
+    """The values a schedule sets, per step from step 0, per param group. Immutable.
+
+    Attributes:
+        label: what was simulated (the spec, or the scheduler's class name).
+        lr: one tuple per param group: the lr at steps ``0 .. steps - 1``.
+        momentum: the same for momentum (beta1 with Adam-style groups) when the schedule cycles
+            it, else None.
+    """
+
+    __slots__ = ("label", "lr", "momentum")
+
+    label: str
+    lr: tuple[tuple[float, ...], ...]
+    momentum: tuple[tuple[float, ...], ...] | None
+
+    def __init__(
+        self,
+        label: str,
+        lr: tuple[tuple[float, ...], ...],
+        momentum: tuple[tuple[float, ...], ...] | None = None,
+    ) -> None:
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "lr", lr)
+        object.__setattr__(self, "momentum", momentum)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Trace is immutable: cannot set {name!r}")
+
+    def __repr__(self) -> str:
+        cycled = "" if self.momentum is None else ", momentum cycled"
+        return f"Trace({self.label!r}, {len(self.lr)} groups x {self.steps} steps{cycled})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Trace):
+            return NotImplemented
+        return (self.label, self.lr, self.momentum) == (other.label, other.lr, other.momentum)
+
+    def __hash__(self) -> int:
+        return hash((self.label, self.lr, self.momentum))
+
+    @property
+    def steps(self) -> int:
+        """The number of rows: steps ``0 .. steps - 1``."""
+        return len(self.lr[0]) if self.lr else 0
+
+    def columns(self) -> list[str]:
+        """``step,lr`` for one group, ``step,lr_0,lr_1,...`` for several, then ``momentum*``."""
+
+        def names(prefix: str, count: int) -> list[str]:
+            return [prefix] if count == 1 else [f"{prefix}_{index}" for index in range(count)]
+
+        columns = ["step", *names("lr", len(self.lr))]
+        if self.momentum is not None:
+            columns += names("momentum", len(self.momentum))
+        return columns
+
+    def rows(self, every: int = 1) -> list[list[float]]:
+        """One row per step (``[step, lr..., momentum...]``); with ``every=k``, steps 0, k, 2k, ... and the last."""
+        series = [*self.lr, *(self.momentum or ())]
+        chosen = list(range(0, self.steps, every))
+        if chosen and chosen[-1] != self.steps - 1:
+            chosen.append(self.steps - 1)
+        return [[step, *(values[step] for values in series)] for step in chosen]
+
+    def phases(self, group: int = 0) -> list[int]:
+        """The steps where the schedule changes phase: jumps, turns, starts and ends of a slope."""
+        return phase_changes(self.lr[group])
+
+
+def simulate(
+    spec_or_scheduler: Any,
+    steps: int | None = None,
+    *,
+    lr: float | Sequence[float] = 0.1,
+    metrics: Sequence[float] | None = None,
+) -> Trace:
+    """Simulate a schedule and return its values per step, from step 0.
+
+    Args:
+        spec_or_scheduler: a spec string (``"CosineAnnealingLR(T_max=100)"``), ``"@path"`` to a
+            JSON/YAML/TOML config, a config dict (``{"name": "StepLR", "step_size": 10}``), a
+            pure :class:`Schedule`, or a scheduler. A scheduler is simulated from its current step
+            on a deep copy: it and its optimizer are left as they were.
+        steps: how many rows (steps ``0 .. steps - 1``); default: the schedule's natural length,
+            else the number of metrics + 1, else 100.
+        lr: the base lr, or one per param group (ignored for a scheduler, which has its own).
+        metrics: one metric per step after step 0, for schedulers stepped with a metric
+            (ReduceLROnPlateau).
+
+    Raises:
+        SpecError: the spec is malformed, names an unknown schedule, or has a bad argument.
+        ValueError, TypeError: ``steps``, ``lr`` or ``metrics`` is invalid.
+
+    >>> trace = simulate("StepLR(step_size=2, gamma=0.5)", 5, lr=1.0)
+    >>> trace.lr
+    ((1.0, 1.0, 0.5, 0.5, 0.25),)
+    >>> trace.columns(), trace.rows()[2]
+    (['step', 'lr'], [2, 0.5])
+    """
+    from ._spec import load
+
+    lrs = _check_lrs(lr)
+    metric_values = None if metrics is None else _check_metrics(metrics)
+    if steps is not None:
+        steps = _check_steps(steps)
+    if isinstance(spec_or_scheduler, Schedule):
+        count = steps if steps is not None else _schedule_length(spec_or_scheduler)
+        values = tuple(tuple(spec_or_scheduler.simulate(count, base)) for base in lrs)
+        return Trace(repr(spec_or_scheduler), values)
+    if hasattr(spec_or_scheduler, "optimizer") and hasattr(spec_or_scheduler, "step"):
+        import copy
+
+        scheduler = copy.deepcopy(spec_or_scheduler)
+        label = type(scheduler).__name__
+    else:
+        pending = load(spec_or_scheduler)
+        optimizer = PreviewOptimizer(lrs)
+        scheduler = pending.build(optimizer)
+        label = spec_or_scheduler if isinstance(spec_or_scheduler, str) else pending.text()
+    return run(scheduler, steps, metric_values, label.strip())
+
+
+def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: str) -> Trace:
+    """Step ``scheduler`` and record each group's lr (and momentum) from its current state."""
+    from ._spec import SpecError
+
+    name = type(scheduler).__name__
+    accepts, required = takes_metrics(scheduler)
+    needs_metrics = f"{name} is stepped with a metric: give one per step with --metrics FILE"
+    if required and metrics is None:
+        raise SpecError(needs_metrics)
+    wants_metrics = accepts and metrics is not None
+    if steps is None:
+        steps = len(metrics) + 1 if wants_metrics and metrics is not None else natural_steps(scheduler)
+    if wants_metrics and metrics is not None and len(metrics) < steps - 1:
+        raise SpecError(
+            f"{steps} steps need {steps - 1} metrics (one per step after step 0); the metrics hold {len(metrics)}"
+        )
+    groups = scheduler.optimizer.param_groups
+    if len(groups) * steps > MAX_VALUES:
+        raise SpecError(
+            f"{len(groups)} param groups x {steps} steps is {len(groups) * steps} values; the limit is {MAX_VALUES}"
+        )
+    lrs: list[list[float]] = [[] for _ in groups]
+    momenta: dict[str, list[list[float]]] = {"betas": [[] for _ in groups], "momentum": [[] for _ in groups]}
+    initial = {key: [_hyper(group, key) for group in groups] for key in momenta}
+
+    def record() -> None:
+        for index, group in enumerate(groups):
+            lrs[index].append(float(group["lr"]))
+            for key, series in momenta.items():
+                series[index].append(_hyper(group, key))
+
+    record()
+    for step in range(1, steps):
+        try:
+            if wants_metrics and metrics is not None:
+                scheduler.step(metrics[step - 1])
+            else:
+                scheduler.step()
+        except Exception as error:
+            text = " ".join(str(error).split()) or type(error).__name__
+            if accepts and metrics is None and "metrics" in text:
+                raise SpecError(needs_metrics) from None
+            raise SpecError(f"{name} failed at step {step}: {text}") from None
+        record()
+    return Trace(label, tuple(tuple(series) for series in lrs), _cycled(scheduler, momenta, initial))
+
+
+def _hyper(group: Mapping[str, Any], key: str) -> float:
+    """A group's momentum, or beta1 for ``key="betas"``; NaN when the group has none."""
+    value = group.get(key)
+    if key == "betas" and isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    try:
+        return float(value) if value is not None else math.nan
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _cycled(
+    scheduler: Any, momenta: dict[str, list[list[float]]], initial: dict[str, list[float]]
+) -> tuple[tuple[float, ...], ...] | None:
+    """The momentum series (beta1 first, as Adam-style schedulers prefer it) if the schedule changed it."""
+
+    def changed(key: str) -> bool:
+        return any(
+            not (math.isnan(value) and math.isnan(first)) and value != first
+            for series, first in zip(momenta[key], initial[key])
+            for value in series
+        )
+
+    for key in ("betas", "momentum"):
+        if changed(key):
+            return tuple(tuple(series) for series in momenta[key])
+    if getattr(scheduler, "cycle_momentum", False) is True:
+        key = "betas" if getattr(scheduler, "use_beta1", False) else "momentum"
+        return tuple(tuple(series) for series in momenta[key])
+    return None
+
+
+def takes_metrics(scheduler: Any) -> tuple[bool, bool]:
+    """Whether ``step`` takes ``metrics`` first, and whether it must be given (ReduceLROnPlateau).
+
+    Composites (SequentialLR, ChainedScheduler) may accept ``metrics=None`` to pass on; a metric is
+    then given to them only when the user supplies metrics.
+    """
+    import inspect
+
+    try:
+        params = list(inspect.signature(scheduler.step).parameters.values())
+    except (TypeError, ValueError):
+        return False, False
+    if not params or params[0].name != "metrics":
+        return False, False
+    return True, params[0].default is inspect.Parameter.empty
+
+
+def natural_steps(scheduler: Any) -> int:
+    """How many rows show the whole schedule: its natural length when it has one, else 100."""
+    end = _natural_end(scheduler)
+    if end is not None:
+        return min(end, MAX_STEPS)
+    last_change = _last_change(scheduler)
+    if last_change is not None:
+        return min(max(DEFAULT_STEPS, 2 * last_change + 1), MAX_STEPS)
+    return DEFAULT_STEPS
+
+
+def _natural_end(scheduler: Any) -> int | None:
+    """Rows up to the schedule's end: ``total_steps`` rows, or ``length + 1`` (the end value)."""
+    total = _int_attr(scheduler, "total_steps")
+    if total is not None:
+        return total
+    schedule = getattr(scheduler, "schedule", None)
+    length = getattr(schedule, "length", None) if isinstance(schedule, Schedule) else None
+    if isinstance(length, int) and length > 0:
+        return length + 1
+    t_max = _int_attr(scheduler, "T_max")
+    if t_max is not None:
+        return t_max + 1
+    children = _children(scheduler)
+    if children:
+        milestones = getattr(scheduler, "_milestones", None) or getattr(scheduler, "milestones", None)
+        lengths = [natural_steps(child) for child in children]
+        if isinstance(milestones, (list, tuple)) and milestones and len(milestones) == len(children) - 1:
+            return int(milestones[-1]) + lengths[-1]
+        return max(lengths)
+    return None
+
+
+def _last_change(scheduler: Any) -> int | None:
+    """The last step where a schedule without an end changes (``total_iters``, milestones, ...)."""
+    candidates = [_int_attr(scheduler, name) for name in ("total_iters", "T_0", "step_size")]
+    milestones = getattr(scheduler, "milestones", None)
+    if isinstance(milestones, (list, tuple, set, dict)) and milestones:
+        candidates.append(max(int(m) for m in milestones))
+    found = [value for value in candidates if value is not None]
+    return max(found) if found else None
+
+
+def _children(scheduler: Any) -> list[Any]:
+    for name in ("_schedulers", "schedulers"):
+        value = getattr(scheduler, name, None)
+        if isinstance(value, (list, tuple)) and value and all(hasattr(child, "step") for child in value):
+            return list(value)
+    return []
+
+
+def _int_attr(obj: Any, name: str) -> int | None:
+    value = getattr(obj, name, None)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _schedule_length(schedule: Schedule) -> int:
+    length = schedule.length
+    return min(length + 1, MAX_STEPS) if length else DEFAULT_STEPS
+
+
+def _check_steps(steps: Any) -> int:
+    from ._validate import check_int
+
+    value = check_int("simulate", "steps", steps, minimum=1)
+    if value > MAX_STEPS:
+        raise ValueError(f"simulate: steps must be an int in [1, {MAX_STEPS}]. Received: steps={steps!r} (int)")
+    return value
+
+
+def _check_lrs(lr: Any) -> list[float]:
+    from ._validate import check_float
+
+    values = [lr] if not isinstance(lr, (list, tuple)) else list(lr)
+    if not values:
+        raise ValueError("simulate: lr must be a number or a non-empty list of numbers. Received: lr=[]")
+    return [check_float("simulate", "lr", value, minimum=0.0) for value in values]
+
+
+def _check_metrics(metrics: Sequence[Any]) -> list[float]:
+    from ._validate import check_float
+
+    return [check_float("simulate", f"metrics[{index}]", value) for index, value in enumerate(metrics)]
+
+
+def piecewise_constant(series: Sequence[float]) -> bool:
+    """True when most steps keep the value (StepLR, MultiStepLR): drawn as steps, not slopes."""
+    flat = sum(1 for a, b in itertools.pairwise(series) if a == b)
+    return flat * 2 >= len(series) - 1
+
+
+def phase_changes(values: Sequence[float]) -> list[int]:
+    """Steps where a curve changes phase: a jump arrives, a slope starts or ends, or it turns.
+
+    Each transition ``t -> t + 1`` is classed as up, down or flat (relative tolerance 1e-12). A
+    transition unlike both neighbours (or much steeper than they are) is a jump, reported at the
+    step it arrives at; otherwise a change of class between two transitions is reported at the
+    step between them.
+
+    >>> phase_changes([1, 1, 1, 0.5, 0.5, 0.5])
+    [3]
+    >>> phase_changes([0.2, 0.4, 0.6, 0.6, 0.5, 0.4])
+    [2, 3]
+    """
+    count = len(values) - 1
+    if count < 1:
+        return []
+    scale = max((abs(v) for v in values), default=0.0) or 1.0
+    deltas = [values[i + 1] - values[i] for i in range(count)]
+    kinds = [0 if abs(d) <= 1e-12 * scale else (1 if d > 0 else -1) for d in deltas]
+
+    def is_jump(i: int) -> bool:
+        if kinds[i] == 0:
+            return False
+        for j in (i - 1, i + 1):
+            if 0 <= j < count and kinds[j] == kinds[i] and abs(deltas[i]) <= 3 * abs(deltas[j]):
+                return False
+        return count > 1
+
+    jumps = [is_jump(i) for i in range(count)]
+    changes: set[int] = set()
+    for i in range(count):
+        if jumps[i]:
+            changes.add(i + 1)
+    for i in range(1, count):
+        if jumps[i] or jumps[i - 1]:
+            continue
+        if kinds[i] != kinds[i - 1]:
+            changes.add(i)
+    return sorted(changes)
