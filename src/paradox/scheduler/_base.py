@@ -8,8 +8,7 @@ formula of its own.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Mapping
+from _collections_abc import Mapping
 
 from ._optimizer import copy_value, group_value, is_tensor, param_groups
 from ._schedule import Schedule
@@ -489,6 +488,8 @@ class ScheduledLR(LRScheduler):
 
         def apply() -> None:
             changes = ", ".join(f"{key}: {live[key]!r} -> {restored[key]!r}" for key in drift)
+            import warnings  # imported when used: config drift is rare
+
             warnings.warn(
                 f"{type(self).__name__}.load_state_dict restored the saved config, replacing the live "
                 f"values ({changes}). Pass config='live' to keep the live config instead.",

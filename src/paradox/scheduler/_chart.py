@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from _collections_abc import Sequence
 
 from ._simulate import Trace, piecewise_constant
 

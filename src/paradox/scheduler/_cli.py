@@ -12,7 +12,7 @@ import json
 import math
 import shutil
 import sys
-from collections.abc import Sequence
+from _collections_abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 

@@ -14,8 +14,8 @@ how the chain's effects multiply.
 
 from __future__ import annotations
 
+from _collections_abc import Mapping, Sequence
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
 
 from ._base import LRScheduler
 from ._optimizer import group_value, is_tensor, param_groups

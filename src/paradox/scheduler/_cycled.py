@@ -8,7 +8,7 @@ writes into ``momentum`` (SGD-style optimizers) or ``betas[0]`` (Adam-style ones
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from _collections_abc import Mapping, Sequence
 
 from ._base import ScheduledLR
 from ._optimizer import group_value, hyper_value, is_tensor, param_groups

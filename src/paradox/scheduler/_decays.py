@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Mapping, Sequence
+from _collections_abc import Mapping, Sequence
 
 from ._schedule import Schedule
 from ._validate import check_float, check_int, fail

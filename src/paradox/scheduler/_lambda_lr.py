@@ -7,7 +7,7 @@ Functions are not saved: ``state_dict()`` records their names (one per param gro
 from __future__ import annotations
 
 import types
-from collections.abc import Mapping
+from _collections_abc import Mapping
 
 from ._base import _nothing
 from ._lambdas import (

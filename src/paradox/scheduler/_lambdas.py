@@ -7,7 +7,7 @@ names: :meth:`from_config` refuses to rebuild them and asks for the functions in
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from _collections_abc import Callable, Mapping, Sequence
 from numbers import Real
 
 from ._schedule import Schedule

@@ -7,7 +7,7 @@ duck typing (a one-element number with ``fill_``) and updated in place, never re
 from __future__ import annotations
 
 import math
-from collections.abc import MutableMapping
+from _collections_abc import MutableMapping
 
 from ._validate import fail, is_number
 

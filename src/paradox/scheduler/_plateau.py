@@ -8,8 +8,7 @@ plain and saved in strict JSON, infinities included.
 from __future__ import annotations
 
 import math
-import warnings
-from collections.abc import Mapping, Sequence
+from _collections_abc import Mapping, Sequence
 
 from ._base import ConfigDriftWarning, LRScheduler
 from ._optimizer import copy_value, group_value, is_tensor, param_groups
@@ -424,6 +423,8 @@ class ReduceLROnPlateau(LRScheduler):
         # Everything is checked; from here on the scheduler is changed.
         if config == "saved" and drift:
             changes = ", ".join(f"{key}: {live[key]!r} -> {restored[key]!r}" for key in drift)
+            import warnings  # imported when used: config drift is rare
+
             warnings.warn(
                 f"{type(self).__name__}.load_state_dict restored the saved config, replacing the live "
                 f"values ({changes}). Pass config='live' to keep the live config instead.",

@@ -8,7 +8,7 @@ in one hook, and the config round trip.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from _collections_abc import Mapping
 
 from ._validate import fail
 

@@ -16,7 +16,7 @@ the per-group bases, and write ``value(t, base)`` into each param group.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from _collections_abc import Mapping, Sequence
 
 from ._record import Record
 from ._validate import check_int, fail

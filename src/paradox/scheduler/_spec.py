@@ -23,7 +23,7 @@ import inspect
 import json
 import math
 import sys
-from collections.abc import Mapping
+from _collections_abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

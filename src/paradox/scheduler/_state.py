@@ -7,7 +7,7 @@ version and class, carries the config, and is validated whole before anything is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from _collections_abc import Mapping
 
 from ._optimizer import hyper_value
 from ._validate import check_int, fail
