@@ -259,15 +259,15 @@ TORCH_SPECS = [
         20,
     ),
     ("ChainedScheduler([StepLR(step_size=3, gamma=0.5), CosineAnnealingLR(T_max=10)])", "0.1,0.02", 25),
-    pytest.param(
+    (
         "SequentialLR([CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=5, cycle_momentum=False), CosineAnnealingLR(T_max=90)], milestones=[10])",
         "0.1",
         15,
-        marks=pytest.mark.xfail(
-            reason="found with paradox-lr: SequentialLR with a CyclicLR first child holds base_lr (0.001) for "
-            "the whole first phase, where torch cycles up to max_lr; a bug in the composite, not in the preview",
-            strict=True,
-        ),
+    ),
+    (
+        "SequentialLR([LinearLR(start_factor=0.1, total_iters=3), CyclicLR(0.01, 0.1, 2), ExponentialLR(gamma=0.9)], milestones=[3, 9])",
+        "0.1",
+        15,
     ),
 ]
 

@@ -372,10 +372,10 @@ class ScheduledLR(LRScheduler):
         self._bases.extend(lrs)
 
     def _restart(self, step: int) -> None:
-        # As if built fresh on the groups' current lrs: they become the bases, then the schedule
-        # is evaluated at ``step`` (an exact jump).
-        self._bases = [float(group["lr"]) for group in self.optimizer.param_groups]
-        self._rebased = self._chainable and self._bases != self.base_lrs
+        # As if built fresh on the groups' current lrs (each class's _start decides what its
+        # bases are: those lrs, base_lrs, or its own anchors), then evaluated at ``step``.
+        self.last_epoch = -1
+        self._start([float(group["lr"]) for group in self.optimizer.param_groups])
         super()._restart(step)
 
     def get_lr(self) -> list[Any]:
