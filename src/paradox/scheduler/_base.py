@@ -18,7 +18,9 @@ from ._validate import check_int, fail
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any, ClassVar, Literal
+    from typing import Any, ClassVar, Literal, TypeVar
+
+    _F = TypeVar("_F")
 
     from ._optimizer import ParamGroup, SupportsParamGroups
 
@@ -329,6 +331,13 @@ class _LRScheduler(LRScheduler):
     """The seed's name for :class:`LRScheduler`; subclass either, they behave the same."""
 
 
+def schedule_values(get_lr: _F) -> _F:
+    """Mark a ``get_lr`` that returns ``schedule.values(last_epoch, bases)`` unless the scheduler's
+    ``_rebased`` flag is set, so that ``step()`` may compute those values directly."""
+    setattr(get_lr, "_schedule_values", True)  # noqa: B010 - a plain function attribute
+    return get_lr
+
+
 class ScheduledLR(LRScheduler):
     """A scheduler that drives a pure :class:`~paradox.scheduler.Schedule`.
 
@@ -351,6 +360,14 @@ class ScheduledLR(LRScheduler):
     #: Whether a zero of the factor, where every base gives the floor, drops earlier rebases and
     #: goes back to ``base_lrs`` (torch's cosine recursion does; decays stay at 0 after a zero).
     _restarts_at_zero: ClassVar[bool] = False
+
+    #: Whether ``step()`` may take the fast path: set per class, true when ``get_lr`` is the
+    #: schedule's values (marked with :func:`schedule_values`) and ``_write`` is the base's.
+    _fast: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._fast = cls._write is LRScheduler._write and getattr(cls.get_lr, "_schedule_values", False)
 
     def __init__(self, optimizer: SupportsParamGroups, schedule: Schedule, last_epoch: int = -1) -> None:
         self._schedule = schedule
@@ -378,6 +395,7 @@ class ScheduledLR(LRScheduler):
         self._start([float(group["lr"]) for group in self.optimizer.param_groups])
         super()._restart(step)
 
+    @schedule_values
     def get_lr(self) -> list[Any]:
         return self._schedule.values(self.last_epoch, self._bases)
 
@@ -387,24 +405,12 @@ class ScheduledLR(LRScheduler):
         # group, a tensor or hand-changed lr, an overridden get_lr/_write) takes the full path.
         groups = self.optimizer.param_groups
         written = self._last_lr
-        if (
-            epoch is not None
-            or self._rebased
-            or len(groups) != len(written)
-            or type(self)._write is not LRScheduler._write
-        ):
+        if epoch is not None or self._rebased or not self._fast or len(groups) != len(written):
             super().step(epoch)
             return
         previous = self.last_epoch
+        lrs = self._schedule.values(previous + 1, self._bases)  # may raise: nothing changed yet
         self.last_epoch = previous + 1
-        try:
-            lrs = self.get_lr()
-        except BaseException:
-            self.last_epoch = previous
-            raise
-        if len(lrs) != len(groups):
-            self.last_epoch = previous
-            super().step()  # raises the length error
         self._previous_epoch = previous
         self._step_count += 1
         for group, old, new in zip(groups, written, lrs):

@@ -83,10 +83,12 @@ class _Composite(LRScheduler):
     """What both composites share: children, metric forwarding, state that nests children's states."""
 
     _schedulers: list[LRScheduler]
+    #: For each child, whether its step takes the metric (children are fixed at construction).
+    _metric_takers: list[bool]
 
     @property
     def _takes_metrics(self) -> bool:
-        return any(takes_metrics(child) for child in self._schedulers)
+        return any(self._metric_takers)
 
     @property
     def schedulers(self) -> list[LRScheduler]:
@@ -99,6 +101,8 @@ class _Composite(LRScheduler):
 
     def _metric(self, metrics: Any) -> float | None:
         """Check ``metrics`` up front against what the children need; nothing is changed on error."""
+        if metrics is None and not self._takes_metrics:
+            return None
         owner = f"{type(self).__name__}.step"
         if self._takes_metrics:
             if metrics is None:
@@ -122,8 +126,8 @@ class _Composite(LRScheduler):
         return None
 
     @staticmethod
-    def _step_child(child: LRScheduler, metric: float | None) -> None:
-        if takes_metrics(child):
+    def _step_child(child: LRScheduler, metric: float | None, takes: bool) -> None:
+        if takes:
             step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
             step(metric)
         else:
@@ -294,6 +298,7 @@ class SequentialLR(_Composite):
         # Everything is checked; from here on the children and the optimizer are changed.
         self.optimizer = optimizer
         self._schedulers = children
+        self._metric_takers = [takes_metrics(child) for child in children]
         self._milestones = checked
         self.base_lrs = base_lrs
         self._step_count = 0
@@ -333,14 +338,15 @@ class SequentialLR(_Composite):
         metric = self._metric(metrics)
         target = self.last_epoch + 1
         index, local = self._active(target)
+        child = self._schedulers[index]
         if index > 0 and local == 0:
             _reset_to_initial(self.optimizer.param_groups)
-            self._schedulers[index]._restart(0)
+            child._restart(0)
         else:
-            self._step_child(self._schedulers[index], metric)
+            self._step_child(child, metric, self._metric_takers[index])
         self.last_epoch = target
         self._step_count += 1
-        self._last_lr = _lrs(self.optimizer.param_groups)
+        self._last_lr = list(child._last_lr)  # the lrs the active child just wrote
 
     def _restart(self, step: int) -> None:
         self.last_epoch = step
@@ -434,6 +440,7 @@ class ChainedScheduler(_Composite):
         base_lrs = _initial_lrs(owner, groups)
         self.optimizer = bound
         self._schedulers = children
+        self._metric_takers = [takes_metrics(child) for child in children]
         self.base_lrs = base_lrs
         self.last_epoch = 0
         self._step_count = 0
@@ -447,11 +454,11 @@ class ChainedScheduler(_Composite):
                 nothing is changed.
         """
         metric = self._metric(metrics)
-        for child in self._schedulers:
-            self._step_child(child, metric)
+        for child, takes in zip(self._schedulers, self._metric_takers):
+            self._step_child(child, metric, takes)
         self.last_epoch += 1
         self._step_count += 1
-        self._last_lr = _lrs(self.optimizer.param_groups)
+        self._last_lr = list(self._schedulers[-1]._last_lr)  # the last child wrote the final lrs
 
     def _restart(self, step: int) -> None:
         for child in self._schedulers:

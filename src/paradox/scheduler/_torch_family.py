@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from _collections_abc import Iterable, Mapping
 
-from ._base import ConfigParam, ScheduledLR
+from ._base import ConfigParam, ScheduledLR, schedule_values
 from ._cosine_restarts import CosineWarmRestarts
 from ._decays import (
     ConstantFactor,
@@ -82,8 +82,10 @@ class _ChainableLR(_RawStateLR):
             self._holds[index] = None
             return self._schedule(self.last_epoch, base)
         self._holds[index] = (previous, lr)
+        self._rebased = True  # held groups need get_lr below: keep step() off its fast path
         return lr * self._schedule.ratio(previous, self.last_epoch)
 
+    @schedule_values
     def get_lr(self) -> list[Any]:
         values = super().get_lr()
         step = self.last_epoch
@@ -103,6 +105,7 @@ class _ChainableLR(_RawStateLR):
         def apply() -> None:
             apply_bases()
             self._holds = holds
+            self._rebased = self._rebased or any(hold is not None for hold in holds)
 
         return apply
 
