@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from _collections_abc import Callable, Mapping, Sequence
+from _collections_abc import Mapping, Sequence
 
 from ._base import ConfigParam
 from ._cycled import (
@@ -102,6 +102,7 @@ class OneCycle(CycledSchedule):
         fd = check_float(owner, "final_div_factor", self.final_div_factor, minimum=0.0, min_open=True)
         set_(self, "final_div_factor", fd)
         set_(self, "three_phase", check_flag(owner, "three_phase", self.three_phase))
+        set_(self, "_ends", tuple(self._phase_ends()))
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -109,8 +110,13 @@ class OneCycle(CycledSchedule):
     def length(self) -> int:
         return self.total_steps
 
+    _ends: tuple[float, ...] = ()  # the phase ends, computed once in _check (private, not a field)
+
     def phase_ends(self) -> list[float]:
         """The step at which each phase ends (torch's ``end_step``), the last being ``T - 1``."""
+        return list(self._ends)
+
+    def _phase_ends(self) -> list[float]:
         total = self.total_steps
         if self.three_phase:
             return [float(self.pct_start * total) - 1, float(2 * self.pct_start * total) - 2, float(total - 1)]
@@ -127,7 +133,7 @@ class OneCycle(CycledSchedule):
                 step,
             )
         step = min(step, total - 1)
-        ends = self.phase_ends()
+        ends = self._ends
         index, start = 0, 0.0
         while index < len(ends) - 1 and step > ends[index]:
             index, start = index + 1, ends[index]
@@ -144,38 +150,55 @@ class OneCycle(CycledSchedule):
         self, step: float, bases: Sequence[float], *, momenta: bool = True
     ) -> tuple[list[float], list[float] | None]:
         phase, pct = self.position(step)
-        anneal = self._annealer(pct)
-        div, final_div = self.div_factor, self.final_div_factor
-        lrs = []
-        for base in bases:
-            initial = base / div
-            if phase == 0:
-                lrs.append(anneal(initial, base))
-            elif phase == 1 and self.three_phase:
-                lrs.append(anneal(base, initial))
-            elif phase == 1:
-                lrs.append(anneal(base, initial / final_div))
-            else:
-                lrs.append(anneal(initial, initial / final_div))
+        lrs = self._lrs(phase, pct, bases)
         if not (momenta and self.cycle_momentum):
             return lrs, None
-        count = len(bases)
-        owner = type(self).__name__
-        low = per_group(owner, "base_momentum", self.base_momentum, count)
-        high = per_group(owner, "max_momentum", self.max_momentum, count)
+        low, high = self._momentum_anchors(len(bases))
         # Momentum runs against the lr: max -> base, base -> max, then max -> max.
-        if phase == 0:
-            return lrs, [anneal(h, lo) for lo, h in zip(low, high)]
-        if phase == 1:
-            return lrs, [anneal(lo, h) for lo, h in zip(low, high)]
-        return lrs, [anneal(h, h) for h in high]
-
-    def _annealer(self, pct: float) -> Callable[[float, float], float]:
-        """``anneal(start, end)`` at ``pct``: the step-dependent part is computed here, once."""
+        if phase == 2:
+            return lrs, list(high)
+        start, end = (high, low) if phase == 0 else (low, high)
         if self.anneal_strategy == "cos":
-            half = (math.cos(math.pi * pct) + 1) / 2.0
-            return lambda start, end: end + (start - end) * half
-        return lambda start, end: (end - start) * pct + start
+            h = (math.cos(math.pi * pct) + 1) / 2.0
+            return lrs, [e + (s - e) * h for s, e in zip(start, end)]
+        return lrs, [(e - s) * pct + s for s, e in zip(start, end)]
+
+    def _momentum_anchors(self, count: int) -> tuple[list[float], list[float]]:
+        """``base_momentum`` and ``max_momentum`` per group, checked once per group count."""
+        cache: dict[int, tuple[list[float], list[float]]] = self.__dict__.setdefault("_momenta_cache", {})
+        anchors = cache.get(count)
+        if anchors is None:
+            owner = type(self).__name__
+            low = per_group(owner, "base_momentum", self.base_momentum, count)
+            high = per_group(owner, "max_momentum", self.max_momentum, count)
+            anchors = cache[count] = (low, high)
+        return anchors
+
+    def _lrs(self, phase: int, pct: float, bases: Sequence[float]) -> list[float]:
+        """Each group's lr in ``phase`` at ``pct``: one comprehension, in torch's operations.
+
+        ``start -> end`` is ``initial -> base`` in phase 0, ``base -> min`` in phase 1 of two
+        (``base -> initial`` of three), and ``initial -> min`` in phase 2, with
+        ``initial = base / div_factor`` and ``min = initial / final_div_factor``.
+        """
+        div, fd = self.div_factor, self.final_div_factor
+        if self.anneal_strategy == "cos":
+            h = (math.cos(math.pi * pct) + 1) / 2.0  # end + (start - end) * h
+            if phase == 0:
+                return [b + (b / div - b) * h for b in bases]
+            if phase == 1 and self.three_phase:
+                return [b / div + (b - b / div) * h for b in bases]
+            if phase == 1:
+                return [b / div / fd + (b - b / div / fd) * h for b in bases]
+            return [b / div / fd + (b / div - b / div / fd) * h for b in bases]
+        # linear: (end - start) * pct + start
+        if phase == 0:
+            return [(b - b / div) * pct + b / div for b in bases]
+        if phase == 1 and self.three_phase:
+            return [(b / div - b) * pct + b for b in bases]
+        if phase == 1:
+            return [(b / div / fd - b) * pct + b for b in bases]
+        return [(b / div / fd - b / div) * pct + b / div for b in bases]
 
     def rebase(self, step: float, value: float) -> float | None:
         return None  # computed from its anchors alone: an outside change is not taken up

@@ -38,7 +38,8 @@ class Record:
             def _check(self, owner: str) -> None:
                 self._set("step_size", check_int(owner, "step_size", self.step_size, minimum=1))
 
-    and gets ``__init__(self, step_size, gamma=0.1, *, _owner=None)``: it stores the fields, then
+    (annotations whose names start with ``_`` are private state, not fields) and gets
+    ``__init__(self, step_size, gamma=0.1, *, _owner=None)``: it stores the fields, then
     calls :meth:`_check`, which validates and normalises them; ``_owner`` is the class named in
     error messages (a scheduler that builds the record passes its own name).
     """
@@ -53,7 +54,9 @@ class Record:
         super().__init_subclass__(**kwargs)
         annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 - inspect costs import time
         own = tuple(
-            name for name, kind in annotations.items() if "ClassVar" not in str(kind) and name not in cls._fields
+            name
+            for name, kind in annotations.items()
+            if "ClassVar" not in str(kind) and not name.startswith("_") and name not in cls._fields
         )
         if own:
             cls._fields = cls._fields + own
