@@ -47,10 +47,16 @@ class Schedule(Record):
 
     # -- the maths ---------------------------------------------------------------------------
 
-    @property
-    def floor(self) -> float:
-        """The value approached as the factor goes to 0; 0.0 unless the schedule says otherwise."""
-        return 0.0
+    if TYPE_CHECKING:
+
+        @property
+        def floor(self) -> float:
+            """The value approached as the factor goes to 0; 0.0 unless the schedule says otherwise."""
+
+    else:
+        # A plain attribute, read on every step: a schedule with a floor stores it in _check
+        # (or overrides it with a property).
+        floor = 0.0
 
     @property
     def length(self) -> int | None:

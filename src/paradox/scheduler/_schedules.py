@@ -11,6 +11,8 @@ import math
 from ._schedule import Schedule
 from ._validate import check_float, check_int
 
+_cos, _pi = math.cos, math.pi  # bound once: factor() runs on every step
+
 
 class StepDecay(Schedule):
     r"""Multiply by ``gamma`` every ``step_size`` steps.
@@ -72,14 +74,11 @@ class CosineAnnealing(Schedule):
     def _check(self, owner: str) -> None:
         self._set("T_max", check_int(owner, "T_max", self.T_max, minimum=1))
         self._set("eta_min", check_float(owner, "eta_min", self.eta_min, minimum=0.0))
-
-    @property
-    def floor(self) -> float:
-        return self.eta_min
+        self._set("floor", self.eta_min)
 
     @property
     def length(self) -> int:
         return self.T_max
 
     def factor(self, step: float) -> float:
-        return (1.0 + math.cos(math.pi * step / self.T_max)) / 2.0
+        return (1.0 + _cos(_pi * step / self.T_max)) / 2.0
