@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from typing import Any, Literal
 
     from ._optimizer import SupportsParamGroups
+    from ._vectorised import Vector
 
 _STRATEGIES = ("cos", "linear")
 
@@ -176,6 +177,52 @@ class OneCycle(CycledSchedule):
             half = (math.cos(math.pi * pct) + 1) / 2.0
             return lambda start, end: end + (start - end) * half
         return lambda start, end: (end - start) * pct + start
+
+    def _value_arrays(self, v: Vector, t: Any, bases: Sequence[float]) -> tuple[list[Any], list[Any] | None] | None:
+        # evaluate()'s operations, in its order, on arrays of steps: the phase and the annealing
+        # weight once per step, then one affine combination per group of its phase's anchors.
+        np = v.np
+        total = self.total_steps
+        ends = self.phase_ends()
+        if len(t) == 0 or float(t.min()) < 0 or float(t.max()) > total or ends != sorted(ends):
+            return None  # the scalar path raises (or handles a degenerate phase)
+        step = np.minimum(t, total - 1)
+        phase = np.searchsorted(np.array(ends[:-1], dtype=np.float64), step, side="left")
+        start = np.array([0.0, *ends[:-1]], dtype=np.float64)[phase]
+        end = np.array(ends, dtype=np.float64)[phase]
+        span = np.where(end == start, 1.0, end - start)
+        pct = np.where(end == start, 1.0, (step - start) / span)
+        if self.anneal_strategy == "cos":
+            half = (v.cos(math.pi * pct) + 1) / 2.0
+
+            def anneal(first: Any, last: Any) -> Any:
+                return last + (first - last) * half
+
+        else:
+
+            def anneal(first: Any, last: Any) -> Any:
+                return (last - first) * pct + first
+
+        div, final_div = self.div_factor, self.final_div_factor
+        lrs = []
+        for base in bases:
+            initial = base / div
+            if self.three_phase:
+                firsts, lasts = [initial, base, initial], [base, initial, initial / final_div]
+            else:
+                firsts, lasts = [initial, base], [base, initial / final_div]
+            lrs.append(anneal(np.array(firsts)[phase], np.array(lasts)[phase]))
+        if not self.cycle_momentum:
+            return lrs, None
+        count = len(bases)
+        owner = type(self).__name__
+        lows = per_group(owner, "base_momentum", self.base_momentum, count)
+        highs = per_group(owner, "max_momentum", self.max_momentum, count)
+        momenta = [
+            anneal(np.array([high, low, high])[phase], np.array([low, high, high])[phase])
+            for low, high in zip(lows, highs)
+        ]
+        return lrs, momenta
 
     def rebase(self, step: float, value: float) -> float | None:
         return None  # computed from its anchors alone: an outside change is not taken up

@@ -11,6 +11,12 @@ import math
 from ._schedule import Schedule
 from ._validate import check_float, check_int
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ._vectorised import Vector
+
 
 class StepDecay(Schedule):
     r"""Multiply by ``gamma`` every ``step_size`` steps.
@@ -41,6 +47,10 @@ class StepDecay(Schedule):
 
     def factor(self, step: float) -> float:
         return float(self.gamma ** (step // self.step_size))
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        gamma = self.gamma
+        return v.table(lambda k: float(gamma**k), v.np.floor_divide(t, self.step_size))
 
 
 class CosineAnnealing(Schedule):
@@ -83,3 +93,6 @@ class CosineAnnealing(Schedule):
 
     def factor(self, step: float) -> float:
         return (1.0 + math.cos(math.pi * step / self.T_max)) / 2.0
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        return (1.0 + v.cos(math.pi * t / self.T_max)) / 2.0
