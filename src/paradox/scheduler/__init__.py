@@ -31,6 +31,7 @@ from ._one_cycle import OneCycle, OneCycleLR
 from ._plateau import ReduceLROnPlateau
 from ._plot import plot
 from ._schedule import Schedule
+from ._pure_compose import Sequential
 from ._schedules import CosineAnnealing, StepDecay
 from ._simulate import Trace, simulate
 from ._torch_family import (
@@ -71,6 +72,7 @@ __all__ = [
     "ReduceLROnPlateau",
     "Schedule",
     "ScheduledLR",
+    "Sequential",
     "SequentialLR",
     "StepDecay",
     "StepLR",
