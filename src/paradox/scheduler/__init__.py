@@ -30,8 +30,8 @@ from ._lambdas import LambdaFactor, MultiplicativeDecay
 from ._one_cycle import OneCycle, OneCycleLR
 from ._plateau import ReduceLROnPlateau
 from ._plot import plot
-from ._schedule import Schedule
 from ._pure_compose import Sequential
+from ._schedule import Schedule
 from ._schedules import CosineAnnealing, StepDecay
 from ._simulate import Trace, simulate
 from ._torch_family import (

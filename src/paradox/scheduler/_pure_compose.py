@@ -48,8 +48,8 @@ class Sequential(Schedule):
     >>> warmup_cosine = Sequential(
     ...     [LinearFactor(start_factor=0.25, total_iters=2), CosineAnnealing(T_max=4)], milestones=[2]
     ... )
-    >>> warmup_cosine
-    Sequential(schedules=(LinearFactor(start_factor=0.25, end_factor=1.0, total_iters=2), CosineAnnealing(T_max=4, eta_min=0.0)), milestones=(2,))
+    >>> warmup_cosine.milestones, warmup_cosine.schedules[1]
+    ((2,), CosineAnnealing(T_max=4, eta_min=0.0))
     >>> [round(value, 6) for value in warmup_cosine.simulate(7, base=1.0)]
     [0.25, 0.625, 1.0, 0.853553, 0.5, 0.146447, 0.0]
     >>> warmup_cosine.length

@@ -121,7 +121,8 @@ class Schedule(Record):
         """The values at steps ``0 .. steps - 1`` for ``base``, with no optimizer involved.
 
         With numpy installed the steps are evaluated as arrays (imported here, never at package
-        import); without it, one by one in Python. Both give the values of ``self(step, base)``
+        import, and only for 50,000 steps or more unless it is already imported); without it, one
+        by one in Python. Both give the values of ``self(step, base)``
         bit for bit, with one caveat: numpy's ``cos`` may differ from ``math.cos`` by about an ulp
         on builds that use their own SIMD cosine (none measured so far: numpy 2.4 on glibc x86-64
         gives identical values). ``exact=True`` computes the cosines with ``math.cos``, which
@@ -134,7 +135,7 @@ class Schedule(Record):
         count = check_int(type(self).__name__, "steps", steps, minimum=0)
         from ._vectorised import Vector, load_numpy
 
-        np = load_numpy()
+        np = load_numpy(count)
         if np is not None and count:
             v = Vector(np, exact)
             arrays = self._value_arrays(v, v.steps(0, count), (base,))

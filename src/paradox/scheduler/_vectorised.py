@@ -16,12 +16,15 @@ Two operations are not IEEE-exact, and are handled so:
   within about an ulp of it. ``Vector(np, exact=True)`` computes every cosine with ``math.cos``
   instead (about 0.1 s per 10^6 values): the values are then the scalar ones on every platform.
 
-Without numpy the pure-Python loop is used; it gives the scalar values by construction.
+Without numpy the pure-Python loop is used; it gives the scalar values by construction. numpy is
+imported only for a simulation large enough to repay its import (``IMPORT_NUMPY_FROM`` values), or
+when it is already imported.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,8 +32,15 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def load_numpy() -> Any | None:
-    """numpy, imported now, or None when it is not installed."""
+#: Importing numpy costs about 0.1-0.2 s, as much as stepping some 50,000 values: fewer values
+#: than this are computed in Python unless numpy is already imported (the CLI stays light).
+IMPORT_NUMPY_FROM = 50_000
+
+
+def load_numpy(values: int) -> Any | None:
+    """numpy for computing ``values`` values, or None (not installed, or not worth importing)."""
+    if "numpy" not in sys.modules and values < IMPORT_NUMPY_FROM:
+        return None
     try:
         import numpy
     except ImportError:
