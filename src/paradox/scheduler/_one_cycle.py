@@ -179,49 +179,52 @@ class OneCycle(CycledSchedule):
         return lambda start, end: (end - start) * pct + start
 
     def _value_arrays(self, v: Vector, t: Any, bases: Sequence[float]) -> tuple[list[Any], list[Any] | None] | None:
-        # evaluate()'s operations, in its order, on arrays of steps: the phase and the annealing
-        # weight once per step, then one affine combination per group of its phase's anchors.
+        # evaluate()'s operations, in its order, phase by phase: the steps are sorted, so each
+        # phase is a slice; its anchors are numbers, and the annealing weight is computed once.
         np = v.np
         total = self.total_steps
         ends = self.phase_ends()
-        if len(t) == 0 or float(t.min()) < 0 or float(t.max()) > total or ends != sorted(ends):
+        if (
+            len(t) == 0
+            or float(t.min()) < 0
+            or float(t.max()) > total
+            or ends != sorted(ends)
+            or not bool((t[1:] >= t[:-1]).all())
+        ):
             return None  # the scalar path raises (or handles a degenerate phase)
         step = np.minimum(t, total - 1)
-        phase = np.searchsorted(np.array(ends[:-1], dtype=np.float64), step, side="left")
-        start = np.array([0.0, *ends[:-1]], dtype=np.float64)[phase]
-        end = np.array(ends, dtype=np.float64)[phase]
-        span = np.where(end == start, 1.0, end - start)
-        pct = np.where(end == start, 1.0, (step - start) / span)
-        if self.anneal_strategy == "cos":
-            half = (v.cos(math.pi * pct) + 1) / 2.0
-
-            def anneal(first: Any, last: Any) -> Any:
-                return last + (first - last) * half
-
-        else:
-
-            def anneal(first: Any, last: Any) -> Any:
-                return (last - first) * pct + first
-
-        div, final_div = self.div_factor, self.final_div_factor
-        lrs = []
-        for base in bases:
-            initial = base / div
-            if self.three_phase:
-                firsts, lasts = [initial, base, initial], [base, initial, initial / final_div]
-            else:
-                firsts, lasts = [initial, base], [base, initial / final_div]
-            lrs.append(anneal(np.array(firsts)[phase], np.array(lasts)[phase]))
-        if not self.cycle_momentum:
-            return lrs, None
+        cuts = [int(cut) for cut in np.searchsorted(step, ends[:-1], side="right")]
+        bounds = [0, *cuts, len(t)]
         count = len(bases)
         owner = type(self).__name__
-        lows = per_group(owner, "base_momentum", self.base_momentum, count)
-        highs = per_group(owner, "max_momentum", self.max_momentum, count)
-        momenta = [
-            anneal(np.array([high, low, high])[phase], np.array([low, high, high])[phase])
-            for low, high in zip(lows, highs)
-        ]
+        div, final_div = self.div_factor, self.final_div_factor
+        initials = [base / div for base in bases]
+        if self.three_phase:
+            lr_anchors = [[(i, b), (b, i), (i, i / final_div)] for i, b in zip(initials, bases)]
+        else:
+            lr_anchors = [[(i, b), (b, i / final_div)] for i, b in zip(initials, bases)]
+        lrs = [np.empty(len(t)) for _ in bases]
+        momenta: list[Any] | None = None
+        if self.cycle_momentum:
+            lows = per_group(owner, "base_momentum", self.base_momentum, count)
+            highs = per_group(owner, "max_momentum", self.max_momentum, count)
+            momentum_anchors = [[(h, lo), (lo, h), (h, h)] for lo, h in zip(lows, highs)]
+            momenta = [np.empty(len(t)) for _ in bases]
+        for phase, end in enumerate(ends):
+            part = slice(bounds[phase], bounds[phase + 1])
+            if part.start == part.stop:
+                continue
+            start = ends[phase - 1] if phase else 0.0
+            pct = np.ones(part.stop - part.start) if end == start else (step[part] - start) / (end - start)
+            cosine = self.anneal_strategy == "cos"
+            weight = (v.cos(math.pi * pct) + 1) / 2.0 if cosine else pct
+            for out, anchors in zip(lrs, lr_anchors):
+                first, last = anchors[phase]
+                out[part] = last + (first - last) * weight if cosine else (last - first) * weight + first
+            if momenta is not None:
+                for out, anchors in zip(momenta, momentum_anchors):
+                    first, last = anchors[phase]
+                    out[part] = last + (first - last) * weight if cosine else (last - first) * weight + first
         return lrs, momenta
 
     def rebase(self, step: float, value: float) -> float | None:
