@@ -52,7 +52,10 @@ def torch_stepper(kind: str, steps: int) -> Callable[[], list[float]]:
             warm = steps // 100
             scheduler = sched.SequentialLR(
                 optimizer,
-                [sched.LinearLR(optimizer, start_factor=0.01, total_iters=warm), sched.CosineAnnealingLR(optimizer, T_max=steps - warm)],
+                [
+                    sched.LinearLR(optimizer, start_factor=0.01, total_iters=warm),
+                    sched.CosineAnnealingLR(optimizer, T_max=steps - warm),
+                ],
                 milestones=[warm],
             )
         group = optimizer.param_groups[0]
@@ -144,7 +147,9 @@ def main() -> int:
             rows.append([kind, name, f"{seconds * 1000:.0f} ms", shown, verdict])
     print(f"simulate over {steps:,} steps, against torch stepping the same schedule (target: <= 1/60)\n")
     print(table(["schedule", "path", "time", "x torch", "target"], rows))
-    print(f"\nworst vectorised simulate / torch: 1/{1 / worst:.0f} (target 1/60): {'met' if worst <= TARGET else 'MISSED'}")
+    print(
+        f"\nworst vectorised simulate / torch: 1/{1 / worst:.0f} (target 1/60): {'met' if worst <= TARGET else 'MISSED'}"
+    )
     return 0 if worst <= TARGET else 1
 
 

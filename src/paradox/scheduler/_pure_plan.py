@@ -88,21 +88,24 @@ def _child_schedule(child: Any, step: int | None) -> Schedule | None:
     if type(child) is SequentialLR:
         if step is not None and child.last_epoch != step:
             return None
-        return _sequential(child)
+        return _sequential(child, active=step is not None)
     return None
 
 
-def _sequential(scheduler: Any) -> Schedule | None:
+def _sequential(scheduler: Any, active: bool = True) -> Schedule | None:
+    """A SequentialLR as :class:`Sequential`; ``active`` checks the state of its running child
+    (a child that has not started yet is restarted from the base lrs at its milestone)."""
     from ._pure_compose import Sequential
 
     milestones = list(scheduler._milestones)
     index, local = scheduler._active(scheduler.last_epoch)
     schedules = []
     for position, child in enumerate(scheduler._schedulers):
-        schedule = _child_schedule(child, local if position == index else None)
+        running = active and position == index
+        schedule = _child_schedule(child, local if running else None)
         if schedule is None:
             return None
-        if position == index and not _bases_are_initial(child):
+        if running and not _bases_are_initial(child):
             return None
         schedules.append(schedule)
     return Sequential(schedules, milestones)
