@@ -9,25 +9,21 @@ from typing import Any
 import numpy as np
 import pytest
 
+from conftest import assert_close
 from paradox.scheduler import (
     ConstantFactor,
-    ConstantLR,
     CosineAnnealing,
     CosineAnnealingLR,
-    CosineAnnealingWarmRestarts,
     CosineWarmRestarts,
     Cyclic,
-    CyclicLR,
     ExponentialDecay,
     ExponentialLR,
     LinearFactor,
     LinearLR,
     MultiStepDecay,
-    MultiStepLR,
     OneCycle,
     OneCycleLR,
     PolynomialDecay,
-    PolynomialLR,
     Schedule,
     Sequential,
     SequentialLR,
@@ -39,8 +35,6 @@ from paradox.scheduler import (
 from paradox.scheduler._pure_plan import pure_form
 from paradox.scheduler._simulate import PreviewOptimizer
 from paradox.scheduler._vectorised import Vector
-
-from conftest import assert_close
 
 SCHEDULES: list[Schedule] = [
     StepDecay(step_size=7, gamma=0.9),
