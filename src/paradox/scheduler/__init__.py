@@ -30,6 +30,7 @@ from ._lambdas import LambdaFactor, MultiplicativeDecay
 from ._one_cycle import OneCycle, OneCycleLR
 from ._plateau import ReduceLROnPlateau
 from ._plot import plot
+from ._pure_compose import Sequential
 from ._schedule import Schedule
 from ._schedules import CosineAnnealing, StepDecay
 from ._simulate import Trace, simulate
@@ -71,6 +72,7 @@ __all__ = [
     "ReduceLROnPlateau",
     "Schedule",
     "ScheduledLR",
+    "Sequential",
     "SequentialLR",
     "StepDecay",
     "StepLR",

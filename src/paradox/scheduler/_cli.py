@@ -173,7 +173,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     from ._simulate import simulate
 
-    trace = simulate(args.spec, args.steps, lr=args.lr, metrics=metrics)
+    # table promises exact values on every platform: cosines by math.cos (see simulate's exact).
+    trace = simulate(args.spec, args.steps, lr=args.lr, metrics=metrics, exact=args.command == "table")
     if args.command == "show":
         from ._chart import render
 

@@ -7,6 +7,12 @@ import math
 from ._schedule import Schedule
 from ._validate import check_float, fail
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ._vectorised import Vector
+
 
 class CosineWarmRestarts(Schedule):
     r"""Anneal along a cosine from ``base`` to ``eta_min``, restarting at ``base`` after each cycle.
@@ -74,6 +80,23 @@ class CosineWarmRestarts(Schedule):
     def factor(self, step: float) -> float:
         current, length = self.cycle(step)
         return (1.0 + math.cos(math.pi * current / length)) / 2.0
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        np = v.np
+        if len(t) == 0:
+            return np.zeros(0)
+        if self.T_mult == 1:
+            current, length = np.mod(t, self.T_0), float(self.T_0)
+        else:
+            # The cycles' starts, with exact integers, up to the last step; then each step's cycle.
+            starts, lengths, last = [0], [self.T_0], float(t.max())
+            while starts[-1] + lengths[-1] <= last:
+                starts.append(starts[-1] + lengths[-1])
+                lengths.append(lengths[-1] * self.T_mult)
+            index = np.searchsorted(np.array(starts, dtype=np.float64), t, side="right") - 1
+            current = t - np.array(starts, dtype=np.float64)[index]
+            length = np.array(lengths, dtype=np.float64)[index]
+        return (1.0 + v.cos(math.pi * current / length)) / 2.0
 
 
 def _check_strict_int(owner: str, name: str, value: object) -> int:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from typing import Any, Literal
 
     from ._optimizer import SupportsParamGroups
+    from ._vectorised import Vector
 
 _MODES = ("triangular", "triangular2", "exp_range")
 _SCALE_MODES = ("cycle", "iterations")
@@ -162,6 +163,30 @@ class Cyclic(CycledSchedule):
         owner = type(self).__name__
         lows = per_group(owner, "base_lr", self.base_lr, count)
         lrs = [low + (base - low) * rise * scale for low, base in zip(lows, bases)]
+        if not self.cycle_momentum:
+            return lrs, None
+        lows = per_group(owner, "base_momentum", self.base_momentum, count)
+        highs = per_group(owner, "max_momentum", self.max_momentum, count)
+        return lrs, [high - (high - low) * rise * scale for low, high in zip(lows, highs)]
+
+    def _value_arrays(self, v: Vector, t: Any, bases: Sequence[float]) -> tuple[list[Any], list[Any] | None] | None:
+        # evaluate()'s operations, in its order, on arrays of steps.
+        np = v.np
+        total = float(self.length)
+        ratio = self.step_size_up / total
+        cycle = np.floor(1 + t / total)
+        x = 1.0 + t / total - cycle
+        rise = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
+        try:
+            scale = v.table(self.scale, cycle if self.scale_mode == "cycle" else t)
+        except (ArithmeticError, ValueError, TypeError):
+            return None
+        count = len(bases)
+        owner = type(self).__name__
+        lows = per_group(owner, "base_lr", self.base_lr, count)
+        lrs = [low + (base - low) * rise * scale for low, base in zip(lows, bases)]
+        if not all(bool(np.all(np.isfinite(array))) for array in lrs):
+            return None
         if not self.cycle_momentum:
             return lrs, None
         lows = per_group(owner, "base_momentum", self.base_momentum, count)

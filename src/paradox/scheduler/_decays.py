@@ -23,6 +23,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._vectorised import Vector
+
 
 def _set(schedule: Schedule, name: str, value: object) -> None:
     """Store a normalised field value during ``_check`` (schedules are otherwise immutable)."""
@@ -65,6 +67,10 @@ class ExponentialDecay(_Decay):
     def factor(self, step: float) -> float:
         return float(self.gamma**step)
 
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        gamma = self.gamma
+        return v.table(lambda k: float(gamma**k), t)
+
     def ratio(self, start: int, stop: int) -> float:
         return float(self.gamma ** (stop - start))
 
@@ -103,6 +109,11 @@ class MultiStepDecay(_Decay):
 
     def factor(self, step: float) -> float:
         return float(self.gamma ** self._count(step))
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        np, gamma = v.np, self.gamma
+        counts = np.searchsorted(np.array(self.milestones, dtype=np.float64), t, side="right")
+        return v.table(lambda k: float(gamma**k), counts.astype(np.float64))
 
     def ratio(self, start: int, stop: int) -> float:
         return float(self.gamma ** (self._count(stop) - self._count(start)))
@@ -159,6 +170,9 @@ class ConstantFactor(_Decay):
 
     def factor(self, step: float) -> float:
         return self.scale if step < self.total_iters else 1.0
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        return v.np.where(t < self.total_iters, self.scale, 1.0)
 
     def to_config(self) -> dict[str, Any]:
         return {"name": type(self).__name__, "factor": self.scale, "total_iters": self.total_iters}
@@ -219,6 +233,10 @@ class LinearFactor(_Decay):
             return self.end_factor  # exactly, with no rounding residue
         return self.start_factor + (self.end_factor - self.start_factor) * step / self.total_iters
 
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        ramp = self.start_factor + (self.end_factor - self.start_factor) * t / self.total_iters
+        return v.np.where(t >= self.total_iters, self.end_factor, ramp)
+
     def ratio(self, start: int, stop: int) -> float:
         if start >= self.total_iters:
             return 1.0  # torch leaves the lr alone past total_iters
@@ -252,6 +270,9 @@ class PolynomialDecay(_Decay):
 
     def factor(self, step: float) -> float:
         return float((1.0 - min(step, self.total_iters) / self.total_iters) ** self.power)
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        return v.table(self.factor, v.np.minimum(t, self.total_iters))
 
     def ratio(self, start: int, stop: int) -> float:
         if start >= self.total_iters:

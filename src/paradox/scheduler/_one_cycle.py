@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from typing import Any, Literal
 
     from ._optimizer import SupportsParamGroups
+    from ._vectorised import Vector
 
 _STRATEGIES = ("cos", "linear")
 
@@ -199,6 +200,55 @@ class OneCycle(CycledSchedule):
         if phase == 1:
             return [(b / div / fd - b) * pct + b for b in bases]
         return [(b / div / fd - b / div) * pct + b / div for b in bases]
+
+    def _value_arrays(self, v: Vector, t: Any, bases: Sequence[float]) -> tuple[list[Any], list[Any] | None] | None:
+        # evaluate()'s operations, in its order, phase by phase: the steps are sorted, so each
+        # phase is a slice; its anchors are numbers, and the annealing weight is computed once.
+        np = v.np
+        total = self.total_steps
+        ends = self.phase_ends()
+        if (
+            len(t) == 0
+            or float(t.min()) < 0
+            or float(t.max()) > total
+            or ends != sorted(ends)
+            or not bool((t[1:] >= t[:-1]).all())
+        ):
+            return None  # the scalar path raises (or handles a degenerate phase)
+        step = np.minimum(t, total - 1)
+        cuts = [int(cut) for cut in np.searchsorted(step, ends[:-1], side="right")]
+        bounds = [0, *cuts, len(t)]
+        count = len(bases)
+        owner = type(self).__name__
+        div, final_div = self.div_factor, self.final_div_factor
+        initials = [base / div for base in bases]
+        if self.three_phase:
+            lr_anchors = [[(i, b), (b, i), (i, i / final_div)] for i, b in zip(initials, bases)]
+        else:
+            lr_anchors = [[(i, b), (b, i / final_div)] for i, b in zip(initials, bases)]
+        lrs = [np.empty(len(t)) for _ in bases]
+        momenta: list[Any] | None = None
+        if self.cycle_momentum:
+            lows = per_group(owner, "base_momentum", self.base_momentum, count)
+            highs = per_group(owner, "max_momentum", self.max_momentum, count)
+            momentum_anchors = [[(h, lo), (lo, h), (h, h)] for lo, h in zip(lows, highs)]
+            momenta = [np.empty(len(t)) for _ in bases]
+        for phase, end in enumerate(ends):
+            part = slice(bounds[phase], bounds[phase + 1])
+            if part.start == part.stop:
+                continue
+            start = ends[phase - 1] if phase else 0.0
+            pct = np.ones(part.stop - part.start) if end == start else (step[part] - start) / (end - start)
+            cosine = self.anneal_strategy == "cos"
+            weight = (v.cos(math.pi * pct) + 1) / 2.0 if cosine else pct
+            for out, anchors in zip(lrs, lr_anchors):
+                first, last = anchors[phase]
+                out[part] = last + (first - last) * weight if cosine else (last - first) * weight + first
+            if momenta is not None:
+                for out, anchors in zip(momenta, momentum_anchors):
+                    first, last = anchors[phase]
+                    out[part] = last + (first - last) * weight if cosine else (last - first) * weight + first
+        return lrs, momenta
 
     def rebase(self, step: float, value: float) -> float | None:
         return None  # computed from its anchors alone: an outside change is not taken up

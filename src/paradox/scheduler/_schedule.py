@@ -25,6 +25,8 @@ TYPE_CHECKING = False  # typing is imported by type checkers only
 if TYPE_CHECKING:
     from typing import Any, TypeVar
 
+    from ._vectorised import Vector
+
     _S = TypeVar("_S", bound="Schedule")
 
 
@@ -121,15 +123,63 @@ class Schedule(Record):
         floor = self.floor
         return floor + (value - floor) / factor
 
-    def simulate(self, steps: int, base: float = 1.0) -> list[float]:
+    def simulate(self, steps: int, base: float = 1.0, *, exact: bool = False) -> list[float]:
         """The values at steps ``0 .. steps - 1`` for ``base``, with no optimizer involved.
+
+        With numpy installed the steps are evaluated as arrays (imported here, never at package
+        import, and only for 50,000 steps or more unless it is already imported); without it, one
+        by one in Python. Both give the values of ``self(step, base)``
+        bit for bit, with one caveat: numpy's ``cos`` may differ from ``math.cos`` by about an ulp
+        on builds that use their own SIMD cosine (none measured so far: numpy 2.4 on glibc x86-64
+        gives identical values). ``exact=True`` computes the cosines with ``math.cos``, which
+        removes the caveat at about 0.1 s per 10^6 steps.
 
         >>> from paradox.scheduler import StepDecay
         >>> StepDecay(step_size=2, gamma=0.5).simulate(5, base=1.0)
         [1.0, 1.0, 0.5, 0.5, 0.25]
         """
         count = check_int(type(self).__name__, "steps", steps, minimum=0)
+        from ._vectorised import Vector, load_numpy
+
+        np = load_numpy(count)
+        if np is not None and count:
+            v = Vector(np, exact)
+            arrays = self._value_arrays(v, v.steps(0, count), (base,))
+            if arrays is not None:
+                values: list[float] = arrays[0][0].tolist()
+                return values
         return [self(step, base) for step in range(count)]
+
+    # -- vectorised evaluation (see _vectorised.py) --------------------------------------------
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        """The factor at each step of the float64 array ``t`` (whole steps), or None to use the loop.
+
+        A shape overrides this with array code that repeats :meth:`factor`'s operations in the
+        same order, so the values are the scalar ones bit for bit.
+        """
+        return None
+
+    def _value_arrays(self, v: Vector, t: Any, bases: Sequence[float]) -> tuple[list[Any], list[Any] | None] | None:
+        """One array of values per base (and of momenta, for the cycled schedules) at the steps ``t``.
+
+        None when the shape has no array code, or when some value is not a finite number (the
+        scalar path then raises its error, naming the step).
+        """
+        try:
+            factor = self._factor_array(v, t)
+        except (OverflowError, ValueError, ZeroDivisionError):
+            return None
+        if factor is None:
+            return None
+        np = v.np
+        if not bool(np.all(np.isfinite(factor))):
+            return None
+        floor = self.floor
+        values = [v.affine(floor, base, factor) for base in bases]
+        if not all(bool(np.all(np.isfinite(array))) for array in values):
+            return None
+        return values, None
 
     # -- config ------------------------------------------------------------------------------
 

@@ -13,6 +13,12 @@ from ._validate import check_float, check_int
 
 _cos, _pi = math.cos, math.pi  # bound once: factor() runs on every step
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ._vectorised import Vector
+
 
 class StepDecay(Schedule):
     r"""Multiply by ``gamma`` every ``step_size`` steps.
@@ -43,6 +49,10 @@ class StepDecay(Schedule):
 
     def factor(self, step: float) -> float:
         return float(self.gamma ** (step // self.step_size))
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        gamma = self.gamma
+        return v.table(lambda k: float(gamma**k), v.np.floor_divide(t, self.step_size))
 
 
 class CosineAnnealing(Schedule):
@@ -82,3 +92,6 @@ class CosineAnnealing(Schedule):
 
     def factor(self, step: float) -> float:
         return (1.0 + _cos(_pi * step / self.T_max)) / 2.0
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        return (1.0 + v.cos(math.pi * t / self.T_max)) / 2.0
