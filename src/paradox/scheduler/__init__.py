@@ -29,11 +29,8 @@ from ._lambda_lr import LambdaLR, MultiplicativeLR
 from ._lambdas import LambdaFactor, MultiplicativeDecay
 from ._one_cycle import OneCycle, OneCycleLR
 from ._plateau import ReduceLROnPlateau
-from ._plot import plot
-from ._pure_compose import Sequential
 from ._schedule import Schedule
 from ._schedules import CosineAnnealing, StepDecay
-from ._simulate import Trace, simulate
 from ._torch_family import (
     ConstantLR,
     CosineAnnealingWarmRestarts,
@@ -42,6 +39,32 @@ from ._torch_family import (
     MultiStepLR,
     PolynomialLR,
 )
+
+# The preview tools and the pure composition are loaded on first use (PEP 562), so that a training
+# script that only schedules pays nothing for them at import.
+_LAZY = {"Sequential": "._pure_compose", "Trace": "._simulate", "plot": "._plot", "simulate": "._simulate"}
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._plot import plot
+    from ._pure_compose import Sequential
+    from ._simulate import Trace, simulate
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "ChainedScheduler",

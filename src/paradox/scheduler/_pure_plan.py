@@ -162,10 +162,8 @@ def fast_trace(scheduler: Any, steps: int, label: str, exact: bool) -> Trace | N
     groups = scheduler.optimizer.param_groups
     if any(float(values[0]) != group["lr"] for values, group in zip(lrs, groups)):
         return None  # the guard: row 0 is what the groups hold now
-    momentum = None
     if momenta is not None:
         key = "betas" if getattr(scheduler, "use_beta1", False) else "momentum"
         if any(float(values[0]) != _hyper(group, key) for values, group in zip(momenta, groups)):
             return None
-        momentum = tuple(tuple(values.tolist()) for values in momenta)
-    return Trace(label, tuple(tuple(values.tolist()) for values in lrs), momentum)
+    return Trace(label, lrs, momenta)  # float64 arrays, copied into the Trace as raw bytes
