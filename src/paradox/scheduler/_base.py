@@ -404,8 +404,7 @@ class ScheduledLR(LRScheduler):
         # one identity check and one dict write. Anything unusual (a jump, a rebased or added
         # group, a tensor or hand-changed lr, an overridden get_lr/_write) takes the full path.
         groups = self.optimizer.param_groups
-        written = self._last_lr
-        if epoch is not None or self._rebased or not self._fast or len(groups) != len(written):
+        if epoch is not None or self._rebased or not self._fast or len(groups) != len(self._last_lr):
             super().step(epoch)
             return
         previous = self.last_epoch
@@ -413,14 +412,7 @@ class ScheduledLR(LRScheduler):
         self.last_epoch = previous + 1
         self._previous_epoch = previous
         self._step_count += 1
-        for group, old, new in zip(groups, written, lrs):
-            if group["lr"] is not old:
-                break
-            group["lr"] = new
-        else:
-            self._last_lr = lrs
-            return
-        self._write_rest(groups, lrs)
+        self._write(groups, lrs)
 
     def _prepare(self, target: int) -> None:
         if (
