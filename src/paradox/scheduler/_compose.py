@@ -86,9 +86,8 @@ class _Composite(LRScheduler):
     #: For each child, whether its step takes the metric (children are fixed at construction).
     _metric_takers: list[bool]
 
-    @property
-    def _takes_metrics(self) -> bool:
-        return any(self._metric_takers)
+    #: Whether some child takes the metric (set with ``_metric_takers``).
+    _takes_metrics: bool
 
     @property
     def schedulers(self) -> list[LRScheduler]:
@@ -299,6 +298,7 @@ class SequentialLR(_Composite):
         self.optimizer = optimizer
         self._schedulers = children
         self._metric_takers = [takes_metrics(child) for child in children]
+        self._takes_metrics = any(self._metric_takers)
         self._milestones = checked
         self.base_lrs = base_lrs
         self._step_count = 0
@@ -335,15 +335,18 @@ class SequentialLR(_Composite):
             TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN;
                 nothing is changed.
         """
-        metric = self._metric(metrics)
+        metric = None if metrics is None and not self._takes_metrics else self._metric(metrics)
         target = self.last_epoch + 1
-        index, local = self._active(target)
+        index = bisect_right(self._milestones, target)
         child = self._schedulers[index]
-        if index > 0 and local == 0:
+        if index > 0 and target == self._milestones[index - 1]:
             _reset_to_initial(self.optimizer.param_groups)
             child._restart(0)
+        elif self._metric_takers[index]:
+            step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
+            step(metric)
         else:
-            self._step_child(child, metric, self._metric_takers[index])
+            child.step()
         self.last_epoch = target
         self._step_count += 1
         self._last_lr = list(child._last_lr)  # the lrs the active child just wrote
@@ -441,6 +444,7 @@ class ChainedScheduler(_Composite):
         self.optimizer = bound
         self._schedulers = children
         self._metric_takers = [takes_metrics(child) for child in children]
+        self._takes_metrics = any(self._metric_takers)
         self.base_lrs = base_lrs
         self.last_epoch = 0
         self._step_count = 0
