@@ -461,7 +461,7 @@ class ScheduledLR(LRScheduler):
         return {"bases": list(self._bases)}
 
     def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
-        bases = read_values(owner, "bases", state.get("bases", state["base_lrs"]), count)
+        bases = read_values(owner, "bases", state.get("bases", state["base_lrs"]), count, signed=True)
         base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
 
         def apply() -> None:

@@ -121,6 +121,19 @@ class _Composite(LRScheduler):
             )
         return None
 
+    def _adopt_groups(self, groups: list[ParamGroup]) -> None:
+        """Groups added since the last step: checked and given a base here, then every child that
+        has not seen them takes them in, from their lr as given (before any child writes it)."""
+        super()._adopt_groups(groups)
+        for child in self._schedulers:
+            if len(child._last_lr) < len(groups):
+                child._adopt_groups(groups)
+
+    def _catch_up(self) -> None:
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self._last_lr):
+            self._adopt_groups(groups)
+
     @staticmethod
     def _step_child(child: LRScheduler, metric: float | None) -> None:
         if takes_metrics(child):
@@ -160,12 +173,16 @@ class _Composite(LRScheduler):
             )
         apply_own = self._read_own(owner, state, count, config)
         saved = [child.state_dict() for child in self._schedulers]
+        loaded = 0
         try:
             for child, child_state in zip(self._schedulers, children):
                 child.load_state_dict(child_state, config=config)
-        except BaseException:
+                loaded += 1
+        except BaseException as error:
             for child, child_state in zip(self._schedulers, saved):
                 child.load_state_dict(child_state, config="saved")
+            if isinstance(error, (TypeError, ValueError)):  # name the entry that holds the bad key
+                raise type(error)(f"{owner}: in state_dict['schedulers'][{loaded}]: {error}") from error
             raise
         apply_own()
 
@@ -331,6 +348,7 @@ class SequentialLR(_Composite):
                 nothing is changed.
         """
         metric = self._metric(metrics)
+        self._catch_up()
         target = self.last_epoch + 1
         index, local = self._active(target)
         if index > 0 and local == 0:
@@ -447,6 +465,7 @@ class ChainedScheduler(_Composite):
                 nothing is changed.
         """
         metric = self._metric(metrics)
+        self._catch_up()
         for child in self._schedulers:
             self._step_child(child, metric)
         self.last_epoch += 1
