@@ -4,6 +4,7 @@ no call-order warning. Configs, stop steps, metrics and garbage are drawn by hyp
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from typing import Any
 
@@ -222,3 +223,183 @@ def test_no_call_order_warning_with_a_torch_optimizer(name: str) -> None:
             step(scheduler, 1.0)
     assert optimizer.step == step_function
     assert not takes_metric(scheduler) or name in ("ReduceLROnPlateau",)
+
+
+# -- config drift: float-only configs and composites ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "saved", "live"),
+    [
+        ("ExponentialLR", "gamma", 0.9, 0.8),
+        ("CosineAnnealingLR", "eta_min", 0.001, 0.002),
+        ("PolynomialLR", "power", 2.0, 1.0),
+        ("ConstantLR", "factor", 0.5, 0.25),
+        ("LinearLR", "start_factor", 0.25, 0.5),
+        ("CyclicLR", "gamma", 1.0, 0.99),
+        ("OneCycleLR", "pct_start", 0.25, 0.4),
+        ("ReduceLROnPlateau", "factor", 0.5, 0.2),
+    ],
+)
+def test_float_config_drift_warns_or_continues_live(name: str, key: str, saved: float, live: float) -> None:
+    config = {**SAMPLE[name], key: saved}
+    if name == "CyclicLR":
+        config["mode"] = "exp_range"
+    before = make(name, config, Optimizer(*LRS))
+    for metric in (3.0, 2.0, 2.0, 2.0):
+        step(before, metric)
+    state = through_json(before.state_dict())
+    restored = make(name, {**config, key: live}, Optimizer(*LRS))
+    with pytest.warns(ps.ConfigDriftWarning, match=rf"replacing the live values \({key}: {live!r} -> {saved!r}\)"):
+        restored.load_state_dict(state)
+    assert getattr(restored, key) == saved
+    optimizer = Optimizer(*LRS)
+    kept = make(name, {**config, key: live}, optimizer)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        kept.load_state_dict(state, config="live")
+    assert getattr(kept, key) == live
+    assert kept.last_epoch == 4
+    step(kept, 2.0)
+    if isinstance(kept, ps.ScheduledLR):  # from the saved step on, under the live config
+        assert kept.get_last_lr() == kept.schedule.values(5, kept._bases)
+
+
+def test_composites_pass_drift_to_their_children() -> None:
+    """A composite has no config of its own but milestones: each child restores (and names) its own
+    fields; config='live' is passed down, so every child keeps its live config."""
+
+    def chain(gamma: float, optimizer: Any) -> Any:
+        return make("ChainedScheduler", {"children": [("StepLR", {"step_size": 2, "gamma": gamma})]}, optimizer)
+
+    saved = chain(0.5, Optimizer(*LRS))
+    for _ in range(3):
+        saved.step()
+    live = chain(0.25, Optimizer(*LRS))
+    with pytest.warns(ps.ConfigDriftWarning, match=r"StepLR\.load_state_dict .*\(gamma: 0\.25 -> 0\.5\)"):
+        live.load_state_dict(through_json(saved.state_dict()))
+    assert live.schedulers[0].gamma == 0.5
+    kept = chain(0.25, Optimizer(*LRS))
+    kept.load_state_dict(through_json(saved.state_dict()), config="live")
+    assert kept.schedulers[0].gamma == 0.25
+    assert kept.last_epoch == 3
+
+
+# -- leaving the float range ------------------------------------------------------------------
+
+
+def _double(epoch: int) -> float:
+    return 2.0**epoch
+
+
+def _twice(epoch: int) -> float:
+    return 2.0
+
+
+GROWING = [
+    ("ExponentialLR", {"gamma": 2.0}, 1023),
+    ("StepLR", {"step_size": 1, "gamma": 2.0}, 1023),
+    ("MultiStepLR", {"milestones": list(range(1, 1100)), "gamma": 2.0}, 1023),
+    ("LambdaLR", {"lr_lambda": _double}, 1023),
+    ("MultiplicativeLR", {"lr_lambda": _twice}, 1023),
+    ("CyclicLR", {"base_lr": 0.1, "max_lr": 1.0, "mode": "exp_range", "gamma": 2.0, "cycle_momentum": False}, None),
+]
+
+
+@pytest.mark.parametrize(("name", "config", "at"), GROWING, ids=[g[0] for g in GROWING])
+def test_leaving_the_float_range_names_the_step_and_changes_nothing(name: str, config: Any, at: int | None) -> None:
+    optimizer = Optimizer(1.0, 2.0)
+    scheduler = make(name, config, optimizer)
+    error = None
+    for _ in range(2000):
+        before_groups, before_state = snapshot(optimizer), scheduler.state_dict()
+        try:
+            scheduler.step()
+        except ValueError as caught:
+            error = caught
+            break
+        assert all(math.isfinite(lr) for lr in scheduler.get_last_lr())
+    assert error is not None
+    step_at = before_state["last_epoch"] + 1
+    assert at is None or step_at == at
+    assert re.search(rf"^{name}: the value at step {step_at} leaves the float range", str(error))
+    assert f"Received: step={step_at} (int)" in str(error)
+    assert optimizer.param_groups == before_groups
+    assert scheduler.state_dict() == before_state
+    with pytest.raises(ValueError, match=r"the value at step 5000 leaves the float range"):
+        scheduler.step(5000)
+    assert scheduler.state_dict() == before_state
+
+
+# -- long runs: 10^7 steps of every class -----------------------------------------------------
+
+N = 10**7
+
+
+def _almost_one(epoch: int) -> float:
+    return 1.0000001 if epoch % 2 else 1.0
+
+
+LONG: dict[str, dict[str, Any]] = {
+    "StepLR": {"step_size": 1000, "gamma": 0.999},
+    "MultiStepLR": {"milestones": [10, 5_000_000, 9_999_999], "gamma": 0.5},
+    "ConstantLR": {"factor": 0.5, "total_iters": 9_999_999},
+    "LinearLR": {"start_factor": 0.1, "total_iters": 12_345_678},
+    "ExponentialLR": {"gamma": 0.9999999},
+    "PolynomialLR": {"total_iters": 12_345_678, "power": 2.0},
+    "CosineAnnealingLR": {"T_max": 999_983, "eta_min": 1e-4},
+    "CosineAnnealingWarmRestarts": {"T_0": 7, "T_mult": 3, "eta_min": 1e-4},
+    "LambdaLR": {"lr_lambda": _almost_one},
+    "MultiplicativeLR": {"lr_lambda": _almost_one},
+    "CyclicLR": {"base_lr": 0.01, "max_lr": 0.5, "step_size_up": 999, "mode": "exp_range", "gamma": 0.9999999},
+    "OneCycleLR": {"max_lr": 0.5, "total_steps": N + 7},
+    "ReduceLROnPlateau": {"factor": 0.9999, "patience": 999, "eps": 0.0},
+    "SequentialLR": {
+        "children": [("LinearLR", {"start_factor": 0.1, "total_iters": 5}), ("CosineAnnealingLR", {"T_max": 999_983})],
+        "milestones": [5],
+    },
+    "ChainedScheduler": {
+        "children": [
+            ("ConstantLR", {"factor": 0.5, "total_iters": 1000}),
+            ("StepLR", {"step_size": 1000, "gamma": 0.999}),
+        ]
+    },
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_ten_million_steps_match_the_closed_form(name: str) -> None:
+    optimizer = Optimizer(*LRS)
+    scheduler = make(name, LONG[name], optimizer)
+    advance = scheduler.step
+    if name == "ReduceLROnPlateau":
+        for _ in range(N):
+            advance(1.0)
+    else:
+        for _ in range(N):
+            advance()
+    lrs = [group["lr"] for group in optimizer.param_groups]
+    assert scheduler.last_epoch == N
+    assert all(isinstance(lr, float) and math.isfinite(lr) and lr >= 0.0 for lr in lrs)
+    if isinstance(scheduler, ps.ScheduledLR):
+        # Bit-identical to the closed form evaluated directly, and to a fresh scheduler's jump.
+        assert lrs == scheduler.schedule.values(N, scheduler._bases)
+        fresh_opt = Optimizer(*LRS)
+        fresh = make(name, LONG[name], fresh_opt)
+        fresh.step(N)
+        assert values_of(fresh_opt) == values_of(optimizer)  # momenta too
+    elif name == "ReduceLROnPlateau":
+        # The metric never improves after the first: a reduction every patience + 1 = 1000 steps.
+        cuts = (N - 1) // 1000
+        for base, lr in zip(LRS, lrs):
+            expected = base
+            for _ in range(cuts):
+                expected *= 0.9999
+            assert lr == expected
+    elif name == "SequentialLR":
+        cosine = scheduler.schedulers[1].schedule
+        assert lrs == [cosine(N - 5, base) for base in LRS]
+    else:  # ChainedScheduler: the product of its children's closed forms
+        for base, lr in zip(LRS, lrs):
+            assert lr == pytest.approx(base * 0.999 ** (N // 1000), rel=1e-9)

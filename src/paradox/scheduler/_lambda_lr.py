@@ -169,7 +169,10 @@ class LambdaLR(_LambdaLR):
     def get_lr(self) -> list[Any]:
         schedule = self._schedule
         factors = schedule.evaluate(self.last_epoch, len(self._bases), type(self).__name__)
-        return [base * factor for base, factor in zip(self._bases, factors)]
+        lrs = [base * factor for base, factor in zip(self._bases, factors)]
+        if not all(lr < math.inf for lr in lrs):  # a finite factor times a base can still overflow
+            raise leaves_float_range(type(self).__name__, self.last_epoch, f"factors={factors!r}")
+        return lrs
 
 
 class MultiplicativeLR(_LambdaLR):

@@ -172,7 +172,10 @@ class LambdaFactor(_FunctionSchedule):
         return self.evaluate(int(step), 1)[0]
 
     def values(self, step: float, bases: Sequence[float]) -> list[float]:
-        return [base * factor for base, factor in zip(bases, self.evaluate(int(step), len(bases)))]
+        values = [base * factor for base, factor in zip(bases, self.evaluate(int(step), len(bases)))]
+        if not all(value < math.inf for value in values):
+            raise leaves_float_range(self._owner, step, "a finite factor times a base overflowed")
+        return values
 
 
 class MultiplicativeDecay(_FunctionSchedule):
