@@ -419,7 +419,7 @@ class ReduceLROnPlateau(LRScheduler):
         step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
         saved_bases = state["base_lrs"]
         base_lrs = self.base_lrs if saved_bases is None else read_values(owner, "base_lrs", saved_bases, count)
-        last_lr = read_values(owner, "last_lr", state["last_lr"], count)
+        last_lr = read_values(owner, "last_lr", state["last_lr"], count, signed=True)
         best = _decode_best(owner, state["best"])
         bad = read_count(owner, "num_bad_epochs", state["num_bad_epochs"], minimum=0)
         cooldown = read_count(owner, "cooldown_counter", state["cooldown_counter"], minimum=0)
