@@ -358,7 +358,10 @@ def test_composite_bad_child_state_rolls_everything_back() -> None:
     other = ours.SequentialLR(optimizer, [ours.StepLR(optimizer, 2), ours.ReduceLROnPlateau(optimizer)], [3])
     state = other.state_dict()
     state["schedulers"][1]["best"] = float("nan")
-    with pytest.raises(ValueError, match=r"^ReduceLROnPlateau\.load_state_dict: state_dict\['best'\] must be"):
+    with pytest.raises(
+        ValueError,
+        match=r"\.load_state_dict: in state_dict\['schedulers'\]\[\d\]: ReduceLROnPlateau\.load_state_dict: state_dict\['best'\] must be",
+    ):
         scheduler.load_state_dict(state)
     assert scheduler.state_dict() == before
     state["schedulers"] = state["schedulers"][:1]

@@ -282,7 +282,7 @@ class LRScheduler:
         last_epoch = read_count(owner, "last_epoch", state["last_epoch"], minimum=-1)
         step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
         base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
-        last_lr = read_values(owner, "last_lr", state["last_lr"], count)
+        last_lr = read_values(owner, "last_lr", state["last_lr"], count, signed=True)
         apply_extra = self._read_extra_state(owner, state, count)
         apply_config = self._read_config(owner, saved_config, config)
         # Everything is checked; from here on the scheduler is changed.
@@ -459,7 +459,7 @@ class ScheduledLR(LRScheduler):
         return {"bases": list(self._bases)}
 
     def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
-        bases = read_values(owner, "bases", state.get("bases", state["base_lrs"]), count)
+        bases = read_values(owner, "bases", state.get("bases", state["base_lrs"]), count, signed=True)
         base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
 
         def apply() -> None:

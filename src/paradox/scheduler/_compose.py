@@ -124,6 +124,19 @@ class _Composite(LRScheduler):
             )
         return None
 
+    def _adopt_groups(self, groups: list[ParamGroup]) -> None:
+        """Groups added since the last step: checked and given a base here, then every child that
+        has not seen them takes them in, from their lr as given (before any child writes it)."""
+        super()._adopt_groups(groups)
+        for child in self._schedulers:
+            if len(child._last_lr) < len(groups):
+                child._adopt_groups(groups)
+
+    def _catch_up(self) -> None:
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self._last_lr):
+            self._adopt_groups(groups)
+
     @staticmethod
     def _step_child(child: LRScheduler, metric: float | None, takes: bool) -> None:
         if takes:
@@ -163,12 +176,16 @@ class _Composite(LRScheduler):
             )
         apply_own = self._read_own(owner, state, count, config)
         saved = [child.state_dict() for child in self._schedulers]
+        loaded = 0
         try:
             for child, child_state in zip(self._schedulers, children):
                 child.load_state_dict(child_state, config=config)
-        except BaseException:
+                loaded += 1
+        except BaseException as error:
             for child, child_state in zip(self._schedulers, saved):
                 child.load_state_dict(child_state, config="saved")
+            if isinstance(error, (TypeError, ValueError)):  # name the entry that holds the bad key
+                raise type(error)(f"{owner}: in state_dict['schedulers'][{loaded}]: {error}") from error
             raise
         apply_own()
 
@@ -204,7 +221,7 @@ class _Composite(LRScheduler):
         last_epoch = read_count(owner, "last_epoch", state["last_epoch"], minimum=-1)
         step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
         base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
-        last_lr = read_values(owner, "last_lr", state["last_lr"], count)
+        last_lr = read_values(owner, "last_lr", state["last_lr"], count, signed=True)
 
         def apply() -> None:
             self.last_epoch = last_epoch
@@ -336,6 +353,7 @@ class SequentialLR(_Composite):
                 nothing is changed.
         """
         metric = None if metrics is None and not self._takes_metrics else self._metric(metrics)
+        self._catch_up()
         target = self.last_epoch + 1
         index = bisect_right(self._milestones, target)
         child = self._schedulers[index]
@@ -458,6 +476,7 @@ class ChainedScheduler(_Composite):
                 nothing is changed.
         """
         metric = self._metric(metrics)
+        self._catch_up()
         for child, takes in zip(self._schedulers, self._metric_takers):
             self._step_child(child, metric, takes)
         self.last_epoch += 1

@@ -184,14 +184,53 @@ class CycledLR(ScheduledLR):
             write_momenta(groups, self._momenta, self.use_beta1)
 
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
+        """Take in groups added since the last step: a new group's lr is its peak (its ``max_lr``).
+
+        Anchors given as one number apply to the new group as to every other; anchors given per
+        group (lists) are extended with the first group's value. The new group then follows the
+        schedule from the current step, and its peak and anchors are saved with the state.
+        """
+        owner = type(self).__name__
         known = len(self._bases)
-        fail(
-            type(self).__name__,
-            "len(optimizer.param_groups)",
-            f"{known}, the groups it was built with (its anchors are per group: build a new scheduler "
-            "after add_param_group)",
-            len(groups),
-        )
+        if len(groups) < known:
+            fail(owner, "optimizer.param_groups", f"at least the {known} groups the scheduler was built with", groups)
+        peaks = [group_value(owner, groups, index, "lr") for index in range(known, len(groups))]
+        schedule = self._schedule
+        if schedule.cycle_momentum and self.use_beta1:
+            for index in range(known, len(groups)):
+                if not isinstance(groups[index].get("betas"), (list, tuple)):
+                    fail(
+                        owner,
+                        f"optimizer.param_groups[{index}]",
+                        "a dict holding 'betas' (momentum is cycled through betas[0])",
+                        sorted(groups[index]),
+                    )
+        changes = {
+            name: (*value, *[value[0]] * len(peaks))
+            for name in self._per_group_fields
+            if isinstance(value := getattr(schedule, name), tuple)
+        }
+        if changes:
+            schedule = schedule.replace(owner, **changes)
+        keys = self._new_group_keys(schedule, peaks, known)
+        if schedule.cycle_momentum:
+            anchors = _momentum_anchors(schedule, len(groups))[known:]
+            for key, (low, high) in zip(keys, anchors):
+                key["max_momentum"], key["base_momentum"] = high, low
+        # Everything is checked; from here on the scheduler and the groups are changed.
+        self._schedule = schedule
+        for group, key in zip(groups[known:], keys):
+            group.update(key)
+            self.base_lrs.append(float(key["initial_lr"]))
+            self._last_lr.append(group["lr"])
+        self._bases.extend(peaks)
+
+    #: The config fields that may hold one value per group.
+    _per_group_fields: ClassVar[tuple[str, ...]] = ("base_momentum", "max_momentum")
+
+    def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
+        """Hook: the keys each added group gets (``initial_lr`` at least), from its peak."""
+        raise NotImplementedError
 
 
 def _momentum_anchors(schedule: CycledSchedule, count: int) -> list[tuple[float, float]]:

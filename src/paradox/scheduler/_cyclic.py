@@ -17,6 +17,7 @@ from ._cycled import (
     per_group,
     uses_beta1,
 )
+from ._lambdas import leaves_float_range
 from ._schedule import Schedule
 from ._state import FORMAT, VERSION
 from ._validate import check_float, check_int, fail
@@ -158,11 +159,16 @@ class Cyclic(CycledSchedule):
 
     def evaluate(self, step: float, bases: Sequence[float]) -> tuple[list[float], list[float] | None]:
         # Computed once per step; per group one affine combination, in torch's order of operations.
-        rise, scale = self.rise_and_scale(step)
-        count = len(bases)
         owner = type(self).__name__
+        try:
+            rise, scale = self.rise_and_scale(step)
+        except OverflowError as error:  # 'exp_range' with gamma > 1, or a custom scale_fn
+            raise leaves_float_range(self._owner, step, f"scale raised OverflowError: {error}") from error
+        count = len(bases)
         lows = per_group(owner, "base_lr", self.base_lr, count)
         lrs = [low + (base - low) * rise * scale for low, base in zip(lows, bases)]
+        if not scale <= 1.0 and not all(abs(lr) < math.inf for lr in lrs):  # rare: a growing scale, or NaN
+            raise leaves_float_range(self._owner, step, f"scale={scale!r}")
         if not self.cycle_momentum:
             return lrs, None
         lows = per_group(owner, "base_momentum", self.base_momentum, count)
@@ -345,6 +351,13 @@ class CyclicLR(CycledLR):
     def _start(self, lrs: list[float]) -> None:
         super()._start(lrs)
         self.base_lrs = per_group(type(self).__name__, "base_lr", self._schedule.base_lr, len(self._bases))
+
+    _per_group_fields = ("base_lr", "base_momentum", "max_momentum")
+
+    def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
+        # An added group cycles from its base_lr (the shared one, or the first group's) to its lr.
+        lows = per_group(type(self).__name__, "base_lr", schedule.fields()["base_lr"], start + len(peaks))[start:]
+        return [{"initial_lr": low} for low in lows]
 
     # -- torch's attributes ------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ Functions are not saved: ``state_dict()`` records their names (one per param gro
 
 from __future__ import annotations
 
+import math
 import types
 from _collections_abc import Mapping
 
@@ -16,6 +17,7 @@ from ._lambdas import (
     _FunctionSchedule,
     check_lambdas,
     function_name,
+    leaves_float_range,
 )
 from ._optimizer import param_groups
 from ._state import read_count, read_values
@@ -99,7 +101,9 @@ class _LambdaLR(_RawStateLR):
                     updates.append((functions[index], dict(entry)))
         elif "lr_lambdas" not in state and self._raw_state is not None and "format" in self._raw_state:
             fail(owner, "state_dict", "a dict holding 'lr_lambdas'", sorted(self._raw_state))
-        elif "lr_lambdas" in state and list(state["lr_lambdas"]) != names:
+        elif "lr_lambdas" in state and not isinstance(state["lr_lambdas"], list):
+            fail(owner, "state_dict['lr_lambdas']", f"a list of {count} function names", state["lr_lambdas"], kind=True)
+        elif "lr_lambdas" in state and state["lr_lambdas"] != names:
             fail(
                 owner,
                 "state_dict['lr_lambdas']",
@@ -165,7 +169,10 @@ class LambdaLR(_LambdaLR):
     def get_lr(self) -> list[Any]:
         schedule = self._schedule
         factors = schedule.evaluate(self.last_epoch, len(self._bases), type(self).__name__)
-        return [base * factor for base, factor in zip(self._bases, factors)]
+        lrs = [base * factor for base, factor in zip(self._bases, factors)]
+        if not all(lr < math.inf for lr in lrs):  # a finite factor times a base can still overflow
+            raise leaves_float_range(type(self).__name__, self.last_epoch, f"factors={factors!r}")
+        return lrs
 
 
 class MultiplicativeLR(_LambdaLR):
@@ -257,9 +264,12 @@ class MultiplicativeLR(_LambdaLR):
             ]
         else:
             products = self._schedule.products(self._anchors, step, count, owner)
+        lrs = [base * product for base, product in zip(self._bases, products)]
+        if not all(lr < math.inf for lr in lrs):  # a growing product left the float range
+            raise leaves_float_range(owner, step, f"products={products!r}")
         self._products = products
         self._product_step = step
-        return [base * product for base, product in zip(self._bases, products)]
+        return lrs
 
     def _extra_state(self) -> dict[str, Any]:
         return {

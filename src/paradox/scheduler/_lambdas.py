@@ -11,7 +11,7 @@ from _collections_abc import Callable, Mapping, Sequence
 from numbers import Real
 
 from ._schedule import Schedule
-from ._validate import check_int, fail, is_number
+from ._validate import check_int, fail, is_number, to_float
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class _FunctionSchedule(Schedule):
         for function in self.functions(count):
             key = id(function)
             if key not in seen:
-                seen[key] = _check_output(owner, step, function(step))
+                seen[key] = _check_output(owner, step, _call(owner, function, step))
             out.append(seen[key])
         return out
 
@@ -109,10 +109,26 @@ class _FunctionSchedule(Schedule):
         fail(f"{cls.__name__}.from_config", "lr_lambda", _FROM_CONFIG_RULE, name, kind=True)
 
 
+def leaves_float_range(owner: str, step: object, detail: str) -> ValueError:
+    """The error for a value at ``step`` that is not a finite float (inf, NaN, or an overflow)."""
+    return ValueError(
+        f"{owner}: the value at step {step} leaves the float range ({detail}); the schedule cannot go "
+        f"on past this step. Received: step={step!r} ({type(step).__name__})"
+    )
+
+
+def _call(owner: str, function: Any, step: int) -> object:
+    """``function(step)``; an ``OverflowError`` inside it (``2.0 ** step``) names the step instead."""
+    try:
+        return function(step)
+    except OverflowError as error:
+        raise leaves_float_range(owner, step, f"lr_lambda raised OverflowError: {error}") from error
+
+
 def _check_output(owner: str, step: int, value: object) -> float:
     """A function's output: a finite number >= 0; the message names the step it was called at."""
     if isinstance(value, Real) and is_number(value):
-        number = float(value)
+        number = to_float(value)
         if math.isfinite(number) and number >= 0.0:
             return number
     raise (ValueError if is_number(value) else TypeError)(
@@ -156,7 +172,10 @@ class LambdaFactor(_FunctionSchedule):
         return self.evaluate(int(step), 1)[0]
 
     def values(self, step: float, bases: Sequence[float]) -> list[float]:
-        return [base * factor for base, factor in zip(bases, self.evaluate(int(step), len(bases)))]
+        values = [base * factor for base, factor in zip(bases, self.evaluate(int(step), len(bases)))]
+        if not all(value < math.inf for value in values):
+            raise leaves_float_range(self._owner, step, "a finite factor times a base overflowed")
+        return values
 
 
 class MultiplicativeDecay(_FunctionSchedule):
@@ -207,7 +226,7 @@ class MultiplicativeDecay(_FunctionSchedule):
             if key not in done:
                 product = 1.0
                 for step in range(start + 1, stop + 1):
-                    product *= _check_output(owner, step, function(step))
+                    product *= _check_output(owner, step, _call(owner, function, step))
                 done[key] = product
             out.append(done[key])
         return out

@@ -398,6 +398,16 @@ class OneCycleLR(CycledLR):
             anchors.append({"initial_lr": initial, "max_lr": peak, "min_lr": initial / schedule.final_div_factor})
         super().__init__(optimizer, schedule, peaks, epoch, beta1=beta1, group_keys=anchors)
 
+    def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
+        # An added group's lr is its max_lr; its other anchors follow from the factors (only the
+        # momenta of ``schedule`` may differ from the live one's).
+        div, final_div = self._schedule.div_factor, self._schedule.final_div_factor
+        keys = []
+        for peak in peaks:
+            initial = peak / div
+            keys.append({"initial_lr": initial, "max_lr": peak, "min_lr": initial / final_div})
+        return keys
+
     def _past_the_end(self, step: int, total: int) -> None:
         fail(
             f"{type(self).__name__}.step",

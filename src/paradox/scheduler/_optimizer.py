@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from _collections_abc import MutableMapping
 
-from ._validate import fail, is_number
+from ._validate import fail, is_number, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def hyper_value(owner: str, where: str, value: Any) -> float:
             fail(owner, where, rule, value)
         number = float(value)
     elif is_number(value):
-        number = float(value)
+        number = to_float(value)
     else:
         fail(owner, where, rule, value, kind=True)
     if not math.isfinite(number) or number < 0.0:

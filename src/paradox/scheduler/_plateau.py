@@ -14,7 +14,7 @@ from ._base import ConfigDriftWarning, LRScheduler
 from ._optimizer import copy_value, group_value, is_tensor, param_groups
 from ._record import Record
 from ._state import FORMAT, VERSION, read_config, read_count, read_values
-from ._validate import check_float, check_int, fail, is_number
+from ._validate import check_float, check_int, fail, is_number, to_float
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def _min_lr(owner: str, value: object) -> float | tuple[float, ...]:
         for item in value:
             if not is_number(item):
                 fail(owner, "min_lr", rule, value, kind=True)
-            if not math.isfinite(float(item)) or item < 0:
+            if not math.isfinite(to_float(item)) or item < 0:
                 fail(owner, "min_lr", rule, value)
         return tuple(float(item) for item in value)
     if not is_number(value):
@@ -95,7 +95,7 @@ def check_metric(owner: str, value: Any) -> float:
             fail(owner, "metrics", rule, value)
         number = float(value)
     elif is_number(value):
-        number = float(value)
+        number = to_float(value)
     else:
         fail(owner, "metrics", rule, value, kind=True)
     if math.isnan(number):
@@ -132,7 +132,7 @@ def _decode_best(owner: str, value: Any) -> float:
         return float(str(value))
     if not is_number(value):
         fail(owner, "state_dict['best']", rule, value, kind=True)
-    number = float(value)
+    number = to_float(value)
     if math.isnan(number):
         fail(owner, "state_dict['best']", rule, value)
     return number
@@ -335,6 +335,8 @@ class ReduceLROnPlateau(LRScheduler):
         target = self.last_epoch + 1
         groups = self.optimizer.param_groups
         min_lrs = self._group_min_lrs(groups)
+        if len(groups) != len(self._last_lr):
+            self._adopt_groups(groups)  # added groups: checked, then given 'initial_lr' and a base
         self.last_epoch = target
         self._step_count += 1
         if self.is_better(current, self.best):
@@ -379,9 +381,12 @@ class ReduceLROnPlateau(LRScheduler):
 
     def _restart(self, step: int) -> None:
         """Start again as if built now on the groups' current lrs: no best yet, counters at 0."""
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self._last_lr):
+            self._adopt_groups(groups)
         self._reset()
         self.last_epoch = step
-        self._last_lr = [float(group["lr"]) for group in self.optimizer.param_groups]
+        self._last_lr = [float(group["lr"]) for group in groups]
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -414,7 +419,7 @@ class ReduceLROnPlateau(LRScheduler):
         step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
         saved_bases = state["base_lrs"]
         base_lrs = self.base_lrs if saved_bases is None else read_values(owner, "base_lrs", saved_bases, count)
-        last_lr = read_values(owner, "last_lr", state["last_lr"], count)
+        last_lr = read_values(owner, "last_lr", state["last_lr"], count, signed=True)
         best = _decode_best(owner, state["best"])
         bad = read_count(owner, "num_bad_epochs", state["num_bad_epochs"], minimum=0)
         cooldown = read_count(owner, "cooldown_counter", state["cooldown_counter"], minimum=0)

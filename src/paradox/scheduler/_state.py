@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from _collections_abc import Mapping
 
-from ._optimizer import hyper_value
-from ._validate import check_int, fail
+from ._optimizer import hyper_value, is_tensor
+from ._validate import check_float, check_int, fail, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -70,13 +70,22 @@ def read_state(owner: str, state: object, class_name: str, config_keys: tuple[st
     )
 
 
-def read_values(owner: str, key: str, values: object, count: int) -> list[float]:
-    """A saved list of per-group values: a list of ``count`` finite numbers >= 0."""
+def read_values(owner: str, key: str, values: object, count: int, *, signed: bool = False) -> list[float]:
+    """A saved list of per-group values: a list of ``count`` finite numbers, >= 0 unless ``signed``."""
     if not isinstance(values, (list, tuple)):
         fail(owner, f"state_dict[{key!r}]", "a list of numbers", values, kind=True)
     if len(values) != count:
         fail(owner, f"state_dict[{key!r}]", f"a list of {count} values, one per param group", values)
+    if signed:  # a rebased base may lie below 0 (an lr set to 0 under a cosine with eta_min > 0)
+        return [_signed(owner, f"state_dict[{key!r}][{index}]", value) for index, value in enumerate(values)]
     return [hyper_value(owner, f"state_dict[{key!r}][{index}]", value) for index, value in enumerate(values)]
+
+
+def _signed(owner: str, where: str, value: Any) -> float:
+    """A finite number of either sign; a one-element tensor (torch's states) counts as its value."""
+    if is_tensor(value) and value.numel() == 1:
+        value = to_float(value)
+    return check_float(owner, where, value)
 
 
 def read_count(owner: str, key: str, value: object, minimum: int) -> int:

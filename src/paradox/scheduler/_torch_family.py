@@ -125,7 +125,7 @@ def _read_holds(owner: str, value: object, count: int) -> list[tuple[int, float]
         if not isinstance(item, (list, tuple)) or len(item) != 2:
             fail(owner, where, "null or [step, lr]", item, kind=not isinstance(item, (list, tuple)))
         step = check_int(owner, f"{where}[0]", item[0], minimum=0)
-        holds.append((step, check_float(owner, f"{where}[1]", item[1], minimum=0.0)))
+        holds.append((step, check_float(owner, f"{where}[1]", item[1])))
     return holds
 
 

@@ -29,6 +29,15 @@ def is_number(value: object) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool)
 
 
+def to_float(value: Any) -> float:
+    """``float(value)`` for a number, with an int too large for a float as ``inf`` (not an
+    ``OverflowError``), so range checks refuse it with the standard message."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 def check_int(owner: str, name: str, value: Any, *, minimum: int | None = None) -> int:
     """Return ``value`` as an ``int``; it must be an integer (not a bool) and ``>= minimum``."""
     rule = "an int" if minimum is None else f"an int >= {minimum}"
@@ -57,7 +66,7 @@ def check_float(
     rule = _range_rule(minimum, maximum, min_open, max_open)
     if not is_number(value):
         fail(owner, name, rule, value, kind=True)
-    number = float(value)
+    number = to_float(value)
     if not math.isfinite(number):
         fail(owner, name, rule, value)
     if minimum is not None and (number < minimum or (min_open and number == minimum)):

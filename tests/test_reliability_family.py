@@ -1,0 +1,405 @@
+"""Issue 4 for every public class: exact resume, atomic load under garbage, groups added later,
+no call-order warning. Configs, stop steps, metrics and garbage are drawn by hypothesis."""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import paradox.scheduler as ps
+from reliability_helpers import (
+    METRIC,
+    NAMES,
+    SAMPLE,
+    Optimizer,
+    make,
+    snapshot,
+    spec,
+    step,
+    takes_metric,
+    through_json,
+    values_of,
+)
+
+LRS = (0.1, 0.02)
+FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_names_cover_every_public_class() -> None:
+    public = {
+        name
+        for name in ps.__all__
+        if isinstance(getattr(ps, name), type)
+        and issubclass(getattr(ps, name), ps.LRScheduler)
+        and name not in {"LRScheduler", "_LRScheduler", "ScheduledLR"}
+    }
+    assert public == set(NAMES) == set(SAMPLE)
+
+
+# -- exact resume -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+@FAST
+@given(data=st.data())
+def test_resume_through_json_is_bit_identical(name: str, data: st.DataObject) -> None:
+    _, config = data.draw(spec(name), label="config")
+    stop = data.draw(st.integers(0, 60), label="stop")
+    metrics = data.draw(st.lists(METRIC, min_size=stop + 40, max_size=stop + 40), label="metrics")
+    reference_opt = Optimizer(*LRS)
+    reference = make(name, config, reference_opt)
+    optimizer = Optimizer(*LRS)
+    scheduler = make(name, config, optimizer)
+    for metric in metrics[:stop]:
+        step(reference, metric)
+        step(scheduler, metric)
+    saved = through_json({"optimizer": optimizer.param_groups, "scheduler": scheduler.state_dict()})
+    fresh_opt = Optimizer(*LRS)
+    fresh = make(name, config, fresh_opt)
+    fresh_opt.param_groups = saved["optimizer"]
+    fresh.load_state_dict(saved["scheduler"])
+    assert fresh.state_dict() == scheduler.state_dict()
+    for metric in metrics[stop:]:
+        step(reference, metric)
+        step(fresh, metric)
+        assert values_of(fresh_opt) == values_of(reference_opt)  # bit-identical lrs and momenta
+        assert fresh.get_last_lr() == reference.get_last_lr()
+
+
+# -- atomic load under garbage ----------------------------------------------------------------
+
+JUNK = st.one_of(
+    st.sampled_from([math.nan, math.inf, -math.inf, -1, -1.5, 10**400, 2**63, "x", "", None, True, [], {}, [[1]]]),
+    st.floats(allow_nan=True),
+    st.integers(),
+    st.text(max_size=3),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a nested state: dict keys and list indexes."""
+    found = [path] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+    return found
+
+
+def _mutate(state: dict[str, Any], path: tuple[Any, ...], action: str, junk: Any) -> dict[str, Any]:
+    state = through_json(state)
+    holder: Any = state
+    for key in path[:-1]:
+        holder = holder[key]
+    last = path[-1]
+    if action == "drop":
+        del holder[last]
+    else:
+        holder[last] = junk
+    return state
+
+
+OTHER_STATES: dict[str, dict[str, Any]] = {}
+
+
+def _other_state(name: str) -> dict[str, Any]:
+    other = NAMES[(NAMES.index(name) + 1) % len(NAMES)]
+    if other not in OTHER_STATES:
+        OTHER_STATES[other] = make(other, SAMPLE[other], Optimizer(*LRS)).state_dict()
+    return OTHER_STATES[other]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@FAST
+@given(data=st.data())
+def test_load_garbage_is_atomic(name: str, data: st.DataObject) -> None:
+    optimizer = Optimizer(*LRS)
+    scheduler = make(name, SAMPLE[name], optimizer)
+    step(scheduler, 2.0)
+    good = make(name, SAMPLE[name], Optimizer(*LRS))
+    for metric in (3.0, 1.0, 1.0, 1.0, 1.0):
+        step(good, metric)
+    state = good.state_dict()
+    kind = data.draw(st.sampled_from(["mutate", "mutate", "mutate", "whole", "other"]), label="kind")
+    named: str | None = None
+    if kind == "whole":
+        garbage: Any = data.draw(JUNK, label="garbage")
+    elif kind == "other":
+        garbage = _other_state(name)
+    else:
+        path = data.draw(st.sampled_from(_paths(state)), label="path")
+        action = data.draw(st.sampled_from(["drop", "replace"]) if isinstance(path[-1], str) else st.just("replace"))
+        garbage = _mutate(state, path, action, data.draw(JUNK, label="junk"))
+        named = next((key for key in reversed(path) if isinstance(key, str)), None)
+        if path == ("format",) and action == "drop":
+            named = None  # without 'format' the state is read as torch's: another key is named
+    before_groups, before_state = snapshot(optimizer), scheduler.state_dict()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ps.ConfigDriftWarning)
+            scheduler.load_state_dict(garbage)
+    except (TypeError, ValueError) as error:
+        message = str(error)
+        assert "\n" not in message
+        assert message.startswith(name) or ".load_state_dict" in message, message
+        if named is not None:
+            assert named in message, message
+        assert optimizer.param_groups == before_groups
+        assert scheduler.state_dict() == before_state
+        return
+    # Loaded: the state was a valid one. The scheduler steps on, or refuses the step cleanly.
+    for metric in (1.0, 2.0):
+        try:
+            step(scheduler, metric)
+        except (TypeError, ValueError):
+            break
+
+
+# -- param groups added later -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_param_group_added_later_follows_and_resumes(name: str) -> None:
+    config = SAMPLE[name]
+    optimizer = Optimizer(*LRS)
+    scheduler = make(name, config, optimizer)
+    metrics = [3.0, 2.0, 2.0, 2.0, 2.0, 2.0, 1.0] * 6
+    for metric in metrics[:4]:
+        step(scheduler, metric)
+    optimizer.param_groups.append({"lr": 0.3, "momentum": 0.9})
+    step(scheduler, metrics[4])
+    group = optimizer.param_groups[2]
+    assert len(scheduler.base_lrs) == 3
+    assert len(scheduler.get_last_lr()) == 3
+    assert "initial_lr" in group
+    if isinstance(scheduler, ps.ScheduledLR) and not isinstance(scheduler, (ps.CyclicLR, ps.OneCycleLR)):
+        assert group["lr"] == scheduler.schedule(scheduler.last_epoch, 0.3)
+    if name == "OneCycleLR":  # the lr it had is its peak
+        assert group["max_lr"] == 0.3
+        assert group["lr"] == scheduler.schedule.values(5, [0.3])[0]
+    if name == "CyclicLR":
+        assert scheduler.max_lrs[2] == 0.3
+        assert group["lr"] == scheduler.schedule.values(5, [0.5, 0.5, 0.3])[2]
+    # Resume after the add stays exact: the new group's base and state are saved.
+    saved = through_json({"optimizer": optimizer.param_groups, "scheduler": scheduler.state_dict()})
+    fresh_opt = Optimizer(*LRS, 0.3)
+    fresh = make(name, config, fresh_opt)
+    fresh_opt.param_groups = saved["optimizer"]
+    fresh.load_state_dict(saved["scheduler"])
+    for metric in metrics[5:]:
+        step(scheduler, metric)
+        step(fresh, metric)
+        assert values_of(fresh_opt) == values_of(optimizer)
+    assert all(math.isfinite(lr) for lr in scheduler.get_last_lr())
+
+
+# -- no false alarms --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_call_order_warning_with_a_torch_optimizer(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    model = torch.nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(
+        [{"params": [model.weight]}, {"params": [model.bias], "lr": 0.02}], lr=0.1, momentum=0.9
+    )
+    step_function = optimizer.step
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scheduler = make(name, SAMPLE[name], optimizer)
+        step(scheduler, 1.0)  # before any optimizer.step(): torch warns here
+        for _ in range(3):
+            optimizer.step()
+            step(scheduler, 1.0)
+    assert optimizer.step == step_function
+    assert not takes_metric(scheduler) or name in ("ReduceLROnPlateau",)
+
+
+# -- config drift: float-only configs and composites ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "saved", "live"),
+    [
+        ("ExponentialLR", "gamma", 0.9, 0.8),
+        ("CosineAnnealingLR", "eta_min", 0.001, 0.002),
+        ("PolynomialLR", "power", 2.0, 1.0),
+        ("ConstantLR", "factor", 0.5, 0.25),
+        ("LinearLR", "start_factor", 0.25, 0.5),
+        ("CyclicLR", "gamma", 1.0, 0.99),
+        ("OneCycleLR", "pct_start", 0.25, 0.4),
+        ("ReduceLROnPlateau", "factor", 0.5, 0.2),
+    ],
+)
+def test_float_config_drift_warns_or_continues_live(name: str, key: str, saved: float, live: float) -> None:
+    config = {**SAMPLE[name], key: saved}
+    if name == "CyclicLR":
+        config["mode"] = "exp_range"
+    before = make(name, config, Optimizer(*LRS))
+    for metric in (3.0, 2.0, 2.0, 2.0):
+        step(before, metric)
+    state = through_json(before.state_dict())
+    restored = make(name, {**config, key: live}, Optimizer(*LRS))
+    with pytest.warns(ps.ConfigDriftWarning, match=rf"replacing the live values \({key}: {live!r} -> {saved!r}\)"):
+        restored.load_state_dict(state)
+    assert getattr(restored, key) == saved
+    optimizer = Optimizer(*LRS)
+    kept = make(name, {**config, key: live}, optimizer)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        kept.load_state_dict(state, config="live")
+    assert getattr(kept, key) == live
+    assert kept.last_epoch == 4
+    step(kept, 2.0)
+    if isinstance(kept, ps.ScheduledLR):  # from the saved step on, under the live config
+        assert kept.get_last_lr() == kept.schedule.values(5, kept._bases)
+
+
+def test_composites_pass_drift_to_their_children() -> None:
+    """A composite has no config of its own but milestones: each child restores (and names) its own
+    fields; config='live' is passed down, so every child keeps its live config."""
+
+    def chain(gamma: float, optimizer: Any) -> Any:
+        return make("ChainedScheduler", {"children": [("StepLR", {"step_size": 2, "gamma": gamma})]}, optimizer)
+
+    saved = chain(0.5, Optimizer(*LRS))
+    for _ in range(3):
+        saved.step()
+    live = chain(0.25, Optimizer(*LRS))
+    with pytest.warns(ps.ConfigDriftWarning, match=r"StepLR\.load_state_dict .*\(gamma: 0\.25 -> 0\.5\)"):
+        live.load_state_dict(through_json(saved.state_dict()))
+    assert live.schedulers[0].gamma == 0.5
+    kept = chain(0.25, Optimizer(*LRS))
+    kept.load_state_dict(through_json(saved.state_dict()), config="live")
+    assert kept.schedulers[0].gamma == 0.25
+    assert kept.last_epoch == 3
+
+
+# -- leaving the float range ------------------------------------------------------------------
+
+
+def _double(epoch: int) -> float:
+    return 2.0**epoch
+
+
+def _twice(epoch: int) -> float:
+    return 2.0
+
+
+GROWING = [
+    ("ExponentialLR", {"gamma": 2.0}, 1023),
+    ("StepLR", {"step_size": 1, "gamma": 2.0}, 1023),
+    ("MultiStepLR", {"milestones": list(range(1, 1100)), "gamma": 2.0}, 1023),
+    ("LambdaLR", {"lr_lambda": _double}, 1023),
+    ("MultiplicativeLR", {"lr_lambda": _twice}, 1023),
+    ("CyclicLR", {"base_lr": 0.1, "max_lr": 1.0, "mode": "exp_range", "gamma": 2.0, "cycle_momentum": False}, None),
+]
+
+
+@pytest.mark.parametrize(("name", "config", "at"), GROWING, ids=[g[0] for g in GROWING])
+def test_leaving_the_float_range_names_the_step_and_changes_nothing(name: str, config: Any, at: int | None) -> None:
+    optimizer = Optimizer(1.0, 2.0)
+    scheduler = make(name, config, optimizer)
+    error = None
+    for _ in range(2000):
+        before_groups, before_state = snapshot(optimizer), scheduler.state_dict()
+        try:
+            scheduler.step()
+        except ValueError as caught:
+            error = caught
+            break
+        assert all(math.isfinite(lr) for lr in scheduler.get_last_lr())
+    assert error is not None
+    step_at = before_state["last_epoch"] + 1
+    assert at is None or step_at == at
+    assert re.search(rf"^{name}: the value at step {step_at} leaves the float range", str(error))
+    assert f"Received: step={step_at} (int)" in str(error)
+    assert optimizer.param_groups == before_groups
+    assert scheduler.state_dict() == before_state
+    with pytest.raises(ValueError, match=r"the value at step 5000 leaves the float range"):
+        scheduler.step(5000)
+    assert scheduler.state_dict() == before_state
+
+
+# -- long runs: 10^7 steps of every class -----------------------------------------------------
+
+N = 10**7
+
+
+def _almost_one(epoch: int) -> float:
+    return 1.0000001 if epoch % 2 else 1.0
+
+
+LONG: dict[str, dict[str, Any]] = {
+    "StepLR": {"step_size": 1000, "gamma": 0.999},
+    "MultiStepLR": {"milestones": [10, 5_000_000, 9_999_999], "gamma": 0.5},
+    "ConstantLR": {"factor": 0.5, "total_iters": 9_999_999},
+    "LinearLR": {"start_factor": 0.1, "total_iters": 12_345_678},
+    "ExponentialLR": {"gamma": 0.9999999},
+    "PolynomialLR": {"total_iters": 12_345_678, "power": 2.0},
+    "CosineAnnealingLR": {"T_max": 999_983, "eta_min": 1e-4},
+    "CosineAnnealingWarmRestarts": {"T_0": 7, "T_mult": 3, "eta_min": 1e-4},
+    "LambdaLR": {"lr_lambda": _almost_one},
+    "MultiplicativeLR": {"lr_lambda": _almost_one},
+    "CyclicLR": {"base_lr": 0.01, "max_lr": 0.5, "step_size_up": 999, "mode": "exp_range", "gamma": 0.9999999},
+    "OneCycleLR": {"max_lr": 0.5, "total_steps": N + 7},
+    "ReduceLROnPlateau": {"factor": 0.9999, "patience": 999, "eps": 0.0},
+    "SequentialLR": {
+        "children": [("LinearLR", {"start_factor": 0.1, "total_iters": 5}), ("CosineAnnealingLR", {"T_max": 999_983})],
+        "milestones": [5],
+    },
+    "ChainedScheduler": {
+        "children": [
+            ("ConstantLR", {"factor": 0.5, "total_iters": 1000}),
+            ("StepLR", {"step_size": 1000, "gamma": 0.999}),
+        ]
+    },
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_ten_million_steps_match_the_closed_form(name: str) -> None:
+    optimizer = Optimizer(*LRS)
+    scheduler = make(name, LONG[name], optimizer)
+    advance = scheduler.step
+    if name == "ReduceLROnPlateau":
+        for _ in range(N):
+            advance(1.0)
+    else:
+        for _ in range(N):
+            advance()
+    lrs = [group["lr"] for group in optimizer.param_groups]
+    assert scheduler.last_epoch == N
+    assert all(isinstance(lr, float) and math.isfinite(lr) and lr >= 0.0 for lr in lrs)
+    if isinstance(scheduler, ps.ScheduledLR):
+        # Bit-identical to the closed form evaluated directly, and to a fresh scheduler's jump.
+        assert lrs == scheduler.schedule.values(N, scheduler._bases)
+        fresh_opt = Optimizer(*LRS)
+        fresh = make(name, LONG[name], fresh_opt)
+        fresh.step(N)
+        assert values_of(fresh_opt) == values_of(optimizer)  # momenta too
+    elif name == "ReduceLROnPlateau":
+        # The metric never improves after the first: a reduction every patience + 1 = 1000 steps.
+        cuts = (N - 1) // 1000
+        for base, lr in zip(LRS, lrs):
+            expected = base
+            for _ in range(cuts):
+                expected *= 0.9999
+            assert lr == expected
+    elif name == "SequentialLR":
+        cosine = scheduler.schedulers[1].schedule
+        assert lrs == [cosine(N - 5, base) for base in LRS]
+    else:  # ChainedScheduler: the product of its children's closed forms
+        for base, lr in zip(LRS, lrs):
+            assert lr == pytest.approx(base * 0.999 ** (N // 1000), rel=1e-9)
