@@ -40,6 +40,14 @@ class Schedule(Record):
     A subclass declares its config as annotated fields (see :class:`Record`), validates them in
     ``_check``, implements :meth:`factor`, and may override :attr:`floor`, :attr:`length`,
     :meth:`values` and :meth:`rebase`.
+
+    >>> class Halving(Schedule):
+    ...     every: int = 2
+    ...     def factor(self, step):
+    ...         return 0.5 ** (step // self.every)
+    >>> halving = Halving(every=3)
+    >>> halving, halving(7, base=0.8), halving.simulate(4)
+    (Halving(every=3), 0.2, [1.0, 1.0, 1.0, 0.5])
     """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
