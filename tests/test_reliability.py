@@ -45,3 +45,20 @@ def test_no_call_order_warning_since_nothing_is_patched() -> None:
         scheduler.step()  # before optimizer.step(): torch warns here, wrongly under AMP's skipped steps
         scheduler.step()
     assert optimizer.step == step_function
+
+
+def test_a_saved_milestone_counter_is_checked_before_it_is_expanded() -> None:
+    """torch saves MultiStepLR's milestones as a Counter; a corrupt count is refused, not expanded."""
+    optimizer = PlainOptimizer(0.1)
+    scheduler = ps.MultiStepLR(optimizer, milestones=[2, 4], gamma=0.5)
+    good = scheduler.state_dict()
+    before_groups, before_state = copy.deepcopy(optimizer.param_groups), scheduler.state_dict()
+    for count, error in ((10**25, ValueError), ("2", TypeError), (0, ValueError)):
+        bad = {**good, "config": {**good["config"], "milestones": {3: count}}}
+        with pytest.raises(error, match=r"state_dict\['config'\]\['milestones'\]\[3\] must be an int in \[1, 1000\]"):
+            scheduler.load_state_dict(bad)
+        assert optimizer.param_groups == before_groups
+        assert scheduler.state_dict() == before_state
+    with pytest.warns(ps.ConfigDriftWarning):
+        scheduler.load_state_dict({**good, "config": {**good["config"], "milestones": {3: 2}}})
+    assert scheduler.milestones == {3: 2}

@@ -166,14 +166,30 @@ class LRScheduler:
         self.step()
 
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
-        """Write ``lrs`` into the groups: one dict write per group while nothing else touched them."""
-        for group, old, new in zip(groups, self._last_lr, lrs):
-            if group["lr"] is not old:
-                break
-            group["lr"] = new
+        """Write ``lrs`` into the groups: one dict write per group while nothing else touched them.
+
+        A group is untouched when it still holds the very object written last time. When every
+        group gets the same value, and got the same one last time, the loop needs only the groups.
+        """
+        written = self._last_lr
+        count = len(lrs)
+        if count > 1 and lrs.count(lrs[0]) == count and written.count(written[0]) == count:
+            old, new = written[0], lrs[0]
+            for group in groups:
+                if group["lr"] is not old:
+                    break
+                group["lr"] = new
+            else:
+                self._last_lr = lrs
+                return
         else:
-            self._last_lr = lrs
-            return
+            for group, old, new in zip(groups, written, lrs):
+                if group["lr"] is not old:
+                    break
+                group["lr"] = new
+            else:
+                self._last_lr = lrs
+                return
         self._write_rest(groups, lrs)
 
     def _write_rest(self, groups: list[ParamGroup], lrs: list[Any]) -> None:

@@ -151,18 +151,29 @@ class OneCycle(CycledSchedule):
         self, step: float, bases: Sequence[float], *, momenta: bool = True
     ) -> tuple[list[float], list[float] | None]:
         phase, pct = self.position(step)
-        lrs = self._lrs(phase, pct, bases)
+        count = len(bases)
+        # Groups that share one peak share one lr (computed once, the same float object), and so
+        # for momenta; that keeps a step at one write per group.
+        if count > 1 and bases.count(bases[0]) == count:
+            lrs = self._lrs(phase, pct, bases[:1]) * count
+        else:
+            lrs = self._lrs(phase, pct, bases)
         if not (momenta and self.cycle_momentum):
             return lrs, None
-        low, high = self._momentum_anchors(len(bases))
-        # Momentum runs against the lr: max -> base, base -> max, then max -> max.
+        low, high = self._momentum_anchors(count)
+        if count > 1 and low.count(low[0]) == count and high.count(high[0]) == count:
+            return lrs, self._momenta(phase, pct, low[:1], high[:1]) * count
+        return lrs, self._momenta(phase, pct, low, high)
+
+    def _momenta(self, phase: int, pct: float, low: list[float], high: list[float]) -> list[float]:
+        """Momentum runs against the lr: max -> base, base -> max, then max -> max."""
         if phase == 2:
-            return lrs, list(high)
+            return list(high)
         start, end = (high, low) if phase == 0 else (low, high)
         if self.anneal_strategy == "cos":
             h = (math.cos(math.pi * pct) + 1) / 2.0
-            return lrs, [e + (s - e) * h for s, e in zip(start, end)]
-        return lrs, [(e - s) * pct + s for s, e in zip(start, end)]
+            return [e + (s - e) * h for s, e in zip(start, end)]
+        return [(e - s) * pct + s for s, e in zip(start, end)]
 
     def _momentum_anchors(self, count: int) -> tuple[list[float], list[float]]:
         """``base_momentum`` and ``max_momentum`` per group, checked once per group count."""

@@ -98,6 +98,14 @@ class Schedule(Record):
         if not factor <= 1.0:  # rare: a growing schedule, or NaN
             return self._checked_values(step, bases, factor)
         floor = self.floor
+        count = len(bases)
+        if count > 1 and bases.count(bases[0]) == count:
+            # Groups that share one base (often: groups split for weight decay) share one value,
+            # computed once; the list holds that one float object count times.
+            base = bases[0]
+            if floor == 0.0:
+                return [base * factor] * count
+            return [base if factor == 1.0 else floor if factor == 0.0 else floor + (base - floor) * factor] * count
         if floor == 0.0:
             return [base * factor for base in bases]
         if factor == 1.0:

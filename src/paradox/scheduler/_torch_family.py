@@ -218,11 +218,17 @@ class MultiStepLR(_ChainableLR):
 
     def _read_config(self, owner: str, saved: dict[str, Any], mode: str) -> Apply:
         milestones = saved.get("milestones")
-        if isinstance(milestones, Mapping):  # torch saves a Counter
-            from collections import Counter
-
-            saved = {**saved, "milestones": sorted(Counter(milestones).elements())}
+        if isinstance(milestones, Mapping):  # torch saves a Counter: milestone -> times listed
+            listed = []
+            for milestone, times in milestones.items():
+                where = f"state_dict['config']['milestones'][{milestone!r}]"
+                listed += [milestone] * check_int(owner, where, times, minimum=1, maximum=_MAX_REPEATS)
+            saved = {**saved, "milestones": listed}
         return super()._read_config(owner, saved, mode)
+
+
+#: How often one milestone may be listed in a saved Counter (torch applies gamma once per listing).
+_MAX_REPEATS = 1000
 
 
 class _FactorParam(ConfigParam):

@@ -38,16 +38,19 @@ def to_float(value: Any) -> float:
         return math.inf if value > 0 else -math.inf
 
 
-def check_int(owner: str, name: str, value: Any, *, minimum: int | None = None) -> int:
-    """Return ``value`` as an ``int``; it must be an integer (not a bool) and ``>= minimum``."""
-    rule = "an int" if minimum is None else f"an int >= {minimum}"
+def check_int(owner: str, name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Return ``value`` as an ``int``; it must be an integer (not a bool) in ``[minimum, maximum]``."""
+    if maximum is not None:
+        rule = f"an int in [{minimum}, {maximum}]"
+    else:
+        rule = "an int" if minimum is None else f"an int >= {minimum}"
     if isinstance(value, bool) or not isinstance(value, Integral):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         else:
             fail(owner, name, rule, value, kind=not isinstance(value, float))
     number = int(value)
-    if minimum is not None and number < minimum:
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
         fail(owner, name, rule, value)
     return number
 
