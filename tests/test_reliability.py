@@ -62,3 +62,21 @@ def test_a_saved_milestone_counter_is_checked_before_it_is_expanded() -> None:
     with pytest.warns(ps.ConfigDriftWarning):
         scheduler.load_state_dict({**good, "config": {**good["config"], "milestones": {3: 2}}})
     assert scheduler.milestones == {3: 2}
+
+
+@pytest.mark.parametrize("name", ["StepLR", "OneCycleLR"])
+def test_a_removed_param_group_is_refused_and_changes_nothing(name: str) -> None:
+    optimizer = PlainOptimizer(0.1, 0.2)
+    config = {"step_size": 2} if name == "StepLR" else {"max_lr": 0.1, "total_steps": 10, "cycle_momentum": False}
+    scheduler = getattr(ps, name)(optimizer, **config)
+    scheduler.step()
+    optimizer.param_groups.pop()
+    before_groups, before_state = copy.deepcopy(optimizer.param_groups), scheduler.state_dict()
+    with pytest.raises(
+        ValueError,
+        match=rf"^{name}: len\(optimizer.param_groups\) must be >= 2, the groups the scheduler was built with "
+        r"\(groups cannot be removed\)\. Received: len\(optimizer.param_groups\)=1 \(int\)$",
+    ):
+        scheduler.step()
+    assert optimizer.param_groups == before_groups
+    assert scheduler.state_dict() == before_state

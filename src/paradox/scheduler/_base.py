@@ -227,13 +227,7 @@ class LRScheduler:
         """
         owner = type(self).__name__
         known = len(self._last_lr)
-        if len(groups) < known:
-            fail(
-                owner,
-                "optimizer.param_groups",
-                f"at least the {known} groups the scheduler was built with",
-                groups,
-            )
+        check_no_group_removed(owner, groups, known)
         lrs = [group_value(owner, groups, index, "lr") for index in range(known, len(groups))]
         for group, lr in zip(groups[known:], lrs):
             group.setdefault("initial_lr", copy_value(group["lr"]))
@@ -320,6 +314,17 @@ class LRScheduler:
 
 def _nothing() -> None:
     pass
+
+
+def check_no_group_removed(owner: str, groups: list[ParamGroup], known: int) -> None:
+    """Param groups may be added to an optimizer after the scheduler is built, never removed."""
+    if len(groups) < known:
+        fail(
+            owner,
+            "len(optimizer.param_groups)",
+            f">= {known}, the groups the scheduler was built with (groups cannot be removed)",
+            len(groups),
+        )
 
 
 def _mark(tensor: Any) -> tuple[int, int]:

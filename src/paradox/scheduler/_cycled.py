@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from _collections_abc import Mapping, Sequence
 
-from ._base import ScheduledLR
+from ._base import ScheduledLR, check_no_group_removed
 from ._optimizer import group_value, hyper_value, is_tensor, param_groups
 from ._schedule import Schedule
 from ._validate import check_int, fail
@@ -192,8 +192,7 @@ class CycledLR(ScheduledLR):
         """
         owner = type(self).__name__
         known = len(self._bases)
-        if len(groups) < known:
-            fail(owner, "optimizer.param_groups", f"at least the {known} groups the scheduler was built with", groups)
+        check_no_group_removed(owner, groups, known)
         peaks = [group_value(owner, groups, index, "lr") for index in range(known, len(groups))]
         schedule = self._schedule
         if schedule.cycle_momentum and self.use_beta1:
