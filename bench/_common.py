@@ -7,7 +7,6 @@ these machines are shared and noisy, so absolute times are shown for orientation
 from __future__ import annotations
 
 import gc
-import statistics
 import time
 from collections.abc import Callable
 
@@ -25,10 +24,6 @@ def best_time(fn: Callable[[], object], *, number: int, repeat: int = 7) -> floa
         return min(times)
     finally:
         gc.enable()
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values)
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
