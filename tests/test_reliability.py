@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import math
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,19 @@ def test_a_removed_param_group_is_refused_and_changes_nothing(name: str) -> None
         scheduler.step()
     assert optimizer.param_groups == before_groups
     assert scheduler.state_dict() == before_state
+
+
+@pytest.mark.parametrize("name", ["StepLR", "MultiStepLR", "ReduceLROnPlateau"])
+def test_the_drift_warning_points_at_the_callers_line(name: str) -> None:
+    def make(value: int) -> ps.LRScheduler:
+        optimizer = PlainOptimizer(0.1)
+        if name == "StepLR":
+            return ps.StepLR(optimizer, step_size=value)
+        if name == "MultiStepLR":
+            return ps.MultiStepLR(optimizer, milestones=[value])
+        return ps.ReduceLROnPlateau(optimizer, patience=value)
+
+    saved, live = make(3), make(5)
+    with pytest.warns(ps.ConfigDriftWarning) as record:
+        live.load_state_dict(saved.state_dict())
+    assert [Path(warning.filename).name for warning in record] == ["test_reliability.py"]

@@ -32,6 +32,27 @@ class ConfigDriftWarning(UserWarning):
     """A loaded state was saved under a config that differs from the live one."""
 
 
+def warn_config_drift(class_name: str, live: Mapping[str, Any], restored: Mapping[str, Any], drift: list[str]) -> None:
+    """Warn that ``load_state_dict`` replaced the live values of the ``drift`` fields.
+
+    The warning points at the first caller outside this package (the user's ``load_state_dict``
+    call, however many overrides and composites lie between).
+    """
+    import sys
+    import warnings  # imported when used: config drift is rare
+
+    level, frame = 2, sys._getframe(1)
+    while frame.f_back is not None and str(frame.f_globals.get("__name__", "")).startswith(__package__ or "-"):
+        frame, level = frame.f_back, level + 1
+    changes = ", ".join(f"{key}: {live[key]!r} -> {restored[key]!r}" for key in drift)
+    warnings.warn(
+        f"{class_name}.load_state_dict restored the saved config, replacing the live "
+        f"values ({changes}). Pass config='live' to keep the live config instead.",
+        ConfigDriftWarning,
+        stacklevel=level,
+    )
+
+
 class LRScheduler:
     r"""Base class of every scheduler: attach to an optimizer, step, save and resume.
 
@@ -506,15 +527,7 @@ class ScheduledLR(LRScheduler):
             return _nothing
 
         def apply() -> None:
-            changes = ", ".join(f"{key}: {live[key]!r} -> {restored[key]!r}" for key in drift)
-            import warnings  # imported when used: config drift is rare
-
-            warnings.warn(
-                f"{type(self).__name__}.load_state_dict restored the saved config, replacing the live "
-                f"values ({changes}). Pass config='live' to keep the live config instead.",
-                ConfigDriftWarning,
-                stacklevel=4,
-            )
+            warn_config_drift(type(self).__name__, live, restored, drift)
             self._schedule = schedule
 
         return apply

@@ -20,7 +20,7 @@ from bisect import bisect_right
 from ._base import LRScheduler
 from ._optimizer import group_value, is_tensor, param_groups
 from ._plateau import check_metric
-from ._state import FORMAT, VERSION, read_config, read_count, read_values
+from ._state import FORMAT, STATE_KEYS, check_mapping, read_config, read_count, read_ours, read_values
 from ._validate import check_int, fail
 
 TYPE_CHECKING = False
@@ -190,20 +190,9 @@ class _Composite(LRScheduler):
         apply_own()
 
     def _read_envelope(self, owner: str, state: object) -> dict[str, Any]:
-        name = type(self).__name__
-        if not isinstance(state, Mapping):
-            fail(owner, "state_dict", "a dict returned by state_dict()", state, kind=True)
+        state = check_mapping(owner, state)
         if "format" in state:
-            if state["format"] != FORMAT:
-                fail(owner, "state_dict['format']", repr(FORMAT), state["format"])
-            if state.get("version") != VERSION:
-                fail(owner, "state_dict['version']", f"{VERSION} (the only format version known)", state.get("version"))
-            if state.get("class") != name:
-                fail(owner, "state_dict['class']", f"{name!r} (a state saved by this class)", state.get("class"))
-            for key in ("config", "last_epoch", "step_count", "base_lrs", "last_lr", "schedulers"):
-                if key not in state:
-                    fail(owner, "state_dict", f"a dict holding {key!r}", sorted(state))
-            return dict(state)
+            return read_ours(owner, state, type(self).__name__, (*STATE_KEYS, "schedulers"))
         if "_schedulers" in state:
             return self._from_torch(state)
         fail(

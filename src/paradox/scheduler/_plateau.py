@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from _collections_abc import Mapping, Sequence
 
-from ._base import ConfigDriftWarning, LRScheduler
+from ._base import LRScheduler, warn_config_drift
 from ._optimizer import copy_value, group_value, is_tensor, param_groups
 from ._record import Record
-from ._state import FORMAT, VERSION, read_config, read_count, read_values
+from ._state import FORMAT, STATE_KEYS, check_mapping, read_config, read_count, read_ours, read_values
 from ._validate import check_float, check_int, fail, is_number, to_float
 
 TYPE_CHECKING = False
@@ -427,15 +427,7 @@ class ReduceLROnPlateau(LRScheduler):
         drift = [key for key in live if restored[key] != live[key]]
         # Everything is checked; from here on the scheduler is changed.
         if config == "saved" and drift:
-            changes = ", ".join(f"{key}: {live[key]!r} -> {restored[key]!r}" for key in drift)
-            import warnings  # imported when used: config drift is rare
-
-            warnings.warn(
-                f"{type(self).__name__}.load_state_dict restored the saved config, replacing the live "
-                f"values ({changes}). Pass config='live' to keep the live config instead.",
-                ConfigDriftWarning,
-                stacklevel=2,
-            )
+            warn_config_drift(type(self).__name__, live, restored, drift)
             self._settings = settings
         self.last_epoch = last_epoch
         self._step_count = step_count
@@ -451,25 +443,15 @@ def _check_min_lr_count(owner: str, min_lr: float | tuple[float, ...], count: in
         fail(owner, "min_lr", f"a number, or a list of {count} values (one per param group)", list(min_lr))
 
 
-_PLATEAU_KEYS = ("config", "last_epoch", "step_count", "base_lrs", "last_lr", "best", "num_bad_epochs")
+_PLATEAU_KEYS = (*STATE_KEYS, "best", "num_bad_epochs")
 _TORCH_CONFIG = ("mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "eps")
 
 
 def _read_plateau_state(owner: str, state: object, class_name: str) -> dict[str, Any]:
     """The envelope of a saved plateau state, ours or torch's, in our layout."""
-    if not isinstance(state, Mapping):
-        fail(owner, "state_dict", "a dict returned by state_dict()", state, kind=True)
+    state = check_mapping(owner, state)
     if "format" in state:
-        if state["format"] != FORMAT:
-            fail(owner, "state_dict['format']", repr(FORMAT), state["format"])
-        if state.get("version") != VERSION:
-            fail(owner, "state_dict['version']", f"{VERSION} (the only format version known)", state.get("version"))
-        if state.get("class") != class_name:
-            fail(owner, "state_dict['class']", f"{class_name!r} (a state saved by this class)", state.get("class"))
-        for key in (*_PLATEAU_KEYS, "cooldown_counter"):
-            if key not in state:
-                fail(owner, "state_dict", f"a dict holding {key!r}", sorted(state))
-        return dict(state)
+        return read_ours(owner, state, class_name, (*_PLATEAU_KEYS, "cooldown_counter"))
     torch_keys = ("best", "num_bad_epochs", "cooldown_counter", "last_epoch", "mode", "min_lrs")
     if all(key in state for key in torch_keys):
         config = {key: state[key] for key in _TORCH_CONFIG if key in state}

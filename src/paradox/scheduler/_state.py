@@ -23,6 +23,31 @@ VERSION = 1
 _TORCH_KEYS = ("base_lrs", "last_epoch")
 
 
+#: The keys every state of this library holds.
+STATE_KEYS = ("config", "last_epoch", "step_count", "base_lrs", "last_lr")
+
+
+def read_ours(owner: str, state: Mapping[str, Any], class_name: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Check the envelope of a state of this library's format: format, version, class and ``keys``."""
+    if state["format"] != FORMAT:
+        fail(owner, "state_dict['format']", repr(FORMAT), state["format"])
+    if state.get("version") != VERSION:
+        fail(owner, "state_dict['version']", f"{VERSION} (the only format version known)", state.get("version"))
+    if state.get("class") != class_name:
+        fail(owner, "state_dict['class']", f"{class_name!r} (a state saved by this class)", state.get("class"))
+    for key in keys:
+        if key not in state:
+            fail(owner, "state_dict", f"a dict holding {key!r}", sorted(state))
+    return dict(state)
+
+
+def check_mapping(owner: str, state: object) -> Mapping[str, Any]:
+    """A state must be a dict (a Mapping)."""
+    if not isinstance(state, Mapping):
+        fail(owner, "state_dict", "a dict returned by state_dict()", state, kind=True)
+    return state
+
+
 def read_state(owner: str, state: object, class_name: str, config_keys: tuple[str, ...]) -> dict[str, Any]:
     """Check the envelope of ``state`` and return it in this library's layout.
 
@@ -30,29 +55,9 @@ def read_state(owner: str, state: object, class_name: str, config_keys: tuple[st
     (``step_size``, ``T_max``, ...) are gathered under ``config`` and ``_last_lr`` becomes
     ``last_lr``. Nothing but the envelope (format, version, class, key presence) is checked here.
     """
-    if not isinstance(state, Mapping):
-        fail(owner, "state_dict", "a dict returned by state_dict()", state, kind=True)
+    state = check_mapping(owner, state)
     if "format" in state:
-        if state["format"] != FORMAT:
-            fail(owner, "state_dict['format']", repr(FORMAT), state["format"])
-        if state.get("version") != VERSION:
-            fail(
-                owner,
-                "state_dict['version']",
-                f"{VERSION} (the only format version known)",
-                state.get("version"),
-            )
-        if state.get("class") != class_name:
-            fail(
-                owner,
-                "state_dict['class']",
-                f"{class_name!r} (a state saved by this class)",
-                state.get("class"),
-            )
-        for key in ("config", "last_epoch", "step_count", "base_lrs", "last_lr"):
-            if key not in state:
-                fail(owner, "state_dict", f"a dict holding {key!r}", sorted(state))
-        return dict(state)
+        return read_ours(owner, state, class_name, STATE_KEYS)
     if all(key in state for key in _TORCH_KEYS):
         converted = {
             "config": {key: state[key] for key in config_keys if key in state},
