@@ -21,7 +21,7 @@ from ._base import LRScheduler
 from ._optimizer import group_value, is_tensor, param_groups
 from ._plateau import check_metric
 from ._state import FORMAT, STATE_KEYS, check_mapping, read_config, read_count, read_ours, read_values
-from ._validate import check_int, fail
+from ._validate import check_int, check_milestones, fail
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -77,6 +77,10 @@ def _check_children(owner: str, schedulers: object, optimizer: object | None) ->
 
 def _lrs(groups: list[ParamGroup]) -> list[float]:
     return [float(group["lr"]) for group in groups]
+
+
+#: How SequentialLR's milestone message counts them.
+_SWITCHES = "len(schedulers) - 1, one per switch"
 
 
 class _Composite(LRScheduler):
@@ -297,7 +301,7 @@ class SequentialLR(_Composite):
         owner = type(self).__name__
         groups = param_groups(owner, optimizer)
         children = _check_children(owner, schedulers, optimizer)
-        checked = _check_milestones(owner, milestones, len(children))
+        checked = check_milestones(owner, milestones, len(children), _SWITCHES)
         last_epoch = check_int(owner, "last_epoch", last_epoch, minimum=-1)
         base_lrs = _initial_lrs(owner, groups)
         # Everything is checked; from here on the children and the optimizer are changed.
@@ -371,7 +375,9 @@ class SequentialLR(_Composite):
         unknown = sorted(set(config) - {"milestones"})
         if unknown:
             fail(owner, "config", "made of the fields ['milestones']", unknown)
-        milestones = _check_milestones(owner, config.get("milestones", self._milestones), len(self._schedulers))
+        milestones = check_milestones(
+            owner, config.get("milestones", self._milestones), len(self._schedulers), _SWITCHES
+        )
         if milestones != self._milestones and mode == "saved":
             fail(
                 owner,
@@ -392,22 +398,6 @@ class SequentialLR(_Composite):
             "last_lr": last_lr,
             "schedulers": list(state["_schedulers"]),
         }
-
-
-def _check_milestones(owner: str, milestones: object, count: int) -> list[int]:
-    rule = f"a strictly increasing list of {count - 1} ints >= 1 (len(schedulers) - 1, one per switch)"
-    if not isinstance(milestones, (list, tuple)):
-        fail(owner, "milestones", rule, milestones, kind=True)
-    checked: list[int] = []
-    for index, milestone in enumerate(milestones):
-        if isinstance(milestone, bool) or not isinstance(milestone, int):
-            fail(owner, "milestones", rule, milestones, kind=not isinstance(milestone, float))
-        if milestone < 1 or (index and milestone <= checked[-1]):
-            fail(owner, "milestones", rule, milestones)
-        checked.append(int(milestone))
-    if len(checked) != count - 1:
-        fail(owner, "milestones", rule, milestones)
-    return checked
 
 
 class ChainedScheduler(_Composite):

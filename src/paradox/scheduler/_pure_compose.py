@@ -12,13 +12,17 @@ from _collections_abc import Mapping, Sequence
 from bisect import bisect_right
 
 from ._schedule import Schedule
-from ._validate import fail
+from ._validate import check_milestones, fail
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from ._vectorised import Vector
+
+
+#: How Sequential's milestone message counts them.
+_FEWER = "one fewer than the schedules"
 
 
 class Sequential(Schedule):
@@ -80,7 +84,7 @@ class Sequential(Schedule):
                 )
             checked.append(item)
         self._set("schedules", tuple(checked))
-        self._set("milestones", _check_milestones(owner, self.milestones, len(checked)))
+        self._set("milestones", tuple(check_milestones(owner, self.milestones, len(checked), _FEWER)))
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -145,19 +149,3 @@ class Sequential(Schedule):
             "schedules": [schedule.to_config() for schedule in self.schedules],
             "milestones": list(self.milestones),
         }
-
-
-def _check_milestones(owner: str, milestones: object, count: int) -> tuple[int, ...]:
-    rule = f"a strictly increasing list of {count - 1} ints >= 1 (one fewer than the schedules)"
-    if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
-        fail(owner, "milestones", rule, milestones, kind=True)
-    checked: list[int] = []
-    for milestone in milestones:
-        if isinstance(milestone, bool) or not isinstance(milestone, int):
-            fail(owner, "milestones", rule, milestones, kind=not isinstance(milestone, float))
-        if milestone < 1 or (checked and milestone <= checked[-1]):
-            fail(owner, "milestones", rule, milestones)
-        checked.append(int(milestone))
-    if len(checked) != count - 1:
-        fail(owner, "milestones", rule, milestones)
-    return tuple(checked)

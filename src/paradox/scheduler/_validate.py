@@ -11,6 +11,7 @@ that breaks the rule. ``bool`` is never accepted where a number is expected.
 from __future__ import annotations
 
 import math
+from _collections_abc import Sequence
 from numbers import Integral, Real
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -89,3 +90,24 @@ def _range_rule(minimum: float | None, maximum: float | None, min_open: bool, ma
     if maximum is not None:
         return f"a finite number {'<' if max_open else '<='} {maximum!r}"
     return "a finite number"
+
+
+def check_milestones(owner: str, milestones: Any, count: int, note: str) -> list[int]:
+    """The steps at which ``count`` schedules hand over: ``count - 1`` strictly increasing ints >= 1.
+
+    ``note`` says, in the message, where the count comes from (SequentialLR's and Sequential's
+    wording differ).
+    """
+    rule = f"a strictly increasing list of {count - 1} ints >= 1 ({note})"
+    if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
+        fail(owner, "milestones", rule, milestones, kind=True)
+    checked: list[int] = []
+    for milestone in milestones:
+        if isinstance(milestone, bool) or not isinstance(milestone, int):
+            fail(owner, "milestones", rule, milestones, kind=not isinstance(milestone, float))
+        if milestone < 1 or (checked and milestone <= checked[-1]):
+            fail(owner, "milestones", rule, milestones)
+        checked.append(int(milestone))
+    if len(checked) != count - 1:
+        fail(owner, "milestones", rule, milestones)
+    return checked
