@@ -62,6 +62,9 @@ class _FunctionSchedule(Schedule):
 
     lr_lambda: LrLambdas
 
+    def _check(self, owner: str) -> None:
+        self._set("lr_lambda", check_lambdas(owner, self.lr_lambda))
+
     def functions(self, count: int) -> list[LrLambda]:
         """The function of each of ``count`` groups."""
         if not isinstance(self.lr_lambda, tuple):
@@ -163,11 +166,6 @@ class LambdaFactor(_FunctionSchedule):
     {'name': 'LambdaFactor', 'lr_lambda': 'halve'}
     """
 
-    lr_lambda: LrLambdas
-
-    def _check(self, owner: str) -> None:
-        self._set("lr_lambda", check_lambdas(owner, self.lr_lambda))
-
     def factor(self, step: float) -> float:
         return self.evaluate(int(step), 1)[0]
 
@@ -202,11 +200,6 @@ class MultiplicativeDecay(_FunctionSchedule):
     >>> schedule.simulate(4, base=1.0)
     [1.0, 0.5, 0.25, 0.125]
     """
-
-    lr_lambda: LrLambdas
-
-    def _check(self, owner: str) -> None:
-        self._set("lr_lambda", check_lambdas(owner, self.lr_lambda))
 
     def factor(self, step: float) -> float:
         return self.products([0], check_int(type(self).__name__, "step", step, minimum=0), 1)[0]

@@ -58,8 +58,9 @@ class Record:
             for name, kind in annotations.items()
             if "ClassVar" not in str(kind) and not name.startswith("_") and name not in cls._fields
         )
-        if own:
-            cls._fields = cls._fields + own
+        cls._fields = cls._fields + own
+        if cls._fields and "__init__" not in cls.__dict__:
+            # Each class gets its own __init__, so a missing argument names the class called.
             setattr(cls, "__init__", _make_init(cls))  # noqa: B010 - mypy rejects assigning a method
 
     def _check(self, owner: str) -> None:
