@@ -8,6 +8,7 @@ formula of its own.
 
 from __future__ import annotations
 
+import math
 from _collections_abc import Mapping
 
 from ._optimizer import copy_value, group_value, is_tensor, param_groups
@@ -120,6 +121,8 @@ class LRScheduler:
         self.last_epoch = last_epoch
         self._step_count = 0
         self._last_lr: list[Any] = lrs
+        # The step a step() started from, read by _taken_up while that step writes; a fast step,
+        # which takes up nothing, does not keep it.
         self._previous_epoch = last_epoch
         self._tensor_marks: dict[int, tuple[int, int]] = {}
         self._start(lrs)
@@ -442,17 +445,47 @@ class ScheduledLR(LRScheduler):
         return self._schedule.values(self.last_epoch, self._bases)
 
     def step(self, epoch: int | None = None) -> None:
-        # The hot path, run every training step: one evaluation of the schedule and, per group,
-        # one identity check and one dict write. Anything unusual (a jump, a rebased or added
-        # group, a tensor or hand-changed lr, an overridden get_lr/_write) takes the full path.
+        # The hot path, run every training step. When every group shares one base and holds the
+        # value written last (the usual case: groups split for weight decay), it is one factor,
+        # one value and, per group, one identity check and one dict write. Anything unusual (a
+        # jump, a rebased or added group, a tensor or hand-changed lr, an overridden get_lr or
+        # _write, a schedule with its own values()) takes the general path below or the base's.
         groups = self.optimizer.param_groups
-        if epoch is not None or self._rebased or not self._fast or len(groups) != len(self._last_lr):
+        written = self._last_lr
+        count = len(written)
+        if epoch is not None or self._rebased or len(groups) != count or not self._fast:
             super().step(epoch)
             return
-        previous = self.last_epoch
-        lrs = self._schedule.values(previous + 1, self._bases)  # may raise: nothing changed yet
-        self.last_epoch = previous + 1
-        self._previous_epoch = previous
+        step = self.last_epoch + 1
+        schedule, bases = self._schedule, self._bases
+        base, old = bases[0], written[0]
+        if schedule._affine and bases.count(base) == count and written.count(old) == count:
+            try:
+                factor = schedule.factor(step)
+            except OverflowError:
+                factor = math.inf
+            if factor <= 1.0:  # else values() below raises, naming the step
+                # Schedule.values() for one base, inlined: exact at factors 1 and 0.
+                floor = schedule.floor
+                if floor == 0.0:
+                    new = base * factor
+                else:
+                    new = base if factor == 1.0 else floor if factor == 0.0 else floor + (base - floor) * factor
+                self.last_epoch = step
+                self._step_count += 1
+                for group in groups:
+                    if group["lr"] is not old:
+                        break
+                    group["lr"] = new
+                else:
+                    self._last_lr = [new] * count
+                    return
+                self._previous_epoch = step - 1
+                self._write_rest(groups, [new] * count)
+                return
+        lrs = schedule.values(step, bases)  # may raise: nothing changed yet
+        self.last_epoch = step
+        self._previous_epoch = step - 1
         self._step_count += 1
         self._write(groups, lrs)
 

@@ -23,7 +23,7 @@ from ._validate import check_int, fail
 
 TYPE_CHECKING = False  # typing is imported by type checkers only
 if TYPE_CHECKING:
-    from typing import Any, TypeVar
+    from typing import Any, ClassVar, TypeVar
 
     from ._vectorised import Vector
 
@@ -50,8 +50,14 @@ class Schedule(Record):
     (Halving(every=3), 0.2, [1.0, 1.0, 1.0, 0.5])
     """
 
+    #: Whether :meth:`values` is the affine form below, so that a driver may compute one group's
+    #: value from :meth:`factor` and :attr:`floor` itself (set per class: False once a subclass
+    #: overrides :meth:`values`).
+    _affine: ClassVar[bool] = True
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        cls._affine = cls.values is Schedule.values
         if not cls.__name__.startswith("_"):
             SCHEDULES[cls.__name__] = cls
 
@@ -99,7 +105,7 @@ class Schedule(Record):
             return self._checked_values(step, bases, factor)
         floor = self.floor
         count = len(bases)
-        if count > 1 and bases.count(bases[0]) == count:
+        if count and bases.count(bases[0]) == count:
             # Groups that share one base (often: groups split for weight decay) share one value,
             # computed once; the list holds that one float object count times.
             base = bases[0]
