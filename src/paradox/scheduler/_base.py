@@ -54,6 +54,18 @@ def warn_config_drift(class_name: str, live: Mapping[str, Any], restored: Mappin
     )
 
 
+def fast_path(method: _F) -> _F:
+    """Mark a ``get_lr`` or ``_write`` whose work the ``step()`` fast path of its class does itself.
+
+    A ``get_lr`` so marked returns the schedule's values at ``last_epoch`` unless the scheduler's
+    ``_rebased`` flag is set; a ``_write`` so marked writes them (and, for the cycled classes,
+    the momenta). A subclass that overrides either without the mark keeps ``step()`` on the
+    general path, which calls them.
+    """
+    setattr(method, "_fast_path", True)  # noqa: B010 - a plain function attribute
+    return method
+
+
 class LRScheduler:
     r"""Base class of every scheduler: attach to an optimizer, step, save and resume.
 
@@ -189,6 +201,7 @@ class LRScheduler:
         self.last_epoch = step - 1
         self.step()
 
+    @fast_path
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
         """Write ``lrs`` into the groups: one dict write per group while nothing else touched them.
 
@@ -253,10 +266,10 @@ class LRScheduler:
         known = len(self._last_lr)
         check_no_group_removed(owner, groups, known)
         lrs = [group_value(owner, groups, index, "lr") for index in range(known, len(groups))]
-        for group, lr in zip(groups[known:], lrs):
+        for group in groups[known:]:
             group.setdefault("initial_lr", copy_value(group["lr"]))
-            self.base_lrs.append(lr)
-            self._last_lr.append(lr)
+        self.base_lrs.extend(lrs)
+        self._last_lr = [*self._last_lr, *lrs]  # a new list: a composite may share the old one
         self._adopted(lrs)
 
     def _adopted(self, lrs: list[float]) -> None:
@@ -376,13 +389,6 @@ class _LRScheduler(LRScheduler):
     """The seed's name for :class:`LRScheduler`; subclass either, they behave the same."""
 
 
-def schedule_values(get_lr: _F) -> _F:
-    """Mark a ``get_lr`` that returns ``schedule.values(last_epoch, bases)`` unless the scheduler's
-    ``_rebased`` flag is set, so that ``step()`` may compute those values directly."""
-    setattr(get_lr, "_schedule_values", True)  # noqa: B010 - a plain function attribute
-    return get_lr
-
-
 class ScheduledLR(LRScheduler):
     """A scheduler that drives a pure :class:`~paradox.scheduler.Schedule`.
 
@@ -412,7 +418,7 @@ class ScheduledLR(LRScheduler):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._fast = cls._write is LRScheduler._write and getattr(cls.get_lr, "_schedule_values", False)
+        cls._fast = getattr(cls.get_lr, "_fast_path", False) and getattr(cls._write, "_fast_path", False)
 
     def __init__(self, optimizer: SupportsParamGroups, schedule: Schedule, last_epoch: int = -1) -> None:
         self._schedule = schedule
@@ -440,7 +446,7 @@ class ScheduledLR(LRScheduler):
         self._start([float(group["lr"]) for group in self.optimizer.param_groups])
         super()._restart(step)
 
-    @schedule_values
+    @fast_path
     def get_lr(self) -> list[Any]:
         return self._schedule.values(self.last_epoch, self._bases)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from _collections_abc import Mapping, Sequence
 
-from ._base import ScheduledLR, check_no_group_removed
+from ._base import LRScheduler, ScheduledLR, check_no_group_removed, fast_path
 from ._optimizer import group_value, hyper_value, is_tensor, param_groups
 from ._schedule import Schedule
 from ._validate import check_int, fail
@@ -123,6 +123,15 @@ class CycledSchedule(Schedule):
         """The lrs and the momenta at ``step``, the step-dependent part computed once."""
         raise NotImplementedError
 
+    def shared(self, step: float, base: float) -> tuple[float, float | None] | None:
+        """The lr and momentum at ``step`` of groups that share the peak ``base``, as two numbers.
+
+        The momentum is None when it is not cycled. The result is None when the schedule has no
+        such shortcut, when the groups' momentum anchors differ, or when ``step`` is out of range
+        (:meth:`evaluate` then raises); the driver then takes :meth:`evaluate`.
+        """
+        return None
+
     def momenta(self, step: float, count: int = 1) -> list[float] | None:
         """The momentum of each of ``count`` groups at ``step``, or None if momentum is not cycled."""
         return self.evaluate(step, [1.0] * count)[1]
@@ -174,14 +183,59 @@ class CycledLR(ScheduledLR):
     def _start(self, lrs: list[float]) -> None:
         self._bases = list(self._peaks)
 
+    @fast_path
     def get_lr(self) -> list[Any]:
         lrs, self._momenta = self._schedule.evaluate(self.last_epoch, self._bases)
         return lrs
 
+    @fast_path
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
         super()._write(groups, lrs)
         if self._momenta is not None:
             write_momenta(groups, self._momenta, self.use_beta1)
+
+    def step(self, epoch: int | None = None) -> None:
+        # The hot path: groups that share a peak and momentum anchors (and hold the lr written
+        # last) get one lr and one momentum, computed once, written in one loop. Anything else
+        # takes the general path: LRScheduler.step, which calls get_lr and _write.
+        groups = self.optimizer.param_groups
+        written = self._last_lr
+        count = len(written)
+        if epoch is None and len(groups) == count and self._fast:
+            step = self.last_epoch + 1
+            bases = self._bases
+            base, old = bases[0], written[0]
+            if bases.count(base) == count and written.count(old) == count:
+                point = self._schedule.shared(step, base)
+                if point is not None:
+                    new, momentum = point
+                    self.last_epoch = step
+                    self._step_count += 1
+                    if momentum is None or self.use_beta1:
+                        for group in groups:
+                            if group["lr"] is not old:
+                                break
+                            group["lr"] = new
+                        else:
+                            self._last_lr = [new] * count
+                            if momentum is not None:
+                                write_momenta(groups, [momentum] * count, True)
+                            return
+                    else:
+                        for group in groups:
+                            if group["lr"] is not old:
+                                break
+                            group["lr"] = new
+                            group["momentum"] = momentum
+                        else:
+                            self._last_lr = [new] * count
+                            return
+                    # An lr changed outside (a tensor, or by hand): _write finishes the step.
+                    self._previous_epoch = step - 1
+                    self._momenta = None if momentum is None else [momentum] * count
+                    self._write(groups, [new] * count)
+                    return
+        LRScheduler.step(self, epoch)
 
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
         """Take in groups added since the last step: a new group's lr is its peak (its ``max_lr``).
@@ -221,7 +275,7 @@ class CycledLR(ScheduledLR):
         for group, key in zip(groups[known:], keys):
             group.update(key)
             self.base_lrs.append(float(key["initial_lr"]))
-            self._last_lr.append(group["lr"])
+        self._last_lr = [*self._last_lr, *(group["lr"] for group in groups[known:])]  # a new list, as the base's
         self._bases.extend(peaks)
 
     #: The config fields that may hold one value per group.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from _collections_abc import Mapping, Sequence
 
-from ._base import ConfigParam
+from ._base import ConfigParam, fast_path
 from ._cycled import (
     Anchor,
     CycledLR,
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ._vectorised import Vector
 
 _STRATEGIES = ("cos", "linear")
+_cos, _pi = math.cos, math.pi  # bound once: shared() runs on every step
 
 
 class OneCycle(CycledSchedule):
@@ -104,6 +105,9 @@ class OneCycle(CycledSchedule):
         set_(self, "final_div_factor", fd)
         set_(self, "three_phase", check_flag(owner, "three_phase", self.three_phase))
         set_(self, "_ends", tuple(self._phase_ends()))
+        set_(self, "_cosine", self.anneal_strategy == "cos")
+        low, high = self.base_momentum, self.max_momentum
+        set_(self, "_momentum_pair", None if isinstance(low, tuple) or isinstance(high, tuple) else (low, high))
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -111,7 +115,11 @@ class OneCycle(CycledSchedule):
     def length(self) -> int:
         return self.total_steps
 
-    _ends: tuple[float, ...] = ()  # the phase ends, computed once in _check (private, not a field)
+    # Computed once in _check (private, not fields): the phase ends, whether the annealing is
+    # 'cos', and (base_momentum, max_momentum) when each is one number for every group.
+    _ends: tuple[float, ...] = ()
+    _cosine: bool = True
+    _momentum_pair: tuple[float, float] | None = None
 
     def phase_ends(self) -> list[float]:
         """The step at which each phase ends (torch's ``end_step``), the last being ``T - 1``."""
@@ -133,13 +141,17 @@ class OneCycle(CycledSchedule):
                 f"in [0, total_steps={total}] (the cycle ends there; pass a larger total_steps to go on)",
                 step,
             )
-        step = min(step, total - 1)
+        return self._locate(step)
+
+    def _locate(self, step: float) -> tuple[int, float]:
+        """:meth:`position` for a step known to be in range (``shared()`` inlines this body)."""
+        if step > self.total_steps - 1:  # step total_steps holds the last value
+            step = self.total_steps - 1
         ends = self._ends
-        index, start = 0, 0.0
-        while index < len(ends) - 1 and step > ends[index]:
-            index, start = index + 1, ends[index]
-        end = ends[index]
-        return index, 1.0 if end == start else (step - start) / (end - start)
+        phase, start, end, last = 0, 0.0, ends[0], len(ends) - 1
+        while phase < last and step > end:
+            phase, start, end = phase + 1, end, ends[phase + 1]
+        return phase, 1.0 if end == start else (step - start) / (end - start)
 
     def factor(self, step: float) -> float:
         return self.values(step, (1.0,))[0]
@@ -150,20 +162,53 @@ class OneCycle(CycledSchedule):
     def evaluate(
         self, step: float, bases: Sequence[float], *, momenta: bool = True
     ) -> tuple[list[float], list[float] | None]:
-        phase, pct = self.position(step)
         count = len(bases)
-        # Groups that share one peak share one lr (computed once, the same float object), and so
-        # for momenta; that keeps a step at one write per group.
-        if count > 1 and bases.count(bases[0]) == count:
-            lrs = self._lrs(phase, pct, bases[:1]) * count
-        else:
-            lrs = self._lrs(phase, pct, bases)
+        if count and bases.count(bases[0]) == count:
+            # Groups that share one peak share one lr (computed once, the same float object), and
+            # so for momenta; that keeps a step at one write per group.
+            point = self.shared(step, bases[0])
+            if point is not None:
+                lr, momentum = point
+                return [lr] * count, None if momentum is None or not momenta else [momentum] * count
+        phase, pct = self.position(step)
+        lrs = self._lrs(phase, pct, bases)
         if not (momenta and self.cycle_momentum):
             return lrs, None
         low, high = self._momentum_anchors(count)
-        if count > 1 and low.count(low[0]) == count and high.count(high[0]) == count:
-            return lrs, self._momenta(phase, pct, low[:1], high[:1]) * count
         return lrs, self._momenta(phase, pct, low, high)
+
+    def shared(self, step: float, base: float) -> tuple[float, float | None] | None:
+        # evaluate() for one peak and one momentum anchor pair, as scalars: the anchors of the
+        # phase, then one annealing step between them, in the operations of _lrs and _momenta.
+        pair = self._momentum_pair
+        total = self.total_steps
+        if (pair is None and self.cycle_momentum) or not 0 <= step <= total:
+            return None
+        # _locate(step), inlined
+        if step > total - 1:
+            step = total - 1
+        ends = self._ends
+        phase, start, end, last = 0, 0.0, ends[0], len(ends) - 1
+        while phase < last and step > end:
+            phase, start, end = phase + 1, end, ends[phase + 1]
+        pct = 1.0 if end == start else (step - start) / (end - start)
+        cosine = self._cosine
+        weight = (_cos(_pi * pct) + 1) / 2.0 if cosine else pct
+        initial = base / self.div_factor
+        if phase == 0:
+            start, end = initial, base
+        elif phase == 1:
+            start, end = base, initial if self.three_phase else initial / self.final_div_factor
+        else:
+            start, end = initial, initial / self.final_div_factor
+        lr = end + (start - end) * weight if cosine else (end - start) * weight + start
+        if not self.cycle_momentum or pair is None:
+            return lr, None
+        low, high = pair
+        if phase == 2:
+            return lr, high
+        start, end = (high, low) if phase == 0 else (low, high)
+        return lr, end + (start - end) * weight if cosine else (end - start) * weight + start
 
     def _momenta(self, phase: int, pct: float, low: list[float], high: list[float]) -> list[float]:
         """Momentum runs against the lr: max -> base, base -> max, then max -> max."""
@@ -428,6 +473,7 @@ class OneCycleLR(CycledLR):
             step,
         )
 
+    @fast_path  # the hot path leaves a step past total_steps to this check
     def get_lr(self) -> list[Any]:
         if self.last_epoch > self._schedule.total_steps:
             self._past_the_end(self.last_epoch, self._schedule.total_steps)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from _collections_abc import Iterable, Mapping
 
-from ._base import ConfigParam, ScheduledLR, schedule_values
+from ._base import ConfigParam, ScheduledLR, fast_path
 from ._cosine_restarts import CosineWarmRestarts
 from ._decays import (
     ConstantFactor,
@@ -85,7 +85,7 @@ class _ChainableLR(_RawStateLR):
         self._rebased = True  # held groups need get_lr below: keep step() off its fast path
         return lr * self._schedule.ratio(previous, self.last_epoch)
 
-    @schedule_values
+    @fast_path
     def get_lr(self) -> list[Any]:
         values = super().get_lr()
         step = self.last_epoch
