@@ -136,11 +136,6 @@ class _Composite(LRScheduler):
             if len(child._last_lr) < len(groups):
                 child._adopt_groups(groups)
 
-    def _catch_up(self) -> None:
-        groups = self.optimizer.param_groups
-        if len(groups) != len(self._last_lr):
-            self._adopt_groups(groups)
-
     @staticmethod
     def _step_child(child: LRScheduler, metric: float | None, takes: bool) -> None:
         if takes:
@@ -346,11 +341,14 @@ class SequentialLR(_Composite):
                 nothing is changed.
         """
         metric = None if metrics is None and not self._takes_metrics else self._metric(metrics)
-        self._catch_up()
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self._last_lr):
+            self._adopt_groups(groups)
         target = self.last_epoch + 1
-        index = bisect_right(self._milestones, target)
+        milestones = self._milestones
+        index = bisect_right(milestones, target)
         child = self._schedulers[index]
-        if index > 0 and target == self._milestones[index - 1]:
+        if index and target == milestones[index - 1]:
             _reset_to_initial(self.optimizer.param_groups)
             child._restart(0)
         elif self._metric_takers[index]:
@@ -360,7 +358,9 @@ class SequentialLR(_Composite):
             child.step()
         self.last_epoch = target
         self._step_count += 1
-        self._last_lr = list(child._last_lr)  # the lrs the active child just wrote
+        # The lrs the active child just wrote, shared, not copied: a scheduler replaces its
+        # _last_lr list and never changes it in place.
+        self._last_lr = child._last_lr
 
     def _restart(self, step: int) -> None:
         self.last_epoch = step
@@ -455,12 +455,14 @@ class ChainedScheduler(_Composite):
                 nothing is changed.
         """
         metric = self._metric(metrics)
-        self._catch_up()
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self._last_lr):
+            self._adopt_groups(groups)
         for child, takes in zip(self._schedulers, self._metric_takers):
             self._step_child(child, metric, takes)
         self.last_epoch += 1
         self._step_count += 1
-        self._last_lr = list(self._schedulers[-1]._last_lr)  # the last child wrote the final lrs
+        self._last_lr = self._schedulers[-1]._last_lr  # the final lrs, shared as SequentialLR's
 
     def _restart(self, step: int) -> None:
         for child in self._schedulers:
