@@ -48,7 +48,8 @@ class StepDecay(Schedule):
         self._set("gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
 
     def factor(self, step: float) -> float:
-        return float(self.gamma ** (step // self.step_size))
+        factor: float = self.gamma ** (step // self.step_size)  # a float: gamma is one, and >= 0
+        return factor
 
     def _factor_array(self, v: Vector, t: Any) -> Any:
         gamma = self.gamma
