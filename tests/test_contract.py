@@ -365,6 +365,22 @@ def test_torch_style_subclass_overriding_get_lr() -> None:
     assert again.last_epoch == 1
 
 
+def test_get_last_lr_is_not_a_list_that_get_lr_keeps() -> None:
+    # torch-style: a constant schedule returns base_lrs itself; a later change to base_lrs (a
+    # common way to move the peak) must not rewrite what the last step wrote.
+    class Constant(LRScheduler):
+        def get_lr(self) -> list[float]:
+            return self.base_lrs
+
+    optimizer = PlainOptimizer(1.0, 0.5)
+    scheduler = Constant(optimizer)
+    scheduler.step()
+    scheduler.base_lrs[0] = 2.0
+    assert scheduler.get_last_lr() == [1.0, 0.5]
+    scheduler.step()
+    assert scheduler.get_last_lr() == lrs_of(optimizer) == [2.0, 0.5]
+
+
 def test_base_class_get_lr_is_abstract() -> None:
     with pytest.raises(NotImplementedError, match="must implement get_lr"):
         LRScheduler(PlainOptimizer(0.1))

@@ -172,7 +172,7 @@ class LRScheduler:
         previous = self.last_epoch
         self.last_epoch = target
         try:
-            lrs = self.get_lr()
+            lrs = list(self.get_lr())  # our own list: a get_lr may return one it keeps and changes
             if len(lrs) != len(groups):
                 raise ValueError(
                     f"{type(self).__name__}.get_lr() must return one lr per param group. "
