@@ -412,9 +412,14 @@ class ScheduledLR(LRScheduler):
     #: goes back to ``base_lrs`` (torch's cosine recursion does; decays stay at 0 after a zero).
     _restarts_at_zero: ClassVar[bool] = False
 
-    #: Whether ``step()`` may take the fast path: set per class, true when ``get_lr`` is the
-    #: schedule's values (marked with :func:`schedule_values`) and ``_write`` is the base's.
-    _fast: ClassVar[bool] = True
+    #: Whether ``step()`` may take the fast path: set per class, true when its ``get_lr`` and
+    #: ``_write`` are marked with :func:`fast_path`; copied to each instance, since step() reads it
+    #: and an instance attribute is cheaper to read than a class one.
+    _fast: bool = True
+
+    #: Whether step() may form the value itself from the schedule's factor: the fast path, and
+    #: an affine schedule (see ``Schedule._affine``); set per instance.
+    _inline: bool = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -422,6 +427,10 @@ class ScheduledLR(LRScheduler):
 
     def __init__(self, optimizer: SupportsParamGroups, schedule: Schedule, last_epoch: int = -1) -> None:
         self._schedule = schedule
+        # A schedule is only ever replaced by one of its own class (ConfigParam, load_state_dict),
+        # so these hold for the scheduler's life.
+        self._fast = type(self)._fast
+        self._inline = self._fast and schedule._affine
         super().__init__(optimizer, last_epoch)
 
     @property
@@ -465,7 +474,7 @@ class ScheduledLR(LRScheduler):
         step = self.last_epoch + 1
         schedule, bases = self._schedule, self._bases
         base, old = bases[0], written[0]
-        if schedule._affine and bases.count(base) == count and written.count(old) == count:
+        if self._inline and bases.count(base) == count and written.count(old) == count:
             try:
                 factor = schedule.factor(step)
             except OverflowError:
