@@ -50,6 +50,13 @@ def per_group(owner: str, name: str, anchor: Anchor, count: int) -> list[float]:
     return [float(anchor)] * count
 
 
+def momentum_pair(low: Anchor, high: Anchor) -> tuple[float, float] | None:
+    """``(base_momentum, max_momentum)`` when each is one number for every group, else None."""
+    if isinstance(low, Sequence) or isinstance(high, Sequence):
+        return None
+    return low, high
+
+
 def check_flag(owner: str, name: str, value: Any) -> bool:
     """A bool (``True``/``False``), nothing else."""
     if not isinstance(value, bool):
@@ -118,6 +125,13 @@ class CycledSchedule(Schedule):
 
         @property
         def max_momentum(self) -> Anchor: ...
+
+        @property
+        def _momentum_pair(self) -> tuple[float, float] | None:
+            """momentum_pair() of the anchors, stored by each subclass's _check for shared()."""
+
+    else:
+        _momentum_pair = None
 
     def evaluate(self, step: float, bases: Sequence[float]) -> tuple[list[float], list[float] | None]:
         """The lrs and the momenta at ``step``, the step-dependent part computed once."""

@@ -14,6 +14,7 @@ from ._cycled import (
     check_choice,
     check_flag,
     check_optimizer,
+    momentum_pair,
     per_group,
     uses_beta1,
 )
@@ -116,6 +117,7 @@ class Cyclic(CycledSchedule):
         set_(self, "cycle_momentum", check_flag(owner, "cycle_momentum", self.cycle_momentum))
         set_(self, "base_momentum", check_anchor(owner, "base_momentum", self.base_momentum, maximum=1.0))
         set_(self, "max_momentum", check_anchor(owner, "max_momentum", self.max_momentum, maximum=1.0))
+        set_(self, "_momentum_pair", momentum_pair(self.base_momentum, self.max_momentum))
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -174,6 +176,23 @@ class Cyclic(CycledSchedule):
         lows = per_group(owner, "base_momentum", self.base_momentum, count)
         highs = per_group(owner, "max_momentum", self.max_momentum, count)
         return lrs, [high - (high - low) * rise * scale for low, high in zip(lows, highs)]
+
+    def shared(self, step: float, base: float) -> tuple[float, float | None] | None:
+        # evaluate() for one peak, one base_lr and one momentum anchor pair, as scalars.
+        low, pair = self.base_lr, self._momentum_pair
+        if isinstance(low, Sequence) or (pair is None and self.cycle_momentum):
+            return None
+        try:
+            rise, scale = self.rise_and_scale(step)
+        except OverflowError:
+            return None  # evaluate() raises, naming the step
+        lr = low + (base - low) * rise * scale
+        if not abs(lr) < math.inf:
+            return None  # likewise
+        if pair is None or not self.cycle_momentum:
+            return lr, None
+        low, high = pair
+        return lr, high - (high - low) * rise * scale
 
     def _value_arrays(self, v: Vector, t: Any, bases: Sequence[float]) -> tuple[list[Any], list[Any] | None] | None:
         # evaluate()'s operations, in its order, on arrays of steps.

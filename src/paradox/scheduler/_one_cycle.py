@@ -14,6 +14,7 @@ from ._cycled import (
     check_choice,
     check_flag,
     check_optimizer,
+    momentum_pair,
     per_group,
     uses_beta1,
 )
@@ -106,8 +107,7 @@ class OneCycle(CycledSchedule):
         set_(self, "three_phase", check_flag(owner, "three_phase", self.three_phase))
         set_(self, "_ends", tuple(self._phase_ends()))
         set_(self, "_cosine", self.anneal_strategy == "cos")
-        low, high = self.base_momentum, self.max_momentum
-        set_(self, "_momentum_pair", None if isinstance(low, tuple) or isinstance(high, tuple) else (low, high))
+        set_(self, "_momentum_pair", momentum_pair(self.base_momentum, self.max_momentum))
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -115,11 +115,10 @@ class OneCycle(CycledSchedule):
     def length(self) -> int:
         return self.total_steps
 
-    # Computed once in _check (private, not fields): the phase ends, whether the annealing is
-    # 'cos', and (base_momentum, max_momentum) when each is one number for every group.
+    # Computed once in _check (private, not fields): the phase ends, and whether the annealing
+    # is 'cos'.
     _ends: tuple[float, ...] = ()
     _cosine: bool = True
-    _momentum_pair: tuple[float, float] | None = None
 
     def phase_ends(self) -> list[float]:
         """The step at which each phase ends (torch's ``end_step``), the last being ``T - 1``."""
