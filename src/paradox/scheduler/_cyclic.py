@@ -179,14 +179,14 @@ class Cyclic(CycledSchedule):
 
     def shared(self, step: float, base: float) -> tuple[float, float | None] | None:
         # evaluate() for one peak, one base_lr and one momentum anchor pair, as scalars.
-        low, pair = self.base_lr, self._momentum_pair
-        if isinstance(low, Sequence) or (pair is None and self.cycle_momentum):
+        base_lr, pair = self.base_lr, self._momentum_pair
+        if isinstance(base_lr, Sequence) or (pair is None and self.cycle_momentum):
             return None
         try:
             rise, scale = self.rise_and_scale(step)
         except OverflowError:
             return None  # evaluate() raises, naming the step
-        lr = low + (base - low) * rise * scale
+        lr = base_lr + (base - base_lr) * rise * scale
         if not abs(lr) < math.inf:
             return None  # likewise
         if pair is None or not self.cycle_momentum:

@@ -140,13 +140,9 @@ class OneCycle(CycledSchedule):
                 f"in [0, total_steps={total}] (the cycle ends there; pass a larger total_steps to go on)",
                 step,
             )
-        return self._locate(step)
-
-    def _locate(self, step: float) -> tuple[int, float]:
-        """:meth:`position` for a step known to be in range (``shared()`` inlines this body)."""
-        if step > self.total_steps - 1:  # step total_steps holds the last value
-            step = self.total_steps - 1
-        ends = self._ends
+        if step > total - 1:  # step total_steps holds the last value
+            step = total - 1
+        ends = self._ends  # (shared() repeats these lines: it runs every step)
         phase, start, end, last = 0, 0.0, ends[0], len(ends) - 1
         while phase < last and step > end:
             phase, start, end = phase + 1, end, ends[phase + 1]
@@ -183,7 +179,7 @@ class OneCycle(CycledSchedule):
         total = self.total_steps
         if (pair is None and self.cycle_momentum) or not 0 <= step <= total:
             return None
-        # _locate(step), inlined
+        # position(step), inlined
         if step > total - 1:
             step = total - 1
         ends = self._ends
