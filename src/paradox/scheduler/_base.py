@@ -210,7 +210,8 @@ class LRScheduler:
         """
         written = self._last_lr
         count = len(lrs)
-        if count > 1 and lrs.count(lrs[0]) == count and written.count(written[0]) == count:
+        # (the last item is checked first: distinct lrs then skip both scans)
+        if count > 1 and lrs[-1] is lrs[0] and lrs.count(lrs[0]) == count and written.count(written[0]) == count:
             old, new = written[0], lrs[0]
             for group in groups:
                 if group["lr"] is not old:

@@ -158,7 +158,7 @@ class OneCycle(CycledSchedule):
         self, step: float, bases: Sequence[float], *, momenta: bool = True
     ) -> tuple[list[float], list[float] | None]:
         count = len(bases)
-        if count and bases.count(bases[0]) == count:
+        if count and bases[-1] == bases[0] and bases.count(bases[0]) == count:  # last first: cheap when distinct
             # Groups that share one peak share one lr (computed once, the same float object), and
             # so for momenta; that keeps a step at one write per group.
             point = self.shared(step, bases[0])

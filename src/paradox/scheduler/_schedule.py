@@ -105,7 +105,7 @@ class Schedule(Record):
             return self._checked_values(step, bases, factor)
         floor = self.floor
         count = len(bases)
-        if count and bases.count(bases[0]) == count:
+        if count and bases[-1] == bases[0] and bases.count(bases[0]) == count:  # last first: cheap when distinct
             # Groups that share one base (often: groups split for weight decay) share one value,
             # computed once; the list holds that one float object count times.
             base = bases[0]
