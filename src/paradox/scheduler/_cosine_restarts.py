@@ -49,9 +49,9 @@ class CosineWarmRestarts(Schedule):
     eta_min: float = 0.0
 
     def _check(self, owner: str) -> None:
-        object.__setattr__(self, "T_0", _check_strict_int(owner, "T_0", self.T_0))
-        object.__setattr__(self, "T_mult", _check_strict_int(owner, "T_mult", self.T_mult))
-        object.__setattr__(self, "eta_min", check_float(owner, "eta_min", self.eta_min, minimum=0.0))
+        self._set("T_0", _check_strict_int(owner, "T_0", self.T_0))
+        self._set("T_mult", _check_strict_int(owner, "T_mult", self.T_mult))
+        self._set("eta_min", check_float(owner, "eta_min", self.eta_min, minimum=0.0))
 
     @property
     def floor(self) -> float:

@@ -92,14 +92,13 @@ class Cyclic(CycledSchedule):
     max_momentum: Anchor = 0.9
 
     def _check(self, owner: str) -> None:
-        set_ = object.__setattr__
-        set_(self, "base_lr", check_anchor(owner, "base_lr", self.base_lr))
+        self._set("base_lr", check_anchor(owner, "base_lr", self.base_lr))
         up = check_int(owner, "step_size_up", self.step_size_up, minimum=1)
-        set_(self, "step_size_up", up)
+        self._set("step_size_up", up)
         down = self.step_size_down
-        set_(self, "step_size_down", up if down is None else check_int(owner, "step_size_down", down, minimum=1))
-        set_(self, "mode", check_choice(owner, "mode", self.mode, _MODES))
-        set_(self, "gamma", check_float(owner, "gamma", self.gamma, minimum=0.0, min_open=True))
+        self._set("step_size_down", up if down is None else check_int(owner, "step_size_down", down, minimum=1))
+        self._set("mode", check_choice(owner, "mode", self.mode, _MODES))
+        self._set("gamma", check_float(owner, "gamma", self.gamma, minimum=0.0, min_open=True))
         if isinstance(self.scale_fn, str):
             fail(
                 owner,
@@ -113,11 +112,11 @@ class Cyclic(CycledSchedule):
         scale_mode = check_choice(owner, "scale_mode", self.scale_mode, _SCALE_MODES)
         if self.scale_fn is None:
             scale_mode = "iterations" if self.mode == "exp_range" else "cycle"
-        set_(self, "scale_mode", scale_mode)
-        set_(self, "cycle_momentum", check_flag(owner, "cycle_momentum", self.cycle_momentum))
-        set_(self, "base_momentum", check_anchor(owner, "base_momentum", self.base_momentum, maximum=1.0))
-        set_(self, "max_momentum", check_anchor(owner, "max_momentum", self.max_momentum, maximum=1.0))
-        set_(self, "_momentum_pair", momentum_pair(self.base_momentum, self.max_momentum))
+        self._set("scale_mode", scale_mode)
+        self._set("cycle_momentum", check_flag(owner, "cycle_momentum", self.cycle_momentum))
+        self._set("base_momentum", check_anchor(owner, "base_momentum", self.base_momentum, maximum=1.0))
+        self._set("max_momentum", check_anchor(owner, "max_momentum", self.max_momentum, maximum=1.0))
+        self._set("_momentum_pair", momentum_pair(self.base_momentum, self.max_momentum))
 
     # -- the maths ---------------------------------------------------------------------------
 

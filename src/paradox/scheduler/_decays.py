@@ -26,11 +26,6 @@ if TYPE_CHECKING:
     from ._vectorised import Vector
 
 
-def _set(schedule: Schedule, name: str, value: object) -> None:
-    """Store a normalised field value during ``_check`` (schedules are otherwise immutable)."""
-    object.__setattr__(schedule, name, value)
-
-
 class _Decay(Schedule):
     """A pure decay ``value(t) = base * factor(t)`` that can also carry a value set at a step."""
 
@@ -62,7 +57,7 @@ class ExponentialDecay(_Decay):
     gamma: float
 
     def _check(self, owner: str) -> None:
-        _set(self, "gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
+        self._set("gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
 
     def factor(self, step: float) -> float:
         return float(self.gamma**step)
@@ -101,8 +96,8 @@ class MultiStepDecay(_Decay):
     gamma: float = 0.1
 
     def _check(self, owner: str) -> None:
-        _set(self, "milestones", check_milestones(owner, self.milestones))
-        _set(self, "gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
+        self._set("milestones", check_milestones(owner, self.milestones))
+        self._set("gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
 
     def _count(self, step: float) -> int:
         return bisect.bisect_right(self.milestones, step)
@@ -165,8 +160,8 @@ class ConstantFactor(_Decay):
     total_iters: int = 5
 
     def _check(self, owner: str) -> None:
-        _set(self, "scale", check_float(owner, "factor", self.scale, minimum=0.0, maximum=1.0, min_open=True))
-        _set(self, "total_iters", check_int(owner, "total_iters", self.total_iters, minimum=0))
+        self._set("scale", check_float(owner, "factor", self.scale, minimum=0.0, maximum=1.0, min_open=True))
+        self._set("total_iters", check_int(owner, "total_iters", self.total_iters, minimum=0))
 
     def factor(self, step: float) -> float:
         return self.scale if step < self.total_iters else 1.0
@@ -224,9 +219,9 @@ class LinearFactor(_Decay):
 
     def _check(self, owner: str) -> None:
         start = check_float(owner, "start_factor", self.start_factor, minimum=0.0, maximum=1.0, min_open=True)
-        _set(self, "start_factor", start)
-        _set(self, "end_factor", check_float(owner, "end_factor", self.end_factor, minimum=0.0, maximum=1.0))
-        _set(self, "total_iters", check_int(owner, "total_iters", self.total_iters, minimum=1))
+        self._set("start_factor", start)
+        self._set("end_factor", check_float(owner, "end_factor", self.end_factor, minimum=0.0, maximum=1.0))
+        self._set("total_iters", check_int(owner, "total_iters", self.total_iters, minimum=1))
 
     def factor(self, step: float) -> float:
         if step >= self.total_iters:
@@ -265,8 +260,8 @@ class PolynomialDecay(_Decay):
     power: float = 1.0
 
     def _check(self, owner: str) -> None:
-        _set(self, "total_iters", check_int(owner, "total_iters", self.total_iters, minimum=1))
-        _set(self, "power", check_float(owner, "power", self.power, minimum=0.0))
+        self._set("total_iters", check_int(owner, "total_iters", self.total_iters, minimum=1))
+        self._set("power", check_float(owner, "power", self.power, minimum=0.0))
 
     def factor(self, step: float) -> float:
         return float((1.0 - min(step, self.total_iters) / self.total_iters) ** self.power)

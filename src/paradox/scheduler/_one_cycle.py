@@ -93,21 +93,20 @@ class OneCycle(CycledSchedule):
     three_phase: bool = False
 
     def _check(self, owner: str) -> None:
-        set_ = object.__setattr__
-        set_(self, "total_steps", check_int(owner, "total_steps", self.total_steps, minimum=1))
+        self._set("total_steps", check_int(owner, "total_steps", self.total_steps, minimum=1))
         pct = check_float(owner, "pct_start", self.pct_start, minimum=0.0, maximum=1.0, min_open=True, max_open=True)
-        set_(self, "pct_start", pct)
-        set_(self, "anneal_strategy", check_choice(owner, "anneal_strategy", self.anneal_strategy, _STRATEGIES))
-        set_(self, "cycle_momentum", check_flag(owner, "cycle_momentum", self.cycle_momentum))
-        set_(self, "base_momentum", check_anchor(owner, "base_momentum", self.base_momentum, maximum=1.0))
-        set_(self, "max_momentum", check_anchor(owner, "max_momentum", self.max_momentum, maximum=1.0))
-        set_(self, "div_factor", check_float(owner, "div_factor", self.div_factor, minimum=0.0, min_open=True))
+        self._set("pct_start", pct)
+        self._set("anneal_strategy", check_choice(owner, "anneal_strategy", self.anneal_strategy, _STRATEGIES))
+        self._set("cycle_momentum", check_flag(owner, "cycle_momentum", self.cycle_momentum))
+        self._set("base_momentum", check_anchor(owner, "base_momentum", self.base_momentum, maximum=1.0))
+        self._set("max_momentum", check_anchor(owner, "max_momentum", self.max_momentum, maximum=1.0))
+        self._set("div_factor", check_float(owner, "div_factor", self.div_factor, minimum=0.0, min_open=True))
         fd = check_float(owner, "final_div_factor", self.final_div_factor, minimum=0.0, min_open=True)
-        set_(self, "final_div_factor", fd)
-        set_(self, "three_phase", check_flag(owner, "three_phase", self.three_phase))
-        set_(self, "_ends", tuple(self._phase_ends()))
-        set_(self, "_cosine", self.anneal_strategy == "cos")
-        set_(self, "_momentum_pair", momentum_pair(self.base_momentum, self.max_momentum))
+        self._set("final_div_factor", fd)
+        self._set("three_phase", check_flag(owner, "three_phase", self.three_phase))
+        self._set("_ends", tuple(self._phase_ends()))
+        self._set("_cosine", self.anneal_strategy == "cos")
+        self._set("_momentum_pair", momentum_pair(self.base_momentum, self.max_momentum))
 
     # -- the maths ---------------------------------------------------------------------------
 

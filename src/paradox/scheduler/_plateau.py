@@ -26,10 +26,6 @@ _MODES = ("min", "max")
 _THRESHOLD_MODES = ("rel", "abs")
 
 
-def _set(config: object, name: str, value: object) -> None:
-    object.__setattr__(config, name, value)
-
-
 class _PlateauConfig(Record):
     """The validated config of a ``ReduceLROnPlateau`` (what torch takes as constructor arguments)."""
 
@@ -43,14 +39,14 @@ class _PlateauConfig(Record):
     eps: float = 1e-8
 
     def _check(self, owner: str) -> None:
-        _set(self, "mode", _choice(owner, "mode", self.mode, _MODES))
-        _set(self, "factor", check_float(owner, "factor", self.factor, minimum=0.0, maximum=1.0, max_open=True))
-        _set(self, "patience", check_int(owner, "patience", self.patience, minimum=0))
-        _set(self, "threshold", check_float(owner, "threshold", self.threshold, minimum=0.0))
-        _set(self, "threshold_mode", _choice(owner, "threshold_mode", self.threshold_mode, _THRESHOLD_MODES))
-        _set(self, "cooldown", check_int(owner, "cooldown", self.cooldown, minimum=0))
-        _set(self, "min_lr", _min_lr(owner, self.min_lr))
-        _set(self, "eps", check_float(owner, "eps", self.eps, minimum=0.0))
+        self._set("mode", _choice(owner, "mode", self.mode, _MODES))
+        self._set("factor", check_float(owner, "factor", self.factor, minimum=0.0, maximum=1.0, max_open=True))
+        self._set("patience", check_int(owner, "patience", self.patience, minimum=0))
+        self._set("threshold", check_float(owner, "threshold", self.threshold, minimum=0.0))
+        self._set("threshold_mode", _choice(owner, "threshold_mode", self.threshold_mode, _THRESHOLD_MODES))
+        self._set("cooldown", check_int(owner, "cooldown", self.cooldown, minimum=0))
+        self._set("min_lr", _min_lr(owner, self.min_lr))
+        self._set("eps", check_float(owner, "eps", self.eps, minimum=0.0))
 
     def to_config(self) -> dict[str, Any]:
         return self.fields()
