@@ -18,8 +18,7 @@ from ._cycled import (
     per_group,
     uses_beta1,
 )
-from ._lambdas import leaves_float_range
-from ._schedule import Schedule
+from ._schedule import Schedule, leaves_float_range
 from ._state import FORMAT, VERSION
 from ._validate import check_float, check_int, fail
 

@@ -17,9 +17,9 @@ from ._lambdas import (
     _FunctionSchedule,
     check_lambdas,
     function_name,
-    leaves_float_range,
 )
 from ._optimizer import param_groups
+from ._schedule import leaves_float_range
 from ._state import read_count, read_values
 from ._torch_family import _RawStateLR
 from ._validate import fail

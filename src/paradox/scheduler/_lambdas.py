@@ -10,7 +10,7 @@ import math
 from _collections_abc import Callable, Mapping, Sequence
 from numbers import Real
 
-from ._schedule import Schedule
+from ._schedule import Schedule, leaves_float_range
 from ._validate import check_int, fail, is_number, to_float
 
 TYPE_CHECKING = False
@@ -110,14 +110,6 @@ class _FunctionSchedule(Schedule):
         """Always refused: a config holds only the functions' names; pass the functions instead."""
         name = config.get("lr_lambda") if isinstance(config, Mapping) else config
         fail(f"{cls.__name__}.from_config", "lr_lambda", _FROM_CONFIG_RULE, name, kind=True)
-
-
-def leaves_float_range(owner: str, step: object, detail: str) -> ValueError:
-    """The error for a value at ``step`` that is not a finite float (inf, NaN, or an overflow)."""
-    return ValueError(
-        f"{owner}: the value at step {step} leaves the float range ({detail}); the schedule cannot go "
-        f"on past this step. Received: step={step!r} ({type(step).__name__})"
-    )
 
 
 def _call(owner: str, function: Any, step: int) -> object:

@@ -34,6 +34,14 @@ if TYPE_CHECKING:
 SCHEDULES: dict[str, type[Schedule]] = {}
 
 
+def leaves_float_range(owner: str, step: object, detail: str) -> ValueError:
+    """The error for a value at ``step`` that is not a finite float (inf, NaN, or an overflow)."""
+    return ValueError(
+        f"{owner}: the value at step {step} leaves the float range ({detail}); the schedule cannot go "
+        f"on past this step. Received: step={step!r} ({type(step).__name__})"
+    )
+
+
 class Schedule(Record):
     """Base class of the pure schedules: ``value(t, base) = floor + (base - floor) * factor(t)``.
 
@@ -125,11 +133,7 @@ class Schedule(Record):
         floor = self.floor
         values = [floor + (base - floor) * factor for base in bases] if math.isfinite(factor) else [factor]
         if not all(math.isfinite(value) for value in values):
-            raise ValueError(
-                f"{self._owner}: the value at step {step} leaves the float range "
-                f"(factor={factor!r}); the schedule cannot go on past this step. "
-                f"Received: step={step!r} ({type(step).__name__})"
-            )
+            raise leaves_float_range(self._owner, step, f"factor={factor!r}")
         return values
 
     def rebase(self, step: float, value: float) -> float | None:
