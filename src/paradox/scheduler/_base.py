@@ -168,7 +168,7 @@ class LRScheduler:
         groups = self.optimizer.param_groups
         if len(groups) != len(self._last_lr):
             self._adopt_groups(groups)
-        self._prepare(target)
+        self._prepare()
         previous = self.last_epoch
         self.last_epoch = target
         try:
@@ -185,8 +185,8 @@ class LRScheduler:
         self._step_count += 1
         self._write(groups, lrs)
 
-    def _prepare(self, target: int) -> None:
-        """Hook: called before the lrs at ``target`` are computed."""
+    def _prepare(self) -> None:
+        """Hook: called before a step's lrs are computed (``last_epoch`` is still the step it leaves)."""
 
     def _restart(self, step: int) -> None:
         """Hook for composites: start again, from the groups' current lrs, and go to ``step``.
@@ -505,7 +505,7 @@ class ScheduledLR(LRScheduler):
         self._step_count += 1
         self._write(groups, lrs)
 
-    def _prepare(self, target: int) -> None:
+    def _prepare(self) -> None:
         if (
             self._restarts_at_zero
             and self._rebased
@@ -525,16 +525,16 @@ class ScheduledLR(LRScheduler):
         if base is None:
             # The lr was set at a zero of the factor, where no base gives it: like torch, carry
             # its offset above the floor into this step.
-            base = self._offset_base(index, lr, self.last_epoch)
+            base = self._offset_base(index, lr)
         if base is None:
             return scheduled
         self._bases[index] = base
         self._rebased = True
         return schedule(self.last_epoch, base)
 
-    def _offset_base(self, index: int, lr: float, target: int) -> float | None:
-        """The base whose value at ``target`` is the group's scheduled value plus ``lr - floor``."""
-        factor = self._schedule.factor(target)
+    def _offset_base(self, index: int, lr: float) -> float | None:
+        """The base whose value at this step is the group's scheduled value plus ``lr - floor``."""
+        factor = self._schedule.factor(self.last_epoch)
         if factor == 0.0:
             return None
         return self._bases[index] + (lr - self._schedule.floor) / factor
