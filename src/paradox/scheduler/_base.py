@@ -475,7 +475,7 @@ class ScheduledLR(LRScheduler):
         step = self.last_epoch + 1
         schedule, bases = self._schedule, self._bases
         base, old = bases[0], written[0]
-        if self._inline and bases.count(base) == count and written.count(old) == count:
+        if self._inline and bases[-1] == base and bases.count(base) == count and written.count(old) == count:
             try:
                 factor = schedule.factor(step)
             except OverflowError:

@@ -219,7 +219,7 @@ class CycledLR(ScheduledLR):
             step = self.last_epoch + 1
             bases = self._bases
             base, old = bases[0], written[0]
-            if bases.count(base) == count and written.count(old) == count:
+            if bases[-1] == base and bases.count(base) == count and written.count(old) == count:
                 point = self._schedule.shared(step, base)
                 if point is not None:
                     new, momentum = point
