@@ -18,7 +18,7 @@ from _collections_abc import Mapping, Sequence
 from bisect import bisect_right
 
 from ._base import LRScheduler
-from ._optimizer import group_value, is_tensor, param_groups
+from ._optimizer import group_value, param_groups, set_lr
 from ._plateau import check_metric
 from ._state import FORMAT, STATE_KEYS, check_mapping, read_config, read_count, read_ours, read_values
 from ._validate import check_int, check_milestones, fail
@@ -226,11 +226,7 @@ def _initial_lrs(owner: str, groups: list[ParamGroup]) -> list[float]:
 
 def _reset_to_initial(groups: list[ParamGroup]) -> None:
     for group in groups:
-        initial = float(group["initial_lr"])
-        if is_tensor(group["lr"]):
-            group["lr"].fill_(initial)
-        else:
-            group["lr"] = initial
+        set_lr(group, float(group["initial_lr"]))
 
 
 def _undo_initial_steps(scheduler: LRScheduler) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from _collections_abc import Mapping, Sequence
 
 from ._base import LRScheduler, ScheduledLR, check_no_group_removed, fast_path
-from ._optimizer import group_value, hyper_value, is_tensor, param_groups
+from ._optimizer import group_value, hyper_value, param_groups, set_lr
 from ._schedule import Schedule
 from ._validate import check_int, fail
 
@@ -179,11 +179,7 @@ class CycledLR(ScheduledLR):
         if last_epoch == -1:
             for index, group in enumerate(groups):
                 if lrs is not None:
-                    current = group["lr"]
-                    if is_tensor(current):
-                        current.fill_(lrs[index])
-                    else:
-                        group["lr"] = lrs[index]
+                    set_lr(group, lrs[index])
                 if group_keys is not None:
                     group.update(group_keys[index])
             momenta = schedule.momenta(0, len(groups))

@@ -29,6 +29,15 @@ def is_tensor(value: object) -> bool:
     return hasattr(value, "fill_") and hasattr(value, "numel")
 
 
+def set_lr(group: ParamGroup, value: float) -> None:
+    """Set a group's lr: a tensor lr is filled in place, anything else is replaced."""
+    current = group["lr"]
+    if is_tensor(current):
+        current.fill_(value)
+    else:
+        group["lr"] = value
+
+
 def param_groups(owner: str, optimizer: object) -> list[ParamGroup]:
     """The optimizer's ``param_groups``, checked: a non-empty list of dicts."""
     rule = "an optimizer with `param_groups`, a non-empty list of dicts that each hold 'lr'"

@@ -11,7 +11,7 @@ import math
 from _collections_abc import Mapping, Sequence
 
 from ._base import LRScheduler, warn_config_drift
-from ._optimizer import copy_value, group_value, is_tensor, param_groups
+from ._optimizer import copy_value, group_value, is_tensor, param_groups, set_lr
 from ._record import Record
 from ._state import FORMAT, STATE_KEYS, check_mapping, read_config, read_count, read_ours, read_values
 from ._validate import check_float, check_int, fail, is_number, to_float
@@ -370,10 +370,7 @@ class ReduceLROnPlateau(LRScheduler):
             old = float(group["lr"])
             new = max(old * factor, min_lr)
             if old - new > eps:
-                if is_tensor(group["lr"]):
-                    group["lr"].fill_(new)
-                else:
-                    group["lr"] = new
+                set_lr(group, new)
 
     def _restart(self, step: int) -> None:
         """Start again as if built now on the groups' current lrs: no best yet, counters at 0."""
