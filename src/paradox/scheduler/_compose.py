@@ -345,8 +345,7 @@ class SequentialLR(_Composite):
         index = bisect_right(milestones, target)
         child = self._schedulers[index]
         if index and target == milestones[index - 1]:
-            _reset_to_initial(self.optimizer.param_groups)
-            child._restart(0)
+            self._take_over(target)
         elif self._metric_takers[index]:
             step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
             step(metric)
