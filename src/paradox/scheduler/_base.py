@@ -108,13 +108,8 @@ class LRScheduler:
         owner = type(self).__name__
         groups = param_groups(owner, optimizer)
         last_epoch = check_int(owner, "last_epoch", last_epoch, minimum=-1)
-        lrs = [group_value(owner, groups, index, "lr") for index in range(len(groups))]
-        if last_epoch == -1:
-            base_lrs = [
-                group_value(owner, groups, index, "initial_lr") if "initial_lr" in group else lr
-                for index, (group, lr) in enumerate(zip(groups, lrs))
-            ]
-        else:
+        lrs, base_lrs = fresh_lrs(owner, groups)
+        if last_epoch >= 0:
             for index, group in enumerate(groups):
                 if "initial_lr" not in group:
                     raise ValueError(
@@ -126,8 +121,7 @@ class LRScheduler:
             base_lrs = [group_value(owner, groups, index, "initial_lr") for index in range(len(groups))]
         # Everything is checked; from here on the optimizer is changed.
         if last_epoch == -1:
-            for group in groups:
-                group.setdefault("initial_lr", copy_value(group["lr"]))
+            keep_initial_lrs(groups)
         self.optimizer = optimizer
         self.base_lrs = base_lrs
         self.last_epoch = last_epoch
@@ -267,8 +261,7 @@ class LRScheduler:
         known = len(self._last_lr)
         check_no_group_removed(owner, groups, known)
         lrs = [group_value(owner, groups, index, "lr") for index in range(known, len(groups))]
-        for group in groups[known:]:
-            group.setdefault("initial_lr", copy_value(group["lr"]))
+        keep_initial_lrs(groups[known:])
         self.base_lrs.extend(lrs)
         self._last_lr = [*self._last_lr, *lrs]  # a new list: a composite may share the old one
         self._adopted(lrs)
@@ -352,6 +345,22 @@ class LRScheduler:
 
 def _nothing() -> None:
     pass
+
+
+def fresh_lrs(owner: str, groups: list[ParamGroup]) -> tuple[list[float], list[float]]:
+    """Each group's lr, checked, and its base on a fresh start: its ``initial_lr`` if it holds one."""
+    lrs = [group_value(owner, groups, index, "lr") for index in range(len(groups))]
+    bases = [
+        group_value(owner, groups, index, "initial_lr") if "initial_lr" in group else lr
+        for index, (group, lr) in enumerate(zip(groups, lrs))
+    ]
+    return lrs, bases
+
+
+def keep_initial_lrs(groups: list[ParamGroup]) -> None:
+    """Give each group without an ``initial_lr`` its lr as one (a copy, for a tensor lr)."""
+    for group in groups:
+        group.setdefault("initial_lr", copy_value(group["lr"]))
 
 
 def check_no_group_removed(owner: str, groups: list[ParamGroup], known: int) -> None:

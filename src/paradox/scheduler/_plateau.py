@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from _collections_abc import Mapping, Sequence
 
-from ._base import LRScheduler, warn_config_drift
-from ._optimizer import copy_value, group_value, is_tensor, param_groups, set_lr
+from ._base import LRScheduler, fresh_lrs, keep_initial_lrs, warn_config_drift
+from ._optimizer import is_tensor, param_groups, set_lr
 from ._record import Record
 from ._state import FORMAT, STATE_KEYS, check_mapping, read_config, read_count, read_ours, read_values
 from ._validate import check_float, check_int, fail, is_number, to_float
@@ -239,14 +239,9 @@ class ReduceLROnPlateau(LRScheduler):
             },
         )
         _check_min_lr_count(owner, settings.min_lr, len(groups))
-        lrs = [group_value(owner, groups, index, "lr") for index in range(len(groups))]
-        base_lrs = [
-            group_value(owner, groups, index, "initial_lr") if "initial_lr" in group else lr
-            for index, (group, lr) in enumerate(zip(groups, lrs))
-        ]
+        lrs, base_lrs = fresh_lrs(owner, groups)
         # Everything is checked; from here on the optimizer is changed.
-        for group in groups:
-            group.setdefault("initial_lr", copy_value(group["lr"]))
+        keep_initial_lrs(groups)
         self.optimizer = optimizer
         self.base_lrs = base_lrs
         self._settings = settings
