@@ -442,21 +442,12 @@ class OneCycleLR(CycledLR):
             per_group(owner, "base_momentum", schedule.base_momentum, len(groups))
             per_group(owner, "max_momentum", schedule.max_momentum, len(groups))
             beta1 = uses_beta1(owner, optimizer, groups)
-        anchors = []
-        for peak in peaks:
-            initial = peak / schedule.div_factor
-            anchors.append({"initial_lr": initial, "max_lr": peak, "min_lr": initial / schedule.final_div_factor})
-        super().__init__(optimizer, schedule, peaks, epoch, beta1=beta1, group_keys=anchors)
+        super().__init__(optimizer, schedule, peaks, epoch, beta1=beta1, group_keys=_lr_anchors(schedule, peaks))
 
     def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
         # An added group's lr is its max_lr; its other anchors follow from the factors (only the
         # momenta of ``schedule`` may differ from the live one's).
-        div, final_div = self._schedule.div_factor, self._schedule.final_div_factor
-        keys = []
-        for peak in peaks:
-            initial = peak / div
-            keys.append({"initial_lr": initial, "max_lr": peak, "min_lr": initial / final_div})
-        return keys
+        return _lr_anchors(self._schedule, peaks)
 
     def _past_the_end(self, step: int, total: int) -> None:
         fail(
@@ -517,6 +508,15 @@ class OneCycleLR(CycledLR):
             "last_lr": [_number(lr) for lr in state.get("_last_lr", self._last_lr)],
             "bases": bases,
         }
+
+
+def _lr_anchors(schedule: OneCycle, peaks: list[float]) -> list[dict[str, Any]]:
+    """Each group's ``initial_lr``, ``max_lr`` and ``min_lr`` keys (torch's), from its peak."""
+    keys = []
+    for peak in peaks:
+        initial = peak / schedule.div_factor
+        keys.append({"initial_lr": initial, "max_lr": peak, "min_lr": initial / schedule.final_div_factor})
+    return keys
 
 
 def _number(value: Any) -> Any:
