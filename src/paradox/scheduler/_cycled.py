@@ -182,9 +182,7 @@ class CycledLR(ScheduledLR):
                     set_lr(group, lrs[index])
                 if group_keys is not None:
                     group.update(group_keys[index])
-            momenta = schedule.momenta(0, len(groups))
-            if momenta is not None:
-                write_momenta(groups, momenta, beta1)
+            if schedule.cycle_momentum:  # the momenta themselves are written by the initial step
                 for group, (low, high) in zip(groups, _momentum_anchors(schedule, len(groups))):
                     group["max_momentum"] = high
                     group["base_momentum"] = low
