@@ -50,6 +50,14 @@ def per_group(owner: str, name: str, anchor: Anchor, count: int) -> list[float]:
     return [float(anchor)] * count
 
 
+def momentum_anchors(schedule: CycledSchedule, count: int, owner: str = "") -> tuple[list[float], list[float]]:
+    """``base_momentum`` and ``max_momentum`` spread over ``count`` groups (checked as per_group)."""
+    owner = owner or type(schedule).__name__
+    lows = per_group(owner, "base_momentum", schedule.base_momentum, count)
+    highs = per_group(owner, "max_momentum", schedule.max_momentum, count)
+    return lows, highs
+
+
 def momentum_pair(low: Anchor, high: Anchor) -> tuple[float, float] | None:
     """``(base_momentum, max_momentum)`` when each is one number for every group, else None."""
     if isinstance(low, Sequence) or isinstance(high, Sequence):
@@ -183,7 +191,7 @@ class CycledLR(ScheduledLR):
                 if group_keys is not None:
                     group.update(group_keys[index])
             if schedule.cycle_momentum:  # the momenta themselves are written by the initial step
-                for group, (low, high) in zip(groups, _momentum_anchors(schedule, len(groups))):
+                for group, low, high in zip(groups, *momentum_anchors(schedule, len(groups))):
                     group["max_momentum"] = high
                     group["base_momentum"] = low
         super().__init__(optimizer, schedule, last_epoch)
@@ -275,7 +283,8 @@ class CycledLR(ScheduledLR):
             schedule = schedule.replace(owner, **changes)
         keys = self._new_group_keys(schedule, peaks, known)
         if schedule.cycle_momentum:
-            anchors = _momentum_anchors(schedule, len(groups))[known:]
+            lows, highs = momentum_anchors(schedule, len(groups))
+            anchors = list(zip(lows, highs))[known:]
             for key, (low, high) in zip(keys, anchors):
                 key["max_momentum"], key["base_momentum"] = high, low
         # Everything is checked; from here on the scheduler and the groups are changed.
@@ -292,10 +301,3 @@ class CycledLR(ScheduledLR):
     def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
         """Hook: the keys each added group gets (``initial_lr`` at least), from its peak."""
         raise NotImplementedError
-
-
-def _momentum_anchors(schedule: CycledSchedule, count: int) -> list[tuple[float, float]]:
-    owner = type(schedule).__name__
-    low = per_group(owner, "base_momentum", schedule.base_momentum, count)
-    high = per_group(owner, "max_momentum", schedule.max_momentum, count)
-    return list(zip(low, high))

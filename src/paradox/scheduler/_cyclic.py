@@ -14,6 +14,7 @@ from ._cycled import (
     check_choice,
     check_flag,
     check_optimizer,
+    momentum_anchors,
     momentum_pair,
     per_group,
     uses_beta1,
@@ -171,8 +172,7 @@ class Cyclic(CycledSchedule):
             raise leaves_float_range(self._owner, step, f"scale={scale!r}")
         if not self.cycle_momentum:
             return lrs, None
-        lows = per_group(owner, "base_momentum", self.base_momentum, count)
-        highs = per_group(owner, "max_momentum", self.max_momentum, count)
+        lows, highs = momentum_anchors(self, count)
         return lrs, [high - (high - low) * rise * scale for low, high in zip(lows, highs)]
 
     def shared(self, step: float, base: float) -> tuple[float, float | None] | None:
@@ -212,8 +212,7 @@ class Cyclic(CycledSchedule):
             return None
         if not self.cycle_momentum:
             return lrs, None
-        lows = per_group(owner, "base_momentum", self.base_momentum, count)
-        highs = per_group(owner, "max_momentum", self.max_momentum, count)
+        lows, highs = momentum_anchors(self, count)
         return lrs, [high - (high - low) * rise * scale for low, high in zip(lows, highs)]
 
     def rebase(self, step: float, value: float) -> float | None:
@@ -360,8 +359,7 @@ class CyclicLR(CycledLR):
         peaks = per_group(owner, "max_lr", peaks_anchor, count)
         beta1 = False
         if schedule.cycle_momentum:
-            per_group(owner, "base_momentum", schedule.base_momentum, count)
-            per_group(owner, "max_momentum", schedule.max_momentum, count)
+            momentum_anchors(schedule, count, owner)
             beta1 = uses_beta1(owner, optimizer, groups)
         super().__init__(optimizer, schedule, peaks, epoch, beta1=beta1, lrs=lows)
 

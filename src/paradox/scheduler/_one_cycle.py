@@ -14,6 +14,7 @@ from ._cycled import (
     check_choice,
     check_flag,
     check_optimizer,
+    momentum_anchors,
     momentum_pair,
     per_group,
     uses_beta1,
@@ -168,7 +169,7 @@ class OneCycle(CycledSchedule):
         lrs = self._lrs(phase, pct, bases)
         if not (momenta and self.cycle_momentum):
             return lrs, None
-        low, high = self._momentum_anchors(count)
+        low, high = momentum_anchors(self, count)
         return lrs, self._momenta(phase, pct, low, high)
 
     def shared(self, step: float, base: float) -> tuple[float, float | None] | None:
@@ -214,17 +215,6 @@ class OneCycle(CycledSchedule):
             return [e + (s - e) * h for s, e in zip(start, end)]
         return [(e - s) * pct + s for s, e in zip(start, end)]
 
-    def _momentum_anchors(self, count: int) -> tuple[list[float], list[float]]:
-        """``base_momentum`` and ``max_momentum`` per group, checked once per group count."""
-        cache: dict[int, tuple[list[float], list[float]]] = self.__dict__.setdefault("_momenta_cache", {})
-        anchors = cache.get(count)
-        if anchors is None:
-            owner = type(self).__name__
-            low = per_group(owner, "base_momentum", self.base_momentum, count)
-            high = per_group(owner, "max_momentum", self.max_momentum, count)
-            anchors = cache[count] = (low, high)
-        return anchors
-
     def _lrs(self, phase: int, pct: float, bases: Sequence[float]) -> list[float]:
         """Each group's lr in ``phase`` at ``pct``: one comprehension, in torch's operations.
 
@@ -269,7 +259,6 @@ class OneCycle(CycledSchedule):
         cuts = [int(cut) for cut in np.searchsorted(step, ends[:-1], side="right")]
         bounds = [0, *cuts, len(t)]
         count = len(bases)
-        owner = type(self).__name__
         div, final_div = self.div_factor, self.final_div_factor
         initials = [base / div for base in bases]
         if self.three_phase:
@@ -279,9 +268,8 @@ class OneCycle(CycledSchedule):
         lrs = [np.empty(len(t)) for _ in bases]
         momenta: list[Any] | None = None
         if self.cycle_momentum:
-            lows = per_group(owner, "base_momentum", self.base_momentum, count)
-            highs = per_group(owner, "max_momentum", self.max_momentum, count)
-            momentum_anchors = [[(h, lo), (lo, h), (h, h)] for lo, h in zip(lows, highs)]
+            lows, highs = momentum_anchors(self, count)
+            phase_anchors = [[(h, lo), (lo, h), (h, h)] for lo, h in zip(lows, highs)]
             momenta = [np.empty(len(t)) for _ in bases]
         for phase, end in enumerate(ends):
             part = slice(bounds[phase], bounds[phase + 1])
@@ -295,7 +283,7 @@ class OneCycle(CycledSchedule):
                 first, last = anchors[phase]
                 out[part] = last + (first - last) * weight if cosine else (last - first) * weight + first
             if momenta is not None:
-                for out, anchors in zip(momenta, momentum_anchors):
+                for out, anchors in zip(momenta, phase_anchors):
                     first, last = anchors[phase]
                     out[part] = last + (first - last) * weight if cosine else (last - first) * weight + first
         return lrs, momenta
@@ -439,8 +427,7 @@ class OneCycleLR(CycledLR):
         peaks = per_group(owner, "max_lr", peaks_anchor, len(groups))
         beta1 = False
         if schedule.cycle_momentum:
-            per_group(owner, "base_momentum", schedule.base_momentum, len(groups))
-            per_group(owner, "max_momentum", schedule.max_momentum, len(groups))
+            momentum_anchors(schedule, len(groups), owner)
             beta1 = uses_beta1(owner, optimizer, groups)
         super().__init__(optimizer, schedule, peaks, epoch, beta1=beta1, group_keys=_lr_anchors(schedule, peaks))
 
