@@ -10,7 +10,7 @@ import math
 import types
 from _collections_abc import Mapping
 
-from ._base import _nothing
+from ._base import ScheduledLR, _nothing
 from ._lambdas import (
     LambdaFactor,
     MultiplicativeDecay,
@@ -21,7 +21,6 @@ from ._lambdas import (
 from ._optimizer import param_groups
 from ._schedule import leaves_float_range
 from ._state import read_count, read_values
-from ._torch_family import _RawStateLR
 from ._validate import fail
 
 TYPE_CHECKING = False
@@ -33,7 +32,7 @@ if TYPE_CHECKING:
     from ._optimizer import ParamGroup, SupportsParamGroups
 
 
-class _LambdaLR(_RawStateLR):
+class _LambdaLR(ScheduledLR):
     """What LambdaLR and MultiplicativeLR share: functions as arguments, names in the state."""
 
     _schedule: _FunctionSchedule
@@ -86,7 +85,7 @@ class _LambdaLR(_RawStateLR):
         apply_base = super()._read_extra_state(owner, state, count)
         functions = self._schedule.functions(count)
         names = [function_name(function) for function in functions]
-        torch_entries = self._torch_entry("lr_lambdas")
+        torch_entries = state["torch"].get("lr_lambdas") if "torch" in state else None
         updates: list[tuple[Any, dict[str, Any]]] = []
         if torch_entries is not None:
             rule = f"a list of {count} entries (None or a dict), one per param group"
@@ -99,8 +98,8 @@ class _LambdaLR(_RawStateLR):
                     fail(owner, f"state_dict['lr_lambdas'][{index}]", "None or a dict", entry, kind=True)
                 if entry is not None and not isinstance(functions[index], types.FunctionType):
                     updates.append((functions[index], dict(entry)))
-        elif "lr_lambdas" not in state and self._raw_state is not None and "format" in self._raw_state:
-            fail(owner, "state_dict", "a dict holding 'lr_lambdas'", sorted(self._raw_state))
+        elif "lr_lambdas" not in state and "torch" not in state:
+            fail(owner, "state_dict", "a dict holding 'lr_lambdas'", sorted(state))
         elif "lr_lambdas" in state and not isinstance(state["lr_lambdas"], list):
             fail(owner, "state_dict['lr_lambdas']", f"a list of {count} function names", state["lr_lambdas"], kind=True)
         elif "lr_lambdas" in state and state["lr_lambdas"] != names:

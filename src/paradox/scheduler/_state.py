@@ -53,7 +53,9 @@ def read_state(owner: str, state: object, class_name: str, config_keys: tuple[st
 
     A state written by torch's scheduler of the same class is converted: its config entries
     (``step_size``, ``T_max``, ...) are gathered under ``config`` and ``_last_lr`` becomes
-    ``last_lr``. Nothing but the envelope (format, version, class, key presence) is checked here.
+    ``last_lr``; the whole torch state is kept under ``torch`` for the entries a class reads
+    itself (``T_cur``, ``lr_lambdas``). Nothing but the envelope (format, version, class, key
+    presence) is checked here.
     """
     state = check_mapping(owner, state)
     if "format" in state:
@@ -65,6 +67,7 @@ def read_state(owner: str, state: object, class_name: str, config_keys: tuple[st
             "step_count": state.get("_step_count", 1),
             "base_lrs": state["base_lrs"],
             "last_lr": state.get("_last_lr", state["base_lrs"]),
+            "torch": state,
         }
         return converted
     fail(

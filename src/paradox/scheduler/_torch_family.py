@@ -24,37 +24,13 @@ from ._validate import check_float, check_int, fail, is_number
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Literal
+    from typing import Any
 
     from ._base import Apply
     from ._optimizer import SupportsParamGroups
 
 
-class _RawStateLR(ScheduledLR):
-    """Keeps the state dict being loaded in ``self._raw_state`` for the hooks to read.
-
-    The base converts torch's state dicts to this library's layout, which drops torch's own
-    entries (``T_cur``, ``lr_lambdas``); the hooks of these classes need them.
-    """
-
-    _raw_state: Mapping[str, Any] | None = None
-
-    def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
-        self._raw_state = state_dict if isinstance(state_dict, Mapping) else None
-        try:
-            super().load_state_dict(state_dict, config=config)
-        finally:
-            self._raw_state = None
-
-    def _torch_entry(self, key: str) -> Any:
-        """``key`` of a torch state dict being loaded, or None (also for this library's states)."""
-        raw = self._raw_state
-        if raw is None or "format" in raw:
-            return None
-        return raw.get(key)
-
-
-class _ChainableLR(_RawStateLR):
+class _ChainableLR(ScheduledLR):
     """A decay that continues from an lr changed outside it, as torch's recursive form does.
 
     A changed lr is rebased (the schedule continues from it). Where the factor is 0 no base gives
@@ -366,7 +342,7 @@ class PolynomialLR(_ChainableLR):
         super().__init__(optimizer, schedule, last_epoch)
 
 
-class CosineAnnealingWarmRestarts(_RawStateLR):
+class CosineAnnealingWarmRestarts(ScheduledLR):
     r"""Anneal each group's lr along a cosine, restarting at ``base_lr`` after each cycle (SGDR).
 
     The first cycle lasts ``T_0`` epochs and each next one ``T_mult`` times longer. With
@@ -472,7 +448,7 @@ class CosineAnnealingWarmRestarts(_RawStateLR):
     def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
         apply_bases = super()._read_extra_state(owner, state, count)
         offset = state.get("offset", 0.0)
-        torch_t_cur = self._torch_entry("T_cur")
+        torch_t_cur = state.get("torch", {}).get("T_cur")
         if is_number(torch_t_cur):  # torch keeps the fraction of a fractional epoch in T_cur
             offset = float(torch_t_cur) - math.floor(float(torch_t_cur))
         offset = check_float(owner, "state_dict['offset']", offset, minimum=0.0, maximum=1.0, max_open=True)
