@@ -21,7 +21,7 @@ from ._base import LRScheduler
 from ._optimizer import group_value, param_groups, set_lr
 from ._plateau import check_metric
 from ._state import FORMAT, STATE_KEYS, check_mapping, read_config, read_count, read_ours, read_values
-from ._validate import check_int, check_milestones, fail
+from ._validate import active_segment, check_int, check_milestones, fail
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -315,9 +315,8 @@ class SequentialLR(_Composite):
 
     def _active(self, step: int) -> tuple[int, int]:
         """The index of the child active at ``step`` and the child's own step there."""
-        index = bisect_right(self._milestones, step)
-        start = self._milestones[index - 1] if index else 0
-        return index, step - start
+        index, local = active_segment(self._milestones, step)
+        return index, int(local)
 
     def _take_over(self, step: int) -> None:
         """Put the lrs back to ``initial_lr`` and start the child active at ``step`` there."""

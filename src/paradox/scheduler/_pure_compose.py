@@ -9,10 +9,9 @@ milestones=[w])``, a closed-form function of the step with a config, a repr and 
 from __future__ import annotations
 
 from _collections_abc import Mapping, Sequence
-from bisect import bisect_right
 
 from ._schedule import Schedule
-from ._validate import check_milestones, fail
+from ._validate import active_segment, check_milestones, fail
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -90,9 +89,8 @@ class Sequential(Schedule):
 
     def active(self, step: float) -> tuple[Schedule, float]:
         """The schedule active at ``step`` and its own step there (``step - m_k``)."""
-        index = bisect_right(self.milestones, step)
-        start = self.milestones[index - 1] if index else 0
-        return self.schedules[index], step - start
+        index, local = active_segment(self.milestones, step)
+        return self.schedules[index], local
 
     @property
     def floor(self) -> float:

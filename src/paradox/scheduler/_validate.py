@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from _collections_abc import Sequence
+from bisect import bisect_right
 from numbers import Integral, Real
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -111,3 +112,10 @@ def check_milestones(owner: str, milestones: Any, count: int, note: str) -> list
     if len(checked) != count - 1:
         fail(owner, "milestones", rule, milestones)
     return checked
+
+
+def active_segment(milestones: Sequence[int], step: float) -> tuple[int, float]:
+    """The index of the segment holding ``step`` (segments start at 0 and at each milestone) and
+    the step within it."""
+    index = bisect_right(milestones, step)
+    return index, step - (milestones[index - 1] if index else 0)
