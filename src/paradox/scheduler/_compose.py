@@ -93,6 +93,15 @@ class _Composite(LRScheduler):
     #: Whether some child takes the metric (set with ``_metric_takers``).
     _takes_metrics: bool
 
+    def _attach(self, optimizer: SupportsParamGroups, children: list[LRScheduler], base_lrs: list[float]) -> None:
+        """What both constructors set once every argument is checked."""
+        self.optimizer = optimizer
+        self._schedulers = children
+        self._metric_takers = [takes_metrics(child) for child in children]
+        self._takes_metrics = any(self._metric_takers)
+        self.base_lrs = base_lrs
+        self._step_count = 0
+
     @property
     def schedulers(self) -> list[LRScheduler]:
         """The child schedulers, in order."""
@@ -296,13 +305,8 @@ class SequentialLR(_Composite):
         last_epoch = check_int(owner, "last_epoch", last_epoch, minimum=-1)
         base_lrs = _initial_lrs(owner, groups)
         # Everything is checked; from here on the children and the optimizer are changed.
-        self.optimizer = optimizer
-        self._schedulers = children
-        self._metric_takers = [takes_metrics(child) for child in children]
-        self._takes_metrics = any(self._metric_takers)
+        self._attach(optimizer, children, base_lrs)
         self._milestones = checked
-        self.base_lrs = base_lrs
-        self._step_count = 0
         self.last_epoch = last_epoch + 1
         _undo_initial_steps(self)
         self._take_over(self.last_epoch)
@@ -432,13 +436,8 @@ class ChainedScheduler(_Composite):
         bound = children[0].optimizer if optimizer is None else optimizer
         groups = param_groups(owner, bound)
         base_lrs = _initial_lrs(owner, groups)
-        self.optimizer = bound
-        self._schedulers = children
-        self._metric_takers = [takes_metrics(child) for child in children]
-        self._takes_metrics = any(self._metric_takers)
-        self.base_lrs = base_lrs
+        self._attach(bound, children, base_lrs)
         self.last_epoch = 0
-        self._step_count = 0
         self._last_lr = _lrs(groups)
 
     def step(self, metrics: Any = None) -> None:
