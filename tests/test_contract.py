@@ -381,6 +381,18 @@ def test_get_last_lr_is_not_a_list_that_get_lr_keeps() -> None:
     assert scheduler.get_last_lr() == lrs_of(optimizer) == [2.0, 0.5]
 
 
+def test_a_failed_initial_step_leaves_the_optimizer_as_it_was() -> None:
+    class Failing(LRScheduler):
+        def get_lr(self) -> list[float]:
+            raise ValueError("no lr here")
+
+    optimizer = PlainOptimizer(1.0, 0.5)
+    optimizer.param_groups[1]["initial_lr"] = 0.7
+    with pytest.raises(ValueError, match="no lr here"):
+        Failing(optimizer)
+    assert optimizer.param_groups == [{"lr": 1.0}, {"lr": 0.5, "initial_lr": 0.7}]
+
+
 def test_base_class_get_lr_is_abstract() -> None:
     with pytest.raises(NotImplementedError, match="must implement get_lr"):
         LRScheduler(PlainOptimizer(0.1))

@@ -119,9 +119,10 @@ class LRScheduler:
                         "or create it with last_epoch=-1 and call scheduler.load_state_dict(...)."
                     )
             base_lrs = [group_value(owner, groups, index, "initial_lr") for index in range(len(groups))]
-        # Everything is checked; from here on the optimizer is changed.
-        if last_epoch == -1:
-            keep_initial_lrs(groups)
+        # Everything is checked; from here on the optimizer is changed (and changed back if the
+        # initial step fails: a schedule or get_lr can raise there).
+        added = [group for group in groups if "initial_lr" not in group] if last_epoch == -1 else []
+        keep_initial_lrs(added)
         self.optimizer = optimizer
         self.base_lrs = base_lrs
         self.last_epoch = last_epoch
@@ -131,8 +132,13 @@ class LRScheduler:
         # which takes up nothing, does not keep it.
         self._previous_epoch = last_epoch
         self._tensor_marks: dict[int, tuple[int, int]] = {}
-        self._start(lrs)
-        self.step()
+        try:
+            self._start(lrs)
+            self.step()
+        except BaseException:
+            for group in added:
+                group.pop("initial_lr", None)
+            raise
 
     def _start(self, lrs: list[float]) -> None:
         """Hook for subclasses, called once before the initial step with the groups' lrs."""

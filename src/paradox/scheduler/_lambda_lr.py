@@ -41,18 +41,6 @@ class _LambdaLR(ScheduledLR):
         owner = type(self).__name__
         return check_lambdas(owner, lr_lambda, len(param_groups(owner, optimizer)))
 
-    def _construct(self, optimizer: SupportsParamGroups, schedule: _FunctionSchedule, last_epoch: int) -> None:
-        """Build; if a function fails at the initial step, take back the ``initial_lr`` entries added."""
-        groups = param_groups(type(self).__name__, optimizer)
-        had = ["initial_lr" in group for group in groups]
-        try:
-            super().__init__(optimizer, schedule, last_epoch)
-        except BaseException:
-            for group, kept in zip(groups, had):
-                if not kept:
-                    group.pop("initial_lr", None)
-            raise
-
     @property
     def lr_lambdas(self) -> list[LrLambda]:
         """The function of each param group (torch's attribute)."""
@@ -163,7 +151,7 @@ class LambdaLR(_LambdaLR):
         last_epoch: int = -1,
     ) -> None:
         functions = self._build_lambdas(optimizer, lr_lambda)
-        self._construct(optimizer, LambdaFactor.build(type(self).__name__, {"lr_lambda": functions}), last_epoch)
+        super().__init__(optimizer, LambdaFactor.build(type(self).__name__, {"lr_lambda": functions}), last_epoch)
 
     def get_lr(self) -> list[Any]:
         schedule = self._schedule
@@ -220,7 +208,7 @@ class MultiplicativeLR(_LambdaLR):
     ) -> None:
         functions = self._build_lambdas(optimizer, lr_lambda)
         schedule = MultiplicativeDecay.build(type(self).__name__, {"lr_lambda": functions})
-        self._construct(optimizer, schedule, last_epoch)
+        super().__init__(optimizer, schedule, last_epoch)
 
     def _start(self, lrs: list[float]) -> None:
         super()._start(lrs)
