@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
 import pytest
 
-from conftest import assert_close, lrs_of
+from conftest import PlainOptimizer, assert_close, lrs_of
 from paradox.scheduler import CosineAnnealingLR, StepLR
 
 torch = pytest.importorskip("torch")
@@ -52,3 +53,30 @@ def test_loaded_state_compares_tensor_lrs_like_float_lrs(cls: Any, kwargs: dict[
         fresh_theirs.load_state_dict(theirs.state_dict())
         fresh_theirs.step()
     assert_close(lrs[False], lrs_of(optimizer))
+
+
+def test_a_rebase_that_overflows_writes_no_nan() -> None:
+    # gamma=1e-310: after one step the factor is 1e-310, so the base that gives an lr of 1.0 set by
+    # hand there is 1e310, which overflows to inf (and inf * 0.0 is NaN at the next step). Now no
+    # base is taken: the lr is finite and the bases stay finite.
+    # Asserted against torch: its recursive form gives 1.0 * gamma = 1e-310 at step 2, where we
+    # give 0.0 (the schedule's value, since the factor gamma**2 underflows to 0 and no offset can
+    # be carried); the two agree within the suite's absolute tolerance (1e-15), not bit for bit.
+    # At step 3 both give exactly 0.0.
+    optimizer = PlainOptimizer(0.1)
+    scheduler = StepLR(optimizer, step_size=1, gamma=1e-310)
+    scheduler.step()
+    optimizer.param_groups[0]["lr"] = 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        theirs = torch.optim.lr_scheduler.StepLR(reference, step_size=1, gamma=1e-310)
+        theirs.step()
+        reference.param_groups[0]["lr"] = 1.0
+        for _ in range(2):
+            scheduler.step()
+            theirs.step()
+            assert all(math.isfinite(lr) for lr in lrs_of(optimizer))
+            assert all(math.isfinite(base) for base in scheduler._bases)
+            assert_close(lrs_of(optimizer), lrs_of(reference))
+    assert lrs_of(optimizer) == lrs_of(reference) == [0.0]

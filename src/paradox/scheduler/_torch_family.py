@@ -18,7 +18,6 @@ from ._decays import (
     MultiStepDecay,
     PolynomialDecay,
     _Decay,
-    is_finite_base,
 )
 from ._validate import check_float, check_int, fail, is_number
 
@@ -77,7 +76,7 @@ class _ChainableLR(_RawStateLR):
     def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
         previous = self._previous_epoch
         base = self._schedule.rebase(previous, lr)
-        if base is not None and is_finite_base(base):
+        if base is not None:
             self._bases[index] = base
             self._holds[index] = None
             return self._schedule(self.last_epoch, base)
