@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from conftest import PlainOptimizer, assert_close, lrs_of
+from paradox import scheduler as paradox_scheduler
 from paradox.scheduler import CosineAnnealingLR, StepLR
 
 torch = pytest.importorskip("torch")
@@ -80,3 +81,35 @@ def test_a_rebase_that_overflows_writes_no_nan() -> None:
             assert all(math.isfinite(base) for base in scheduler._bases)
             assert_close(lrs_of(optimizer), lrs_of(reference))
     assert lrs_of(optimizer) == lrs_of(reference) == [0.0]
+
+
+def _restarts_after_constant(module: Any, optimizer: Any, first_steps: list[float]) -> list[tuple[float, float]]:
+    warm = module.CosineAnnealingWarmRestarts(optimizer, T_0=4)
+    for epoch in first_steps:
+        warm.step(epoch)
+    constant = module.ConstantLR(optimizer, factor=0.5, total_iters=2)
+    sequential = module.SequentialLR(optimizer, [constant, warm], milestones=[2])
+    seen = []
+    for _ in range(6):
+        sequential.step()
+        seen.append((float(warm.T_cur), float(optimizer.param_groups[0]["lr"])))
+    return seen
+
+
+def test_warm_restarts_forget_a_fractional_epoch_when_restarted() -> None:
+    # CosineAnnealingWarmRestarts stepped to a fractional epoch (step(0.5)) before a SequentialLR
+    # takes it over at milestone 2: there it starts at its step 0 (T_cur == 0, lr == base_lr), as
+    # every child does (README, "SequentialLR and ChainedScheduler"), not at T_cur == 0.5.
+    # Asserted against torch: its values for the same child never stepped fractionally (T_cur == 0
+    # at the milestone, which older torch's step(0) there gave too). torch 2.13's SequentialLR
+    # re-evaluates the child without resetting T_cur, so with step(0.5) first it would keep 0.5.
+    def fresh() -> Any:
+        return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+
+    ours_run = _restarts_after_constant(paradox_scheduler, fresh(), [0.5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch_run = _restarts_after_constant(torch.optim.lr_scheduler, fresh(), [])
+    assert ours_run[1] == (0.0, 1.0)
+    assert [t_cur for t_cur, _ in ours_run[1:]] == [t_cur for t_cur, _ in torch_run[1:]]
+    assert_close([lr for _, lr in ours_run], [lr for _, lr in torch_run])

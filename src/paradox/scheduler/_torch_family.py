@@ -462,6 +462,12 @@ class CosineAnnealingWarmRestarts(_RawStateLR):
             self._offset = previous
             raise
 
+    def _restart(self, step: int) -> None:
+        # A composite's restart starts the cycle at step 0: a fraction left by an earlier
+        # step(epoch) belongs to the old run, not to the new one (T_cur == 0 at the milestone).
+        self._offset = 0.0
+        super()._restart(step)
+
     def get_lr(self) -> list[Any]:
         return self._schedule.values(self._position, self._bases)
 
