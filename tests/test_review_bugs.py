@@ -113,3 +113,40 @@ def test_warm_restarts_forget_a_fractional_epoch_when_restarted() -> None:
     assert ours_run[1] == (0.0, 1.0)
     assert [t_cur for t_cur, _ in ours_run[1:]] == [t_cur for t_cur, _ in torch_run[1:]]
     assert_close([lr for _, lr in ours_run], [lr for _, lr in torch_run])
+
+
+def _sgd_momentum() -> Any:
+    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.1} for _ in range(2)]
+    return torch.optim.SGD(groups, lr=0.1, momentum=0.9)
+
+
+def _groups_without_params(optimizer: Any) -> list[dict[str, Any]]:
+    return [{key: value for key, value in group.items() if key != "params"} for group in optimizer.param_groups]
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda optimizer: paradox_scheduler.OneCycleLR(optimizer, max_lr=1.0, total_steps=20), "base_momentum"),
+        (lambda optimizer: paradox_scheduler.OneCycleLR(optimizer, max_lr=1.0, total_steps=20), "max_momentum"),
+        (lambda optimizer: paradox_scheduler.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1), "base_lr"),
+        (lambda optimizer: paradox_scheduler.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1), "base_momentum"),
+    ],
+    ids=["OneCycleLR-base_momentum", "OneCycleLR-max_momentum", "CyclicLR-base_lr", "CyclicLR-base_momentum"],
+)
+def test_cycled_load_refuses_a_per_group_anchor_of_the_wrong_length(make: Any, field: str) -> None:
+    # Two groups, a saved anchor list of three: refused by load_state_dict itself, naming the
+    # field, with nothing changed (it used to load, and fail at the next step()).
+    saved = make(_sgd_momentum())
+    saved.step()
+    state = saved.state_dict()
+    state["config"][field] = [0.8, 0.8, 0.8]
+    optimizer = _sgd_momentum()
+    scheduler = make(optimizer)
+    scheduler.step()
+    before, groups_before = scheduler.state_dict(), _groups_without_params(optimizer)
+    with pytest.raises(ValueError, match=rf"{field} must be a number or a list of 2 values"):
+        scheduler.load_state_dict(state)
+    assert scheduler.state_dict() == before
+    assert _groups_without_params(optimizer) == groups_before
+    scheduler.step()  # still usable
