@@ -339,6 +339,9 @@ class LRScheduler:
         self._step_count = step_count
         self.base_lrs = base_lrs
         self._last_lr = last_lr
+        # The marks vouch for values written before the load; against the loaded last_lr every
+        # tensor lr must be compared again, as a float lr is.
+        self._tensor_marks = {}
 
     def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
         """Hook: check subclass entries of ``state``; return the change to make once all is checked."""

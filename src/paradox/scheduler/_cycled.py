@@ -298,6 +298,16 @@ class CycledLR(ScheduledLR):
     #: The config fields that may hold one value per group.
     _per_group_fields: ClassVar[tuple[str, ...]] = ("base_momentum", "max_momentum")
 
+    def _build_schedule(self, owner: str, config: dict[str, Any]) -> Schedule:
+        # The schedule alone cannot know the group count: a per-group list of another length
+        # would load and fail at the next step(). Checked here, before load_state_dict changes
+        # anything, against the groups the loaded state is read for.
+        schedule = type(self._schedule).build(owner, config)
+        count = len(self.optimizer.param_groups)
+        for name in self._per_group_fields:
+            per_group(owner, name, getattr(schedule, name), count)
+        return schedule
+
     def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
         """Hook: the keys each added group gets (``initial_lr`` at least), from its peak."""
         raise NotImplementedError

@@ -410,7 +410,7 @@ class CyclicLR(CycledLR):
     def _build_schedule(self, owner: str, config: dict[str, Any]) -> Schedule:
         live = self._schedule.scale_fn
         check_custom(owner, config.get("scale_fn"), live)
-        return Cyclic.build(owner, {**config, "scale_fn": live})
+        return super()._build_schedule(owner, {**config, "scale_fn": live})
 
     def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
         """Restore a state from :meth:`state_dict`, or from torch's ``CyclicLR.state_dict()``.

@@ -13,7 +13,6 @@ MultiStepLR with ``gamma=0`` keeps it until the next milestone.
 from __future__ import annotations
 
 import bisect
-import math
 from _collections_abc import Mapping, Sequence
 
 from ._schedule import Schedule
@@ -273,8 +272,3 @@ class PolynomialDecay(_Decay):
         if start >= self.total_iters:
             return 1.0  # torch leaves the lr alone past total_iters
         return _Decay.ratio(self, start, stop)
-
-
-def is_finite_base(value: float | None) -> bool:
-    """True when a rebased value can serve as a base (not None, finite)."""
-    return value is not None and math.isfinite(value)

@@ -142,12 +142,17 @@ class Schedule(Record):
         A scheduler uses this when a group's lr was changed outside it (by hand, or by a second
         scheduler on the same optimizer): the new lr becomes the schedule's value at the current
         step, and the schedule continues from there, as torch's chainable form does.
+
+        None also when the base would not be finite (a factor so small that the division
+        overflows): such a base gives inf or NaN at the next steps, never an lr. Overrides keep
+        this contract: a base they return is a finite float.
         """
         factor = self.factor(step)
         if factor == 0.0:
             return None
         floor = self.floor
-        return floor + (value - floor) / factor
+        base = floor + (value - floor) / factor
+        return base if math.isfinite(base) else None
 
     def simulate(self, steps: int, base: float = 1.0, *, exact: bool = False) -> list[float]:
         """The values at steps ``0 .. steps - 1`` for ``base``, with no optimizer involved.

@@ -18,7 +18,6 @@ from ._decays import (
     MultiStepDecay,
     PolynomialDecay,
     _Decay,
-    is_finite_base,
 )
 from ._validate import check_float, check_int, fail, is_number
 
@@ -53,7 +52,7 @@ class _ChainableLR(ScheduledLR):
     def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
         previous = self._previous_epoch
         base = self._schedule.rebase(previous, lr)
-        if base is not None and is_finite_base(base):
+        if base is not None:
             self._bases[index] = base
             self._holds[index] = None
             return self._schedule(self.last_epoch, base)
@@ -438,6 +437,12 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
         except BaseException:
             self._offset = previous
             raise
+
+    def _restart(self, step: int) -> None:
+        # A composite's restart starts the cycle at step 0: a fraction left by an earlier
+        # step(epoch) belongs to the old run, not to the new one (T_cur == 0 at the milestone).
+        self._offset = 0.0
+        super()._restart(step)
 
     def get_lr(self) -> list[Any]:
         return self._schedule.values(self._position, self._bases)

@@ -1,0 +1,152 @@
+"""Regression tests for bugs found in review (one test per bug, named for it)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import pytest
+
+from conftest import PlainOptimizer, assert_close, lrs_of
+from paradox import scheduler as paradox_scheduler
+from paradox.scheduler import CosineAnnealingLR, StepLR
+
+torch = pytest.importorskip("torch")
+
+
+def _sgd(count: int, *, tensor: bool) -> Any:
+    groups = []
+    for _ in range(count):
+        lr: Any = torch.tensor(0.1, dtype=torch.float64) if tensor else 0.1
+        groups.append({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr})
+    return torch.optim.SGD(groups, lr=0.1)
+
+
+@pytest.mark.parametrize(
+    ("cls", "kwargs"),
+    [(CosineAnnealingLR, {"T_max": 10}), (StepLR, {"step_size": 2, "gamma": 0.5})],
+)
+def test_loaded_state_compares_tensor_lrs_like_float_lrs(cls: Any, kwargs: dict[str, Any]) -> None:
+    # A state loaded into a fresh scheduler on a fresh optimizer (its state not loaded): the
+    # groups hold 0.1, not the loaded last_lr, so the next step takes that lr up, tensor or not.
+    lrs = {}
+    for tensor in (False, True):
+        scheduler = cls(_sgd(3, tensor=tensor), **kwargs)
+        for _ in range(5):
+            scheduler.step()
+        state = scheduler.state_dict()
+        optimizer = _sgd(3, tensor=tensor)
+        fresh = cls(optimizer, **kwargs)
+        fresh.load_state_dict(state)
+        fresh.step()
+        lrs[tensor] = [float(group["lr"]) for group in optimizer.param_groups]
+    assert lrs[True] == lrs[False]
+    # and both are torch's (its recursive form continues from the groups' 0.1)
+    reference = getattr(torch.optim.lr_scheduler, cls.__name__)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = reference(_sgd(3, tensor=False), **kwargs)
+        for _ in range(5):
+            theirs.step()
+        optimizer = _sgd(3, tensor=False)
+        fresh_theirs = reference(optimizer, **kwargs)
+        fresh_theirs.load_state_dict(theirs.state_dict())
+        fresh_theirs.step()
+    assert_close(lrs[False], lrs_of(optimizer))
+
+
+def test_a_rebase_that_overflows_writes_no_nan() -> None:
+    # gamma=1e-310: after one step the factor is 1e-310, so the base that gives an lr of 1.0 set by
+    # hand there is 1e310, which overflows to inf (and inf * 0.0 is NaN at the next step). Now no
+    # base is taken: the lr is finite and the bases stay finite.
+    # Asserted against torch: its recursive form gives 1.0 * gamma = 1e-310 at step 2, where we
+    # give 0.0 (the schedule's value, since the factor gamma**2 underflows to 0 and no offset can
+    # be carried); the two agree within the suite's absolute tolerance (1e-15), not bit for bit.
+    # At step 3 both give exactly 0.0.
+    optimizer = PlainOptimizer(0.1)
+    scheduler = StepLR(optimizer, step_size=1, gamma=1e-310)
+    scheduler.step()
+    optimizer.param_groups[0]["lr"] = 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        theirs = torch.optim.lr_scheduler.StepLR(reference, step_size=1, gamma=1e-310)
+        theirs.step()
+        reference.param_groups[0]["lr"] = 1.0
+        for _ in range(2):
+            scheduler.step()
+            theirs.step()
+            assert all(math.isfinite(lr) for lr in lrs_of(optimizer))
+            assert all(math.isfinite(base) for base in scheduler._bases)
+            assert_close(lrs_of(optimizer), lrs_of(reference))
+    assert lrs_of(optimizer) == lrs_of(reference) == [0.0]
+
+
+def _restarts_after_constant(module: Any, optimizer: Any, first_steps: list[float]) -> list[tuple[float, float]]:
+    warm = module.CosineAnnealingWarmRestarts(optimizer, T_0=4)
+    for epoch in first_steps:
+        warm.step(epoch)
+    constant = module.ConstantLR(optimizer, factor=0.5, total_iters=2)
+    sequential = module.SequentialLR(optimizer, [constant, warm], milestones=[2])
+    seen = []
+    for _ in range(6):
+        sequential.step()
+        seen.append((float(warm.T_cur), float(optimizer.param_groups[0]["lr"])))
+    return seen
+
+
+def test_warm_restarts_forget_a_fractional_epoch_when_restarted() -> None:
+    # CosineAnnealingWarmRestarts stepped to a fractional epoch (step(0.5)) before a SequentialLR
+    # takes it over at milestone 2: there it starts at its step 0 (T_cur == 0, lr == base_lr), as
+    # every child does (README, "SequentialLR and ChainedScheduler"), not at T_cur == 0.5.
+    # Asserted against torch: its values for the same child never stepped fractionally (T_cur == 0
+    # at the milestone, which older torch's step(0) there gave too). torch 2.13's SequentialLR
+    # re-evaluates the child without resetting T_cur, so with step(0.5) first it would keep 0.5.
+    def fresh() -> Any:
+        return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+
+    ours_run = _restarts_after_constant(paradox_scheduler, fresh(), [0.5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch_run = _restarts_after_constant(torch.optim.lr_scheduler, fresh(), [])
+    assert ours_run[1] == (0.0, 1.0)
+    assert [t_cur for t_cur, _ in ours_run[1:]] == [t_cur for t_cur, _ in torch_run[1:]]
+    assert_close([lr for _, lr in ours_run], [lr for _, lr in torch_run])
+
+
+def _sgd_momentum() -> Any:
+    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.1} for _ in range(2)]
+    return torch.optim.SGD(groups, lr=0.1, momentum=0.9)
+
+
+def _groups_without_params(optimizer: Any) -> list[dict[str, Any]]:
+    return [{key: value for key, value in group.items() if key != "params"} for group in optimizer.param_groups]
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda optimizer: paradox_scheduler.OneCycleLR(optimizer, max_lr=1.0, total_steps=20), "base_momentum"),
+        (lambda optimizer: paradox_scheduler.OneCycleLR(optimizer, max_lr=1.0, total_steps=20), "max_momentum"),
+        (lambda optimizer: paradox_scheduler.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1), "base_lr"),
+        (lambda optimizer: paradox_scheduler.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1), "base_momentum"),
+    ],
+    ids=["OneCycleLR-base_momentum", "OneCycleLR-max_momentum", "CyclicLR-base_lr", "CyclicLR-base_momentum"],
+)
+def test_cycled_load_refuses_a_per_group_anchor_of_the_wrong_length(make: Any, field: str) -> None:
+    # Two groups, a saved anchor list of three: refused by load_state_dict itself, naming the
+    # field, with nothing changed (it used to load, and fail at the next step()).
+    saved = make(_sgd_momentum())
+    saved.step()
+    state = saved.state_dict()
+    state["config"][field] = [0.8, 0.8, 0.8]
+    optimizer = _sgd_momentum()
+    scheduler = make(optimizer)
+    scheduler.step()
+    before, groups_before = scheduler.state_dict(), _groups_without_params(optimizer)
+    with pytest.raises(ValueError, match=rf"{field} must be a number or a list of 2 values"):
+        scheduler.load_state_dict(state)
+    assert scheduler.state_dict() == before
+    assert _groups_without_params(optimizer) == groups_before
+    scheduler.step()  # still usable
