@@ -1,4 +1,4 @@
-"""Regression tests for bugs found in review (one test per bug, named for it)."""
+"""Regression tests: one per bug found and fixed, named for what it pins."""
 
 from __future__ import annotations
 
