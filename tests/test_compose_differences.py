@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,13 +16,12 @@ from helpers_compose import ExpLR, LinLR, MulLR
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import torch_optimizer, torch_sched  # noqa: E402
+from reference import quiet, torch_optimizer, torch_sched  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def _quiet() -> Iterator[None]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         yield
 
 

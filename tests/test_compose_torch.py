@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,15 +17,14 @@ from helpers_compose import ExpLR, LinLR
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import torch_optimizer, torch_sched  # noqa: E402
+from reference import quiet, torch_optimizer, torch_sched  # noqa: E402
 
 SEEDS = range(25)
 
 
 @pytest.fixture(autouse=True)
 def _quiet() -> Iterator[None]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         yield
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import random
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +20,7 @@ from conftest import lrs_of
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import torch_optimizer, torch_sched  # noqa: E402
+from reference import quiet, torch_optimizer, torch_sched  # noqa: E402
 
 NAMES = [
     "LambdaLR",
@@ -109,8 +108,7 @@ def set_lr(group: dict[str, Any], value: float) -> None:
 
 @pytest.fixture(autouse=True)
 def _quiet() -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         yield
 
 
