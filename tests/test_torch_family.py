@@ -51,12 +51,13 @@ MULTIPLICATIVE_POOL: list[Callable[[int], float]] = [
 
 
 def assert_close(ours: Any, reference: Any) -> None:
-    """1e-9 relative; values that should be 0 may differ by torch's rounding residue (<= 1e-13).
+    """1e-9 relative; values that should be 0 may differ by torch's rounding residue (<= 1.4e-15).
 
-    torch's recursive LinearLR with ``end_factor=0`` reaches ``lr * 1e-15`` instead of 0 at
-    ``total_iters`` (its per-step ratio does not cancel exactly); our closed form gives 0.
+    torch's recursive LinearLR with ``end_factor=0`` reaches about ``lr * 1e-15`` instead of 0 at
+    ``total_iters`` (its per-step ratio does not cancel exactly); our closed form gives 0. The
+    largest residue in these runs is 1.37e-15, so ``abs_`` is the smallest bound that holds it.
     """
-    _assert_close(ours, reference, rel=1e-9, abs_=1e-13)
+    _assert_close(ours, reference, rel=1e-9, abs_=1.4e-15)
 
 
 def random_config(name: str, rng: random.Random, *, zeros: bool = False) -> dict[str, Any]:
