@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,12 +25,12 @@ def torch_optimizer(lrs: list[float], *, tensor: bool = False, kind: str = "sgd"
     return torch.optim.SGD(groups, lr=0.1, momentum=0.9)
 
 
-def quiet() -> Any:
-    """Silence torch's deprecation and call-order warnings inside the reference runs."""
-    context = warnings.catch_warnings()
-    context.__enter__()
-    warnings.simplefilter("ignore")
-    return context
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Ignore every warning inside (torch's deprecation and call-order warnings in reference runs)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 __all__ = ["torch", "torch_optimizer", "torch_sched", "quiet"]

@@ -6,24 +6,21 @@ from __future__ import annotations
 import copy
 import json
 import math
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from conftest import PlainOptimizer, lrs_of
-from helpers_compose import ExpLR, LinLR, MulLR
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import torch_optimizer, torch_sched  # noqa: E402
+from reference import quiet, torch_optimizer, torch_sched  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def _quiet() -> Iterator[None]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         yield
 
 
@@ -32,7 +29,7 @@ def _quiet() -> Iterator[None]:
 
 def test_plateau_inside_sequential_after_warmup() -> None:
     optimizer = PlainOptimizer(1.0, 0.5)
-    warmup = LinLR(optimizer, start_factor=0.25, end_factor=1.0, total_iters=2)
+    warmup = ours.LinearLR(optimizer, start_factor=0.25, end_factor=1.0, total_iters=2)
     plateau = ours.ReduceLROnPlateau(optimizer, patience=1, factor=0.5)
     scheduler = ours.SequentialLR(optimizer, [warmup, plateau], milestones=[3])
     seen = [lrs_of(optimizer)[0]]
@@ -133,7 +130,11 @@ def test_multiplicative_after_warmup_starts_from_the_base_lr() -> None:
     mult = torch_sched.MultiplicativeLR(reference_opt, lr_lambda=lambda epoch: 0.9)
     reference = torch_sched.SequentialLR(reference_opt, [warm, mult], milestones=[3])
     optimizer = PlainOptimizer(1.0)
-    scheduler = ours.SequentialLR(optimizer, [LinLR(optimizer, 0.1, 1.0, 5), MulLR(optimizer, 0.9)], milestones=[3])
+    scheduler = ours.SequentialLR(
+        optimizer,
+        [ours.LinearLR(optimizer, 0.1, 1.0, 5), ours.MultiplicativeLR(optimizer, lambda t: 0.9)],
+        milestones=[3],
+    )
     for _ in range(3):
         reference.step()
         scheduler.step()
@@ -151,7 +152,7 @@ def test_multiplicative_after_warmup_starts_from_the_base_lr() -> None:
 @pytest.mark.parametrize("resume_at", [0, 2, 3, 4, 9, 20])
 def test_sequential_last_epoch_resumes_like_an_uninterrupted_run(resume_at: int) -> None:
     def children(o: Any) -> list[Any]:
-        return [LinLR(o, 0.1, 1.0, 3), ours.CosineAnnealingLR(o, 10, 1e-3), ExpLR(o, 0.9)]
+        return [ours.LinearLR(o, 0.1, 1.0, 3), ours.CosineAnnealingLR(o, 10, 1e-3), ours.ExponentialLR(o, 0.9)]
 
     run_opt = PlainOptimizer(1.0, 0.3)
     run = ours.SequentialLR(run_opt, children(run_opt), [4, 12])
@@ -180,7 +181,12 @@ def test_torch_sequential_last_epoch_restarts_the_first_child() -> None:
     torch_sched.SequentialLR(optimizer, children, milestones=[3], last_epoch=4)
     assert lrs_of(optimizer) == pytest.approx([0.1])  # torch: the warmup's step 0, not step 5
     ours_opt = PlainOptimizer(1.0)
-    ours.SequentialLR(ours_opt, [LinLR(ours_opt, 0.1, 0.1, 20), ExpLR(ours_opt, 0.9)], milestones=[3], last_epoch=4)
+    ours.SequentialLR(
+        ours_opt,
+        [ours.LinearLR(ours_opt, 0.1, 0.1, 20), ours.ExponentialLR(ours_opt, 0.9)],
+        milestones=[3],
+        last_epoch=4,
+    )
     assert lrs_of(ours_opt) == pytest.approx([0.81])  # ours: step 5 = the second child's step 2
 
 
@@ -257,7 +263,7 @@ def test_composite_arguments_are_validated(make: Any, error: type[Exception], pa
 
 def test_refused_composite_leaves_lrs_as_the_children_left_them() -> None:
     optimizer = PlainOptimizer(0.1)
-    children = [LinLR(optimizer, 0.5, 1.0, 4), ours.StepLR(optimizer, 2)]
+    children = [ours.LinearLR(optimizer, 0.5, 1.0, 4), ours.StepLR(optimizer, 2)]
     before = copy.deepcopy(optimizer.param_groups)
     with pytest.raises(ValueError):
         ours.SequentialLR(optimizer, children, [0])
@@ -385,7 +391,7 @@ def test_chain_as_a_later_child_of_sequential_works() -> None:
     with pytest.raises(NotImplementedError):
         reference.step()  # torch: the chain cannot take over
     optimizer = PlainOptimizer(1.0)
-    inner = ours.ChainedScheduler([ours.StepLR(optimizer, 2, 0.5), ExpLR(optimizer, 0.9)])
+    inner = ours.ChainedScheduler([ours.StepLR(optimizer, 2, 0.5), ours.ExponentialLR(optimizer, 0.9)])
     scheduler = ours.SequentialLR(optimizer, [ours.StepLR(optimizer, 5), inner], [2])
     lrs = []
     for _ in range(5):

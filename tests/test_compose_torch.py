@@ -7,26 +7,23 @@ from __future__ import annotations
 import json
 import math
 import random
-import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from conftest import assert_close, lrs_of
-from helpers_compose import ExpLR, LinLR
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import torch_optimizer, torch_sched  # noqa: E402
+from reference import quiet, torch_optimizer, torch_sched  # noqa: E402
 
 SEEDS = range(25)
 
 
 @pytest.fixture(autouse=True)
 def _quiet() -> Iterator[None]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         yield
 
 
@@ -199,11 +196,11 @@ def child_pair(rng: random.Random, chainable_only: bool = False, horizon: int = 
         )
     if kind == "exp":
         gamma = rng.uniform(0.9, 1.0)
-        return (lambda o: torch_sched.ExponentialLR(o, gamma)), (lambda o: ExpLR(o, gamma))
+        return (lambda o: torch_sched.ExponentialLR(o, gamma)), (lambda o: ours.ExponentialLR(o, gamma))
     start, end, total = rng.uniform(0.05, 1.0), rng.uniform(0.5, 1.0), rng.randint(1, 10)
     return (
         (lambda o: torch_sched.LinearLR(o, start, end, total)),
-        (lambda o: LinLR(o, start, end, total)),
+        (lambda o: ours.LinearLR(o, start, end, total)),
     )
 
 
@@ -292,8 +289,8 @@ def test_nested_both_ways_match_torch() -> None:
         return torch_sched.ChainedScheduler([inner, torch_sched.ExponentialLR(o, 0.97)], optimizer=o)
 
     def our_seq_in_chain(o: Any) -> Any:
-        inner = ours.SequentialLR(o, [LinLR(o, 0.1, 1.0, 4), ours.StepLR(o, 3, 0.5)], [4])
-        return ours.ChainedScheduler([inner, ExpLR(o, 0.97)], optimizer=o)
+        inner = ours.SequentialLR(o, [ours.LinearLR(o, 0.1, 1.0, 4), ours.StepLR(o, 3, 0.5)], [4])
+        return ours.ChainedScheduler([inner, ours.ExponentialLR(o, 0.97)], optimizer=o)
 
     def torch_chain_in_seq(o: Any) -> Any:
         chain = torch_sched.ChainedScheduler(
@@ -302,7 +299,7 @@ def test_nested_both_ways_match_torch() -> None:
         return torch_sched.SequentialLR(o, [chain, torch_sched.CosineAnnealingLR(o, 20, 1e-4)], [30])
 
     def our_chain_in_seq(o: Any) -> Any:
-        chain = ours.ChainedScheduler([LinLR(o, 0.1, 1.0, 4), ours.StepLR(o, 1, 0.97)], optimizer=o)
+        chain = ours.ChainedScheduler([ours.LinearLR(o, 0.1, 1.0, 4), ours.StepLR(o, 1, 0.97)], optimizer=o)
         return ours.SequentialLR(o, [chain, ours.CosineAnnealingLR(o, 20, 1e-4)], [30])
 
     for tensor in (0, 1):
@@ -320,7 +317,7 @@ def test_three_levels_keep_the_inner_milestones() -> None:
         return module.SequentialLR(o, [chain, module.CosineAnnealingLR(o, 20, 1e-4)], [30])
 
     reference_opt, our_opt = torch_optimizer([1.0]), torch_optimizer([1.0])
-    reference, scheduler = tree(torch_sched, torch_sched.LinearLR, reference_opt), tree(ours, LinLR, our_opt)
+    reference, scheduler = tree(torch_sched, torch_sched.LinearLR, reference_opt), tree(ours, ours.LinearLR, our_opt)
     for _ in range(3):
         reference.step()
         scheduler.step()
@@ -368,7 +365,7 @@ def test_composites_load_torch_state_dicts(cut: int) -> None:
         return torch_sched.SequentialLR(o, [chain, torch_sched.StepLR(o, 3, 0.5)], [10])
 
     def our_tree(o: Any) -> Any:
-        chain = ours.ChainedScheduler([ours.StepLR(o, 2, 0.8), LinLR(o, 0.5, 1.0, 4)], optimizer=o)
+        chain = ours.ChainedScheduler([ours.StepLR(o, 2, 0.8), ours.LinearLR(o, 0.5, 1.0, 4)], optimizer=o)
         return ours.SequentialLR(o, [chain, ours.StepLR(o, 3, 0.5)], [10])
 
     reference_opt, our_opt = torch_optimizer([0.1, 0.2, 0.3]), torch_optimizer([0.1, 0.2, 0.3])
@@ -400,5 +397,7 @@ def test_chain_first_in_sequential_starts_its_children_at_step_0() -> None:
     chain = torch_sched.ChainedScheduler([torch_sched.ExponentialLR(reference_opt, 0.5)], optimizer=reference_opt)
     torch_sched.SequentialLR(reference_opt, [chain, torch_sched.StepLR(reference_opt, 5)], [3])
     assert lrs_of(reference_opt) == [0.5]  # torch: gamma ** 1 at step 0
-    ours.SequentialLR(our_opt, [ours.ChainedScheduler([ExpLR(our_opt, 0.5)]), ours.StepLR(our_opt, 5)], [3])
+    ours.SequentialLR(
+        our_opt, [ours.ChainedScheduler([ours.ExponentialLR(our_opt, 0.5)]), ours.StepLR(our_opt, 5)], [3]
+    )
     assert lrs_of(our_opt) == [1.0]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import random
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -15,17 +13,10 @@ from conftest import PlainOptimizer, assert_close, lrs_of
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import torch_optimizer, torch_sched  # noqa: E402
+from reference import quiet, torch_optimizer, torch_sched  # noqa: E402
 
 NAMES = ["CyclicLR", "OneCycleLR"]
 KINDS = ["sgd", "adam"]
-
-
-@contextmanager
-def quiet() -> Iterator[None]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
 
 
 def decay(x: float) -> float:

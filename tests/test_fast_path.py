@@ -77,7 +77,9 @@ def test_fast_step_equals_the_general_path(name: str, seed: int, adam: bool) -> 
             general.step(epoch)
             continue
         elif roll < 0.11 and len(fast_opt.param_groups) < 12:
-            lr = rng.choice([0.1, 0.07])
+            # A cycled scheduler takes an added group's lr as its peak: offer the shared peak
+            # too, or after the first added group no later step would take the shared path.
+            lr = rng.choice([0.1, 0.07, *([fast._bases[0]] if cycled else [])])
             fast_opt.param_groups.append(fast_opt.group(lr))
             general_opt.param_groups.append(general_opt.group(lr))
         elif roll < 0.13:
@@ -89,6 +91,41 @@ def test_fast_step_equals_the_general_path(name: str, seed: int, adam: bool) -> 
         fast.step()
         general.step()
         assert snapshot(fast_opt, fast) == snapshot(general_opt, general)
+        if name.startswith("OneCycle"):
+            assert_one_cycle_list_path(fast_opt, fast, adam)
+
+
+@pytest.mark.parametrize("adam", [False, True])
+@pytest.mark.parametrize("count", [1, 3])
+@pytest.mark.parametrize("strategy", ["cos", "linear"])
+@pytest.mark.parametrize("three_phase", [False, True])
+def test_one_cycle_shared_equals_the_list_path(three_phase: bool, strategy: str, count: int, adam: bool) -> None:
+    # The whole cycle on the shared path (plain steps, one peak), every phase of both forms
+    # checked against the list path; the random runs above leave the shared path once a group
+    # with another peak is added, mostly before the last phase.
+    optimizer = Optimizer([0.1] * count, adam)
+    scheduler = ps.OneCycleLR(optimizer, max_lr=0.2, total_steps=60, anneal_strategy=strategy, three_phase=three_phase)
+    assert_one_cycle_list_path(optimizer, scheduler, adam)
+    for _ in range(60):
+        scheduler.step()
+        assert_one_cycle_list_path(optimizer, scheduler, adam)
+
+
+def assert_one_cycle_list_path(optimizer: Optimizer, scheduler: Any, adam: bool) -> None:
+    """The groups hold what OneCycle's per-group list path (``_lrs``, ``_momenta``) gives, bit for bit.
+
+    The general twin cannot catch a wrong ``OneCycle.shared``: ``OneCycle.evaluate`` itself calls
+    ``shared`` whenever the peaks are equal, so both twins go through it. The list path computes
+    each group's values on its own.
+    """
+    schedule, groups = scheduler._schedule, optimizer.param_groups
+    phase, pct = schedule.position(scheduler.last_epoch)
+    lrs = schedule._lrs(phase, pct, scheduler._bases)
+    assert [group["lr"].hex() for group in groups] == [lr.hex() for lr in lrs]
+    low, high = schedule._momentum_anchors(len(groups))
+    momenta = schedule._momenta(phase, pct, low, high)
+    held = [group["betas"][0] if adam else group["momentum"] for group in groups]
+    assert [m.hex() for m in held] == [m.hex() for m in momenta]
 
 
 def test_the_fast_path_is_taken_for_shared_bases() -> None:

@@ -402,4 +402,4 @@ def test_ten_million_steps_match_the_closed_form(name: str) -> None:
         assert lrs == [cosine(N - 5, base) for base in LRS]
     else:  # ChainedScheduler: the product of its children's closed forms
         for base, lr in zip(LRS, lrs):
-            assert lr == pytest.approx(base * 0.999 ** (N // 1000), rel=1e-9)
+            assert lr == base * 0.999 ** (N // 1000)  # bit for bit, as the README's long runs say

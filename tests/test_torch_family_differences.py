@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import pytest
@@ -12,13 +11,12 @@ from conftest import PlainOptimizer, lrs_of
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import torch_optimizer, torch_sched  # noqa: E402
+from reference import quiet, torch_optimizer, torch_sched  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def _quiet() -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         yield
 
 

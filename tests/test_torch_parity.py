@@ -80,6 +80,7 @@ def test_tensor_lr_is_updated_in_place() -> None:
     assert [group["lr"] for group in optimizer.param_groups] == tensors  # same objects
     assert all(group["lr"] is tensor for group, tensor in zip(optimizer.param_groups, tensors))
     assert_close(lrs_of(optimizer), [0.0125, 0.025, 0.0375], rel=1e-15)
+    assert all(type(lr) is float for lr in scheduler.get_last_lr())  # README: floats, also for Tensor lrs
     # initial_lr is a copy, not an alias of the live tensor
     assert optimizer.param_groups[0]["initial_lr"] is not tensors[0]
     assert float(optimizer.param_groups[0]["initial_lr"]) == 0.1
