@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 import paradox.scheduler as ps
+from paradox.scheduler._cycled import momentum_anchors
 
 #: name -> how to build that scheduler on an optimizer
 BUILDERS: dict[str, Any] = {
@@ -122,7 +123,7 @@ def assert_one_cycle_list_path(optimizer: Optimizer, scheduler: Any, adam: bool)
     phase, pct = schedule.position(scheduler.last_epoch)
     lrs = schedule._lrs(phase, pct, scheduler._bases)
     assert [group["lr"].hex() for group in groups] == [lr.hex() for lr in lrs]
-    low, high = schedule._momentum_anchors(len(groups))
+    low, high = momentum_anchors(schedule, len(groups))
     momenta = schedule._momenta(phase, pct, low, high)
     held = [group["betas"][0] if adam else group["momentum"] for group in groups]
     assert [m.hex() for m in held] == [m.hex() for m in momenta]
