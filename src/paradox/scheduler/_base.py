@@ -326,22 +326,31 @@ class LRScheduler:
         state = read_state(owner, state_dict, type(self).__name__, tuple(self._config()))
         count = len(self.optimizer.param_groups)
         saved_config = read_config(owner, state["config"])
-        last_epoch = read_count(owner, "last_epoch", state["last_epoch"], minimum=-1)
-        step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
-        base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
-        last_lr = read_values(owner, "last_lr", state["last_lr"], count, signed=True)
+        apply_progress = self._read_progress(owner, state, count)
         apply_extra = self._read_extra_state(owner, state, count)
         apply_config = self._read_config(owner, saved_config, config)
         # Everything is checked; from here on the scheduler is changed.
         apply_config()
         apply_extra()
-        self.last_epoch = last_epoch
-        self._step_count = step_count
-        self.base_lrs = base_lrs
-        self._last_lr = last_lr
+        apply_progress()
         # The marks vouch for values written before the load; against the loaded last_lr every
         # tensor lr must be compared again, as a float lr is.
         self._tensor_marks = {}
+
+    def _read_progress(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
+        """Check the entries every scheduler saves (the clock and the lrs); return their change."""
+        last_epoch = read_count(owner, "last_epoch", state["last_epoch"], minimum=-1)
+        step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
+        base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
+        last_lr = read_values(owner, "last_lr", state["last_lr"], count, signed=True)
+
+        def apply() -> None:
+            self.last_epoch = last_epoch
+            self._step_count = step_count
+            self.base_lrs = base_lrs
+            self._last_lr = last_lr
+
+        return apply
 
     def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
         """Hook: check subclass entries of ``state``; return the change to make once all is checked."""

@@ -20,7 +20,7 @@ from bisect import bisect_right
 from ._base import LRScheduler
 from ._optimizer import group_value, param_groups, set_lr
 from ._plateau import check_metric
-from ._state import FORMAT, STATE_KEYS, check_mapping, read_config, read_count, read_ours, read_values
+from ._state import FORMAT, STATE_KEYS, check_mapping, read_config, read_ours
 from ._validate import active_segment, check_int, check_milestones, fail
 
 TYPE_CHECKING = False
@@ -215,18 +215,7 @@ class _Composite(LRScheduler):
 
     def _read_own(self, owner: str, state: Mapping[str, Any], count: int, mode: str) -> Any:
         read_config(owner, state["config"])
-        last_epoch = read_count(owner, "last_epoch", state["last_epoch"], minimum=-1)
-        step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
-        base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
-        last_lr = read_values(owner, "last_lr", state["last_lr"], count, signed=True)
-
-        def apply() -> None:
-            self.last_epoch = last_epoch
-            self._step_count = step_count
-            self.base_lrs = base_lrs
-            self._last_lr = last_lr
-
-        return apply
+        return self._read_progress(owner, state, count)
 
 
 def _initial_lrs(owner: str, groups: list[ParamGroup]) -> list[float]:

@@ -13,7 +13,7 @@ from _collections_abc import Mapping, Sequence
 from ._base import LRScheduler, fresh_lrs, keep_initial_lrs, warn_config_drift
 from ._optimizer import is_tensor, param_groups, set_lr
 from ._record import Record
-from ._state import FORMAT, STATE_KEYS, check_mapping, read_config, read_count, read_ours, read_values
+from ._state import FORMAT, STATE_KEYS, check_mapping, read_config, read_count, read_ours
 from ._validate import check_float, check_int, fail, is_number, to_float
 
 TYPE_CHECKING = False
@@ -403,11 +403,9 @@ class ReduceLROnPlateau(LRScheduler):
         live = self._settings.to_config()
         settings = _PlateauConfig.build(owner, {**live, **saved})
         _check_min_lr_count(owner, settings.min_lr, count)
-        last_epoch = read_count(owner, "last_epoch", state["last_epoch"], minimum=-1)
-        step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
-        saved_bases = state["base_lrs"]
-        base_lrs = self.base_lrs if saved_bases is None else read_values(owner, "base_lrs", saved_bases, count)
-        last_lr = read_values(owner, "last_lr", state["last_lr"], count, signed=True)
+        if state["base_lrs"] is None:  # torch's state has none: keep the live ones
+            state = {**state, "base_lrs": self.base_lrs}
+        apply_progress = self._read_progress(owner, state, count)
         best = _decode_best(owner, state["best"])
         bad = read_count(owner, "num_bad_epochs", state["num_bad_epochs"], minimum=0)
         cooldown = read_count(owner, "cooldown_counter", state["cooldown_counter"], minimum=0)
@@ -417,10 +415,7 @@ class ReduceLROnPlateau(LRScheduler):
         if config == "saved" and drift:
             warn_config_drift(type(self).__name__, live, restored, drift)
             self._settings = settings
-        self.last_epoch = last_epoch
-        self._step_count = step_count
-        self.base_lrs = list(base_lrs)
-        self._last_lr = last_lr
+        apply_progress()
         self.best = best
         self.num_bad_epochs = bad
         self.cooldown_counter = cooldown
