@@ -13,6 +13,7 @@ from _collections_abc import Mapping, Sequence
 from ._base import LRScheduler, ScheduledLR, check_no_group_removed, fast_path
 from ._optimizer import group_value, hyper_value, param_groups, set_lr
 from ._schedule import Schedule
+from ._state import FORMAT, VERSION
 from ._validate import check_int, fail
 
 TYPE_CHECKING = False
@@ -48,6 +49,11 @@ def per_group(owner: str, name: str, anchor: Anchor, count: int) -> list[float]:
             fail(owner, name, f"a number or a list of {count} values, one per param group", list(anchor))
         return [float(value) for value in anchor]
     return [float(anchor)] * count
+
+
+def as_number(value: Any) -> Any:
+    """A tensor from a torch state as a float; anything else as it is (checked later)."""
+    return float(value) if hasattr(value, "item") and hasattr(value, "numel") else value
 
 
 def momentum_anchors(schedule: CycledSchedule, count: int, owner: str = "") -> tuple[list[float], list[float]]:
@@ -311,3 +317,19 @@ class CycledLR(ScheduledLR):
     def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
         """Hook: the keys each added group gets (``initial_lr`` at least), from its peak."""
         raise NotImplementedError
+
+    def _torch_layout(
+        self, config: dict[str, Any], state: Mapping[str, Any], base_lrs: Any, last_lr: Any, bases: Any
+    ) -> dict[str, Any]:
+        """A torch state converted to this library's layout, from what the class read of it."""
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "class": type(self).__name__,
+            "config": config,
+            "last_epoch": state.get("last_epoch"),
+            "step_count": state.get("_step_count", 1),
+            "base_lrs": base_lrs,
+            "last_lr": [as_number(lr) for lr in last_lr],
+            "bases": bases,
+        }

@@ -10,6 +10,7 @@ from ._cycled import (
     Anchor,
     CycledLR,
     CycledSchedule,
+    as_number,
     check_anchor,
     check_choice,
     check_flag,
@@ -20,7 +21,6 @@ from ._cycled import (
     uses_beta1,
 )
 from ._schedule import Schedule, leaves_float_range
-from ._state import FORMAT, VERSION
 from ._validate import check_float, check_int, fail
 
 TYPE_CHECKING = False
@@ -441,31 +441,15 @@ class CyclicLR(CycledLR):
                 saved[key] = _same(live[key], state[key + "s"])
         custom = state.get("_scale_fn_custom")
         saved["scale_fn"] = live["scale_fn"] if custom is None else CUSTOM
-        converted = {
-            "format": FORMAT,
-            "version": VERSION,
-            "class": type(self).__name__,
-            "config": saved,
-            "last_epoch": state.get("last_epoch"),
-            "step_count": state.get("_step_count", 1),
-            "base_lrs": base_lrs,
-            "last_lr": [_number(lr) for lr in state.get("_last_lr", base_lrs)],
-            "bases": list(self._bases),
-        }
-        if isinstance(state.get("max_lrs"), (list, tuple)):
-            converted["bases"] = [_number(lr) for lr in state["max_lrs"]]
-        return converted
+        max_lrs = state.get("max_lrs")
+        bases = [as_number(lr) for lr in max_lrs] if isinstance(max_lrs, (list, tuple)) else list(self._bases)
+        return self._torch_layout(saved, state, base_lrs, state.get("_last_lr", base_lrs), bases)
 
 
 def _same(live: Any, saved: Any) -> Any:
     """The live config value when the saved per-group list says the same, else the saved list."""
     if isinstance(saved, (list, tuple)):
-        values = [_number(value) for value in saved]
+        values = [as_number(value) for value in saved]
         spread = list(live) if isinstance(live, list) else [live] * len(values)
         return live if spread == values else values
     return saved
-
-
-def _number(value: Any) -> Any:
-    """A tensor from a torch state as a float; anything else as it is (checked later)."""
-    return float(value) if hasattr(value, "item") and hasattr(value, "numel") else value

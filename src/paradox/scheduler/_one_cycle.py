@@ -10,6 +10,7 @@ from ._cycled import (
     Anchor,
     CycledLR,
     CycledSchedule,
+    as_number,
     check_anchor,
     check_choice,
     check_flag,
@@ -19,7 +20,6 @@ from ._cycled import (
     per_group,
     uses_beta1,
 )
-from ._state import FORMAT, VERSION
 from ._validate import check_float, check_int, fail
 
 TYPE_CHECKING = False
@@ -483,18 +483,9 @@ class OneCycleLR(CycledLR):
         groups = self.optimizer.param_groups
         bases = list(self._bases)
         if len(groups) == len(bases) and all("max_lr" in group for group in groups):
-            bases = [_number(group["max_lr"]) for group in groups]
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "class": type(self).__name__,
-            "config": saved,
-            "last_epoch": state.get("last_epoch"),
-            "step_count": state.get("_step_count", 1),
-            "base_lrs": state.get("base_lrs", list(self.base_lrs)),
-            "last_lr": [_number(lr) for lr in state.get("_last_lr", self._last_lr)],
-            "bases": bases,
-        }
+            bases = [as_number(group["max_lr"]) for group in groups]
+        base_lrs = state.get("base_lrs", list(self.base_lrs))
+        return self._torch_layout(saved, state, base_lrs, state.get("_last_lr", self._last_lr), bases)
 
 
 def _lr_anchors(schedule: OneCycle, peaks: list[float]) -> list[dict[str, Any]]:
@@ -504,8 +495,3 @@ def _lr_anchors(schedule: OneCycle, peaks: list[float]) -> list[dict[str, Any]]:
         initial = peak / schedule.div_factor
         keys.append({"initial_lr": initial, "max_lr": peak, "min_lr": initial / schedule.final_div_factor})
     return keys
-
-
-def _number(value: Any) -> Any:
-    """A tensor from a torch state as a float; anything else as it is (checked later)."""
-    return float(value) if hasattr(value, "item") and hasattr(value, "numel") else value
