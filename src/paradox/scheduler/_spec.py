@@ -21,7 +21,6 @@ import difflib
 import importlib
 import inspect
 import json
-import math
 import sys
 from _collections_abc import Mapping
 from dataclasses import dataclass, field
@@ -440,12 +439,8 @@ def _config_call(config: Mapping[str, Any], origin: str, path: str, known: dict[
 def _config_value(value: Any, origin: str, path: str, known: dict[str, type[Any]], depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise SpecError(f"{origin}: {path}: the config is nested more than {MAX_DEPTH} levels deep")
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return value  # the scheduler's own check names the parameter
-        return value
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value  # a non-finite float too: the scheduler's own check names the parameter
     if isinstance(value, (list, tuple)):
         return [_config_value(item, origin, f"{path}[{index}]", known, depth + 1) for index, item in enumerate(value)]
     if isinstance(value, Mapping):
