@@ -242,8 +242,7 @@ class _Reader:
         return self.call(node, depth=0)
 
     def call(self, node: ast.Call, depth: int) -> Pending:
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"the spec is nested more than {MAX_DEPTH} levels deep")
+        # depth is checked by the callers: top() passes 0, value() has just checked the same depth
         func = node.func
         if isinstance(func, ast.Name):
             if func.id not in self.known:
@@ -408,9 +407,8 @@ def from_config(config: Any, origin: str = "config") -> Pending:
 
 
 def _config_call(config: Mapping[str, Any], origin: str, path: str, known: dict[str, type[Any]], depth: int) -> Pending:
+    # depth is checked by the callers: from_config() passes 0, _config_value() has just checked it
     where = f"{origin}: {path or 'top level'}"
-    if depth > MAX_DEPTH:
-        raise SpecError(f"{where}: the config is nested more than {MAX_DEPTH} levels deep")
     name = config["name"]
     if not isinstance(name, str) or name not in known:
         problem = _unknown_schedule(name, known) if isinstance(name, str) else f"'name' must be a string, not {name!r}"
