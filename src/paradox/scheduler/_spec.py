@@ -85,7 +85,6 @@ class Pending:
     cls: type[Any]
     kwargs: dict[str, Any]
     where: str
-    label: str = ""
 
     def text(self) -> str:
         """The spec as text: ``StepLR(step_size=10, gamma=0.5)``, children written out too."""
