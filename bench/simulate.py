@@ -21,23 +21,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 import warnings
 from collections.abc import Callable
 from typing import Any
 
-from _common import table
+from _common import best_time, table
 
 TARGET = 1 / 60
-
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def torch_stepper(kind: str, steps: int) -> Callable[[], list[float]]:
@@ -120,15 +110,15 @@ def measure(kind: str, steps: int, repeat: int) -> tuple[list[list[str]], float]
     assert fast == exact and slow == fast[: len(slow)], "our paths disagree"
     bad = max(abs(a - b) / max(abs(b), 1e-300) for a, b in zip(fast, reference))
     assert bad <= 1e-9, f"{kind}: ours vs torch differ by {bad:.3g} relative"
-    torch_time = timed(torch_stepper(kind, steps), repeat)
+    torch_time = best_time(torch_stepper(kind, steps), number=1, repeat=repeat)
     measured = {
-        "simulate (numpy)": timed(lambda: simulate(spec, steps), repeat),
-        "simulate (numpy, exact=True)": timed(lambda: simulate(spec, steps, exact=True), repeat),
-        "Schedule.simulate (numpy)": timed(lambda: pure.simulate(steps, 0.1), repeat),
+        "simulate (numpy)": best_time(lambda: simulate(spec, steps), number=1, repeat=repeat),
+        "simulate (numpy, exact=True)": best_time(lambda: simulate(spec, steps, exact=True), number=1, repeat=repeat),
+        "Schedule.simulate (numpy)": best_time(lambda: pure.simulate(steps, 0.1), number=1, repeat=repeat),
     }
     with NoNumpy():
-        measured["simulate (pure Python: stepping)"] = timed(lambda: simulate(spec, steps), 1)
-        measured["Schedule.simulate (pure Python)"] = timed(lambda: pure.simulate(steps, 0.1), 1)
+        measured["simulate (pure Python: stepping)"] = best_time(lambda: simulate(spec, steps), number=1, repeat=1)
+        measured["Schedule.simulate (pure Python)"] = best_time(lambda: pure.simulate(steps, 0.1), number=1, repeat=1)
     rows = [[kind, "torch stepping", f"{torch_time * 1000:.0f} ms", "1", ""]]
     for name, seconds in measured.items():
         ratio = seconds / torch_time

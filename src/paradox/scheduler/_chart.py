@@ -55,7 +55,7 @@ def _scale(values: Sequence[float], log: bool) -> tuple[list[float], float, floa
 
 def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
     every = [v for series in trace.lr for v in series]
-    _, low, high, is_log = _scale(every, log)
+    mapped_every, low, high, is_log = _scale(every, log)  # one scale for all the groups
     if high - low <= 1e-12 * max(abs(high), 1e-300):
         if high == 0.0:
             low, high = 0.0, 1.0
@@ -74,12 +74,10 @@ def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
         grid[y // 4][x // 2] |= _DOTS[x % 2][y % 4]
 
     count = trace.steps
+    start = 0
     for series in trace.lr:
-        mapped, _, _, _ = _scale(series, log)
-        if is_log:
-            positive = [v for v in every if v > 0]
-            bottom = math.log10(min(positive))
-            mapped = [math.log10(v) if v > 0 else bottom for v in series]
+        mapped = mapped_every[start : start + len(series)]  # this group's values, mapped above
+        start += len(series)
 
         def to_y(value: float) -> int:
             return round((high - value) / (high - low) * (dots_y - 1))

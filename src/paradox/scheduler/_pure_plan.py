@@ -147,11 +147,11 @@ def fast_trace(scheduler: Any, steps: int, label: str, exact: bool) -> Trace | N
     from ._simulate import Trace, _hyper
     from ._vectorised import Vector, load_numpy
 
+    form = pure_form(scheduler)  # first: a scheduler that will be stepped anyway needs no numpy
+    if form is None:
+        return None
     np = load_numpy(steps * len(scheduler.optimizer.param_groups))
     if np is None:
-        return None
-    form = pure_form(scheduler)
-    if form is None:
         return None
     schedule, bases = form
     v = Vector(np, exact)

@@ -187,7 +187,7 @@ def simulate(
         steps = _check_steps(steps)
     if isinstance(spec_or_scheduler, Schedule):
         count = steps if steps is not None else _schedule_length(spec_or_scheduler)
-        values = tuple(tuple(spec_or_scheduler.simulate(count, base, exact=exact)) for base in lrs)
+        values = [spec_or_scheduler.simulate(count, base, exact=exact) for base in lrs]
         return Trace(repr(spec_or_scheduler), values)
     if hasattr(spec_or_scheduler, "optimizer") and hasattr(spec_or_scheduler, "step"):
         import copy
@@ -253,7 +253,7 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
                 raise SpecError(needs_metrics) from None
             raise SpecError(f"{name} failed at step {step}: {text}") from None
         record()
-    return Trace(label, tuple(tuple(series) for series in lrs), _cycled(scheduler, momenta, initial))
+    return Trace(label, lrs, _cycled(scheduler, momenta, initial))
 
 
 def _hyper(group: Mapping[str, Any], key: str) -> float:
@@ -269,7 +269,7 @@ def _hyper(group: Mapping[str, Any], key: str) -> float:
 
 def _cycled(
     scheduler: Any, momenta: dict[str, list[list[float]]], initial: dict[str, list[float]]
-) -> tuple[tuple[float, ...], ...] | None:
+) -> list[list[float]] | None:
     """The momentum series (beta1 first, as Adam-style schedulers prefer it) if the schedule changed it."""
 
     def changed(key: str) -> bool:
@@ -281,10 +281,10 @@ def _cycled(
 
     for key in ("betas", "momentum"):
         if changed(key):
-            return tuple(tuple(series) for series in momenta[key])
+            return momenta[key]
     if getattr(scheduler, "cycle_momentum", False) is True:
         key = "betas" if getattr(scheduler, "use_beta1", False) else "momentum"
-        return tuple(tuple(series) for series in momenta[key])
+        return momenta[key]
     return None
 
 

@@ -21,7 +21,6 @@ import difflib
 import importlib
 import inspect
 import json
-import math
 import sys
 from _collections_abc import Mapping
 from dataclasses import dataclass, field
@@ -86,7 +85,6 @@ class Pending:
     cls: type[Any]
     kwargs: dict[str, Any]
     where: str
-    label: str = ""
 
     def text(self) -> str:
         """The spec as text: ``StepLR(step_size=10, gamma=0.5)``, children written out too."""
@@ -243,8 +241,7 @@ class _Reader:
         return self.call(node, depth=0)
 
     def call(self, node: ast.Call, depth: int) -> Pending:
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"the spec is nested more than {MAX_DEPTH} levels deep")
+        # depth is checked by the callers: top() passes 0, value() has just checked the same depth
         func = node.func
         if isinstance(func, ast.Name):
             if func.id not in self.known:
@@ -409,9 +406,8 @@ def from_config(config: Any, origin: str = "config") -> Pending:
 
 
 def _config_call(config: Mapping[str, Any], origin: str, path: str, known: dict[str, type[Any]], depth: int) -> Pending:
+    # depth is checked by the callers: from_config() passes 0, _config_value() has just checked it
     where = f"{origin}: {path or 'top level'}"
-    if depth > MAX_DEPTH:
-        raise SpecError(f"{where}: the config is nested more than {MAX_DEPTH} levels deep")
     name = config["name"]
     if not isinstance(name, str) or name not in known:
         problem = _unknown_schedule(name, known) if isinstance(name, str) else f"'name' must be a string, not {name!r}"
@@ -440,12 +436,8 @@ def _config_call(config: Mapping[str, Any], origin: str, path: str, known: dict[
 def _config_value(value: Any, origin: str, path: str, known: dict[str, type[Any]], depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise SpecError(f"{origin}: {path}: the config is nested more than {MAX_DEPTH} levels deep")
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return value  # the scheduler's own check names the parameter
-        return value
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value  # a non-finite float too: the scheduler's own check names the parameter
     if isinstance(value, (list, tuple)):
         return [_config_value(item, origin, f"{path}[{index}]", known, depth + 1) for index, item in enumerate(value)]
     if isinstance(value, Mapping):
