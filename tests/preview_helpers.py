@@ -2,7 +2,7 @@
 
 They stand in for a composite (SequentialLR), a momentum-cycling class (OneCycleLR), a class
 stepped with a metric (ReduceLROnPlateau) and one that takes a function (LambdaLR). They are made
-known to specs with ``paradox.scheduler._spec.register`` by the ``preview_classes`` fixture of the test modules.
+known to specs with ``paradox.scheduler.preview.spec.register`` by the ``preview_classes`` fixture of the test modules.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from paradox.scheduler import LRScheduler, ScheduledLR, StepDecay
-from paradox.scheduler._spec import register, unregister
+from paradox.scheduler.preview.spec import register, unregister
 
 #: The order in which the test-local classes were built (children must come before parents).
 BUILT: list[str] = []

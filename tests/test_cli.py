@@ -18,7 +18,7 @@ import pytest
 
 from conftest import assert_close
 from paradox.scheduler import CosineAnnealingLR, StepLR, simulate
-from paradox.scheduler._cli import main
+from paradox.scheduler.preview.cli import main
 from preview_helpers import BUILT, registered
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -273,7 +273,7 @@ TORCH_SPECS = [
 
 
 def _torch_build(pending: Any, optimizer: Any, torch_sched: Any) -> Any:
-    from paradox.scheduler._spec import Pending
+    from paradox.scheduler.preview.spec import Pending
 
     def value(item: Any) -> Any:
         if isinstance(item, Pending):
@@ -291,7 +291,7 @@ def test_csv_values_match_torch(capsys: pytest.CaptureFixture[str], spec: str, l
     torch = pytest.importorskip("torch")
     import warnings
 
-    from paradox.scheduler._spec import parse, schedulers
+    from paradox.scheduler.preview.spec import parse, schedulers
     from reference import torch_sched
 
     known = schedulers()
@@ -330,7 +330,7 @@ def test_csv_values_match_torch(capsys: pytest.CaptureFixture[str], spec: str, l
 
 def test_reduce_on_plateau_csv_matches_torch(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     torch = pytest.importorskip("torch")
-    from paradox.scheduler._spec import schedulers
+    from paradox.scheduler.preview.spec import schedulers
 
     if "ReduceLROnPlateau" not in schedulers():
         pytest.skip("ReduceLROnPlateau is not in paradox.scheduler yet")
@@ -870,7 +870,7 @@ def test_importing_the_package_stays_light() -> None:
 
 def test_the_cli_core_does_not_import_matplotlib_or_numpy() -> None:
     code = (
-        "import sys; from paradox.scheduler._cli import main; "
+        "import sys; from paradox.scheduler.preview.cli import main; "
         "main(['table', 'StepLR(step_size=2)', '--steps', '3']); main(['show', 'StepLR(step_size=2)']); "
         "print(sorted(m for m in ('torch', 'numpy', 'matplotlib') if m in sys.modules), file=sys.stderr)"
     )

@@ -18,9 +18,9 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch.optim import lr_scheduler as torch_sched  # noqa: E402
 
-import paradox.scheduler._simulate as simulate_module  # noqa: E402
-from paradox.scheduler._cli import main  # noqa: E402
-from paradox.scheduler._spec import register, unregister  # noqa: E402
+import paradox.scheduler.preview.simulate as simulate_module  # noqa: E402
+from paradox.scheduler.preview.cli import main  # noqa: E402
+from paradox.scheduler.preview.spec import register, unregister  # noqa: E402
 
 FAMILY = [
     "ChainedScheduler",

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import paradox.scheduler as ps
-from paradox.scheduler._cycled import momentum_anchors
+from paradox.scheduler.cyclic import momentum_anchors
 
 #: name -> how to build that scheduler on an optimizer
 BUILDERS: dict[str, Any] = {

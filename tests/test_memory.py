@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from paradox.scheduler import CosineAnnealingLR, LinearLR, OneCycleLR, SequentialLR, StepLR
-from paradox.scheduler._simulate import PreviewOptimizer
+from paradox.scheduler.preview.simulate import PreviewOptimizer
 
 #: Bytes a run may hold beyond its state at the first measurement: a few floats' worth of noise.
 ALLOWED = 1024

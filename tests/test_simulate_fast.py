@@ -29,12 +29,14 @@ from paradox.scheduler import (
     SequentialLR,
     StepDecay,
     StepLR,
-    _vectorised,
     simulate,
 )
-from paradox.scheduler._pure_plan import pure_form
-from paradox.scheduler._simulate import PreviewOptimizer
-from paradox.scheduler._vectorised import Vector
+from paradox.scheduler import (
+    schedule as _vectorised,
+)
+from paradox.scheduler.preview.pure_plan import pure_form
+from paradox.scheduler.preview.simulate import PreviewOptimizer
+from paradox.scheduler.schedule import Vector
 
 SCHEDULES: list[Schedule] = [
     StepDecay(step_size=7, gamma=0.9),
@@ -145,7 +147,7 @@ SPECS = [
 
 def stepped(spec: str, steps: int, lr: list[float]) -> Any:
     """simulate() with the fast path switched off: the scheduler is stepped."""
-    from paradox.scheduler import _pure_plan
+    from paradox.scheduler.preview import pure_plan as _pure_plan
 
     saved = _pure_plan.fast_trace
     _pure_plan.fast_trace = lambda *args: None  # type: ignore[assignment]
@@ -163,7 +165,7 @@ def test_simulate_fast_path_equals_stepping_bit_for_bit(spec: str) -> None:
         trace = simulate(spec, 700, lr=lr, exact=exact)
         assert trace == reference
     optimizer = PreviewOptimizer(lr)
-    from paradox.scheduler._spec import load
+    from paradox.scheduler.preview.spec import load
 
     assert pure_form(load(spec).build(optimizer)) is not None, "this spec takes the fast path"
 

@@ -19,36 +19,25 @@ does the same from a shell).
 0.0005
 """
 
-from ._base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
-from ._classes import CosineAnnealingLR, StepLR
-from ._compose import ChainedScheduler, SequentialLR
-from ._cosine_restarts import CosineWarmRestarts
-from ._cyclic import Cyclic, CyclicLR
-from ._decays import ConstantFactor, ExponentialDecay, LinearFactor, MultiStepDecay, PolynomialDecay
-from ._lambda_lr import LambdaLR, MultiplicativeLR
-from ._lambdas import LambdaFactor, MultiplicativeDecay
-from ._one_cycle import OneCycle, OneCycleLR
-from ._plateau import ReduceLROnPlateau
-from ._schedule import Schedule
-from ._schedules import CosineAnnealing, StepDecay
-from ._torch_family import (
-    ConstantLR,
-    CosineAnnealingWarmRestarts,
-    ExponentialLR,
-    LinearLR,
-    MultiStepLR,
-    PolynomialLR,
-)
+from .base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
+from .compose import ChainedScheduler, Sequential, SequentialLR
+from .cosine import CosineAnnealing, CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineWarmRestarts
+from .cyclic import Cyclic, CyclicLR
+from .lambdas import LambdaFactor, LambdaLR, MultiplicativeDecay, MultiplicativeLR
+from .one_cycle import OneCycle, OneCycleLR
+from .plateau import ReduceLROnPlateau
+from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, PolynomialDecay, PolynomialLR
+from .schedule import Schedule
+from .step import ExponentialDecay, ExponentialLR, MultiStepDecay, MultiStepLR, StepDecay, StepLR
 
-# The preview tools and the pure composition are loaded on first use (PEP 562), so that a training
-# script that only schedules pays nothing for them at import.
-_LAZY = {"Sequential": "._pure_compose", "Trace": "._simulate", "plot": "._plot", "simulate": "._simulate"}
+# The preview tools are loaded on first use (PEP 562), so that a training script that only
+# schedules pays nothing for them at import.
+_LAZY = {"Trace": ".preview.simulate", "plot": ".preview.plot", "simulate": ".preview.simulate"}
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ._plot import plot
-    from ._pure_compose import Sequential
-    from ._simulate import Trace, simulate
+    from .preview.plot import plot
+    from .preview.simulate import Trace, simulate
 
 
 def __getattr__(name: str) -> object:
@@ -63,7 +52,7 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return list(__all__)
 
 
 __all__ = [

@@ -22,12 +22,12 @@ import importlib
 import inspect
 import json
 import sys
-from _collections_abc import Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._base import LRScheduler, ScheduledLR, _LRScheduler
+from ..base import LRScheduler, ScheduledLR, _LRScheduler
 
 #: Longest spec accepted, in characters, and deepest nesting of lists and calls.
 MAX_LENGTH = 10_000

@@ -12,7 +12,7 @@ import json
 import math
 import shutil
 import sys
-from _collections_abc import Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -118,8 +118,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``paradox-lr`` with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
-    from ._plot import PlotUnavailable
-    from ._spec import MissingDependency, SpecError
+    from .plot import PlotUnavailable
+    from .spec import MissingDependency, SpecError
 
     try:
         args = _parser().parse_args(argv)
@@ -150,7 +150,7 @@ def _fail(message: str, status: int) -> int:
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
-    from ._spec import description, schedulers, signature_text
+    from .spec import description, schedulers, signature_text
 
     if args.command == "list":
         for cls in schedulers().values():
@@ -158,7 +158,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     metrics = None if args.metrics is None else read_metrics(args.metrics)
     if args.command == "plot":
-        from ._plot import plot
+        from .plot import plot
 
         plot(
             *args.specs,
@@ -171,12 +171,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         )
         out.write(f"wrote {args.output}\n")
         return 0
-    from ._simulate import simulate
+    from .simulate import simulate
 
     # table promises exact values on every platform: cosines by math.cos (see simulate's exact).
     trace = simulate(args.spec, args.steps, lr=args.lr, metrics=metrics, exact=args.command == "table")
     if args.command == "show":
-        from ._chart import render
+        from .chart import render
 
         size = shutil.get_terminal_size((80, 24))
         out.write(render(trace, args.width or size.columns, args.height or size.lines, args.log) + "\n")

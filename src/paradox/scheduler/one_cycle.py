@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from _collections_abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from ._base import ConfigParam, fast_path
-from ._cycled import (
+from .base import ConfigParam, fast_path
+from .cyclic import (
     Anchor,
     CycledLR,
     CycledSchedule,
@@ -20,14 +20,15 @@ from ._cycled import (
     per_group,
     uses_beta1,
 )
-from ._validate import check_float, check_int, fail
+from .validate import check_float, check_int, fail
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
     from typing import Any, Literal
 
-    from ._optimizer import SupportsParamGroups
-    from ._vectorised import Vector
+    from .base import SupportsParamGroups
+    from .schedule import Vector
+
 
 _STRATEGIES = ("cos", "linear")
 _cos, _pi = math.cos, math.pi  # bound once: shared() runs on every step

@@ -7,14 +7,14 @@ version and class, carries the config, and is validated whole before anything is
 
 from __future__ import annotations
 
-from _collections_abc import Mapping
+from collections.abc import Mapping
 
-from ._optimizer import hyper_value, is_tensor
-from ._validate import check_float, check_int, fail, to_float
+from .validate import check_float, check_int, fail, hyper_value, is_tensor, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
     from typing import Any
+
 
 FORMAT = "paradox.scheduler"
 VERSION = 1

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ._simulate import Trace, piecewise_constant, simulate
+from .simulate import Trace, piecewise_constant, simulate
 
-TYPE_CHECKING = False  # typing is not imported at run time (the package's import stays light)
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
     from typing import Any
+
 
 #: The hint shown when matplotlib is missing.
 INSTALL_HINT = 'plotting needs matplotlib: pip install "paradox[plot]"'
@@ -84,7 +85,7 @@ def _same_length(specs: Sequence[Any], traces: list[Trace], lr: Any, metrics: An
     """Extend shorter traces to the longest natural length, where the schedule allows it."""
     import contextlib
 
-    from ._spec import SpecError
+    from .spec import SpecError
 
     target = max(trace.steps for trace in traces)
     result = []

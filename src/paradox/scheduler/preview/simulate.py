@@ -12,15 +12,17 @@ from __future__ import annotations
 import itertools
 import math
 
-from ._schedule import Schedule
+from ..schedule import Schedule
 
 # typing and dataclasses are not imported at run time (the package's import stays light); the
 # spec parser, copy and inspect are imported when a simulation runs.
-TYPE_CHECKING = False
+
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
     from array import array
     from collections.abc import Mapping, Sequence
     from typing import Any
+
 
 #: Fallback length when a schedule has no natural end, and the longest simulation allowed.
 DEFAULT_STEPS = 100
@@ -179,7 +181,7 @@ def simulate(
     >>> trace.columns(), trace.rows()[2]
     (['step', 'lr'], [2, 0.5])
     """
-    from ._spec import load
+    from .spec import load
 
     lrs = _check_lrs(lr)
     metric_values = None if metrics is None else _check_metrics(metrics)
@@ -205,7 +207,7 @@ def simulate(
 def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: str, *, exact: bool = False) -> Trace:
     """Record each group's lr (and momentum) from the scheduler's current state: vectorised when
     the scheduler is a pure schedule (see ``_pure_plan.py``), else by stepping it."""
-    from ._spec import SpecError
+    from .spec import SpecError
 
     name = type(scheduler).__name__
     accepts, required = takes_metrics(scheduler)
@@ -225,7 +227,7 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
             f"{len(groups)} param groups x {steps} steps is {len(groups) * steps} values; the limit is {MAX_VALUES}"
         )
     if not wants_metrics:
-        from ._pure_plan import fast_trace
+        from .pure_plan import fast_trace
 
         trace = fast_trace(scheduler, steps, label, exact)
         if trace is not None:
@@ -367,7 +369,7 @@ def _schedule_length(schedule: Schedule) -> int:
 
 
 def _check_steps(steps: Any) -> int:
-    from ._validate import check_int
+    from ..validate import check_int
 
     value = check_int("simulate", "steps", steps, minimum=1)
     if value > MAX_STEPS:
@@ -376,7 +378,7 @@ def _check_steps(steps: Any) -> int:
 
 
 def _check_lrs(lr: Any) -> list[float]:
-    from ._validate import check_float
+    from ..validate import check_float
 
     values = [lr] if not isinstance(lr, (list, tuple)) else list(lr)
     if not values:
@@ -385,7 +387,7 @@ def _check_lrs(lr: Any) -> list[float]:
 
 
 def _check_metrics(metrics: Sequence[Any]) -> list[float]:
-    from ._validate import check_float
+    from ..validate import check_float
 
     return [check_float("simulate", f"metrics[{index}]", value) for index, value in enumerate(metrics)]
 

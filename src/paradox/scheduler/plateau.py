@@ -8,19 +8,19 @@ plain and saved in strict JSON, infinities included.
 from __future__ import annotations
 
 import math
-from _collections_abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from ._base import LRScheduler, fresh_lrs, keep_initial_lrs, warn_config_drift
-from ._optimizer import is_tensor, param_groups, set_lr
-from ._record import Record
-from ._state import FORMAT, STATE_KEYS, check_mapping, read_config, read_count, read_ours
-from ._validate import check_float, check_int, fail, is_number, to_float
+from .base import LRScheduler, fresh_lrs, keep_initial_lrs, param_groups, set_lr, warn_config_drift
+from .schedule import Record
+from .state import FORMAT, STATE_KEYS, check_mapping, read_config, read_count, read_ours
+from .validate import check_float, check_int, fail, is_number, is_tensor, to_float
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
     from typing import Any, ClassVar, Literal
 
-    from ._optimizer import ParamGroup, SupportsParamGroups
+    from .base import ParamGroup, SupportsParamGroups
+
 
 _MODES = ("min", "max")
 _THRESHOLD_MODES = ("rel", "abs")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from _collections_abc import Sequence
+from collections.abc import Sequence
 
-from ._simulate import Trace, piecewise_constant
+from .simulate import Trace, piecewise_constant
 
 # Braille dot bits, by (column, row) inside a 2x4 cell.
 _DOTS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))

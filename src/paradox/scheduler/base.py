@@ -9,24 +9,29 @@ formula of its own.
 from __future__ import annotations
 
 import math
-from _collections_abc import Mapping
+from collections.abc import Mapping, MutableMapping
 
-from ._optimizer import copy_value, group_value, is_tensor, param_groups
-from ._schedule import Schedule
-from ._state import FORMAT, VERSION, read_config, read_count, read_state, read_values
-from ._validate import check_int, fail
+from .schedule import Schedule
+from .state import FORMAT, VERSION, read_config, read_count, read_state, read_values
+from .validate import check_int, fail, hyper_value, is_tensor
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any, ClassVar, Literal, TypeVar
+    from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
     _F = TypeVar("_F")
 
-    from ._optimizer import ParamGroup, SupportsParamGroups
-
     #: A deferred change to a scheduler, run only after the whole state has been checked.
     Apply = Callable[[], None]
+
+    ParamGroup = MutableMapping[str, Any]
+
+    class SupportsParamGroups(Protocol):
+        """Any optimizer: torch's, the Paradox Framework's, or a plain object with ``param_groups``."""
+
+        @property
+        def param_groups(self) -> list[ParamGroup]: ...
 
 
 class ConfigDriftWarning(UserWarning):
@@ -626,3 +631,39 @@ class ConfigParam:
 
     def __set__(self, instance: ScheduledLR, value: Any) -> None:
         instance._schedule = instance._schedule.replace(type(instance).__name__, **{self._name: value})
+
+
+def set_lr(group: ParamGroup, value: float) -> None:
+    """Set a group's lr: a tensor lr is filled in place, anything else is replaced."""
+    current = group["lr"]
+    if is_tensor(current):
+        current.fill_(value)
+    else:
+        group["lr"] = value
+
+
+def param_groups(owner: str, optimizer: object) -> list[ParamGroup]:
+    """The optimizer's ``param_groups``, checked: a non-empty list of dicts."""
+    rule = "an optimizer with `param_groups`, a non-empty list of dicts that each hold 'lr'"
+    groups = getattr(optimizer, "param_groups", None)
+    if not isinstance(groups, list):
+        fail(owner, "optimizer", rule, optimizer, kind=True)
+    if not groups:
+        fail(owner, "optimizer.param_groups", "a non-empty list of dicts", groups)
+    for index, group in enumerate(groups):
+        if not isinstance(group, MutableMapping):
+            fail(owner, f"optimizer.param_groups[{index}]", "a dict", group, kind=True)
+    return groups
+
+
+def group_value(owner: str, groups: list[ParamGroup], index: int, key: str) -> float:
+    """``groups[index][key]`` checked by :func:`hyper_value`; a missing key is a ValueError."""
+    group = groups[index]
+    if key not in group:
+        fail(owner, f"optimizer.param_groups[{index}]", f"a dict holding {key!r}", sorted(group))
+    return hyper_value(owner, f"optimizer.param_groups[{index}][{key!r}]", group[key])
+
+
+def copy_value(value: Any) -> Any:
+    """A copy that does not alias a tensor (``clone``); floats are returned as they are."""
+    return value.clone() if is_tensor(value) else value

@@ -11,8 +11,8 @@ that breaks the rule. ``bool`` is never accepted where a number is expected.
 from __future__ import annotations
 
 import math
-from _collections_abc import Sequence
 from bisect import bisect_right
+from collections.abc import Sequence
 from numbers import Integral, Real
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -119,3 +119,24 @@ def active_segment(milestones: Sequence[int], step: float) -> tuple[int, float]:
     the step within it."""
     index = bisect_right(milestones, step)
     return index, step - (milestones[index - 1] if index else 0)
+
+
+def is_tensor(value: object) -> bool:
+    """True for a torch-like tensor, which is updated with ``fill_`` instead of replaced."""
+    return hasattr(value, "fill_") and hasattr(value, "numel")
+
+
+def hyper_value(owner: str, where: str, value: Any) -> float:
+    """A group hyperparameter (``lr``, ``initial_lr``, ...) as a float: finite and >= 0."""
+    rule = "a finite number >= 0 (a float or a one-element tensor)"
+    if is_tensor(value):
+        if value.numel() != 1:
+            fail(owner, where, rule, value)
+        number = float(value)
+    elif is_number(value):
+        number = to_float(value)
+    else:
+        fail(owner, where, rule, value, kind=True)
+    if not math.isfinite(number) or number < 0.0:
+        fail(owner, where, rule, value)
+    return number

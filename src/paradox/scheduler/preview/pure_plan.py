@@ -19,27 +19,21 @@ product of factors matches only to rounding.
 
 from __future__ import annotations
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
     from typing import Any
 
-    from ._schedule import Schedule
-    from ._simulate import Trace
+    from ..schedule import Schedule
+    from .simulate import Trace
 
 
 def _leaf_types() -> tuple[tuple[type, ...], tuple[type, ...]]:
     """(the non-cycled classes read as their schedule, the cycled ones), exact types only."""
-    from ._classes import CosineAnnealingLR, StepLR
-    from ._cyclic import CyclicLR
-    from ._one_cycle import OneCycleLR
-    from ._torch_family import (
-        ConstantLR,
-        CosineAnnealingWarmRestarts,
-        ExponentialLR,
-        LinearLR,
-        MultiStepLR,
-        PolynomialLR,
-    )
+    from ..cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
+    from ..cyclic import CyclicLR
+    from ..one_cycle import OneCycleLR
+    from ..polynomial import ConstantLR, LinearLR, PolynomialLR
+    from ..step import ExponentialLR, MultiStepLR, StepLR
 
     plain = (
         StepLR,
@@ -75,7 +69,7 @@ def _untouched(scheduler: Any) -> bool:
 
 def _child_schedule(child: Any, step: int | None) -> Schedule | None:
     """A SequentialLR child's schedule; ``step`` is the child's own step when it is the active one."""
-    from ._compose import SequentialLR
+    from ..compose import SequentialLR
 
     plain, _ = _leaf_types()
     if type(child) in plain:
@@ -95,7 +89,7 @@ def _child_schedule(child: Any, step: int | None) -> Schedule | None:
 def _sequential(scheduler: Any, active: bool = True) -> Schedule | None:
     """A SequentialLR as :class:`Sequential`; ``active`` checks the state of its running child
     (a child that has not started yet is restarted from the base lrs at its milestone)."""
-    from ._pure_compose import Sequential
+    from ..compose import Sequential
 
     milestones = list(scheduler._milestones)
     index, local = scheduler._active(scheduler.last_epoch)
@@ -121,7 +115,7 @@ def _bases_are_initial(child: Any) -> bool:
 
 def pure_form(scheduler: Any) -> tuple[Schedule, list[float]] | None:
     """``(schedule, bases)`` such that the lrs at every step ``t`` ahead are ``schedule.values(t, bases)``, or None."""
-    from ._compose import SequentialLR
+    from ..compose import SequentialLR
 
     plain, cycled = _leaf_types()
     kind = type(scheduler)
@@ -144,8 +138,8 @@ def pure_form(scheduler: Any) -> tuple[Schedule, list[float]] | None:
 
 def fast_trace(scheduler: Any, steps: int, label: str, exact: bool) -> Trace | None:
     """The trace of ``steps`` rows from the scheduler's current step, vectorised; None to step instead."""
-    from ._simulate import Trace, _hyper
-    from ._vectorised import Vector, load_numpy
+    from ..schedule import Vector, load_numpy
+    from .simulate import Trace, _hyper
 
     form = pure_form(scheduler)  # first: a scheduler that will be stepped anyway needs no numpy
     if form is None:

@@ -1,0 +1,107 @@
+"""torch's chaining, in one place: continuing from an lr changed outside the scheduler.
+
+torch's chainable schedulers compute each step from the lr the group holds, so an lr changed by
+hand (or by a second scheduler on the same optimizer) is carried on. A closed-form scheduler does
+the same by rebasing: the changed lr becomes the schedule's value at the step it was set, and the
+schedule continues from that base (``Schedule.rebase``). Where the factor is 0 no base gives that
+lr, so the group holds it: from the step ``s`` it was set at, its lr is ``lr_set * ratio(s, t)``,
+the product of torch's per-step multipliers in closed form (``Decay.ratio``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .base import ScheduledLR, fast_path
+from .schedule import Schedule
+from .validate import check_float, check_int, fail
+
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .base import Apply
+
+
+class Decay(Schedule):
+    """A pure decay ``value(t) = base * factor(t)`` that can also carry a value set at a step."""
+
+    def ratio(self, start: int, stop: int) -> float:
+        """The product of torch's per-step multipliers over steps ``start + 1 .. stop`` (``stop >= start``)."""
+        before = self.factor(start)
+        return self.factor(stop) / before if before != 0.0 else 0.0
+
+
+class ChainableLR(ScheduledLR):
+    """A decay that continues from an lr changed outside it, as torch's recursive form does.
+
+    A changed lr is rebased (the schedule continues from it). Where the factor is 0 no base gives
+    that lr, so the group holds it: from the step ``s`` it was set at, its lr is
+    ``lr_set * ratio(s, t)``, the product of torch's per-step multipliers (1 past ``total_iters``
+    for PolynomialLR and LinearLR, ``gamma`` at each milestone for MultiStepLR).
+    """
+
+    _schedule: Decay
+    _holds: list[tuple[int, float] | None]
+
+    def _start(self, lrs: list[float]) -> None:
+        super()._start(lrs)
+        self._holds = [None] * len(self._bases)
+
+    def _adopted(self, lrs: list[float]) -> None:
+        super()._adopted(lrs)
+        self._holds.extend([None] * len(lrs))
+
+    def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
+        previous = self._previous_epoch
+        base = self._schedule.rebase(previous, lr)
+        if base is not None:
+            self._bases[index] = base
+            self._holds[index] = None
+            return self._schedule(self.last_epoch, base)
+        self._holds[index] = (previous, lr)
+        self._rebased = True  # held groups need get_lr below: keep step() off its fast path
+        return lr * self._schedule.ratio(previous, self.last_epoch)
+
+    @fast_path
+    def get_lr(self) -> list[Any]:
+        values = super().get_lr()
+        step = self.last_epoch
+        for index, hold in enumerate(self._holds):
+            if hold is not None and step >= hold[0]:
+                values[index] = hold[1] * self._schedule.ratio(hold[0], step)
+        return values
+
+    def _extra_state(self) -> dict[str, Any]:
+        holds = [None if hold is None else [hold[0], hold[1]] for hold in self._holds]
+        return {**super()._extra_state(), "holds": holds}
+
+    def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
+        apply_bases = super()._read_extra_state(owner, state, count)
+        holds = _read_holds(owner, state.get("holds", [None] * count), count)
+
+        def apply() -> None:
+            apply_bases()
+            self._holds = holds
+            self._rebased = self._rebased or any(hold is not None for hold in holds)
+
+        return apply
+
+
+def _read_holds(owner: str, value: object, count: int) -> list[tuple[int, float] | None]:
+    rule = f"a list of {count} entries, each null or [step, lr]"
+    if not isinstance(value, (list, tuple)):
+        fail(owner, "state_dict['holds']", rule, value, kind=True)
+    if len(value) != count:
+        fail(owner, "state_dict['holds']", rule, value)
+    holds: list[tuple[int, float] | None] = []
+    for index, item in enumerate(value):
+        if item is None:
+            holds.append(None)
+            continue
+        where = f"state_dict['holds'][{index}]"
+        if not isinstance(item, (list, tuple)) or len(item) != 2:
+            fail(owner, where, "null or [step, lr]", item, kind=not isinstance(item, (list, tuple)))
+        step = check_int(owner, f"{where}[0]", item[0], minimum=0)
+        holds.append((step, check_float(owner, f"{where}[1]", item[1])))
+    return holds

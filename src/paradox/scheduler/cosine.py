@@ -1,0 +1,329 @@
+"""Cosine annealing: ``CosineAnnealing`` and ``CosineWarmRestarts`` (SGDR, any step, whole or fractional),
+with their torch-named drivers ``CosineAnnealingLR`` and ``CosineAnnealingWarmRestarts``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from .base import ConfigParam, ScheduledLR
+from .schedule import Schedule
+from .validate import check_float, check_int, fail, is_number
+
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .base import Apply, SupportsParamGroups
+    from .schedule import Vector
+
+_cos, _pi = math.cos, math.pi  # bound once: factor() runs on every step
+
+
+class CosineAnnealing(Schedule):
+    r"""Anneal from ``base`` to ``eta_min`` along half a cosine over ``T_max`` steps.
+
+    Formula (the SGDR closed form)::
+
+        value(t) = eta_min + (base - eta_min) * (1 + cos(pi * t / T_max)) / 2
+
+    Past ``T_max`` the cosine carries on, so the value climbs back to ``base`` at ``2 * T_max``
+    and the schedule is periodic with period ``2 * T_max``, as torch's is.
+
+    Args:
+        T_max: steps from ``base`` down to ``eta_min``, an int >= 1.
+        eta_min: the lowest value, a finite number >= 0.
+
+    Raises:
+        TypeError: ``T_max`` is not an int or ``eta_min`` not a number.
+        ValueError: ``T_max < 1``, or ``eta_min`` negative or not finite.
+
+    >>> cosine = CosineAnnealing(T_max=4, eta_min=0.0)
+    >>> [round(cosine(t, base=1.0), 12) for t in range(9)]
+    [1.0, 0.853553390593, 0.5, 0.146446609407, 0.0, 0.146446609407, 0.5, 0.853553390593, 1.0]
+    """
+
+    T_max: int
+    eta_min: float = 0.0
+
+    def _check(self, owner: str) -> None:
+        self._set("T_max", check_int(owner, "T_max", self.T_max, minimum=1))
+        self._set("eta_min", check_float(owner, "eta_min", self.eta_min, minimum=0.0))
+        self._set("floor", self.eta_min)
+
+    @property
+    def length(self) -> int:
+        return self.T_max
+
+    def factor(self, step: float) -> float:
+        return (1.0 + _cos(_pi * step / self.T_max)) / 2.0
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        return (1.0 + v.cos(math.pi * t / self.T_max)) / 2.0
+
+
+class CosineWarmRestarts(Schedule):
+    r"""Anneal along a cosine from ``base`` to ``eta_min``, restarting at ``base`` after each cycle.
+
+    The first cycle lasts ``T_0`` steps and each next one ``T_mult`` times longer. For a step ``t``
+    (a number >= 0, fractional steps allowed), the cycle ``n`` is the one with
+    ``S_n <= t < S_n + T_i``, where ``S_n = T_0 * (T_mult ** n - 1) / (T_mult - 1)`` (``n * T_0``
+    when ``T_mult == 1``) and ``T_i = T_0 * T_mult ** n``; then ``T_cur = t - S_n`` and::
+
+        value(t) = eta_min + (base - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2
+
+    The cycle is found with exact integer arithmetic, so a restart step always gives ``base``.
+
+    Args:
+        T_0: the length of the first cycle, an int >= 1.
+        T_mult: the growth of each next cycle, an int >= 1.
+        eta_min: the lowest value, a finite number >= 0.
+
+    Raises:
+        TypeError: ``T_0`` or ``T_mult`` is not an int, or ``eta_min`` not a number.
+        ValueError: ``T_0 < 1``, ``T_mult < 1``, or ``eta_min`` negative or not finite.
+
+    >>> sgdr = CosineWarmRestarts(T_0=2, T_mult=2)
+    >>> sgdr
+    CosineWarmRestarts(T_0=2, T_mult=2, eta_min=0.0)
+    >>> sgdr.cycle(7.5)
+    (1.5, 8)
+    >>> [round(sgdr(t, base=1.0), 6) for t in (0, 1, 2, 3, 4, 5, 6, 1.5)]
+    [1.0, 0.5, 1.0, 0.853553, 0.5, 0.146447, 1.0, 0.146447]
+    """
+
+    T_0: int
+    T_mult: int = 1
+    eta_min: float = 0.0
+
+    def _check(self, owner: str) -> None:
+        self._set("T_0", _check_strict_int(owner, "T_0", self.T_0))
+        self._set("T_mult", _check_strict_int(owner, "T_mult", self.T_mult))
+        self._set("eta_min", check_float(owner, "eta_min", self.eta_min, minimum=0.0))
+
+    @property
+    def floor(self) -> float:
+        return self.eta_min
+
+    @property
+    def length(self) -> int:
+        return self.T_0
+
+    def cycle(self, step: float) -> tuple[float, int]:
+        """``(T_cur, T_i)`` at ``step``: the steps into the current cycle and its length."""
+        if self.T_mult == 1:
+            return step % self.T_0, self.T_0
+        mult = self.T_mult
+        # An estimate of the cycle from the logarithm, then corrected with exact integers.
+        n = max(0, int(math.log(step / self.T_0 * (mult - 1) + 1, mult)))
+        start = self.T_0 * (mult**n - 1) // (mult - 1)
+        while n > 0 and step < start:
+            n -= 1
+            start = self.T_0 * (mult**n - 1) // (mult - 1)
+        while step >= start + self.T_0 * mult**n:
+            start += self.T_0 * mult**n
+            n += 1
+        return step - start, self.T_0 * mult**n
+
+    def factor(self, step: float) -> float:
+        current, length = self.cycle(step)
+        return (1.0 + math.cos(math.pi * current / length)) / 2.0
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        np = v.np
+        if len(t) == 0:
+            return np.zeros(0)
+        if self.T_mult == 1:
+            current, length = np.mod(t, self.T_0), float(self.T_0)
+        else:
+            # The cycles' starts, with exact integers, up to the last step; then each step's cycle.
+            starts, lengths, last = [0], [self.T_0], float(t.max())
+            while starts[-1] + lengths[-1] <= last:
+                starts.append(starts[-1] + lengths[-1])
+                lengths.append(lengths[-1] * self.T_mult)
+            index = np.searchsorted(np.array(starts, dtype=np.float64), t, side="right") - 1
+            current = t - np.array(starts, dtype=np.float64)[index]
+            length = np.array(lengths, dtype=np.float64)[index]
+        return (1.0 + v.cos(math.pi * current / length)) / 2.0
+
+
+def _check_strict_int(owner: str, name: str, value: object) -> int:
+    """An int >= 1 that must really be an int, as torch requires (``T_0=2.0`` is refused)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        fail(owner, name, "an int >= 1", value, kind=not isinstance(value, float))
+    if value < 1:
+        fail(owner, name, "an int >= 1", value)
+    return int(value)
+
+
+class CosineAnnealingLR(ScheduledLR):
+    r"""Anneal each group's lr from its base to ``eta_min`` along a cosine over ``T_max`` epochs.
+
+    Formula (the seed's, SGDR's closed form), with ``t = last_epoch``::
+
+        lr(t) = eta_min + (base_lr - eta_min) * (1 + cos(pi * t / T_max)) / 2
+
+    Past ``T_max`` the cosine goes on: the lr climbs back to ``base_lr`` at ``2 * T_max``, the
+    same periodic curve torch gives.
+
+    Args:
+        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
+        T_max: epochs from ``base_lr`` down to ``eta_min``, an int >= 1.
+        eta_min: the minimum lr, a finite number >= 0. Default: 0.0.
+        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: ``T_max < 1``, ``eta_min`` negative or not finite, a bad group lr, or
+            ``last_epoch`` < -1.
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}, {"lr": 0.01}]})()
+    >>> scheduler = CosineAnnealingLR(optimizer, T_max=4, eta_min=0.001)
+    >>> for epoch in range(5):
+    ...     print(epoch, [round(lr, 6) for lr in scheduler.get_last_lr()])
+    ...     scheduler.step()
+    0 [0.1, 0.01]
+    1 [0.085502, 0.008682]
+    2 [0.0505, 0.0055]
+    3 [0.015498, 0.002318]
+    4 [0.001, 0.001]
+    """
+
+    T_max = ConfigParam()
+    eta_min = ConfigParam()
+
+    _restarts_at_zero = True
+
+    def __init__(
+        self,
+        optimizer: SupportsParamGroups,
+        T_max: int,
+        eta_min: float = 0.0,
+        last_epoch: int = -1,
+    ) -> None:
+        schedule = CosineAnnealing.build(type(self).__name__, {"T_max": T_max, "eta_min": eta_min})
+        super().__init__(optimizer, schedule, last_epoch)
+
+
+class CosineAnnealingWarmRestarts(ScheduledLR):
+    r"""Anneal each group's lr along a cosine, restarting at ``base_lr`` after each cycle (SGDR).
+
+    The first cycle lasts ``T_0`` epochs and each next one ``T_mult`` times longer. With
+    ``T_cur`` the epochs since the last restart and ``T_i`` the current cycle's length::
+
+        lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2
+
+    ``step(epoch)`` takes a fractional epoch too (``step(epoch + i / iters)`` within an epoch):
+    ``last_epoch`` becomes ``floor(epoch)`` and ``T_cur`` keeps the fraction, as in torch; a
+    following ``step()`` moves on by one whole epoch. The cycle is found with exact integer
+    arithmetic, so every restart gives ``base_lr`` (see "Differences from PyTorch").
+
+    Like torch's, this class computes each lr from ``base_lrs``: an lr changed outside it is
+    overwritten at the next step.
+
+    Args:
+        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
+        T_0: the epochs of the first cycle, an int >= 1.
+        T_mult: the growth of each next cycle, an int >= 1. Default: 1.
+        eta_min: the minimum lr, a finite number >= 0. Default: 0.0.
+        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: ``T_0 < 1``, ``T_mult < 1`` (or either not a whole int), ``eta_min`` negative or
+            not finite, a bad group lr, or ``last_epoch < -1``.
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
+    >>> scheduler = CosineAnnealingWarmRestarts(optimizer, T_0=2, T_mult=2)
+    >>> for epoch in range(7):
+    ...     print(epoch, scheduler.T_cur, scheduler.T_i, round(optimizer.param_groups[0]["lr"], 6))
+    ...     scheduler.step()
+    0 0 2 1.0
+    1 1 2 0.5
+    2 0 4 1.0
+    3 1 4 0.853553
+    4 2 4 0.5
+    5 3 4 0.146447
+    6 0 8 1.0
+    >>> scheduler.step(1.5)
+    >>> scheduler.last_epoch, scheduler.T_cur, round(optimizer.param_groups[0]["lr"], 6)
+    (1, 1.5, 0.146447)
+    """
+
+    _chainable = False
+    _schedule: CosineWarmRestarts
+
+    T_0 = ConfigParam()
+    T_mult = ConfigParam()
+    eta_min = ConfigParam()
+
+    def __init__(
+        self,
+        optimizer: SupportsParamGroups,
+        T_0: int,
+        T_mult: int = 1,
+        eta_min: float = 0.0,
+        last_epoch: int = -1,
+    ) -> None:
+        self._offset = 0.0
+        config = {"T_0": T_0, "T_mult": T_mult, "eta_min": eta_min}
+        super().__init__(optimizer, CosineWarmRestarts.build(type(self).__name__, config), last_epoch)
+
+    @property
+    def T_cur(self) -> float:
+        """Epochs since the last restart (fractional after a fractional ``step(epoch)``)."""
+        return self._schedule.cycle(self._position)[0]
+
+    @property
+    def T_i(self) -> int:
+        """The length of the current cycle."""
+        return self._schedule.cycle(self._position)[1]
+
+    @property
+    def _position(self) -> float:
+        return self.last_epoch + self._offset if self._offset else self.last_epoch
+
+    def step(self, epoch: float | None = None) -> None:
+        """Advance one epoch, or jump to ``epoch`` (a number >= 0; fractions allowed).
+
+        Raises:
+            TypeError, ValueError: ``epoch`` is not a finite number >= 0 (nothing is changed).
+        """
+        if epoch is None:
+            super().step()
+            return
+        value = check_float(f"{type(self).__name__}.step", "epoch", epoch, minimum=0.0)
+        whole = math.floor(value)
+        previous = self._offset
+        self._offset = value - whole
+        try:
+            super().step(whole)
+        except BaseException:
+            self._offset = previous
+            raise
+
+    def _restart(self, step: int) -> None:
+        # A composite's restart starts the cycle at step 0: a fraction left by an earlier
+        # step(epoch) belongs to the old run, not to the new one (T_cur == 0 at the milestone).
+        self._offset = 0.0
+        super()._restart(step)
+
+    def get_lr(self) -> list[Any]:
+        return self._schedule.values(self._position, self._bases)
+
+    def _extra_state(self) -> dict[str, Any]:
+        return {**super()._extra_state(), "offset": self._offset}
+
+    def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
+        apply_bases = super()._read_extra_state(owner, state, count)
+        offset = state.get("offset", 0.0)
+        torch_t_cur = state.get("torch", {}).get("T_cur")
+        if is_number(torch_t_cur):  # torch keeps the fraction of a fractional epoch in T_cur
+            offset = float(torch_t_cur) - math.floor(float(torch_t_cur))
+        offset = check_float(owner, "state_dict['offset']", offset, minimum=0.0, maximum=1.0, max_open=True)
+
+        def apply() -> None:
+            apply_bases()
+            self._offset = offset
+
+        return apply

@@ -1,0 +1,301 @@
+"""Factors that move along a polynomial of the step: ``ConstantFactor`` (degree 0), ``LinearFactor``
+(degree 1) and ``PolynomialDecay``, with their torch-named drivers ``ConstantLR``, ``LinearLR`` and
+``PolynomialLR``.
+
+Symbols: ``t`` is the step (``last_epoch``), ``base`` a param group's base value; each schedule
+gives ``value(t) = base * factor(t)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .base import ConfigParam, ScheduledLR
+from .chain import ChainableLR, Decay
+from .validate import check_float, check_int, fail
+
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .base import SupportsParamGroups
+    from .schedule import Vector
+
+
+class ConstantFactor(Decay):
+    r"""Scale by a constant ``scale`` for the first ``total_iters`` steps, then by 1.
+
+    Formula: ``value(t) = base * (scale if t < total_iters else 1)``.
+
+    The field is ``scale`` (``factor`` is the schedule's method); its config key is torch's
+    ``factor``, so ``to_config()`` gives ``{"factor": ..., "total_iters": ...}``.
+
+    Args:
+        scale: the scale before ``total_iters``, a number in (0, 1] (torch's ``factor``).
+        total_iters: the number of scaled steps, an int >= 0 (0 scales no step).
+
+    Raises:
+        TypeError: ``scale`` is not a number or ``total_iters`` not an int.
+        ValueError: ``scale`` outside (0, 1], or ``total_iters < 0``.
+
+    >>> warmup = ConstantFactor(scale=0.25, total_iters=2)
+    >>> warmup
+    ConstantFactor(scale=0.25, total_iters=2)
+    >>> warmup.simulate(4, base=1.0)
+    [0.25, 0.25, 1.0, 1.0]
+    >>> warmup.to_config()
+    {'name': 'ConstantFactor', 'factor': 0.25, 'total_iters': 2}
+    """
+
+    scale: float = 1.0 / 3
+    total_iters: int = 5
+
+    def _check(self, owner: str) -> None:
+        self._set("scale", check_float(owner, "factor", self.scale, minimum=0.0, maximum=1.0, min_open=True))
+        self._set("total_iters", check_int(owner, "total_iters", self.total_iters, minimum=0))
+
+    def factor(self, step: float) -> float:
+        return self.scale if step < self.total_iters else 1.0
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        return v.np.where(t < self.total_iters, self.scale, 1.0)
+
+    def to_config(self) -> dict[str, Any]:
+        return {"name": type(self).__name__, "factor": self.scale, "total_iters": self.total_iters}
+
+    @classmethod
+    def parameters(cls) -> tuple[str, ...]:
+        return ("factor", "total_iters")
+
+    @classmethod
+    def build(cls, owner: str, params: Mapping[str, Any]) -> ConstantFactor:
+        unknown = sorted(set(params) - set(cls.parameters()))
+        if unknown:
+            fail(owner, "config", f"made of the fields {list(cls.parameters())}", unknown)
+        renamed = {("scale" if key == "factor" else key): value for key, value in params.items()}
+        factory: Any = cls
+        built: ConstantFactor = factory(**renamed, _owner=owner)
+        return built
+
+    def replace(self, owner: str, **changes: Any) -> ConstantFactor:
+        config = {**self.to_config(), **changes}
+        del config["name"]
+        return type(self).build(owner, config)
+
+
+class LinearFactor(Decay):
+    r"""Scale by a factor that moves linearly from ``start_factor`` to ``end_factor``.
+
+    Formula::
+
+        value(t) = base * (start_factor + (end_factor - start_factor) * min(t, total_iters) / total_iters)
+
+    Args:
+        start_factor: the scale at step 0, a number in (0, 1].
+        end_factor: the scale from ``total_iters`` on, a number in [0, 1].
+        total_iters: the steps taken to reach ``end_factor``, an int >= 1.
+
+    Raises:
+        TypeError: a factor is not a number or ``total_iters`` not an int.
+        ValueError: a factor out of its range, or ``total_iters < 1``.
+
+    >>> warmup = LinearFactor(start_factor=0.5, end_factor=1.0, total_iters=4)
+    >>> warmup.simulate(6, base=1.0)
+    [0.5, 0.625, 0.75, 0.875, 1.0, 1.0]
+    """
+
+    start_factor: float = 1.0 / 3
+    end_factor: float = 1.0
+    total_iters: int = 5
+
+    def _check(self, owner: str) -> None:
+        start = check_float(owner, "start_factor", self.start_factor, minimum=0.0, maximum=1.0, min_open=True)
+        self._set("start_factor", start)
+        self._set("end_factor", check_float(owner, "end_factor", self.end_factor, minimum=0.0, maximum=1.0))
+        self._set("total_iters", check_int(owner, "total_iters", self.total_iters, minimum=1))
+
+    def factor(self, step: float) -> float:
+        if step >= self.total_iters:
+            return self.end_factor  # exactly, with no rounding residue
+        return self.start_factor + (self.end_factor - self.start_factor) * step / self.total_iters
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        ramp = self.start_factor + (self.end_factor - self.start_factor) * t / self.total_iters
+        return v.np.where(t >= self.total_iters, self.end_factor, ramp)
+
+    def ratio(self, start: int, stop: int) -> float:
+        if start >= self.total_iters:
+            return 1.0  # torch leaves the lr alone past total_iters
+        return Decay.ratio(self, start, stop)
+
+
+class PolynomialDecay(Decay):
+    r"""Decay to 0 along a polynomial of degree ``power`` over ``total_iters`` steps.
+
+    Formula: ``value(t) = base * (1 - min(t, total_iters) / total_iters) ** power``.
+
+    Args:
+        total_iters: the steps taken to reach 0, an int >= 1.
+        power: the degree of the polynomial, a finite number >= 0.
+
+    Raises:
+        TypeError: ``total_iters`` is not an int or ``power`` not a number.
+        ValueError: ``total_iters < 1``, or ``power`` negative or not finite.
+
+    >>> decay = PolynomialDecay(total_iters=4, power=2.0)
+    >>> decay.simulate(6, base=1.0)
+    [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
+    """
+
+    total_iters: int = 5
+    power: float = 1.0
+
+    def _check(self, owner: str) -> None:
+        self._set("total_iters", check_int(owner, "total_iters", self.total_iters, minimum=1))
+        self._set("power", check_float(owner, "power", self.power, minimum=0.0))
+
+    def factor(self, step: float) -> float:
+        return float((1.0 - min(step, self.total_iters) / self.total_iters) ** self.power)
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        return v.table(self.factor, v.np.minimum(t, self.total_iters))
+
+    def ratio(self, start: int, stop: int) -> float:
+        if start >= self.total_iters:
+            return 1.0  # torch leaves the lr alone past total_iters
+        return Decay.ratio(self, start, stop)
+
+
+class _FactorParam(ConfigParam):
+    """ConstantLR's ``factor``: the schedule's ``scale`` field under torch's name."""
+
+    def __get__(self, instance: ScheduledLR | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        schedule = instance._schedule
+        return schedule.scale if isinstance(schedule, ConstantFactor) else None
+
+
+class ConstantLR(ChainableLR):
+    r"""Scale each group's lr by a constant ``factor`` until epoch ``total_iters``.
+
+    Formula: ``lr(t) = base_lr * (factor if t < total_iters else 1)``.
+
+    Args:
+        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
+        factor: the scale before ``total_iters``, a number in (0, 1]. Default: 1/3.
+        total_iters: the number of scaled epochs, an int >= 0. Default: 5.
+        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: ``factor`` outside (0, 1], ``total_iters < 0``, a bad group lr, or
+            ``last_epoch < -1``.
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
+    >>> scheduler = ConstantLR(optimizer, factor=0.5, total_iters=2)
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 12))
+    ...     scheduler.step()
+    >>> lrs
+    [0.05, 0.05, 0.1, 0.1]
+    """
+
+    factor = _FactorParam()
+    total_iters = ConfigParam()
+
+    def __init__(
+        self,
+        optimizer: SupportsParamGroups,
+        factor: float = 1.0 / 3,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        schedule = ConstantFactor.build(type(self).__name__, {"factor": factor, "total_iters": total_iters})
+        super().__init__(optimizer, schedule, last_epoch)
+
+
+class LinearLR(ChainableLR):
+    r"""Scale each group's lr by a factor moving linearly from ``start_factor`` to ``end_factor``.
+
+    Formula, with ``t = last_epoch``::
+
+        lr(t) = base_lr * (start_factor + (end_factor - start_factor) * min(t, total_iters) / total_iters)
+
+    Args:
+        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
+        start_factor: the scale at epoch 0, a number in (0, 1]. Default: 1/3.
+        end_factor: the scale from ``total_iters`` on, a number in [0, 1]. Default: 1.0.
+        total_iters: the epochs taken to reach ``end_factor``, an int >= 1. Default: 5.
+        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: a factor out of its range, ``total_iters < 1``, a bad group lr, or
+            ``last_epoch < -1``.
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
+    >>> scheduler = LinearLR(optimizer, start_factor=0.5, total_iters=4)
+    >>> lrs = []
+    >>> for epoch in range(6):
+    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 12))
+    ...     scheduler.step()
+    >>> lrs
+    [0.05, 0.0625, 0.075, 0.0875, 0.1, 0.1]
+    """
+
+    start_factor = ConfigParam()
+    end_factor = ConfigParam()
+    total_iters = ConfigParam()
+
+    def __init__(
+        self,
+        optimizer: SupportsParamGroups,
+        start_factor: float = 1.0 / 3,
+        end_factor: float = 1.0,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        config = {"start_factor": start_factor, "end_factor": end_factor, "total_iters": total_iters}
+        super().__init__(optimizer, LinearFactor.build(type(self).__name__, config), last_epoch)
+
+
+class PolynomialLR(ChainableLR):
+    r"""Decay each group's lr to 0 along a polynomial over ``total_iters`` epochs.
+
+    Formula: ``lr(t) = base_lr * (1 - min(t, total_iters) / total_iters) ** power``.
+
+    Args:
+        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
+        total_iters: the epochs taken to reach 0, an int >= 1. Default: 5.
+        power: the degree of the polynomial, a finite number >= 0. Default: 1.0.
+        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: ``total_iters < 1``, ``power`` negative or not finite, a bad group lr, or
+            ``last_epoch < -1``.
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
+    >>> scheduler = PolynomialLR(optimizer, total_iters=4, power=2.0)
+    >>> lrs = []
+    >>> for epoch in range(6):
+    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 12))
+    ...     scheduler.step()
+    >>> lrs
+    [0.1, 0.05625, 0.025, 0.00625, 0.0, 0.0]
+    """
+
+    total_iters = ConfigParam()
+    power = ConfigParam()
+
+    def __init__(
+        self,
+        optimizer: SupportsParamGroups,
+        total_iters: int = 5,
+        power: float = 1.0,
+        last_epoch: int = -1,
+    ) -> None:
+        schedule = PolynomialDecay.build(type(self).__name__, {"total_iters": total_iters, "power": power})
+        super().__init__(optimizer, schedule, last_epoch)

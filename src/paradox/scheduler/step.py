@@ -1,0 +1,297 @@
+"""Step-wise and exponential decay: ``StepDecay``, ``MultiStepDecay``, ``ExponentialDecay`` and
+their torch-named drivers ``StepLR``, ``MultiStepLR``, ``ExponentialLR``.
+
+Symbols used in the formulas: ``t`` is the step (``last_epoch``), ``base`` a param group's base
+value (its ``initial_lr``), and ``value(t)`` what the scheduler writes into the group's ``lr``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
+
+from .base import ConfigParam, ScheduledLR
+from .chain import ChainableLR, Decay
+from .schedule import Schedule
+from .validate import check_float, check_int, fail
+
+TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .base import Apply, SupportsParamGroups
+    from .schedule import Vector
+
+
+class StepDecay(Schedule):
+    r"""Multiply by ``gamma`` every ``step_size`` steps.
+
+    Formula: ``value(t) = base * gamma ** (t // step_size)``.
+
+    Args:
+        step_size: steps between two decays, an int >= 1.
+        gamma: the multiplicative factor applied at each decay, a finite number >= 0.
+
+    Raises:
+        TypeError: ``step_size`` is not an int or ``gamma`` not a number.
+        ValueError: ``step_size < 1``, or ``gamma`` negative or not finite.
+
+    >>> decay = StepDecay(step_size=3, gamma=0.1)
+    >>> decay
+    StepDecay(step_size=3, gamma=0.1)
+    >>> [round(decay(t, base=1.0), 12) for t in (0, 2, 3, 5, 6)]
+    [1.0, 1.0, 0.1, 0.1, 0.01]
+    """
+
+    step_size: int
+    gamma: float = 0.1
+
+    def _check(self, owner: str) -> None:
+        self._set("step_size", check_int(owner, "step_size", self.step_size, minimum=1))
+        self._set("gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
+
+    def factor(self, step: float) -> float:
+        factor: float = self.gamma ** (step // self.step_size)  # a float: gamma is one, and >= 0
+        return factor
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        gamma = self.gamma
+        return v.table(lambda k: float(gamma**k), v.np.floor_divide(t, self.step_size))
+
+
+class ExponentialDecay(Decay):
+    r"""Multiply by ``gamma`` every step.
+
+    Formula: ``value(t) = base * gamma ** t``.
+
+    Args:
+        gamma: the factor applied at each step, a finite number >= 0.
+
+    Raises:
+        TypeError: ``gamma`` is not a number.
+        ValueError: ``gamma`` negative or not finite.
+
+    >>> decay = ExponentialDecay(gamma=0.5)
+    >>> decay
+    ExponentialDecay(gamma=0.5)
+    >>> decay.simulate(4, base=2.0)
+    [2.0, 1.0, 0.5, 0.25]
+    """
+
+    gamma: float
+
+    def _check(self, owner: str) -> None:
+        self._set("gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
+
+    def factor(self, step: float) -> float:
+        return float(self.gamma**step)
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        gamma = self.gamma
+        return v.table(lambda k: float(gamma**k), t)
+
+    def ratio(self, start: int, stop: int) -> float:
+        return float(self.gamma ** (stop - start))
+
+
+class MultiStepDecay(Decay):
+    r"""Multiply by ``gamma`` at each milestone.
+
+    Formula: ``value(t) = base * gamma ** m(t)``, where ``m(t)`` counts the milestones ``<= t``
+    (a milestone listed twice counts twice, as in torch).
+
+    Args:
+        milestones: the steps at which to decay, a list of ints >= 0 (any order; kept sorted).
+        gamma: the factor applied at each milestone, a finite number >= 0.
+
+    Raises:
+        TypeError: ``milestones`` is not a list (or tuple) of ints, or ``gamma`` not a number.
+        ValueError: a milestone is negative or not a whole number, or ``gamma`` negative or not
+            finite.
+
+    >>> decay = MultiStepDecay(milestones=[2, 4], gamma=0.1)
+    >>> decay
+    MultiStepDecay(milestones=(2, 4), gamma=0.1)
+    >>> [round(decay(t, base=1.0), 12) for t in range(6)]
+    [1.0, 1.0, 0.1, 0.1, 0.01, 0.01]
+    """
+
+    milestones: Sequence[int]
+    gamma: float = 0.1
+
+    def _check(self, owner: str) -> None:
+        self._set("milestones", check_milestones(owner, self.milestones))
+        self._set("gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
+
+    def _count(self, step: float) -> int:
+        return bisect.bisect_right(self.milestones, step)
+
+    def factor(self, step: float) -> float:
+        return float(self.gamma ** self._count(step))
+
+    def _factor_array(self, v: Vector, t: Any) -> Any:
+        np, gamma = v.np, self.gamma
+        counts = np.searchsorted(np.array(self.milestones, dtype=np.float64), t, side="right")
+        return v.table(lambda k: float(gamma**k), counts.astype(np.float64))
+
+    def ratio(self, start: int, stop: int) -> float:
+        return float(self.gamma ** (self._count(stop) - self._count(start)))
+
+
+def check_milestones(owner: str, value: object) -> tuple[int, ...]:
+    """Milestones as a sorted tuple of ints >= 0; a list, tuple or range is accepted."""
+    rule = "a list of ints >= 0"
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence)):
+        fail(owner, "milestones", rule, value, kind=True)
+    steps: list[int] = []
+    for item in value:
+        if isinstance(item, float) and item.is_integer():
+            item = int(item)
+        if isinstance(item, bool) or not isinstance(item, int):
+            fail(owner, "milestones", rule, value, kind=not isinstance(item, float))
+        if item < 0:
+            fail(owner, "milestones", rule, value)
+        steps.append(int(item))
+    return tuple(sorted(steps))
+
+
+class StepLR(ScheduledLR):
+    r"""Decay each group's lr by ``gamma`` every ``step_size`` epochs.
+
+    Formula: ``lr(t) = base_lr * gamma ** (t // step_size)``, where ``t`` is ``last_epoch``.
+
+    Args:
+        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
+        step_size: epochs between two decays, an int >= 1.
+        gamma: the multiplicative factor of each decay, a finite number >= 0. Default: 0.1.
+        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
+
+    Raises:
+        TypeError: an argument has the wrong type (``step_size="3"``, no ``param_groups``).
+        ValueError: ``step_size < 1``, ``gamma`` negative or not finite, a bad group lr, or
+            ``last_epoch`` < -1.
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.05}]})()
+    >>> scheduler = StepLR(optimizer, step_size=2, gamma=0.1)
+    >>> lrs = []
+    >>> for epoch in range(6):
+    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 12))
+    ...     scheduler.step()
+    >>> lrs
+    [0.05, 0.05, 0.005, 0.005, 0.0005, 0.0005]
+    """
+
+    step_size = ConfigParam()
+    gamma = ConfigParam()
+
+    def __init__(
+        self,
+        optimizer: SupportsParamGroups,
+        step_size: int,
+        gamma: float = 0.1,
+        last_epoch: int = -1,
+    ) -> None:
+        schedule = StepDecay.build(type(self).__name__, {"step_size": step_size, "gamma": gamma})
+        super().__init__(optimizer, schedule, last_epoch)
+
+
+class ExponentialLR(ChainableLR):
+    r"""Decay each group's lr by ``gamma`` every epoch.
+
+    Formula: ``lr(t) = base_lr * gamma ** t``, where ``t`` is ``last_epoch``.
+
+    Args:
+        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
+        gamma: the multiplicative factor of each epoch, a finite number >= 0.
+        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: ``gamma`` negative or not finite, a bad group lr, or ``last_epoch < -1``.
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
+    >>> scheduler = ExponentialLR(optimizer, gamma=0.5)
+    >>> for epoch in range(4):
+    ...     print(epoch, round(optimizer.param_groups[0]["lr"], 12))
+    ...     scheduler.step()
+    0 0.1
+    1 0.05
+    2 0.025
+    3 0.0125
+    """
+
+    gamma = ConfigParam()
+
+    def __init__(self, optimizer: SupportsParamGroups, gamma: float, last_epoch: int = -1) -> None:
+        schedule = ExponentialDecay.build(type(self).__name__, {"gamma": gamma})
+        super().__init__(optimizer, schedule, last_epoch)
+
+
+class _MilestonesParam(ConfigParam):
+    """``milestones`` reads as torch's ``Counter`` (milestone -> how often it is listed)."""
+
+    def __get__(self, instance: ScheduledLR | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        schedule = instance._schedule
+        milestones = schedule.milestones if isinstance(schedule, MultiStepDecay) else ()
+        from collections import Counter  # imported when used: it costs 2 ms at import
+
+        return Counter(milestones)
+
+
+class MultiStepLR(ChainableLR):
+    r"""Decay each group's lr by ``gamma`` at each milestone.
+
+    Formula: ``lr(t) = base_lr * gamma ** m(t)``, where ``m(t)`` counts the milestones ``<= t``
+    (a milestone listed twice counts twice, as in torch).
+
+    Args:
+        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
+        milestones: epoch indices, a list of ints >= 0 (any order, repeats allowed).
+        gamma: the multiplicative factor of each decay, a finite number >= 0. Default: 0.1.
+        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
+
+    Raises:
+        TypeError: ``milestones`` is not a list of ints, or another argument has the wrong type.
+        ValueError: a negative or fractional milestone, ``gamma`` negative or not finite, a bad
+            group lr, or ``last_epoch < -1``.
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
+    >>> scheduler = MultiStepLR(optimizer, milestones=[2, 4], gamma=0.1)
+    >>> lrs = []
+    >>> for epoch in range(6):
+    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 12))
+    ...     scheduler.step()
+    >>> lrs
+    [1.0, 1.0, 0.1, 0.1, 0.01, 0.01]
+    >>> scheduler.milestones
+    Counter({2: 1, 4: 1})
+    """
+
+    milestones = _MilestonesParam()
+    gamma = ConfigParam()
+
+    def __init__(
+        self,
+        optimizer: SupportsParamGroups,
+        milestones: Iterable[int],
+        gamma: float = 0.1,
+        last_epoch: int = -1,
+    ) -> None:
+        schedule = MultiStepDecay.build(type(self).__name__, {"milestones": milestones, "gamma": gamma})
+        super().__init__(optimizer, schedule, last_epoch)
+
+    def _read_config(self, owner: str, saved: dict[str, Any], mode: str) -> Apply:
+        milestones = saved.get("milestones")
+        if isinstance(milestones, Mapping):  # torch saves a Counter: milestone -> times listed
+            listed = []
+            for milestone, times in milestones.items():
+                where = f"state_dict['config']['milestones'][{milestone!r}]"
+                listed += [milestone] * check_int(owner, where, times, minimum=1, maximum=_MAX_REPEATS)
+            saved = {**saved, "milestones": listed}
+        return super()._read_config(owner, saved, mode)
+
+
+#: How often one milestone may be listed in a saved Counter (torch applies gamma once per listing).
+_MAX_REPEATS = 1000
