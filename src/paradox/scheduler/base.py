@@ -8,7 +8,6 @@ formula of its own.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, MutableMapping
 
 from .schedule import Schedule
@@ -57,18 +56,6 @@ def warn_config_drift(class_name: str, live: Mapping[str, Any], restored: Mappin
         ConfigDriftWarning,
         stacklevel=level,
     )
-
-
-def fast_path(method: _F) -> _F:
-    """Mark a ``get_lr`` or ``_write`` whose work the ``step()`` fast path of its class does itself.
-
-    A ``get_lr`` so marked returns the schedule's values at ``last_epoch`` unless the scheduler's
-    ``_rebased`` flag is set; a ``_write`` so marked writes them (and, for the cycled classes,
-    the momenta). A subclass that overrides either without the mark keeps ``step()`` on the
-    general path, which calls them.
-    """
-    setattr(method, "_fast_path", True)  # noqa: B010 - a plain function attribute
-    return method
 
 
 class LRScheduler:
@@ -206,34 +193,19 @@ class LRScheduler:
         self.last_epoch = step - 1
         self.step()
 
-    @fast_path
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
         """Write ``lrs`` into the groups: one dict write per group while nothing else touched them.
 
-        A group is untouched when it still holds the very object written last time. When every
-        group gets the same value, and got the same one last time, the loop needs only the groups.
+        A group is untouched when it still holds the very object written last time; the first
+        group that does not (a tensor lr, or an lr changed outside the scheduler) hands the rest
+        of the step to :meth:`_write_rest`.
         """
-        written = self._last_lr
-        count = len(lrs)
-        # (the last item is checked first: distinct lrs then skip both scans)
-        if count > 1 and lrs[-1] is lrs[0] and lrs.count(lrs[0]) == count and written.count(written[0]) == count:
-            old, new = written[0], lrs[0]
-            for group in groups:
-                if group["lr"] is not old:
-                    break
-                group["lr"] = new
-            else:
-                self._last_lr = lrs
+        for group, old, new in zip(groups, self._last_lr, lrs):
+            if group["lr"] is not old:
+                self._write_rest(groups, lrs)
                 return
-        else:
-            for group, old, new in zip(groups, written, lrs):
-                if group["lr"] is not old:
-                    break
-                group["lr"] = new
-            else:
-                self._last_lr = lrs
-                return
-        self._write_rest(groups, lrs)
+            group["lr"] = new
+        self._last_lr = lrs
 
     def _write_rest(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
         """The slow path of :meth:`_write`: tensor lrs, and lrs changed outside the scheduler."""
@@ -445,25 +417,8 @@ class ScheduledLR(LRScheduler):
     #: goes back to ``base_lrs`` (torch's cosine recursion does; decays stay at 0 after a zero).
     _restarts_at_zero: ClassVar[bool] = False
 
-    #: Whether ``step()`` may take the fast path: set per class, true when its ``get_lr`` and
-    #: ``_write`` are marked with :func:`fast_path`; copied to each instance, since step() reads it
-    #: and an instance attribute is cheaper to read than a class one.
-    _fast: bool = True
-
-    #: Whether step() may form the value itself from the schedule's factor: the fast path, and
-    #: an affine schedule (see ``Schedule._affine``); set per instance.
-    _inline: bool = False
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._fast = getattr(cls.get_lr, "_fast_path", False) and getattr(cls._write, "_fast_path", False)
-
     def __init__(self, optimizer: SupportsParamGroups, schedule: Schedule, last_epoch: int = -1) -> None:
         self._schedule = schedule
-        # A schedule is only ever replaced by one of its own class (ConfigParam, load_state_dict),
-        # so these hold for the scheduler's life.
-        self._fast = type(self)._fast
-        self._inline = self._fast and schedule._affine
         super().__init__(optimizer, last_epoch)
 
     @property
@@ -488,54 +443,8 @@ class ScheduledLR(LRScheduler):
         self._start([float(group["lr"]) for group in self.optimizer.param_groups])
         super()._restart(step)
 
-    @fast_path
     def get_lr(self) -> list[Any]:
         return self._schedule.values(self.last_epoch, self._bases)
-
-    def step(self, epoch: int | None = None) -> None:
-        # The hot path, run every training step. When every group shares one base and holds the
-        # value written last (the usual case: groups split for weight decay), it is one factor,
-        # one value and, per group, one identity check and one dict write. Anything unusual (a
-        # jump, a rebased or added group, a tensor or hand-changed lr, an overridden get_lr or
-        # _write, a schedule with its own values()) takes the general path below or the base's.
-        groups = self.optimizer.param_groups
-        written = self._last_lr
-        count = len(written)
-        if epoch is not None or self._rebased or len(groups) != count or not self._fast:
-            super().step(epoch)
-            return
-        step = self.last_epoch + 1
-        schedule, bases = self._schedule, self._bases
-        base, old = bases[0], written[0]
-        if self._inline and bases[-1] == base and bases.count(base) == count and written.count(old) == count:
-            try:
-                factor = schedule.factor(step)
-            except OverflowError:
-                factor = math.inf
-            if factor <= 1.0:  # else values() below raises, naming the step
-                # Schedule.values() for one base, inlined: exact at factors 1 and 0.
-                floor = schedule.floor
-                if floor == 0.0:
-                    new = base * factor
-                else:
-                    new = base if factor == 1.0 else floor if factor == 0.0 else floor + (base - floor) * factor
-                self.last_epoch = step
-                self._step_count += 1
-                for group in groups:
-                    if group["lr"] is not old:
-                        break
-                    group["lr"] = new
-                else:
-                    self._last_lr = [new] * count
-                    return
-                self._previous_epoch = step - 1
-                self._write_rest(groups, [new] * count)
-                return
-        lrs = schedule.values(step, bases)  # may raise: nothing changed yet
-        self.last_epoch = step
-        self._previous_epoch = step - 1
-        self._step_count += 1
-        self._write(groups, lrs)
 
     def _prepare(self) -> None:
         if (

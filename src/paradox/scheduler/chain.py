@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .base import ScheduledLR, fast_path
+from .base import ScheduledLR
 from .schedule import Schedule
 from .validate import check_float, check_int, fail
 
@@ -60,10 +60,9 @@ class ChainableLR(ScheduledLR):
             self._holds[index] = None
             return self._schedule(self.last_epoch, base)
         self._holds[index] = (previous, lr)
-        self._rebased = True  # held groups need get_lr below: keep step() off its fast path
+        self._rebased = True
         return lr * self._schedule.ratio(previous, self.last_epoch)
 
-    @fast_path
     def get_lr(self) -> list[Any]:
         values = super().get_lr()
         step = self.last_epoch

@@ -13,10 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 from .base import (
     ConfigParam,
-    LRScheduler,
     ScheduledLR,
     check_no_group_removed,
-    fast_path,
     group_value,
     param_groups,
     set_lr,
@@ -73,13 +71,6 @@ def momentum_anchors(schedule: CycledSchedule, count: int, owner: str = "") -> t
     lows = per_group(owner, "base_momentum", schedule.base_momentum, count)
     highs = per_group(owner, "max_momentum", schedule.max_momentum, count)
     return lows, highs
-
-
-def momentum_pair(low: Anchor, high: Anchor) -> tuple[float, float] | None:
-    """``(base_momentum, max_momentum)`` when each is one number for every group, else None."""
-    if isinstance(low, Sequence) or isinstance(high, Sequence):
-        return None
-    return low, high
 
 
 def check_flag(owner: str, name: str, value: Any) -> bool:
@@ -151,25 +142,9 @@ class CycledSchedule(Schedule):
         @property
         def max_momentum(self) -> Anchor: ...
 
-        @property
-        def _momentum_pair(self) -> tuple[float, float] | None:
-            """momentum_pair() of the anchors, stored by each subclass's _check for shared()."""
-
-    else:
-        _momentum_pair = None
-
     def evaluate(self, step: float, bases: Sequence[float]) -> tuple[list[float], list[float] | None]:
         """The lrs and the momenta at ``step``, the step-dependent part computed once."""
         raise NotImplementedError
-
-    def shared(self, step: float, base: float) -> tuple[float, float | None] | None:
-        """The lr and momentum at ``step`` of groups that share the peak ``base``, as two numbers.
-
-        The momentum is None when it is not cycled. The result is None when the schedule has no
-        such shortcut, when the groups' momentum anchors differ, or when ``step`` is out of range
-        (:meth:`evaluate` then raises); the driver then takes :meth:`evaluate`.
-        """
-        return None
 
     def momenta(self, step: float, count: int = 1) -> list[float] | None:
         """The momentum of each of ``count`` groups at ``step``, or None if momentum is not cycled."""
@@ -216,59 +191,14 @@ class CycledLR(ScheduledLR):
     def _start(self, lrs: list[float]) -> None:
         self._bases = list(self._peaks)
 
-    @fast_path
     def get_lr(self) -> list[Any]:
         lrs, self._momenta = self._schedule.evaluate(self.last_epoch, self._bases)
         return lrs
 
-    @fast_path
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
         super()._write(groups, lrs)
         if self._momenta is not None:
             write_momenta(groups, self._momenta, self.use_beta1)
-
-    def step(self, epoch: int | None = None) -> None:
-        # The hot path: groups that share a peak and momentum anchors (and hold the lr written
-        # last) get one lr and one momentum, computed once, written in one loop. Anything else
-        # takes the general path: LRScheduler.step, which calls get_lr and _write.
-        groups = self.optimizer.param_groups
-        written = self._last_lr
-        count = len(written)
-        if epoch is None and len(groups) == count and self._fast:
-            step = self.last_epoch + 1
-            bases = self._bases
-            base, old = bases[0], written[0]
-            if bases[-1] == base and bases.count(base) == count and written.count(old) == count:
-                point = self._schedule.shared(step, base)
-                if point is not None:
-                    new, momentum = point
-                    self.last_epoch = step
-                    self._step_count += 1
-                    if momentum is None or self.use_beta1:
-                        for group in groups:
-                            if group["lr"] is not old:
-                                break
-                            group["lr"] = new
-                        else:
-                            self._last_lr = [new] * count
-                            if momentum is not None:
-                                write_momenta(groups, [momentum] * count, True)
-                            return
-                    else:
-                        for group in groups:
-                            if group["lr"] is not old:
-                                break
-                            group["lr"] = new
-                            group["momentum"] = momentum
-                        else:
-                            self._last_lr = [new] * count
-                            return
-                    # An lr changed outside (a tensor, or by hand): _write finishes the step.
-                    self._previous_epoch = step - 1
-                    self._momenta = None if momentum is None else [momentum] * count
-                    self._write(groups, [new] * count)
-                    return
-        LRScheduler.step(self, epoch)
 
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
         """Take in groups added since the last step: a new group's lr is its peak (its ``max_lr``).
@@ -432,7 +362,6 @@ class Cyclic(CycledSchedule):
         self._set("cycle_momentum", check_flag(owner, "cycle_momentum", self.cycle_momentum))
         self._set("base_momentum", check_anchor(owner, "base_momentum", self.base_momentum, maximum=1.0))
         self._set("max_momentum", check_anchor(owner, "max_momentum", self.max_momentum, maximum=1.0))
-        self._set("_momentum_pair", momentum_pair(self.base_momentum, self.max_momentum))
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -490,23 +419,6 @@ class Cyclic(CycledSchedule):
             return lrs, None
         lows, highs = momentum_anchors(self, count)
         return lrs, [high - (high - low) * rise * scale for low, high in zip(lows, highs)]
-
-    def shared(self, step: float, base: float) -> tuple[float, float | None] | None:
-        # evaluate() for one peak, one base_lr and one momentum anchor pair, as scalars.
-        base_lr, pair = self.base_lr, self._momentum_pair
-        if isinstance(base_lr, Sequence) or (pair is None and self.cycle_momentum):
-            return None
-        try:
-            rise, scale = self.rise_and_scale(step)
-        except OverflowError:
-            return None  # evaluate() raises, naming the step
-        lr = base_lr + (base - base_lr) * rise * scale
-        if not abs(lr) < math.inf:
-            return None  # likewise
-        if pair is None or not self.cycle_momentum:
-            return lr, None
-        low, high = pair
-        return lr, high - (high - low) * rise * scale
 
     def _value_arrays(self, v: Vector, t: Any, bases: Sequence[float]) -> tuple[list[Any], list[Any] | None] | None:
         # evaluate()'s operations, in its order, on arrays of steps.

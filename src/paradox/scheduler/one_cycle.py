@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from .base import ConfigParam, fast_path
+from .base import ConfigParam
 from .cyclic import (
     Anchor,
     CycledLR,
@@ -16,7 +16,6 @@ from .cyclic import (
     check_flag,
     check_optimizer,
     momentum_anchors,
-    momentum_pair,
     per_group,
     uses_beta1,
 )
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 
 
 _STRATEGIES = ("cos", "linear")
-_cos, _pi = math.cos, math.pi  # bound once: shared() runs on every step
 
 
 class OneCycle(CycledSchedule):
@@ -108,7 +106,6 @@ class OneCycle(CycledSchedule):
         self._set("three_phase", check_flag(owner, "three_phase", self.three_phase))
         self._set("_ends", tuple(self._phase_ends()))
         self._set("_cosine", self.anneal_strategy == "cos")
-        self._set("_momentum_pair", momentum_pair(self.base_momentum, self.max_momentum))
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -143,7 +140,7 @@ class OneCycle(CycledSchedule):
             )
         if step > total - 1:  # step total_steps holds the last value
             step = total - 1
-        ends = self._ends  # (shared() repeats these lines: it runs every step)
+        ends = self._ends
         phase, start, end, last = 0, 0.0, ends[0], len(ends) - 1
         while phase < last and step > end:
             phase, start, end = phase + 1, end, ends[phase + 1]
@@ -159,52 +156,12 @@ class OneCycle(CycledSchedule):
         self, step: float, bases: Sequence[float], *, momenta: bool = True
     ) -> tuple[list[float], list[float] | None]:
         count = len(bases)
-        if count and bases[-1] == bases[0] and bases.count(bases[0]) == count:  # last first: cheap when distinct
-            # Groups that share one peak share one lr (computed once, the same float object), and
-            # so for momenta; that keeps a step at one write per group.
-            point = self.shared(step, bases[0])
-            if point is not None:
-                lr, momentum = point
-                return [lr] * count, None if momentum is None or not momenta else [momentum] * count
         phase, pct = self.position(step)
         lrs = self._lrs(phase, pct, bases)
         if not (momenta and self.cycle_momentum):
             return lrs, None
         low, high = momentum_anchors(self, count)
         return lrs, self._momenta(phase, pct, low, high)
-
-    def shared(self, step: float, base: float) -> tuple[float, float | None] | None:
-        # evaluate() for one peak and one momentum anchor pair, as scalars: the anchors of the
-        # phase, then one annealing step between them, in the operations of _lrs and _momenta.
-        pair = self._momentum_pair
-        total = self.total_steps
-        if (pair is None and self.cycle_momentum) or not 0 <= step <= total:
-            return None
-        # position(step), inlined
-        if step > total - 1:
-            step = total - 1
-        ends = self._ends
-        phase, start, end, last = 0, 0.0, ends[0], len(ends) - 1
-        while phase < last and step > end:
-            phase, start, end = phase + 1, end, ends[phase + 1]
-        pct = 1.0 if end == start else (step - start) / (end - start)
-        cosine = self._cosine
-        weight = (_cos(_pi * pct) + 1) / 2.0 if cosine else pct
-        initial = base / self.div_factor
-        if phase == 0:
-            start, end = initial, base
-        elif phase == 1:
-            start, end = base, initial if self.three_phase else initial / self.final_div_factor
-        else:
-            start, end = initial, initial / self.final_div_factor
-        lr = end + (start - end) * weight if cosine else (end - start) * weight + start
-        if not self.cycle_momentum or pair is None:
-            return lr, None
-        low, high = pair
-        if phase == 2:
-            return lr, high
-        start, end = (high, low) if phase == 0 else (low, high)
-        return lr, end + (start - end) * weight if cosine else (end - start) * weight + start
 
     def _momenta(self, phase: int, pct: float, low: list[float], high: list[float]) -> list[float]:
         """Momentum runs against the lr: max -> base, base -> max, then max -> max."""
@@ -446,7 +403,6 @@ class OneCycleLR(CycledLR):
             step,
         )
 
-    @fast_path  # the hot path leaves a step past total_steps to this check
     def get_lr(self) -> list[Any]:
         if self.last_epoch > self._schedule.total_steps:
             self._past_the_end(self.last_epoch, self._schedule.total_steps)

@@ -203,14 +203,8 @@ class Schedule(Record):
     (Halving(every=3), 0.2, [1.0, 1.0, 1.0, 0.5])
     """
 
-    #: Whether :meth:`values` is the affine form below, so that a driver may compute one group's
-    #: value from :meth:`factor` and :attr:`floor` itself (set per class: False once a subclass
-    #: overrides :meth:`values`).
-    _affine: ClassVar[bool] = True
-
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._affine = cls.values is Schedule.values
         if not cls.__name__.startswith("_"):
             SCHEDULES[cls.__name__] = cls
 
