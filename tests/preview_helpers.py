@@ -98,7 +98,7 @@ class TrackedStepLR(ScheduledLR):
     def __init__(self, optimizer: Any, step_size: int, last_epoch: int = -1) -> None:
         BUILT.append(type(self).__name__)
         super().__init__(
-            optimizer, StepDecay.build(type(self).__name__, {"step_size": step_size, "gamma": 0.5}), last_epoch
+            optimizer, StepDecay(step_size, 0.5), last_epoch
         )
 
 

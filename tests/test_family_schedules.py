@@ -105,9 +105,9 @@ def test_constant_factor_config_uses_torch_name() -> None:
     schedule = ConstantFactor(scale=0.5, total_iters=2)
     assert schedule.to_config() == {"name": "ConstantFactor", "factor": 0.5, "total_iters": 2}
     assert ConstantFactor.parameters() == ("factor", "total_iters")
-    assert schedule.replace("X", factor=0.25).scale == 0.25
-    with pytest.raises(ValueError, match=r"^X: factor must be a finite number in \(0\.0, 1\.0\]"):
-        schedule.replace("X", factor=2.0)
+    assert schedule.replace(factor=0.25).scale == 0.25
+    with pytest.raises(ValueError, match=r"^ConstantFactor: factor must be a finite number in \(0\.0, 1\.0\]"):
+        schedule.replace(factor=2.0)
 
 
 def test_schedule_errors_name_the_schedule() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, MutableMapping
 
 from .schedule import Schedule
 from .state import FORMAT, VERSION, read_config, read_count, read_state, read_values
-from .validate import check_int, fail, hyper_value, is_tensor
+from .validate import check_int, fail, hyper_value, is_tensor, named, naming, owner_name
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -96,21 +96,21 @@ class LRScheduler:
     last_epoch: int
     base_lrs: list[float]
 
+    @named
     def __init__(self, optimizer: SupportsParamGroups, last_epoch: int = -1) -> None:
-        owner = type(self).__name__
-        groups = param_groups(owner, optimizer)
-        last_epoch = check_int(owner, "last_epoch", last_epoch, minimum=-1)
-        lrs, base_lrs = fresh_lrs(owner, groups)
+        groups = param_groups(optimizer)
+        last_epoch = check_int("last_epoch", last_epoch, minimum=-1)
+        lrs, base_lrs = fresh_lrs(groups)
         if last_epoch >= 0:
             for index, group in enumerate(groups):
                 if "initial_lr" not in group:
                     raise ValueError(
-                        f"{owner}: optimizer.param_groups[{index}] must hold 'initial_lr' when resuming "
+                        f"{owner_name()}: optimizer.param_groups[{index}] must hold 'initial_lr' when resuming "
                         f"with last_epoch >= 0. Received: last_epoch={last_epoch}. Either load the "
                         "optimizer's state_dict (which holds 'initial_lr') before creating the scheduler, "
                         "or create it with last_epoch=-1 and call scheduler.load_state_dict(...)."
                     )
-            base_lrs = [group_value(owner, groups, index, "initial_lr") for index in range(len(groups))]
+            base_lrs = [group_value(groups, index, "initial_lr") for index in range(len(groups))]
         # Everything is checked; from here on the optimizer is changed (and changed back if the
         # initial step fails: a schedule or get_lr can raise there).
         added = [group for group in groups if "initial_lr" not in group] if last_epoch == -1 else []
@@ -156,7 +156,8 @@ class LRScheduler:
         if epoch is None:
             target = self.last_epoch + 1
         else:
-            target = check_int(f"{type(self).__name__}.step", "epoch", epoch, minimum=0)
+            with naming(f"{type(self).__name__}.step"):
+                target = check_int("epoch", epoch, minimum=0)
         groups = self.optimizer.param_groups
         if len(groups) != len(self._last_lr):
             self._adopt_groups(groups)
@@ -234,16 +235,16 @@ class LRScheduler:
         """
         return scheduled
 
+    @named
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
         """Take in param groups added since the last step (``optimizer.add_param_group``).
 
         A new group's base is its lr when it first meets the scheduler; from the current step on it
         follows the schedule like the others.
         """
-        owner = type(self).__name__
         known = len(self._last_lr)
-        check_no_group_removed(owner, groups, known)
-        lrs = [group_value(owner, groups, index, "lr") for index in range(known, len(groups))]
+        check_no_group_removed(groups, known)
+        lrs = [group_value(groups, index, "lr") for index in range(known, len(groups))]
         keep_initial_lrs(groups[known:])
         self.base_lrs.extend(lrs)
         self._last_lr = [*self._last_lr, *lrs]  # a new list: a composite may share the old one
@@ -280,6 +281,7 @@ class LRScheduler:
     def _extra_state(self) -> dict[str, Any]:
         return {}
 
+    @named
     def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
         """Restore a state from :meth:`state_dict` (or from torch's scheduler of the same class).
 
@@ -297,15 +299,14 @@ class LRScheduler:
             TypeError, ValueError: the state is not a dict, has an unknown format or version,
                 belongs to another class, or holds a bad value; the message names the key.
         """
-        owner = f"{type(self).__name__}.load_state_dict"
         if config not in ("saved", "live"):
-            fail(owner, "config", "'saved' or 'live'", config)
-        state = read_state(owner, state_dict, type(self).__name__, tuple(self._config()))
+            fail("config", "'saved' or 'live'", config)
+        state = read_state(state_dict, type(self).__name__, tuple(self._config()))
         count = len(self.optimizer.param_groups)
-        saved_config = read_config(owner, state["config"])
-        apply_progress = self._read_progress(owner, state, count)
-        apply_extra = self._read_extra_state(owner, state, count)
-        apply_config = self._read_config(owner, saved_config, config)
+        saved_config = read_config(state["config"])
+        apply_progress = self._read_progress(state, count)
+        apply_extra = self._read_extra_state(state, count)
+        apply_config = self._read_config(saved_config, config)
         # Everything is checked; from here on the scheduler is changed.
         apply_config()
         apply_extra()
@@ -314,12 +315,12 @@ class LRScheduler:
         # tensor lr must be compared again, as a float lr is.
         self._tensor_marks = {}
 
-    def _read_progress(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
+    def _read_progress(self, state: Mapping[str, Any], count: int) -> Apply:
         """Check the entries every scheduler saves (the clock and the lrs); return their change."""
-        last_epoch = read_count(owner, "last_epoch", state["last_epoch"], minimum=-1)
-        step_count = read_count(owner, "step_count", state["step_count"], minimum=0)
-        base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
-        last_lr = read_values(owner, "last_lr", state["last_lr"], count, signed=True)
+        last_epoch = read_count("last_epoch", state["last_epoch"], minimum=-1)
+        step_count = read_count("step_count", state["step_count"], minimum=0)
+        base_lrs = read_values("base_lrs", state["base_lrs"], count)
+        last_lr = read_values("last_lr", state["last_lr"], count, signed=True)
 
         def apply() -> None:
             self.last_epoch = last_epoch
@@ -329,11 +330,11 @@ class LRScheduler:
 
         return apply
 
-    def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
+    def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
         """Hook: check subclass entries of ``state``; return the change to make once all is checked."""
         return _nothing
 
-    def _read_config(self, owner: str, saved: dict[str, Any], mode: str) -> Apply:
+    def _read_config(self, saved: dict[str, Any], mode: str) -> Apply:
         """Hook: check the saved config; return the change to make once all is checked."""
         return _nothing
 
@@ -342,11 +343,11 @@ def _nothing() -> None:
     pass
 
 
-def fresh_lrs(owner: str, groups: list[ParamGroup]) -> tuple[list[float], list[float]]:
+def fresh_lrs(groups: list[ParamGroup]) -> tuple[list[float], list[float]]:
     """Each group's lr, checked, and its base on a fresh start: its ``initial_lr`` if it holds one."""
-    lrs = [group_value(owner, groups, index, "lr") for index in range(len(groups))]
+    lrs = [group_value(groups, index, "lr") for index in range(len(groups))]
     bases = [
-        group_value(owner, groups, index, "initial_lr") if "initial_lr" in group else lr
+        group_value(groups, index, "initial_lr") if "initial_lr" in group else lr
         for index, (group, lr) in enumerate(zip(groups, lrs))
     ]
     return lrs, bases
@@ -358,11 +359,10 @@ def keep_initial_lrs(groups: list[ParamGroup]) -> None:
         group.setdefault("initial_lr", copy_value(group["lr"]))
 
 
-def check_no_group_removed(owner: str, groups: list[ParamGroup], known: int) -> None:
+def check_no_group_removed(groups: list[ParamGroup], known: int) -> None:
     """Param groups may be added to an optimizer after the scheduler is built, never removed."""
     if len(groups) < known:
         fail(
-            owner,
             "len(optimizer.param_groups)",
             f">= {known}, the groups the scheduler was built with (groups cannot be removed)",
             len(groups),
@@ -490,9 +490,9 @@ class ScheduledLR(LRScheduler):
     def _extra_state(self) -> dict[str, Any]:
         return {"bases": list(self._bases)}
 
-    def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
-        bases = read_values(owner, "bases", state.get("bases", state["base_lrs"]), count, signed=True)
-        base_lrs = read_values(owner, "base_lrs", state["base_lrs"], count)
+    def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
+        bases = read_values("bases", state.get("bases", state["base_lrs"]), count, signed=True)
+        base_lrs = read_values("base_lrs", state["base_lrs"], count)
 
         def apply() -> None:
             self._bases = bases
@@ -500,17 +500,17 @@ class ScheduledLR(LRScheduler):
 
         return apply
 
-    def _build_schedule(self, owner: str, config: dict[str, Any]) -> Schedule:
+    def _build_schedule(self, config: dict[str, Any]) -> Schedule:
         """Hook: build a schedule of this scheduler's kind from a plain (saved or merged) config.
 
         Subclasses whose schedule holds something a config cannot (a user function) put it back
         here, and may refuse a config that expects another one.
         """
-        return type(self._schedule).build(owner, config)
+        return type(self._schedule).build(config)
 
-    def _read_config(self, owner: str, saved: dict[str, Any], mode: str) -> Apply:
+    def _read_config(self, saved: dict[str, Any], mode: str) -> Apply:
         live = self._config()
-        schedule = self._build_schedule(owner, {**live, **saved})
+        schedule = self._build_schedule({**live, **saved})
         restored = schedule.to_config()
         drift = [key for key in live if restored[key] != live[key]]
         if mode == "live" or not drift:
@@ -539,7 +539,8 @@ class ConfigParam:
         return getattr(instance._schedule, self._name)
 
     def __set__(self, instance: ScheduledLR, value: Any) -> None:
-        instance._schedule = instance._schedule.replace(type(instance).__name__, **{self._name: value})
+        with naming(type(instance).__name__):
+            instance._schedule = instance._schedule.replace(**{self._name: value})
 
 
 def set_lr(group: ParamGroup, value: float) -> None:
@@ -551,26 +552,26 @@ def set_lr(group: ParamGroup, value: float) -> None:
         group["lr"] = value
 
 
-def param_groups(owner: str, optimizer: object) -> list[ParamGroup]:
+def param_groups(optimizer: object) -> list[ParamGroup]:
     """The optimizer's ``param_groups``, checked: a non-empty list of dicts."""
     rule = "an optimizer with `param_groups`, a non-empty list of dicts that each hold 'lr'"
     groups = getattr(optimizer, "param_groups", None)
     if not isinstance(groups, list):
-        fail(owner, "optimizer", rule, optimizer, kind=True)
+        fail("optimizer", rule, optimizer, kind=True)
     if not groups:
-        fail(owner, "optimizer.param_groups", "a non-empty list of dicts", groups)
+        fail("optimizer.param_groups", "a non-empty list of dicts", groups)
     for index, group in enumerate(groups):
         if not isinstance(group, MutableMapping):
-            fail(owner, f"optimizer.param_groups[{index}]", "a dict", group, kind=True)
+            fail(f"optimizer.param_groups[{index}]", "a dict", group, kind=True)
     return groups
 
 
-def group_value(owner: str, groups: list[ParamGroup], index: int, key: str) -> float:
+def group_value(groups: list[ParamGroup], index: int, key: str) -> float:
     """``groups[index][key]`` checked by :func:`hyper_value`; a missing key is a ValueError."""
     group = groups[index]
     if key not in group:
-        fail(owner, f"optimizer.param_groups[{index}]", f"a dict holding {key!r}", sorted(group))
-    return hyper_value(owner, f"optimizer.param_groups[{index}][{key!r}]", group[key])
+        fail(f"optimizer.param_groups[{index}]", f"a dict holding {key!r}", sorted(group))
+    return hyper_value(f"optimizer.param_groups[{index}][{key!r}]", group[key])
 
 
 def copy_value(value: Any) -> Any:

@@ -75,9 +75,9 @@ class ChainableLR(ScheduledLR):
         holds = [None if hold is None else [hold[0], hold[1]] for hold in self._holds]
         return {**super()._extra_state(), "holds": holds}
 
-    def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
-        apply_bases = super()._read_extra_state(owner, state, count)
-        holds = _read_holds(owner, state.get("holds", [None] * count), count)
+    def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
+        apply_bases = super()._read_extra_state(state, count)
+        holds = _read_holds(state.get("holds", [None] * count), count)
 
         def apply() -> None:
             apply_bases()
@@ -87,12 +87,12 @@ class ChainableLR(ScheduledLR):
         return apply
 
 
-def _read_holds(owner: str, value: object, count: int) -> list[tuple[int, float] | None]:
+def _read_holds(value: object, count: int) -> list[tuple[int, float] | None]:
     rule = f"a list of {count} entries, each null or [step, lr]"
     if not isinstance(value, (list, tuple)):
-        fail(owner, "state_dict['holds']", rule, value, kind=True)
+        fail("state_dict['holds']", rule, value, kind=True)
     if len(value) != count:
-        fail(owner, "state_dict['holds']", rule, value)
+        fail("state_dict['holds']", rule, value)
     holds: list[tuple[int, float] | None] = []
     for index, item in enumerate(value):
         if item is None:
@@ -100,7 +100,7 @@ def _read_holds(owner: str, value: object, count: int) -> list[tuple[int, float]
             continue
         where = f"state_dict['holds'][{index}]"
         if not isinstance(item, (list, tuple)) or len(item) != 2:
-            fail(owner, where, "null or [step, lr]", item, kind=not isinstance(item, (list, tuple)))
-        step = check_int(owner, f"{where}[0]", item[0], minimum=0)
-        holds.append((step, check_float(owner, f"{where}[1]", item[1])))
+            fail(where, "null or [step, lr]", item, kind=not isinstance(item, (list, tuple)))
+        step = check_int(f"{where}[0]", item[0], minimum=0)
+        holds.append((step, check_float(f"{where}[1]", item[1])))
     return holds

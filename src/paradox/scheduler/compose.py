@@ -15,7 +15,7 @@ from .base import LRScheduler, group_value, param_groups, set_lr
 from .plateau import check_metric
 from .schedule import Schedule
 from .state import FORMAT, STATE_KEYS, check_mapping, read_config, read_ours
-from .validate import active_segment, check_int, check_milestones, fail
+from .validate import active_segment, check_int, check_milestones, fail, named, naming, owner_name
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -64,31 +64,29 @@ class Sequential(Schedule):
     6
     """
 
-    schedules: Sequence[Schedule]
-    milestones: Sequence[int]
-
-    def _check(self, owner: str) -> None:
-        schedules = self.schedules
-        rule = "a non-empty list of schedules (Schedule objects or their to_config() dicts)"
-        if isinstance(schedules, (str, bytes, Mapping)) or not isinstance(schedules, Sequence):
-            fail(owner, "schedules", rule, schedules, kind=True)
-        if not schedules:
-            fail(owner, "schedules", rule, schedules)
-        checked: list[Schedule] = []
-        for index, item in enumerate(schedules):
-            if isinstance(item, Mapping):
-                item = Schedule.from_config(item)
-            if not isinstance(item, Schedule):
-                fail(
-                    owner,
-                    f"schedules[{index}]",
-                    "a Schedule (StepDecay(...), CosineAnnealing(...), ...)",
-                    item,
-                    kind=True,
-                )
-            checked.append(item)
-        self._set("schedules", tuple(checked))
-        self._set("milestones", tuple(check_milestones(owner, self.milestones, len(checked), _FEWER)))
+    def __init__(self, schedules: Sequence[Schedule], milestones: Sequence[int]) -> None:
+        with self._building():
+            schedules = schedules
+            rule = "a non-empty list of schedules (Schedule objects or their to_config() dicts)"
+            if isinstance(schedules, (str, bytes, Mapping)) or not isinstance(schedules, Sequence):
+                fail("schedules", rule, schedules, kind=True)
+            if not schedules:
+                fail("schedules", rule, schedules)
+            checked: list[Schedule] = []
+            for index, item in enumerate(schedules):
+                if isinstance(item, Mapping):
+                    item = Schedule.from_config(item)
+                if not isinstance(item, Schedule):
+                    fail(
+                        f"schedules[{index}]",
+                        "a Schedule (StepDecay(...), CosineAnnealing(...), ...)",
+                        item,
+                        kind=True,
+                    )
+                checked.append(item)
+            self.schedules = tuple(checked)
+            self.milestones = tuple(check_milestones(milestones, len(checked), _FEWER))
+            self.floor = min(schedule.floor for schedule in checked)  # the lowest any schedule approaches
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -96,11 +94,6 @@ class Sequential(Schedule):
         """The schedule active at ``step`` and its own step there (``step - m_k``)."""
         index, local = active_segment(self.milestones, step)
         return self.schedules[index], local
-
-    @property
-    def floor(self) -> float:
-        """The lowest value any of the schedules approaches."""
-        return min(schedule.floor for schedule in self.schedules)
 
     @property
     def length(self) -> int | None:
@@ -164,23 +157,22 @@ def _describe(value: object) -> str:
     return f"<{type(value).__name__} object at {id(value):#x}>"
 
 
-def _refuse(owner: str, name: str, rule: str, value: object, *, kind: bool = False) -> None:
+def _refuse(name: str, rule: str, value: object, *, kind: bool = False) -> None:
     """Like ``fail`` but for an object shown by class and id (its repr may not fit one line)."""
-    message = f"{owner}: {name} must be {rule}. Received: {name}={_describe(value)} ({type(value).__name__})"
+    message = f"{owner_name()}: {name} must be {rule}. Received: {name}={_describe(value)} ({type(value).__name__})"
     raise (TypeError if kind else ValueError)(message)
 
 
-def _check_children(owner: str, schedulers: object, optimizer: object | None) -> list[LRScheduler]:
+def _check_children(schedulers: object, optimizer: object | None) -> list[LRScheduler]:
     """The children, checked; ``optimizer=None`` means the first child's."""
     rule = "a non-empty list of paradox.scheduler schedulers"
     if not isinstance(schedulers, (list, tuple)):
-        fail(owner, "schedulers", rule, schedulers, kind=True)
+        fail("schedulers", rule, schedulers, kind=True)
     if not schedulers:
-        fail(owner, "schedulers", rule, schedulers)
+        fail("schedulers", rule, schedulers)
     for index, child in enumerate(schedulers):
         if not isinstance(child, LRScheduler):
             fail(
-                owner,
                 f"schedulers[{index}]",
                 "a paradox.scheduler scheduler (build it from paradox.scheduler, not torch.optim.lr_scheduler)",
                 child,
@@ -190,9 +182,8 @@ def _check_children(owner: str, schedulers: object, optimizer: object | None) ->
             optimizer = child.optimizer
         if child.optimizer is not optimizer:
             _refuse(
-                owner,
                 f"schedulers[{index}].optimizer",
-                f"the optimizer {owner} schedules (every child must be built on the same optimizer, "
+                f"the optimizer {owner_name()} schedules (every child must be built on the same optimizer, "
                 f"{_describe(optimizer)})",
                 child.optimizer,
             )
@@ -239,27 +230,25 @@ class _Composite(LRScheduler):
         """Check ``metrics`` up front against what the children need; nothing is changed on error."""
         if metrics is None and not self._takes_metrics:
             return None
-        owner = f"{type(self).__name__}.step"
-        if self._takes_metrics:
-            if metrics is None:
+        with naming(f"{type(self).__name__}.step"):
+            if self._takes_metrics:
+                if metrics is None:
+                    fail(
+                        "metrics",
+                        "given: a child is a ReduceLROnPlateau, so every step needs the monitored metric, "
+                        "as in step(val_loss)",
+                        metrics,
+                        kind=True,
+                    )
+                return check_metric(metrics)
+            if metrics is not None:
                 fail(
-                    owner,
                     "metrics",
-                    "given: a child is a ReduceLROnPlateau, so every step needs the monitored metric, "
-                    "as in step(val_loss)",
+                    "None: no child takes a metric (only ReduceLROnPlateau does); call step()",
                     metrics,
                     kind=True,
                 )
-            return check_metric(owner, metrics)
-        if metrics is not None:
-            fail(
-                owner,
-                "metrics",
-                "None: no child takes a metric (only ReduceLROnPlateau does); call step()",
-                metrics,
-                kind=True,
-            )
-        return None
+            return None
 
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
         """Groups added since the last step: checked and given a base here, then every child that
@@ -285,28 +274,27 @@ class _Composite(LRScheduler):
         state["schedulers"] = [child.state_dict() for child in self._schedulers]
         return state
 
+    @named
     def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
         """Restore a state from :meth:`state_dict`, or from torch's composite of the same class.
 
         Each child loads its own entry of ``"schedulers"`` (ours, or torch's for the same class). If
         any part is bad, every child is put back as it was and the error is raised: nothing changes.
         """
-        owner = f"{type(self).__name__}.load_state_dict"
         if config not in ("saved", "live"):
-            fail(owner, "config", "'saved' or 'live'", config)
-        state = self._read_envelope(owner, state_dict)
+            fail("config", "'saved' or 'live'", config)
+        state = self._read_envelope(state_dict)
         count = len(self.optimizer.param_groups)
         children = state["schedulers"]
         if not isinstance(children, list):
-            fail(owner, "state_dict['schedulers']", "a list of the children's states", children, kind=True)
+            fail("state_dict['schedulers']", "a list of the children's states", children, kind=True)
         if len(children) != len(self._schedulers):
             fail(
-                owner,
                 "state_dict['schedulers']",
                 f"a list of {len(self._schedulers)} states, one per child scheduler",
                 children,
             )
-        apply_own = self._read_own(owner, state, count, config)
+        apply_own = self._read_own(state, count, config)
         saved = [child.state_dict() for child in self._schedulers]
         loaded = 0
         try:
@@ -317,18 +305,17 @@ class _Composite(LRScheduler):
             for child, child_state in zip(self._schedulers, saved):
                 child.load_state_dict(child_state, config="saved")
             if isinstance(error, (TypeError, ValueError)):  # name the entry that holds the bad key
-                raise type(error)(f"{owner}: in state_dict['schedulers'][{loaded}]: {error}") from error
+                raise type(error)(f"{owner_name()}: in state_dict['schedulers'][{loaded}]: {error}") from error
             raise
         apply_own()
 
-    def _read_envelope(self, owner: str, state: object) -> dict[str, Any]:
-        state = check_mapping(owner, state)
+    def _read_envelope(self, state: object) -> dict[str, Any]:
+        state = check_mapping(state)
         if "format" in state:
-            return read_ours(owner, state, type(self).__name__, (*STATE_KEYS, "schedulers"))
+            return read_ours(state, type(self).__name__, (*STATE_KEYS, "schedulers"))
         if "_schedulers" in state:
             return self._from_torch(state)
         fail(
-            owner,
             "state_dict",
             f"a state dict with 'format': {FORMAT!r} or torch's '_schedulers'",
             sorted(state),
@@ -337,13 +324,13 @@ class _Composite(LRScheduler):
     def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
 
-    def _read_own(self, owner: str, state: Mapping[str, Any], count: int, mode: str) -> Any:
-        read_config(owner, state["config"])
-        return self._read_progress(owner, state, count)
+    def _read_own(self, state: Mapping[str, Any], count: int, mode: str) -> Any:
+        read_config(state["config"])
+        return self._read_progress(state, count)
 
 
-def _initial_lrs(owner: str, groups: list[ParamGroup]) -> list[float]:
-    return [group_value(owner, groups, index, "initial_lr") for index in range(len(groups))]
+def _initial_lrs(groups: list[ParamGroup]) -> list[float]:
+    return [group_value(groups, index, "initial_lr") for index in range(len(groups))]
 
 
 def _reset_to_initial(groups: list[ParamGroup]) -> None:
@@ -404,6 +391,7 @@ class SequentialLR(_Composite):
     [1.0, 1.0, 1.0, 0.853553, 0.5, 0.146447, 0.0]
     """
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -411,12 +399,11 @@ class SequentialLR(_Composite):
         milestones: Sequence[int],
         last_epoch: int = -1,
     ) -> None:
-        owner = type(self).__name__
-        groups = param_groups(owner, optimizer)
-        children = _check_children(owner, schedulers, optimizer)
-        checked = check_milestones(owner, milestones, len(children), _SWITCHES)
-        last_epoch = check_int(owner, "last_epoch", last_epoch, minimum=-1)
-        base_lrs = _initial_lrs(owner, groups)
+        groups = param_groups(optimizer)
+        children = _check_children(schedulers, optimizer)
+        checked = check_milestones(milestones, len(children), _SWITCHES)
+        last_epoch = check_int("last_epoch", last_epoch, minimum=-1)
+        base_lrs = _initial_lrs(groups)
         # Everything is checked; from here on the children and the optimizer are changed.
         self._attach(optimizer, children, base_lrs)
         self._milestones = checked
@@ -481,23 +468,20 @@ class SequentialLR(_Composite):
     def _config(self) -> dict[str, Any]:
         return {"milestones": list(self._milestones)}
 
-    def _read_own(self, owner: str, state: Mapping[str, Any], count: int, mode: str) -> Any:
-        config = read_config(owner, state["config"])
+    def _read_own(self, state: Mapping[str, Any], count: int, mode: str) -> Any:
+        config = read_config(state["config"])
         unknown = sorted(set(config) - {"milestones"})
         if unknown:
-            fail(owner, "config", "made of the fields ['milestones']", unknown)
-        milestones = check_milestones(
-            owner, config.get("milestones", self._milestones), len(self._schedulers), _SWITCHES
-        )
+            fail("config", "made of the fields ['milestones']", unknown)
+        milestones = check_milestones(config.get("milestones", self._milestones), len(self._schedulers), _SWITCHES)
         if milestones != self._milestones and mode == "saved":
             fail(
-                owner,
                 "state_dict['config']['milestones']",
                 f"the live milestones {self._milestones} (the children differ otherwise; build the "
                 "SequentialLR with the saved milestones)",
                 milestones,
             )
-        return super()._read_own(owner, state, count, mode)
+        return super()._read_own(state, count, mode)
 
     def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
         last_lr = state.get("_last_lr", [])
@@ -541,14 +525,14 @@ class ChainedScheduler(_Composite):
     [1.0, 1.0, 0.5, 0.05, 0.025, 0.025, 0.00125]
     """
 
+    @named
     def __init__(self, schedulers: Sequence[LRScheduler], optimizer: SupportsParamGroups | None = None) -> None:
-        owner = type(self).__name__
         if optimizer is not None:
-            param_groups(owner, optimizer)
-        children = _check_children(owner, schedulers, optimizer)
+            param_groups(optimizer)
+        children = _check_children(schedulers, optimizer)
         bound = children[0].optimizer if optimizer is None else optimizer
-        groups = param_groups(owner, bound)
-        base_lrs = _initial_lrs(owner, groups)
+        groups = param_groups(bound)
+        base_lrs = _initial_lrs(groups)
         self._attach(bound, children, base_lrs)
         self.last_epoch = 0
         self._last_lr = _lrs(groups)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from .base import ConfigParam, ScheduledLR
 from .schedule import Schedule
-from .validate import check_float, check_int, fail, is_number
+from .validate import check_float, check_int, fail, is_number, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -43,13 +43,11 @@ class CosineAnnealing(Schedule):
     [1.0, 0.853553390593, 0.5, 0.146446609407, 0.0, 0.146446609407, 0.5, 0.853553390593, 1.0]
     """
 
-    T_max: int
-    eta_min: float = 0.0
-
-    def _check(self, owner: str) -> None:
-        self._set("T_max", check_int(owner, "T_max", self.T_max, minimum=1))
-        self._set("eta_min", check_float(owner, "eta_min", self.eta_min, minimum=0.0))
-        self._set("floor", self.eta_min)
+    def __init__(self, T_max: int, eta_min: float = 0.0) -> None:
+        with self._building():
+            self.T_max = check_int("T_max", T_max, minimum=1)
+            self.eta_min = check_float("eta_min", eta_min, minimum=0.0)
+            self.floor = self.eta_min
 
     @property
     def length(self) -> int:
@@ -92,18 +90,12 @@ class CosineWarmRestarts(Schedule):
     [1.0, 0.5, 1.0, 0.853553, 0.5, 0.146447, 1.0, 0.146447]
     """
 
-    T_0: int
-    T_mult: int = 1
-    eta_min: float = 0.0
-
-    def _check(self, owner: str) -> None:
-        self._set("T_0", _check_strict_int(owner, "T_0", self.T_0))
-        self._set("T_mult", _check_strict_int(owner, "T_mult", self.T_mult))
-        self._set("eta_min", check_float(owner, "eta_min", self.eta_min, minimum=0.0))
-
-    @property
-    def floor(self) -> float:
-        return self.eta_min
+    def __init__(self, T_0: int, T_mult: int = 1, eta_min: float = 0.0) -> None:
+        with self._building():
+            self.T_0 = _check_strict_int("T_0", T_0)
+            self.T_mult = _check_strict_int("T_mult", T_mult)
+            self.eta_min = check_float("eta_min", eta_min, minimum=0.0)
+            self.floor = self.eta_min
 
     @property
     def length(self) -> int:
@@ -147,12 +139,12 @@ class CosineWarmRestarts(Schedule):
         return (1.0 + v.cos(math.pi * current / length)) / 2.0
 
 
-def _check_strict_int(owner: str, name: str, value: object) -> int:
+def _check_strict_int(name: str, value: object) -> int:
     """An int >= 1 that must really be an int, as torch requires (``T_0=2.0`` is refused)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        fail(owner, name, "an int >= 1", value, kind=not isinstance(value, float))
+        fail(name, "an int >= 1", value, kind=not isinstance(value, float))
     if value < 1:
-        fail(owner, name, "an int >= 1", value)
+        fail(name, "an int >= 1", value)
     return int(value)
 
 
@@ -194,6 +186,7 @@ class CosineAnnealingLR(ScheduledLR):
 
     _restarts_at_zero = True
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -201,7 +194,7 @@ class CosineAnnealingLR(ScheduledLR):
         eta_min: float = 0.0,
         last_epoch: int = -1,
     ) -> None:
-        schedule = CosineAnnealing.build(type(self).__name__, {"T_max": T_max, "eta_min": eta_min})
+        schedule = CosineAnnealing.build({"T_max": T_max, "eta_min": eta_min})
         super().__init__(optimizer, schedule, last_epoch)
 
 
@@ -257,6 +250,7 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
     T_mult = ConfigParam()
     eta_min = ConfigParam()
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -267,7 +261,7 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
     ) -> None:
         self._offset = 0.0
         config = {"T_0": T_0, "T_mult": T_mult, "eta_min": eta_min}
-        super().__init__(optimizer, CosineWarmRestarts.build(type(self).__name__, config), last_epoch)
+        super().__init__(optimizer, CosineWarmRestarts.build(config), last_epoch)
 
     @property
     def T_cur(self) -> float:
@@ -292,7 +286,8 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
         if epoch is None:
             super().step()
             return
-        value = check_float(f"{type(self).__name__}.step", "epoch", epoch, minimum=0.0)
+        with naming(f"{type(self).__name__}.step"):
+            value = check_float("epoch", epoch, minimum=0.0)
         whole = math.floor(value)
         previous = self._offset
         self._offset = value - whole
@@ -314,13 +309,13 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
     def _extra_state(self) -> dict[str, Any]:
         return {**super()._extra_state(), "offset": self._offset}
 
-    def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
-        apply_bases = super()._read_extra_state(owner, state, count)
+    def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
+        apply_bases = super()._read_extra_state(state, count)
         offset = state.get("offset", 0.0)
         torch_t_cur = state.get("torch", {}).get("T_cur")
         if is_number(torch_t_cur):  # torch keeps the fraction of a fractional epoch in T_cur
             offset = float(torch_t_cur) - math.floor(float(torch_t_cur))
-        offset = check_float(owner, "state_dict['offset']", offset, minimum=0.0, maximum=1.0, max_open=True)
+        offset = check_float("state_dict['offset']", offset, minimum=0.0, maximum=1.0, max_open=True)
 
         def apply() -> None:
             apply_bases()

@@ -21,7 +21,7 @@ from .base import (
 )
 from .schedule import Schedule, leaves_float_range
 from .state import FORMAT, VERSION
-from .validate import check_float, check_int, fail, hyper_value
+from .validate import check_float, check_int, fail, hyper_value, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -35,27 +35,27 @@ if TYPE_CHECKING:
 Anchor = float | Sequence[float]
 
 
-def check_anchor(owner: str, name: str, value: Any, *, maximum: float | None = None) -> float | tuple[float, ...]:
+def check_anchor(name: str, value: Any, *, maximum: float | None = None) -> float | tuple[float, ...]:
     """A float, or a non-empty tuple of floats, each finite, >= 0 and <= ``maximum`` if given."""
     if isinstance(value, (list, tuple)):
         if not value:
-            fail(owner, name, "a number or a non-empty list of numbers, one per param group", value)
-        return tuple(_anchor_value(owner, f"{name}[{index}]", item, maximum) for index, item in enumerate(value))
-    return _anchor_value(owner, name, value, maximum)
+            fail(name, "a number or a non-empty list of numbers, one per param group", value)
+        return tuple(_anchor_value(f"{name}[{index}]", item, maximum) for index, item in enumerate(value))
+    return _anchor_value(name, value, maximum)
 
 
-def _anchor_value(owner: str, name: str, value: Any, maximum: float | None) -> float:
-    number = hyper_value(owner, name, value)
+def _anchor_value(name: str, value: Any, maximum: float | None) -> float:
+    number = hyper_value(name, value)
     if maximum is not None and number > maximum:
-        fail(owner, name, f"a finite number in [0.0, {maximum!r}]", value)
+        fail(name, f"a finite number in [0.0, {maximum!r}]", value)
     return number
 
 
-def per_group(owner: str, name: str, anchor: Anchor, count: int) -> list[float]:
+def per_group(name: str, anchor: Anchor, count: int) -> list[float]:
     """The anchor spread over ``count`` groups; a sequence must hold exactly ``count`` values."""
     if isinstance(anchor, Sequence):
         if len(anchor) != count:
-            fail(owner, name, f"a number or a list of {count} values, one per param group", list(anchor))
+            fail(name, f"a number or a list of {count} values, one per param group", list(anchor))
         return [float(value) for value in anchor]
     return [float(anchor)] * count
 
@@ -65,40 +65,37 @@ def as_number(value: Any) -> Any:
     return float(value) if hasattr(value, "item") and hasattr(value, "numel") else value
 
 
-def momentum_anchors(schedule: CycledSchedule, count: int, owner: str = "") -> tuple[list[float], list[float]]:
+def momentum_anchors(schedule: CycledSchedule, count: int) -> tuple[list[float], list[float]]:
     """``base_momentum`` and ``max_momentum`` spread over ``count`` groups (checked as per_group)."""
-    owner = owner or type(schedule).__name__
-    lows = per_group(owner, "base_momentum", schedule.base_momentum, count)
-    highs = per_group(owner, "max_momentum", schedule.max_momentum, count)
-    return lows, highs
+    return schedule.spread("base_momentum", count), schedule.spread("max_momentum", count)
 
 
-def check_flag(owner: str, name: str, value: Any) -> bool:
+def check_flag(name: str, value: Any) -> bool:
     """A bool (``True``/``False``), nothing else."""
     if not isinstance(value, bool):
-        fail(owner, name, "a bool", value, kind=True)
+        fail(name, "a bool", value, kind=True)
     return value
 
 
-def check_choice(owner: str, name: str, value: Any, choices: tuple[str, ...]) -> str:
+def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     """One of the strings ``choices``."""
     if value not in choices:
-        fail(owner, name, "one of " + ", ".join(repr(choice) for choice in choices), value)
+        fail(name, "one of " + ", ".join(repr(choice) for choice in choices), value)
     return str(value)
 
 
-def check_optimizer(owner: str, optimizer: object, last_epoch: Any) -> tuple[list[ParamGroup], int]:
+def check_optimizer(optimizer: object, last_epoch: Any) -> tuple[list[ParamGroup], int]:
     """Every check the base class makes at construction, made before these classes write anything."""
-    groups = param_groups(owner, optimizer)
-    epoch = check_int(owner, "last_epoch", last_epoch, minimum=-1)
+    groups = param_groups(optimizer)
+    epoch = check_int("last_epoch", last_epoch, minimum=-1)
     for index, group in enumerate(groups):
-        group_value(owner, groups, index, "lr")
+        group_value(groups, index, "lr")
         if "initial_lr" in group:
-            group_value(owner, groups, index, "initial_lr")
+            group_value(groups, index, "initial_lr")
     return groups, epoch
 
 
-def uses_beta1(owner: str, optimizer: object, groups: list[ParamGroup]) -> bool:
+def uses_beta1(optimizer: object, groups: list[ParamGroup]) -> bool:
     """Whether momentum is cycled through ``betas[0]`` (True) or ``momentum`` (False).
 
     torch's rule: ``"betas" in optimizer.defaults``. An optimizer without ``defaults`` is judged by
@@ -108,7 +105,6 @@ def uses_beta1(owner: str, optimizer: object, groups: list[ParamGroup]) -> bool:
     keys: set[str] = set(defaults) if isinstance(defaults, Mapping) else set.intersection(*(set(g) for g in groups))
     if "momentum" not in keys and "betas" not in keys:
         fail(
-            owner,
             "optimizer",
             "an optimizer with 'momentum' or 'betas' (its defaults or every param group) when cycle_momentum=True",
             optimizer,
@@ -129,22 +125,22 @@ def write_momenta(groups: list[ParamGroup], momenta: Sequence[float], beta1: boo
 class CycledSchedule(Schedule):
     """A schedule that also gives a momentum per group (or None when momentum is not cycled)."""
 
-    # Config fields every cycled schedule has, declared for type checkers only: at run time each
-    # subclass declares them as fields, in its own constructor order.
-    if TYPE_CHECKING:
-
-        @property
-        def cycle_momentum(self) -> bool: ...
-
-        @property
-        def base_momentum(self) -> Anchor: ...
-
-        @property
-        def max_momentum(self) -> Anchor: ...
+    cycle_momentum: bool
+    base_momentum: Anchor
+    max_momentum: Anchor
 
     def evaluate(self, step: float, bases: Sequence[float]) -> tuple[list[float], list[float] | None]:
         """The lrs and the momenta at ``step``, the step-dependent part computed once."""
         raise NotImplementedError
+
+    def spread(self, name: str, count: int) -> list[float]:
+        """The anchor field ``name`` over ``count`` groups; a per-group tuple must hold ``count``
+        values (the error names the scheduler that built this schedule)."""
+        value = getattr(self, name)
+        if not isinstance(value, tuple):
+            return [value] * count
+        with naming(self._owner, outer=True):
+            return per_group(name, value, count)
 
     def momenta(self, step: float, count: int = 1) -> list[float] | None:
         """The momentum of each of ``count`` groups at ``step``, or None if momentum is not cycled."""
@@ -160,6 +156,7 @@ class CycledLR(ScheduledLR):
     #: True when momentum is cycled through ``betas[0]`` (Adam-style), as torch's attribute.
     use_beta1: bool
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -200,6 +197,7 @@ class CycledLR(ScheduledLR):
         if self._momenta is not None:
             write_momenta(groups, self._momenta, self.use_beta1)
 
+    @named
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
         """Take in groups added since the last step: a new group's lr is its peak (its ``max_lr``).
 
@@ -207,16 +205,14 @@ class CycledLR(ScheduledLR):
         group (lists) are extended with the first group's value. The new group then follows the
         schedule from the current step, and its peak and anchors are saved with the state.
         """
-        owner = type(self).__name__
         known = len(self._bases)
-        check_no_group_removed(owner, groups, known)
-        peaks = [group_value(owner, groups, index, "lr") for index in range(known, len(groups))]
+        check_no_group_removed(groups, known)
+        peaks = [group_value(groups, index, "lr") for index in range(known, len(groups))]
         schedule = self._schedule
         if schedule.cycle_momentum and self.use_beta1:
             for index in range(known, len(groups)):
                 if not isinstance(groups[index].get("betas"), (list, tuple)):
                     fail(
-                        owner,
                         f"optimizer.param_groups[{index}]",
                         "a dict holding 'betas' (momentum is cycled through betas[0])",
                         sorted(groups[index]),
@@ -227,7 +223,7 @@ class CycledLR(ScheduledLR):
             if isinstance(value := getattr(schedule, name), tuple)
         }
         if changes:
-            schedule = schedule.replace(owner, **changes)
+            schedule = schedule.replace(**changes)
         keys = self._new_group_keys(schedule, peaks, known)
         if schedule.cycle_momentum:
             lows, highs = momentum_anchors(schedule, len(groups))
@@ -245,14 +241,14 @@ class CycledLR(ScheduledLR):
     #: The config fields that may hold one value per group.
     _per_group_fields: ClassVar[tuple[str, ...]] = ("base_momentum", "max_momentum")
 
-    def _build_schedule(self, owner: str, config: dict[str, Any]) -> Schedule:
+    def _build_schedule(self, config: dict[str, Any]) -> Schedule:
         # The schedule alone cannot know the group count: a per-group list of another length
         # would load and fail at the next step(). Checked here, before load_state_dict changes
         # anything, against the groups the loaded state is read for.
-        schedule = type(self._schedule).build(owner, config)
+        schedule = type(self._schedule).build(config)
         count = len(self.optimizer.param_groups)
         for name in self._per_group_fields:
-            per_group(owner, name, getattr(schedule, name), count)
+            per_group(name, getattr(schedule, name), count)
         return schedule
 
     def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
@@ -326,42 +322,45 @@ class Cyclic(CycledSchedule):
     [0.8, 0.85]
     """
 
-    base_lr: Anchor
-    step_size_up: int = 2000
-    step_size_down: int | None = None
-    mode: str = "triangular"
-    gamma: float = 1.0
-    scale_fn: Callable[[float], float] | None = None
-    scale_mode: str = "cycle"
-    cycle_momentum: bool = True
-    base_momentum: Anchor = 0.8
-    max_momentum: Anchor = 0.9
-
-    def _check(self, owner: str) -> None:
-        self._set("base_lr", check_anchor(owner, "base_lr", self.base_lr))
-        up = check_int(owner, "step_size_up", self.step_size_up, minimum=1)
-        self._set("step_size_up", up)
-        down = self.step_size_down
-        self._set("step_size_down", up if down is None else check_int(owner, "step_size_down", down, minimum=1))
-        self._set("mode", check_choice(owner, "mode", self.mode, _MODES))
-        self._set("gamma", check_float(owner, "gamma", self.gamma, minimum=0.0, min_open=True))
-        if isinstance(self.scale_fn, str):
-            fail(
-                owner,
-                "scale_fn",
-                "the function itself: a config records only that a custom scale_fn was used, "
-                "pass it again (Cyclic.from_config(config, scale_fn=...))",
-                self.scale_fn,
-            )
-        if self.scale_fn is not None and not callable(self.scale_fn):
-            fail(owner, "scale_fn", "a function of one number, or None", self.scale_fn, kind=True)
-        scale_mode = check_choice(owner, "scale_mode", self.scale_mode, _SCALE_MODES)
-        if self.scale_fn is None:
-            scale_mode = "iterations" if self.mode == "exp_range" else "cycle"
-        self._set("scale_mode", scale_mode)
-        self._set("cycle_momentum", check_flag(owner, "cycle_momentum", self.cycle_momentum))
-        self._set("base_momentum", check_anchor(owner, "base_momentum", self.base_momentum, maximum=1.0))
-        self._set("max_momentum", check_anchor(owner, "max_momentum", self.max_momentum, maximum=1.0))
+    def __init__(
+        self,
+        base_lr: Anchor,
+        step_size_up: int = 2000,
+        step_size_down: int | None = None,
+        mode: str = "triangular",
+        gamma: float = 1.0,
+        scale_fn: Callable[[float], float] | None = None,
+        scale_mode: str = "cycle",
+        cycle_momentum: bool = True,
+        base_momentum: Anchor = 0.8,
+        max_momentum: Anchor = 0.9,
+    ) -> None:
+        with self._building():
+            self.base_lr = check_anchor("base_lr", base_lr)
+            up = check_int("step_size_up", step_size_up, minimum=1)
+            self.step_size_up = up
+            down = step_size_down
+            self.step_size_down = up if down is None else check_int("step_size_down", down, minimum=1)
+            self.mode = check_choice("mode", mode, _MODES)
+            self.gamma = check_float("gamma", gamma, minimum=0.0, min_open=True)
+            if isinstance(scale_fn, str):
+                fail(
+                    "scale_fn",
+                    "the function itself: a config records only that a custom scale_fn was used, "
+                    "pass it again (Cyclic.from_config(config, scale_fn=...))",
+                    scale_fn,
+                )
+            if scale_fn is not None and not callable(scale_fn):
+                fail("scale_fn", "a function of one number, or None", scale_fn, kind=True)
+            self.scale_fn = scale_fn
+            scale_mode = check_choice("scale_mode", scale_mode, _SCALE_MODES)
+            if scale_fn is None:
+                scale_mode = "iterations" if self.mode == "exp_range" else "cycle"
+            self.scale_mode = scale_mode
+            self.cycle_momentum = check_flag("cycle_momentum", cycle_momentum)
+            self.base_momentum = check_anchor("base_momentum", base_momentum, maximum=1.0)
+            self.max_momentum = check_anchor("max_momentum", max_momentum, maximum=1.0)
+            self.floor = min(self.base_lr) if isinstance(self.base_lr, tuple) else self.base_lr
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -369,13 +368,6 @@ class Cyclic(CycledSchedule):
     def length(self) -> int:
         """The steps of one full cycle, ``step_size_up + step_size_down``."""
         return self.step_size_up + (self.step_size_down or self.step_size_up)
-
-    @property
-    def floor(self) -> float:
-        """``base_lr`` when one value serves every group."""
-        if isinstance(self.base_lr, Sequence):
-            fail(type(self).__name__, "base_lr", "one number to have a single floor", list(self.base_lr))
-        return float(self.base_lr)
 
     def scale(self, x: float) -> float:
         """The height scale at ``x`` (the cycle number or the step, as ``scale_mode`` says)."""
@@ -405,13 +397,12 @@ class Cyclic(CycledSchedule):
 
     def evaluate(self, step: float, bases: Sequence[float]) -> tuple[list[float], list[float] | None]:
         # Computed once per step; per group one affine combination, in torch's order of operations.
-        owner = type(self).__name__
         try:
             rise, scale = self.rise_and_scale(step)
         except OverflowError as error:  # 'exp_range' with gamma > 1, or a custom scale_fn
             raise leaves_float_range(self._owner, step, f"scale raised OverflowError: {error}") from error
         count = len(bases)
-        lows = per_group(owner, "base_lr", self.base_lr, count)
+        lows = self.spread("base_lr", count)
         lrs = [low + (base - low) * rise * scale for low, base in zip(lows, bases)]
         if not scale <= 1.0 and not all(abs(lr) < math.inf for lr in lrs):  # rare: a growing scale, or NaN
             raise leaves_float_range(self._owner, step, f"scale={scale!r}")
@@ -433,8 +424,7 @@ class Cyclic(CycledSchedule):
         except (ArithmeticError, ValueError, TypeError):
             return None
         count = len(bases)
-        owner = type(self).__name__
-        lows = per_group(owner, "base_lr", self.base_lr, count)
+        lows = self.spread("base_lr", count)
         lrs = [low + (base - low) * rise * scale for low, base in zip(lows, bases)]
         if not all(bool(np.all(np.isfinite(array))) for array in lrs):
             return None
@@ -455,30 +445,30 @@ class Cyclic(CycledSchedule):
         return config
 
     @classmethod
+    @named
     def from_config(cls, config: Mapping[str, Any], *, scale_fn: Callable[[float], float] | None = None) -> Cyclic:
         """Build from :meth:`to_config`'s dict; pass ``scale_fn`` again if the config used one."""
         params = dict(config)
         saved = params.get("scale_fn")
         if scale_fn is not None or saved == CUSTOM:
-            check_custom(f"{cls.__name__}.from_config", saved, scale_fn)
+            check_custom(saved, scale_fn)
             params["scale_fn"] = scale_fn
         return super().from_config(params)
 
 
-def check_custom(owner: str, saved: object, live: Callable[[float], float] | None) -> None:
+def check_custom(saved: object, live: Callable[[float], float] | None) -> None:
     """A saved config and a live scale_fn must agree on whether a custom function is used."""
     if saved not in (None, CUSTOM):
-        fail(owner, "config['scale_fn']", f"None or {CUSTOM!r}", saved)
+        fail("config['scale_fn']", f"None or {CUSTOM!r}", saved)
     if saved == CUSTOM and live is None:
         fail(
-            owner,
             "scale_fn",
             "the custom function the state was saved with (functions are never saved: pass the same one "
             "again, CyclicLR(..., scale_fn=...), then load)",
             live,
         )
     if saved is None and live is not None:
-        fail(owner, "scale_fn", "None: the state was saved without a custom scale_fn (mode sets the scale)", live)
+        fail("scale_fn", "None: the state was saved without a custom scale_fn (mode sets the scale)", live)
 
 
 class CyclicLR(CycledLR):
@@ -550,6 +540,7 @@ class CyclicLR(CycledLR):
     scale_mode = ConfigParam()
     cycle_momentum = ConfigParam()
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -566,7 +557,6 @@ class CyclicLR(CycledLR):
         max_momentum: float | list[float] = 0.9,
         last_epoch: int = -1,
     ) -> None:
-        owner = type(self).__name__
         config = {
             "base_lr": base_lr,
             "step_size_up": step_size_up,
@@ -579,27 +569,27 @@ class CyclicLR(CycledLR):
             "base_momentum": base_momentum,
             "max_momentum": max_momentum,
         }
-        schedule = Cyclic.build(owner, config)
-        peaks_anchor = check_anchor(owner, "max_lr", max_lr)
-        groups, epoch = check_optimizer(owner, optimizer, last_epoch)
+        schedule = Cyclic.build(config)
+        peaks_anchor = check_anchor("max_lr", max_lr)
+        groups, epoch = check_optimizer(optimizer, last_epoch)
         count = len(groups)
-        lows = per_group(owner, "base_lr", schedule.base_lr, count)
-        peaks = per_group(owner, "max_lr", peaks_anchor, count)
+        lows = per_group("base_lr", schedule.base_lr, count)
+        peaks = per_group("max_lr", peaks_anchor, count)
         beta1 = False
         if schedule.cycle_momentum:
-            momentum_anchors(schedule, count, owner)
-            beta1 = uses_beta1(owner, optimizer, groups)
+            momentum_anchors(schedule, count)
+            beta1 = uses_beta1(optimizer, groups)
         super().__init__(optimizer, schedule, peaks, epoch, beta1=beta1, lrs=lows)
 
     def _start(self, lrs: list[float]) -> None:
         super()._start(lrs)
-        self.base_lrs = per_group(type(self).__name__, "base_lr", self._schedule.base_lr, len(self._bases))
+        self.base_lrs = per_group("base_lr", self._schedule.base_lr, len(self._bases))
 
     _per_group_fields = ("base_lr", "base_momentum", "max_momentum")
 
     def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
         # An added group cycles from its base_lr (the shared one, or the first group's) to its lr.
-        lows = per_group(type(self).__name__, "base_lr", schedule.fields()["base_lr"], start + len(peaks))[start:]
+        lows = per_group("base_lr", schedule.fields()["base_lr"], start + len(peaks))[start:]
         return [{"initial_lr": low} for low in lows]
 
     # -- torch's attributes ------------------------------------------------------------------
@@ -622,12 +612,12 @@ class CyclicLR(CycledLR):
     @property
     def base_momentums(self) -> list[float]:
         """Each group's momentum at the peak lr."""
-        return per_group(type(self).__name__, "base_momentum", self._schedule.base_momentum, len(self._bases))
+        return per_group("base_momentum", self._schedule.base_momentum, len(self._bases))
 
     @property
     def max_momentums(self) -> list[float]:
         """Each group's momentum at ``base_lr``."""
-        return per_group(type(self).__name__, "max_momentum", self._schedule.max_momentum, len(self._bases))
+        return per_group("max_momentum", self._schedule.max_momentum, len(self._bases))
 
     def scale_fn(self, x: float) -> float:
         """The height scale at ``x``: the mode's, or the custom ``scale_fn``'s."""
@@ -635,10 +625,10 @@ class CyclicLR(CycledLR):
 
     # -- state -------------------------------------------------------------------------------
 
-    def _build_schedule(self, owner: str, config: dict[str, Any]) -> Schedule:
+    def _build_schedule(self, config: dict[str, Any]) -> Schedule:
         live = self._schedule.scale_fn
-        check_custom(owner, config.get("scale_fn"), live)
-        return super()._build_schedule(owner, {**config, "scale_fn": live})
+        check_custom(config.get("scale_fn"), live)
+        return super()._build_schedule({**config, "scale_fn": live})
 
     def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
         """Restore a state from :meth:`state_dict`, or from torch's ``CyclicLR.state_dict()``.

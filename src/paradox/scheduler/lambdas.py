@@ -14,7 +14,7 @@ from numbers import Real
 from .base import ScheduledLR, _nothing, param_groups
 from .schedule import Schedule, leaves_float_range
 from .state import read_count, read_values
-from .validate import check_int, fail, is_number, to_float
+from .validate import check_int, fail, is_number, named, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 _FROM_CONFIG_RULE = "given as a function: a config holds only its name, so build the schedule with the function itself"
 
 
-def check_lambdas(owner: str, value: object, count: int | None = None) -> LrLambdas:
+def check_lambdas(value: object, count: int | None = None) -> LrLambdas:
     """A callable, or a list/tuple of callables (exactly ``count`` of them when given)."""
     if count is None:
         rule = "a function or a non-empty list of functions"
@@ -39,15 +39,15 @@ def check_lambdas(owner: str, value: object, count: int | None = None) -> LrLamb
         rule = f"a function or a list of {count} functions, one per param group"
     names = value if isinstance(value, (list, tuple)) else [value]
     if count is None and names and all(isinstance(name, str) for name in names):
-        fail(owner, "lr_lambda", _FROM_CONFIG_RULE, value, kind=True)  # a config's names, not functions
+        fail("lr_lambda", _FROM_CONFIG_RULE, value, kind=True)  # a config's names, not functions
     if isinstance(value, (list, tuple)):
         if not all(callable(item) for item in value):
-            fail(owner, "lr_lambda", rule, value, kind=True)
+            fail("lr_lambda", rule, value, kind=True)
         if not value or (count is not None and len(value) != count):
-            fail(owner, "lr_lambda", rule, value)
+            fail("lr_lambda", rule, value)
         return tuple(value)
     if not callable(value):
-        fail(owner, "lr_lambda", rule, value, kind=True)
+        fail("lr_lambda", rule, value, kind=True)
     checked: LrLambda = value
     return checked
 
@@ -63,10 +63,9 @@ def function_name(function: object) -> str:
 class _FunctionSchedule(Schedule):
     """A schedule whose only config is ``lr_lambda``: one function, or one per group."""
 
-    lr_lambda: LrLambdas
-
-    def _check(self, owner: str) -> None:
-        self._set("lr_lambda", check_lambdas(owner, self.lr_lambda))
+    def __init__(self, lr_lambda: LrLambdas) -> None:
+        with self._building():
+            self.lr_lambda = check_lambdas(lr_lambda)
 
     def functions(self, count: int) -> list[LrLambda]:
         """The function of each of ``count`` groups."""
@@ -79,9 +78,9 @@ class _FunctionSchedule(Schedule):
             )
         return list(self.lr_lambda)
 
-    def evaluate(self, step: int, count: int, owner: str | None = None) -> list[float]:
+    def evaluate(self, step: int, count: int) -> list[float]:
         """Each of ``count`` groups' function at ``step``, checked; each function is called once."""
-        owner = owner or type(self).__name__
+        owner = self._owner
         seen: dict[int, float] = {}
         out = []
         for function in self.functions(count):
@@ -109,10 +108,11 @@ class _FunctionSchedule(Schedule):
         return {"name": type(self).__name__, "lr_lambda": function_name(self.lr_lambda)}
 
     @classmethod
+    @named
     def from_config(cls: type[_L], config: Mapping[str, Any]) -> _L:
         """Always refused: a config holds only the functions' names; pass the functions instead."""
         name = config.get("lr_lambda") if isinstance(config, Mapping) else config
-        fail(f"{cls.__name__}.from_config", "lr_lambda", _FROM_CONFIG_RULE, name, kind=True)
+        fail("lr_lambda", _FROM_CONFIG_RULE, name, kind=True)
 
 
 def _call(owner: str, function: Any, step: int) -> object:
@@ -197,15 +197,15 @@ class MultiplicativeDecay(_FunctionSchedule):
     """
 
     def factor(self, step: float) -> float:
-        return self.products([0], check_int(type(self).__name__, "step", step, minimum=0), 1)[0]
+        return self.products([0], check_int("step", step, minimum=0), 1)[0]
 
-    def products(self, starts: Sequence[int], stop: int, count: int, owner: str | None = None) -> list[float]:
+    def products(self, starts: Sequence[int], stop: int, count: int) -> list[float]:
         """For each group ``i``: the product of its function over steps ``starts[i] + 1 .. stop``.
 
         An empty range gives 1.0. The product is taken in step order, so it equals, bit for bit,
         the running product a scheduler keeps step by step.
         """
-        owner = owner or type(self).__name__
+        owner = self._owner
         functions = self.functions(count)
         out: list[float] = []
         done: dict[tuple[int, int], float] = {}
@@ -220,7 +220,7 @@ class MultiplicativeDecay(_FunctionSchedule):
         return out
 
     def values(self, step: float, bases: Sequence[float]) -> list[float]:
-        stop = check_int(type(self).__name__, "step", step, minimum=0)
+        stop = check_int("step", step, minimum=0)
         products = self.products([0] * len(bases), stop, len(bases))
         return [base * product for base, product in zip(bases, products)]
 
@@ -231,8 +231,7 @@ class _LambdaLR(ScheduledLR):
     _schedule: _FunctionSchedule
 
     def _build_lambdas(self, optimizer: SupportsParamGroups, lr_lambda: object) -> LrLambdas:
-        owner = type(self).__name__
-        return check_lambdas(owner, lr_lambda, len(param_groups(owner, optimizer)))
+        return check_lambdas(lr_lambda, len(param_groups(optimizer)))
 
     @property
     def lr_lambdas(self) -> list[LrLambda]:
@@ -254,16 +253,16 @@ class _LambdaLR(ScheduledLR):
     def _config(self) -> dict[str, Any]:
         return {}
 
-    def _read_config(self, owner: str, saved: dict[str, Any], mode: str) -> Apply:
+    def _read_config(self, saved: dict[str, Any], mode: str) -> Apply:
         if saved:
-            fail(owner, "config", "made of the fields []", sorted(saved))
+            fail("config", "made of the fields []", sorted(saved))
         return _nothing
 
     def _extra_state(self) -> dict[str, Any]:
         return {**super()._extra_state(), "lr_lambdas": self._schedule.names(len(self.base_lrs))}
 
-    def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
-        apply_base = super()._read_extra_state(owner, state, count)
+    def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
+        apply_base = super()._read_extra_state(state, count)
         functions = self._schedule.functions(count)
         names = [function_name(function) for function in functions]
         torch_entries = state["torch"].get("lr_lambdas") if "torch" in state else None
@@ -271,21 +270,20 @@ class _LambdaLR(ScheduledLR):
         if torch_entries is not None:
             rule = f"a list of {count} entries (None or a dict), one per param group"
             if not isinstance(torch_entries, (list, tuple)):
-                fail(owner, "state_dict['lr_lambdas']", rule, torch_entries, kind=True)
+                fail("state_dict['lr_lambdas']", rule, torch_entries, kind=True)
             if len(torch_entries) != count:
-                fail(owner, "state_dict['lr_lambdas']", rule, torch_entries)
+                fail("state_dict['lr_lambdas']", rule, torch_entries)
             for index, entry in enumerate(torch_entries):
                 if entry is not None and not isinstance(entry, Mapping):
-                    fail(owner, f"state_dict['lr_lambdas'][{index}]", "None or a dict", entry, kind=True)
+                    fail(f"state_dict['lr_lambdas'][{index}]", "None or a dict", entry, kind=True)
                 if entry is not None and not isinstance(functions[index], types.FunctionType):
                     updates.append((functions[index], dict(entry)))
         elif "lr_lambdas" not in state and "torch" not in state:
-            fail(owner, "state_dict", "a dict holding 'lr_lambdas'", sorted(state))
+            fail("state_dict", "a dict holding 'lr_lambdas'", sorted(state))
         elif "lr_lambdas" in state and not isinstance(state["lr_lambdas"], list):
-            fail(owner, "state_dict['lr_lambdas']", f"a list of {count} function names", state["lr_lambdas"], kind=True)
+            fail("state_dict['lr_lambdas']", f"a list of {count} function names", state["lr_lambdas"], kind=True)
         elif "lr_lambdas" in state and state["lr_lambdas"] != names:
             fail(
-                owner,
                 "state_dict['lr_lambdas']",
                 f"the names of the live lr_lambda functions {names} (build the scheduler with the same "
                 "functions as the run that saved it)",
@@ -337,6 +335,7 @@ class LambdaLR(_LambdaLR):
 
     _chainable = False
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -344,11 +343,11 @@ class LambdaLR(_LambdaLR):
         last_epoch: int = -1,
     ) -> None:
         functions = self._build_lambdas(optimizer, lr_lambda)
-        super().__init__(optimizer, LambdaFactor.build(type(self).__name__, {"lr_lambda": functions}), last_epoch)
+        super().__init__(optimizer, LambdaFactor.build({"lr_lambda": functions}), last_epoch)
 
     def get_lr(self) -> list[Any]:
         schedule = self._schedule
-        factors = schedule.evaluate(self.last_epoch, len(self._bases), type(self).__name__)
+        factors = schedule.evaluate(self.last_epoch, len(self._bases))
         lrs = [base * factor for base, factor in zip(self._bases, factors)]
         if not all(lr < math.inf for lr in lrs):  # a finite factor times a base can still overflow
             raise leaves_float_range(type(self).__name__, self.last_epoch, f"factors={factors!r}")
@@ -393,6 +392,7 @@ class MultiplicativeLR(_LambdaLR):
 
     _schedule: MultiplicativeDecay
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -400,7 +400,7 @@ class MultiplicativeLR(_LambdaLR):
         last_epoch: int = -1,
     ) -> None:
         functions = self._build_lambdas(optimizer, lr_lambda)
-        schedule = MultiplicativeDecay.build(type(self).__name__, {"lr_lambda": functions})
+        schedule = MultiplicativeDecay.build({"lr_lambda": functions})
         super().__init__(optimizer, schedule, last_epoch)
 
     def _start(self, lrs: list[float]) -> None:
@@ -424,7 +424,7 @@ class MultiplicativeLR(_LambdaLR):
         previous, step, count = max(self._previous_epoch, 0), self.last_epoch, len(self._bases)
         product = 1.0
         if step > previous:
-            product = self._schedule.products([previous] * count, step, count, type(self).__name__)[index]
+            product = self._schedule.products([previous] * count, step, count)[index]
         self._bases[index] = lr
         self._anchors[index] = previous
         self._products[index] = product
@@ -432,21 +432,20 @@ class MultiplicativeLR(_LambdaLR):
 
     def get_lr(self) -> list[Any]:
         step = self.last_epoch
-        owner = type(self).__name__
         count = len(self._bases)
         if step == self._product_step:
             products = self._products
         elif self._product_step >= 0 and step == self._product_step + 1:
-            factors = self._schedule.evaluate(step, count, owner)
+            factors = self._schedule.evaluate(step, count)
             products = [
                 product * factor if step > anchor else 1.0
                 for product, factor, anchor in zip(self._products, factors, self._anchors)
             ]
         else:
-            products = self._schedule.products(self._anchors, step, count, owner)
+            products = self._schedule.products(self._anchors, step, count)
         lrs = [base * product for base, product in zip(self._bases, products)]
         if not all(lr < math.inf for lr in lrs):  # a growing product left the float range
-            raise leaves_float_range(owner, step, f"products={products!r}")
+            raise leaves_float_range(self._schedule._owner, step, f"products={products!r}")
         self._products = products
         self._product_step = step
         return lrs
@@ -459,15 +458,15 @@ class MultiplicativeLR(_LambdaLR):
             "product_step": self._product_step,
         }
 
-    def _read_extra_state(self, owner: str, state: Mapping[str, Any], count: int) -> Apply:
-        apply_base = super()._read_extra_state(owner, state, count)
+    def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
+        apply_base = super()._read_extra_state(state, count)
         if "products" in state:
             anchors = state.get("anchors")
             if not isinstance(anchors, (list, tuple)) or len(anchors) != count:
-                fail(owner, "state_dict['anchors']", f"a list of {count} ints >= 0", anchors, kind=True)
-            anchor_list = [read_count(owner, f"anchors[{i}]", value, minimum=0) for i, value in enumerate(anchors)]
-            products = read_values(owner, "products", state["products"], count)
-            product_step = read_count(owner, "product_step", state.get("product_step"), minimum=-1)
+                fail("state_dict['anchors']", f"a list of {count} ints >= 0", anchors, kind=True)
+            anchor_list = [read_count(f"anchors[{i}]", value, minimum=0) for i, value in enumerate(anchors)]
+            products = read_values("products", state["products"], count)
+            product_step = read_count("product_step", state.get("product_step"), minimum=-1)
         else:  # torch's state: no products; recompute them at the next step
             anchor_list, products, product_step = [0] * count, [1.0] * count, -1
 

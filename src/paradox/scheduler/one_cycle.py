@@ -19,7 +19,7 @@ from .cyclic import (
     per_group,
     uses_beta1,
 )
-from .validate import check_float, check_int, fail
+from .validate import check_float, check_int, fail, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -82,30 +82,32 @@ class OneCycle(CycledSchedule):
     [0.95, 0.85, 0.95]
     """
 
-    total_steps: int
-    pct_start: float = 0.3
-    anneal_strategy: str = "cos"
-    cycle_momentum: bool = True
-    base_momentum: Anchor = 0.85
-    max_momentum: Anchor = 0.95
-    div_factor: float = 25.0
-    final_div_factor: float = 1e4
-    three_phase: bool = False
-
-    def _check(self, owner: str) -> None:
-        self._set("total_steps", check_int(owner, "total_steps", self.total_steps, minimum=1))
-        pct = check_float(owner, "pct_start", self.pct_start, minimum=0.0, maximum=1.0, min_open=True, max_open=True)
-        self._set("pct_start", pct)
-        self._set("anneal_strategy", check_choice(owner, "anneal_strategy", self.anneal_strategy, _STRATEGIES))
-        self._set("cycle_momentum", check_flag(owner, "cycle_momentum", self.cycle_momentum))
-        self._set("base_momentum", check_anchor(owner, "base_momentum", self.base_momentum, maximum=1.0))
-        self._set("max_momentum", check_anchor(owner, "max_momentum", self.max_momentum, maximum=1.0))
-        self._set("div_factor", check_float(owner, "div_factor", self.div_factor, minimum=0.0, min_open=True))
-        fd = check_float(owner, "final_div_factor", self.final_div_factor, minimum=0.0, min_open=True)
-        self._set("final_div_factor", fd)
-        self._set("three_phase", check_flag(owner, "three_phase", self.three_phase))
-        self._set("_ends", tuple(self._phase_ends()))
-        self._set("_cosine", self.anneal_strategy == "cos")
+    def __init__(
+        self,
+        total_steps: int,
+        pct_start: float = 0.3,
+        anneal_strategy: str = "cos",
+        cycle_momentum: bool = True,
+        base_momentum: Anchor = 0.85,
+        max_momentum: Anchor = 0.95,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+    ) -> None:
+        with self._building():
+            self.total_steps = check_int("total_steps", total_steps, minimum=1)
+            pct = check_float("pct_start", pct_start, minimum=0.0, maximum=1.0, min_open=True, max_open=True)
+            self.pct_start = pct
+            self.anneal_strategy = check_choice("anneal_strategy", anneal_strategy, _STRATEGIES)
+            self.cycle_momentum = check_flag("cycle_momentum", cycle_momentum)
+            self.base_momentum = check_anchor("base_momentum", base_momentum, maximum=1.0)
+            self.max_momentum = check_anchor("max_momentum", max_momentum, maximum=1.0)
+            self.div_factor = check_float("div_factor", div_factor, minimum=0.0, min_open=True)
+            fd = check_float("final_div_factor", final_div_factor, minimum=0.0, min_open=True)
+            self.final_div_factor = fd
+            self.three_phase = check_flag("three_phase", three_phase)
+            self._ends = tuple(self._phase_ends())
+            self._cosine = self.anneal_strategy == "cos"
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -132,12 +134,12 @@ class OneCycle(CycledSchedule):
         """The phase holding ``step`` and the fraction of it done, ``pct`` in [0, 1]."""
         total = self.total_steps
         if not 0 <= step <= total:
-            fail(
-                type(self).__name__,
-                "step",
-                f"in [0, total_steps={total}] (the cycle ends there; pass a larger total_steps to go on)",
-                step,
-            )
+            with naming(self._owner):
+                fail(
+                    "step",
+                    f"in [0, total_steps={total}] (the cycle ends there; pass a larger total_steps to go on)",
+                    step,
+                )
         if step > total - 1:  # step total_steps holds the last value
             step = total - 1
         ends = self._ends
@@ -250,18 +252,17 @@ class OneCycle(CycledSchedule):
         return None  # computed from its anchors alone: an outside change is not taken up
 
 
-def total_of(owner: str, total_steps: Any, epochs: Any, steps_per_epoch: Any) -> int:
+def total_of(total_steps: Any, epochs: Any, steps_per_epoch: Any) -> int:
     """``total_steps``, or ``epochs * steps_per_epoch`` when it is None (torch's precedence)."""
     if epochs is not None:
-        epochs = check_int(owner, "epochs", epochs, minimum=1)
+        epochs = check_int("epochs", epochs, minimum=1)
     if steps_per_epoch is not None:
-        steps_per_epoch = check_int(owner, "steps_per_epoch", steps_per_epoch, minimum=1)
+        steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, minimum=1)
     if total_steps is not None:
-        return check_int(owner, "total_steps", total_steps, minimum=1)
+        return check_int("total_steps", total_steps, minimum=1)
     for name, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
         if value is None:
             fail(
-                owner,
                 name,
                 "an int >= 1 when total_steps is None (pass total_steps, or epochs and steps_per_epoch)",
                 value,
@@ -348,6 +349,7 @@ class OneCycleLR(CycledLR):
     final_div_factor = ConfigParam()
     three_phase = ConfigParam()
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -365,10 +367,9 @@ class OneCycleLR(CycledLR):
         three_phase: bool = False,
         last_epoch: int = -1,
     ) -> None:
-        owner = type(self).__name__
-        peaks_anchor = check_anchor(owner, "max_lr", max_lr)
+        peaks_anchor = check_anchor("max_lr", max_lr)
         config = {
-            "total_steps": total_of(owner, total_steps, epochs, steps_per_epoch),
+            "total_steps": total_of(total_steps, epochs, steps_per_epoch),
             "pct_start": pct_start,
             "anneal_strategy": anneal_strategy,
             "cycle_momentum": cycle_momentum,
@@ -378,15 +379,15 @@ class OneCycleLR(CycledLR):
             "final_div_factor": final_div_factor,
             "three_phase": three_phase,
         }
-        schedule = OneCycle.build(owner, config)
-        groups, epoch = check_optimizer(owner, optimizer, last_epoch)
+        schedule = OneCycle.build(config)
+        groups, epoch = check_optimizer(optimizer, last_epoch)
         if epoch >= schedule.total_steps:
             self._past_the_end(epoch + 1, schedule.total_steps)
-        peaks = per_group(owner, "max_lr", peaks_anchor, len(groups))
+        peaks = per_group("max_lr", peaks_anchor, len(groups))
         beta1 = False
         if schedule.cycle_momentum:
-            momentum_anchors(schedule, len(groups), owner)
-            beta1 = uses_beta1(owner, optimizer, groups)
+            momentum_anchors(schedule, len(groups))
+            beta1 = uses_beta1(optimizer, groups)
         super().__init__(optimizer, schedule, peaks, epoch, beta1=beta1, group_keys=_lr_anchors(schedule, peaks))
 
     def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
@@ -395,13 +396,13 @@ class OneCycleLR(CycledLR):
         return _lr_anchors(self._schedule, peaks)
 
     def _past_the_end(self, step: int, total: int) -> None:
-        fail(
-            f"{type(self).__name__}.step",
-            "step",
-            f"<= total_steps={total} (the cycle ends there; build the scheduler with a larger "
-            "total_steps, or epochs, to go on)",
-            step,
-        )
+        with naming(f"{type(self).__name__}.step"):
+            fail(
+                "step",
+                f"<= total_steps={total} (the cycle ends there; build the scheduler with a larger "
+                "total_steps, or epochs, to go on)",
+                step,
+            )
 
     def get_lr(self) -> list[Any]:
         if self.last_epoch > self._schedule.total_steps:

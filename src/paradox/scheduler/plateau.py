@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from .base import LRScheduler, fresh_lrs, keep_initial_lrs, param_groups, set_lr, warn_config_drift
 from .schedule import Record
 from .state import FORMAT, STATE_KEYS, check_mapping, read_config, read_count, read_ours
-from .validate import check_float, check_int, fail, is_number, is_tensor, to_float
+from .validate import check_float, check_int, fail, is_number, is_tensor, named, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -29,55 +29,57 @@ _THRESHOLD_MODES = ("rel", "abs")
 class _PlateauConfig(Record):
     """The validated config of a ``ReduceLROnPlateau`` (what torch takes as constructor arguments)."""
 
-    mode: str = "min"
-    factor: float = 0.1
-    patience: int = 10
-    threshold: float = 1e-4
-    threshold_mode: str = "rel"
-    cooldown: int = 0
-    min_lr: float | tuple[float, ...] = 0.0
-    eps: float = 1e-8
-
-    def _check(self, owner: str) -> None:
-        self._set("mode", _choice(owner, "mode", self.mode, _MODES))
-        self._set("factor", check_float(owner, "factor", self.factor, minimum=0.0, maximum=1.0, max_open=True))
-        self._set("patience", check_int(owner, "patience", self.patience, minimum=0))
-        self._set("threshold", check_float(owner, "threshold", self.threshold, minimum=0.0))
-        self._set("threshold_mode", _choice(owner, "threshold_mode", self.threshold_mode, _THRESHOLD_MODES))
-        self._set("cooldown", check_int(owner, "cooldown", self.cooldown, minimum=0))
-        self._set("min_lr", _min_lr(owner, self.min_lr))
-        self._set("eps", check_float(owner, "eps", self.eps, minimum=0.0))
+    def __init__(
+        self,
+        mode: str = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 1e-4,
+        threshold_mode: str = "rel",
+        cooldown: int = 0,
+        min_lr: float | tuple[float, ...] = 0.0,
+        eps: float = 1e-8,
+    ) -> None:
+        with self._building():
+            self.mode = _choice("mode", mode, _MODES)
+            self.factor = check_float("factor", factor, minimum=0.0, maximum=1.0, max_open=True)
+            self.patience = check_int("patience", patience, minimum=0)
+            self.threshold = check_float("threshold", threshold, minimum=0.0)
+            self.threshold_mode = _choice("threshold_mode", threshold_mode, _THRESHOLD_MODES)
+            self.cooldown = check_int("cooldown", cooldown, minimum=0)
+            self.min_lr = _min_lr(min_lr)
+            self.eps = check_float("eps", eps, minimum=0.0)
 
     def to_config(self) -> dict[str, Any]:
         return self.fields()
 
 
-def _choice(owner: str, name: str, value: object, allowed: tuple[str, ...]) -> str:
+def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     rule = " or ".join(repr(item) for item in allowed)
     if not isinstance(value, str):
-        fail(owner, name, rule, value, kind=True)
+        fail(name, rule, value, kind=True)
     if value not in allowed:
-        fail(owner, name, rule, value)
+        fail(name, rule, value)
     return value
 
 
-def _min_lr(owner: str, value: object) -> float | tuple[float, ...]:
+def _min_lr(value: object) -> float | tuple[float, ...]:
     rule = "a finite number >= 0, or a list of them (one per param group)"
     if isinstance(value, (list, tuple)):
         if not value:
-            fail(owner, "min_lr", rule, value)
+            fail("min_lr", rule, value)
         for item in value:
             if not is_number(item):
-                fail(owner, "min_lr", rule, value, kind=True)
+                fail("min_lr", rule, value, kind=True)
             if not math.isfinite(to_float(item)) or item < 0:
-                fail(owner, "min_lr", rule, value)
+                fail("min_lr", rule, value)
         return tuple(float(item) for item in value)
     if not is_number(value):
-        fail(owner, "min_lr", rule, value, kind=True)
-    return check_float(owner, "min_lr", value, minimum=0.0)
+        fail("min_lr", rule, value, kind=True)
+    return check_float("min_lr", value, minimum=0.0)
 
 
-def check_metric(owner: str, value: Any) -> float:
+def check_metric(value: Any) -> float:
     """A monitored metric as a float: a real number (or a one-element tensor) that is not NaN.
 
     Infinities are accepted (a diverged loss of ``inf`` is simply worse than any finite one).
@@ -88,14 +90,14 @@ def check_metric(owner: str, value: Any) -> float:
     )
     if is_tensor(value):
         if value.numel() != 1:
-            fail(owner, "metrics", rule, value)
+            fail("metrics", rule, value)
         number = float(value)
     elif is_number(value):
         number = to_float(value)
     else:
-        fail(owner, "metrics", rule, value, kind=True)
+        fail("metrics", rule, value, kind=True)
     if math.isnan(number):
-        fail(owner, "metrics", rule, value)
+        fail("metrics", rule, value)
     return number
 
 
@@ -122,15 +124,15 @@ def _encode_best(best: float) -> float | str:
     return best
 
 
-def _decode_best(owner: str, value: Any) -> float:
+def _decode_best(value: Any) -> float:
     rule = "a number (not NaN), or 'inf' / '-inf'"
     if value in ("inf", "-inf"):
         return float(str(value))
     if not is_number(value):
-        fail(owner, "state_dict['best']", rule, value, kind=True)
+        fail("state_dict['best']", rule, value, kind=True)
     number = to_float(value)
     if math.isnan(number):
-        fail(owner, "state_dict['best']", rule, value)
+        fail("state_dict['best']", rule, value)
     return number
 
 
@@ -211,6 +213,7 @@ class ReduceLROnPlateau(LRScheduler):
     num_bad_epochs: int
     cooldown_counter: int
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -223,10 +226,8 @@ class ReduceLROnPlateau(LRScheduler):
         min_lr: Sequence[float] | float = 0,
         eps: float = 1e-8,
     ) -> None:
-        owner = type(self).__name__
-        groups = param_groups(owner, optimizer)
+        groups = param_groups(optimizer)
         settings = _PlateauConfig.build(
-            owner,
             {
                 "mode": mode,
                 "factor": factor,
@@ -238,8 +239,8 @@ class ReduceLROnPlateau(LRScheduler):
                 "eps": eps,
             },
         )
-        _check_min_lr_count(owner, settings.min_lr, len(groups))
-        lrs, base_lrs = fresh_lrs(owner, groups)
+        _check_min_lr_count(settings.min_lr, len(groups))
+        lrs, base_lrs = fresh_lrs(groups)
         # Everything is checked; from here on the optimizer is changed.
         keep_initial_lrs(groups)
         self.optimizer = optimizer
@@ -280,10 +281,10 @@ class ReduceLROnPlateau(LRScheduler):
         value = self._settings.min_lr
         return None if isinstance(value, tuple) else value
 
+    @named
     def _replace_settings(self, **changes: Any) -> None:
-        owner = type(self).__name__
-        settings = self._settings.replace(owner, **changes)
-        _check_min_lr_count(owner, settings.min_lr, len(self.optimizer.param_groups))
+        settings = self._settings.replace(**changes)
+        _check_min_lr_count(settings.min_lr, len(self.optimizer.param_groups))
         self._settings = settings
 
     def _reset(self) -> None:
@@ -310,6 +311,7 @@ class ReduceLROnPlateau(LRScheduler):
         """The lrs at the current step: the ones last written (or found) in the param groups."""
         return list(self._last_lr)
 
+    @named
     def step(self, metrics: Any = None) -> None:
         """Judge ``metrics`` and reduce the lrs when it has not improved for ``patience`` epochs.
 
@@ -321,8 +323,7 @@ class ReduceLROnPlateau(LRScheduler):
         Raises:
             TypeError, ValueError: ``metrics`` is missing, not a number or NaN; nothing is changed.
         """
-        owner = f"{type(self).__name__}.step"
-        current = check_metric(owner, metrics)
+        current = check_metric(metrics)
         target = self.last_epoch + 1
         groups = self.optimizer.param_groups
         min_lrs = self._group_min_lrs(groups)
@@ -344,14 +345,13 @@ class ReduceLROnPlateau(LRScheduler):
             self.num_bad_epochs = 0
         self._last_lr = [float(group["lr"]) for group in groups]
 
+    @named
     def _group_min_lrs(self, groups: list[ParamGroup]) -> list[float]:
-        owner = type(self).__name__
         value = self._settings.min_lr
         if not isinstance(value, tuple):
             return [value] * len(groups)
         if len(value) != len(groups):
             fail(
-                owner,
                 "min_lr",
                 f"a list of {len(groups)} values, one per param group (the optimizer now has "
                 f"{len(groups)} groups: set scheduler.min_lrs to a list of {len(groups)} values)",
@@ -388,27 +388,27 @@ class ReduceLROnPlateau(LRScheduler):
             "cooldown_counter": self.cooldown_counter,
         }
 
+    @named
     def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
         """Restore a state from :meth:`state_dict`, or from torch's ``ReduceLROnPlateau``.
 
         ``best`` may be a number or ``"inf"``/``"-inf"`` (ours) or a float infinity (torch's).
         Everything is validated before anything changes; see :meth:`LRScheduler.load_state_dict`.
         """
-        owner = f"{type(self).__name__}.load_state_dict"
         if config not in ("saved", "live"):
-            fail(owner, "config", "'saved' or 'live'", config)
-        state = _read_plateau_state(owner, state_dict, type(self).__name__)
+            fail("config", "'saved' or 'live'", config)
+        state = _read_plateau_state(state_dict, type(self).__name__)
         count = len(self.optimizer.param_groups)
-        saved = read_config(owner, state["config"])
+        saved = read_config(state["config"])
         live = self._settings.to_config()
-        settings = _PlateauConfig.build(owner, {**live, **saved})
-        _check_min_lr_count(owner, settings.min_lr, count)
+        settings = _PlateauConfig.build({**live, **saved})
+        _check_min_lr_count(settings.min_lr, count)
         if state["base_lrs"] is None:  # torch's state has none: keep the live ones
             state = {**state, "base_lrs": self.base_lrs}
-        apply_progress = self._read_progress(owner, state, count)
-        best = _decode_best(owner, state["best"])
-        bad = read_count(owner, "num_bad_epochs", state["num_bad_epochs"], minimum=0)
-        cooldown = read_count(owner, "cooldown_counter", state["cooldown_counter"], minimum=0)
+        apply_progress = self._read_progress(state, count)
+        best = _decode_best(state["best"])
+        bad = read_count("num_bad_epochs", state["num_bad_epochs"], minimum=0)
+        cooldown = read_count("cooldown_counter", state["cooldown_counter"], minimum=0)
         restored = settings.to_config()
         drift = [key for key in live if restored[key] != live[key]]
         # Everything is checked; from here on the scheduler is changed.
@@ -421,20 +421,20 @@ class ReduceLROnPlateau(LRScheduler):
         self.cooldown_counter = cooldown
 
 
-def _check_min_lr_count(owner: str, min_lr: float | tuple[float, ...], count: int) -> None:
+def _check_min_lr_count(min_lr: float | tuple[float, ...], count: int) -> None:
     if isinstance(min_lr, tuple) and len(min_lr) != count:
-        fail(owner, "min_lr", f"a number, or a list of {count} values (one per param group)", list(min_lr))
+        fail("min_lr", f"a number, or a list of {count} values (one per param group)", list(min_lr))
 
 
 _PLATEAU_KEYS = (*STATE_KEYS, "best", "num_bad_epochs")
 _TORCH_CONFIG = ("mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "eps")
 
 
-def _read_plateau_state(owner: str, state: object, class_name: str) -> dict[str, Any]:
+def _read_plateau_state(state: object, class_name: str) -> dict[str, Any]:
     """The envelope of a saved plateau state, ours or torch's, in our layout."""
-    state = check_mapping(owner, state)
+    state = check_mapping(state)
     if "format" in state:
-        return read_ours(owner, state, class_name, (*_PLATEAU_KEYS, "cooldown_counter"))
+        return read_ours(state, class_name, (*_PLATEAU_KEYS, "cooldown_counter"))
     torch_keys = ("best", "num_bad_epochs", "cooldown_counter", "last_epoch", "mode", "min_lrs")
     if all(key in state for key in torch_keys):
         config = {key: state[key] for key in _TORCH_CONFIG if key in state}
@@ -452,7 +452,6 @@ def _read_plateau_state(owner: str, state: object, class_name: str) -> dict[str,
             "cooldown_counter": state["cooldown_counter"],
         }
     fail(
-        owner,
         "state_dict",
         f"a state dict with 'format': {FORMAT!r} or torch's ReduceLROnPlateau keys {list(torch_keys)}",
         sorted(state),

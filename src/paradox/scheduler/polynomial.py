@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from .base import ConfigParam, ScheduledLR
 from .chain import ChainableLR, Decay
-from .validate import check_float, check_int, fail
+from .validate import check_float, check_int, fail, named
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -47,12 +47,10 @@ class ConstantFactor(Decay):
     {'name': 'ConstantFactor', 'factor': 0.25, 'total_iters': 2}
     """
 
-    scale: float = 1.0 / 3
-    total_iters: int = 5
-
-    def _check(self, owner: str) -> None:
-        self._set("scale", check_float(owner, "factor", self.scale, minimum=0.0, maximum=1.0, min_open=True))
-        self._set("total_iters", check_int(owner, "total_iters", self.total_iters, minimum=0))
+    def __init__(self, scale: float = 1.0 / 3, total_iters: int = 5) -> None:
+        with self._building():
+            self.scale = check_float("factor", scale, minimum=0.0, maximum=1.0, min_open=True)
+            self.total_iters = check_int("total_iters", total_iters, minimum=0)
 
     def factor(self, step: float) -> float:
         return self.scale if step < self.total_iters else 1.0
@@ -68,19 +66,20 @@ class ConstantFactor(Decay):
         return ("factor", "total_iters")
 
     @classmethod
-    def build(cls, owner: str, params: Mapping[str, Any]) -> ConstantFactor:
+    def build(cls, params: Mapping[str, Any]) -> ConstantFactor:
         unknown = sorted(set(params) - set(cls.parameters()))
         if unknown:
-            fail(owner, "config", f"made of the fields {list(cls.parameters())}", unknown)
+            fail("config", f"made of the fields {list(cls.parameters())}", unknown)
         renamed = {("scale" if key == "factor" else key): value for key, value in params.items()}
-        factory: Any = cls
-        built: ConstantFactor = factory(**renamed, _owner=owner)
-        return built
+        return cls(**renamed)
 
-    def replace(self, owner: str, **changes: Any) -> ConstantFactor:
-        config = {**self.to_config(), **changes}
+    def replace(self, **changes: Any) -> ConstantFactor:
+        config = {
+            **self.to_config(),
+            **{("factor" if key == "scale" else key): value for key, value in changes.items()},
+        }
         del config["name"]
-        return type(self).build(owner, config)
+        return type(self).build(config)
 
 
 class LinearFactor(Decay):
@@ -104,15 +103,12 @@ class LinearFactor(Decay):
     [0.5, 0.625, 0.75, 0.875, 1.0, 1.0]
     """
 
-    start_factor: float = 1.0 / 3
-    end_factor: float = 1.0
-    total_iters: int = 5
-
-    def _check(self, owner: str) -> None:
-        start = check_float(owner, "start_factor", self.start_factor, minimum=0.0, maximum=1.0, min_open=True)
-        self._set("start_factor", start)
-        self._set("end_factor", check_float(owner, "end_factor", self.end_factor, minimum=0.0, maximum=1.0))
-        self._set("total_iters", check_int(owner, "total_iters", self.total_iters, minimum=1))
+    def __init__(self, start_factor: float = 1.0 / 3, end_factor: float = 1.0, total_iters: int = 5) -> None:
+        with self._building():
+            start = check_float("start_factor", start_factor, minimum=0.0, maximum=1.0, min_open=True)
+            self.start_factor = start
+            self.end_factor = check_float("end_factor", end_factor, minimum=0.0, maximum=1.0)
+            self.total_iters = check_int("total_iters", total_iters, minimum=1)
 
     def factor(self, step: float) -> float:
         if step >= self.total_iters:
@@ -147,12 +143,10 @@ class PolynomialDecay(Decay):
     [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
     """
 
-    total_iters: int = 5
-    power: float = 1.0
-
-    def _check(self, owner: str) -> None:
-        self._set("total_iters", check_int(owner, "total_iters", self.total_iters, minimum=1))
-        self._set("power", check_float(owner, "power", self.power, minimum=0.0))
+    def __init__(self, total_iters: int = 5, power: float = 1.0) -> None:
+        with self._building():
+            self.total_iters = check_int("total_iters", total_iters, minimum=1)
+            self.power = check_float("power", power, minimum=0.0)
 
     def factor(self, step: float) -> float:
         return float((1.0 - min(step, self.total_iters) / self.total_iters) ** self.power)
@@ -205,6 +199,7 @@ class ConstantLR(ChainableLR):
     factor = _FactorParam()
     total_iters = ConfigParam()
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -212,7 +207,7 @@ class ConstantLR(ChainableLR):
         total_iters: int = 5,
         last_epoch: int = -1,
     ) -> None:
-        schedule = ConstantFactor.build(type(self).__name__, {"factor": factor, "total_iters": total_iters})
+        schedule = ConstantFactor.build({"factor": factor, "total_iters": total_iters})
         super().__init__(optimizer, schedule, last_epoch)
 
 
@@ -249,6 +244,7 @@ class LinearLR(ChainableLR):
     end_factor = ConfigParam()
     total_iters = ConfigParam()
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -258,7 +254,7 @@ class LinearLR(ChainableLR):
         last_epoch: int = -1,
     ) -> None:
         config = {"start_factor": start_factor, "end_factor": end_factor, "total_iters": total_iters}
-        super().__init__(optimizer, LinearFactor.build(type(self).__name__, config), last_epoch)
+        super().__init__(optimizer, LinearFactor.build(config), last_epoch)
 
 
 class PolynomialLR(ChainableLR):
@@ -290,6 +286,7 @@ class PolynomialLR(ChainableLR):
     total_iters = ConfigParam()
     power = ConfigParam()
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -297,5 +294,5 @@ class PolynomialLR(ChainableLR):
         power: float = 1.0,
         last_epoch: int = -1,
     ) -> None:
-        schedule = PolynomialDecay.build(type(self).__name__, {"total_iters": total_iters, "power": power})
+        schedule = PolynomialDecay.build({"total_iters": total_iters, "power": power})
         super().__init__(optimizer, schedule, last_epoch)

@@ -19,70 +19,53 @@ import math
 import sys
 from collections.abc import Mapping, Sequence
 
-from .validate import check_int, fail
+from .validate import check_int, fail, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, ClassVar, TypeVar
 
-    from typing_extensions import dataclass_transform
-
     _R = TypeVar("_R", bound="Record")
     _S = TypeVar("_S", bound="Schedule")
-else:
-
-    def dataclass_transform(**_: object) -> object:
-        return lambda cls: cls
 
 
-@dataclass_transform(frozen_default=True)
 class Record:
-    """Base of the immutable config records.
+    """Base of the small immutable objects (schedules, configs): repr, ``==``, hashing, ``replace``.
 
-    A subclass declares its fields as annotated class attributes, with optional defaults::
+    A subclass writes an ordinary ``__init__`` whose parameters are its fields, and sets each
+    field, checked, inside ``with self._building():``::
 
-        class StepDecay(Schedule):          # Schedule is a Record
-            step_size: int
-            gamma: float = 0.1
+        class Halving(Schedule):
+            def __init__(self, every: int = 2) -> None:
+                with self._building():
+                    self.every = check_int("every", every, minimum=1)
 
-            def _check(self, owner: str) -> None:
-                self._set("step_size", check_int(owner, "step_size", self.step_size, minimum=1))
-
-    (annotations whose names start with ``_`` are private state, not fields) and gets
-    ``__init__(self, step_size, gamma=0.1, *, _owner=None)``: it stores the fields, then
-    calls :meth:`_check`, which validates and normalises them; ``_owner`` is the class named in
-    error messages (a scheduler that builds the record passes its own name).
+    Errors raised there name the class called (or the scheduler that built the record), and the
+    record is immutable once built: :meth:`replace` makes a changed, checked copy.
     """
 
-    #: The fields, in constructor order; set for each subclass.
+    #: The fields: the parameters of the subclass's ``__init__``, in order.
     _fields: ClassVar[tuple[str, ...]] = ()
 
-    #: The class named in error messages: the one that built the record, else the record's own.
-    _owner: str
+    #: The entry point named in errors raised when the record is used; set once it is built.
+    _owner: str = ""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 - inspect costs import time
-        own = tuple(
-            name
-            for name, kind in annotations.items()
-            if "ClassVar" not in str(kind) and not name.startswith("_") and name not in cls._fields
-        )
-        cls._fields = cls._fields + own
-        if cls._fields and "__init__" not in cls.__dict__:
-            # Each class gets its own __init__, so a missing argument names the class called.
-            setattr(cls, "__init__", _make_init(cls))  # noqa: B010 - mypy rejects assigning a method
+        init = cls.__dict__.get("__init__")
+        if init is not None:  # the parameters, read from the code object (inspect is slow to import)
+            code = init.__code__
+            cls._fields = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
 
-    def _check(self, owner: str) -> None:
-        """Validate and normalise the fields (with :meth:`_set`); ``owner`` names the caller."""
-
-    def _set(self, name: str, value: object) -> None:
-        """Store a field during :meth:`_check` (the object is otherwise immutable)."""
-        object.__setattr__(self, name, value)
+    def _building(self) -> _Building:
+        """The ``with`` block of ``__init__`` in which fields are checked and set."""
+        return _Building(self)
 
     def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable: use .replace(...) for a changed copy")
+        if self._owner:
+            raise AttributeError(f"{type(self).__name__} is immutable: use .replace(...) for a changed copy")
+        object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")
@@ -114,20 +97,43 @@ class Record:
         return cls._fields
 
     @classmethod
-    def build(cls: type[_R], owner: str, params: Mapping[str, Any]) -> _R:
-        """Construct from keyword ``params``, naming ``owner`` in any error message."""
+    def build(cls: type[_R], params: Mapping[str, Any]) -> _R:
+        """Construct from keyword ``params``; an unknown key is a ``ValueError`` naming the fields."""
         allowed = cls.parameters()
         unknown = sorted(set(params) - set(allowed))
         if unknown:
-            fail(owner, "config", f"made of the fields {list(allowed)}", unknown)
+            fail("config", f"made of the fields {list(allowed)}", unknown)
         factory: Any = cls
-        built: _R = factory(**params, _owner=owner)
+        built: _R = factory(**params)
         return built
 
-    def replace(self: _R, owner: str, **changes: Any) -> _R:
-        """A copy with some fields changed, validated as a new record, naming ``owner``."""
-        current = {name: getattr(self, name) for name in self._fields}
-        return type(self).build(owner, {**current, **changes})
+    def replace(self: _R, **changes: Any) -> _R:
+        """A copy with some fields changed, checked as a new record.
+
+        >>> from paradox.scheduler import StepDecay
+        >>> StepDecay(3).replace(gamma=0.5)
+        StepDecay(step_size=3, gamma=0.5)
+        """
+        return type(self).build({**{name: getattr(self, name) for name in self._fields}, **changes})
+
+
+class _Building:
+    """``Record._building()``: names the class in errors, and freezes the record at the end."""
+
+    __slots__ = ("_name", "_naming", "_record")
+
+    def __init__(self, record: Record) -> None:
+        self._record = record
+        self._naming = naming(type(record).__name__, outer=True)
+
+    def __enter__(self) -> None:
+        object.__setattr__(self._record, "_owner", "")
+        self._name = self._naming.__enter__()
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self._naming.__exit__()
+        if kind is None:
+            object.__setattr__(self._record, "_owner", self._name)
 
 
 def _plain(value: Any) -> Any:
@@ -142,37 +148,6 @@ def _hashable(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_hashable(item) for item in value)
     return value
-
-
-def _make_init(cls: type[Record]) -> Any:
-    """An ``__init__`` whose parameters are the class's fields, with their defaults.
-
-    It is compiled once per class, so ``inspect.signature``, help() and error messages for a
-    missing or unknown argument read as for any hand-written constructor.
-    """
-    namespace: dict[str, Any] = {}
-    params, lines = [], []
-    for name in cls._fields:
-        if name in cls.__dict__ or any(name in base.__dict__ for base in cls.__mro__[1:]):
-            namespace[f"_default_{name}"] = getattr(cls, name)
-            params.append(f"{name}=_default_{name}")
-        else:
-            if params and "=" in params[-1]:
-                raise TypeError(f"{cls.__name__}: field {name!r} without a default follows one with a default")
-            params.append(name)
-        lines.append(f"    _set(self, {name!r}, {name})")
-    source = (
-        f"def __init__(self, {', '.join(params)}, *, _owner=None):\n"
-        + "\n".join(lines)
-        + "\n    _set(self, '_owner', _owner or type(self).__name__)"
-        + "\n    self._check(self._owner)\n"
-    )
-    namespace["_set"] = object.__setattr__
-    exec(source, namespace)  # trusted: built from the class's own field names
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
-    return init
 
 
 #: Every concrete schedule class, by name; filled by ``Schedule.__init_subclass__``.
@@ -190,12 +165,14 @@ def leaves_float_range(owner: str, step: object, detail: str) -> ValueError:
 class Schedule(Record):
     """Base class of the pure schedules: ``value(t, base) = floor + (base - floor) * factor(t)``.
 
-    A subclass declares its config as annotated fields (see :class:`Record`), validates them in
-    ``_check``, implements :meth:`factor`, and may override :attr:`floor`, :attr:`length`,
-    :meth:`values` and :meth:`rebase`.
+    A subclass checks and sets its fields in ``__init__`` (see :class:`Record`), implements
+    :meth:`factor`, and may override :attr:`floor`, :attr:`length`, :meth:`values` and
+    :meth:`rebase`.
 
     >>> class Halving(Schedule):
-    ...     every: int = 2
+    ...     def __init__(self, every: int = 2) -> None:
+    ...         with self._building():
+    ...             self.every = check_int("every", every, minimum=1)
     ...     def factor(self, step):
     ...         return 0.5 ** (step // self.every)
     >>> halving = Halving(every=3)
@@ -210,16 +187,9 @@ class Schedule(Record):
 
     # -- the maths ---------------------------------------------------------------------------
 
-    if TYPE_CHECKING:
-
-        @property
-        def floor(self) -> float:
-            """The value approached as the factor goes to 0; 0.0 unless the schedule says otherwise."""
-
-    else:
-        # A plain attribute, read on every step: a schedule with a floor stores it in _check
-        # (or overrides it with a property).
-        floor = 0.0
+    #: The value approached as the factor goes to 0 (``eta_min`` for a cosine); 0.0 unless the
+    #: schedule says otherwise.
+    floor: float = 0.0
 
     @property
     def length(self) -> int | None:
@@ -308,7 +278,7 @@ class Schedule(Record):
         >>> StepDecay(step_size=2, gamma=0.5).simulate(5, base=1.0)
         [1.0, 1.0, 0.5, 0.5, 0.25]
         """
-        count = check_int(type(self).__name__, "steps", steps, minimum=0)
+        count = check_int("steps", steps, minimum=0)
         from .schedule import Vector, load_numpy
 
         np = load_numpy(count)
@@ -358,17 +328,19 @@ class Schedule(Record):
         return {"name": type(self).__name__, **self.fields()}
 
     @classmethod
+    @named
     def from_config(cls: type[_S], config: Mapping[str, Any]) -> _S:
         """Build a schedule from :meth:`to_config`'s dict; every value is validated again."""
         if not isinstance(config, Mapping):
-            fail(f"{cls.__name__}.from_config", "config", "a dict", config, kind=True)
+            fail("config", "a dict", config, kind=True)
         params = dict(config)
         name = params.pop("name", cls.__name__)
         target = SCHEDULES.get(name) if isinstance(name, str) else None
         if target is None or not issubclass(target, cls):
             known = ", ".join(sorted(n for n, s in SCHEDULES.items() if issubclass(s, cls)))
-            fail(f"{cls.__name__}.from_config", "config['name']", f"one of: {known}", name)
-        return target.build(target.__name__, params)
+            fail("config['name']", f"one of: {known}", name)
+        with naming(target.__name__):  # the schedule's own checks name it
+            return target.build(params)
 
 
 #: Importing numpy costs about 0.1-0.2 s, as much as stepping some 50,000 values: fewer values

@@ -27,28 +27,28 @@ _TORCH_KEYS = ("base_lrs", "last_epoch")
 STATE_KEYS = ("config", "last_epoch", "step_count", "base_lrs", "last_lr")
 
 
-def read_ours(owner: str, state: Mapping[str, Any], class_name: str, keys: tuple[str, ...]) -> dict[str, Any]:
+def read_ours(state: Mapping[str, Any], class_name: str, keys: tuple[str, ...]) -> dict[str, Any]:
     """Check the envelope of a state of this library's format: format, version, class and ``keys``."""
     if state["format"] != FORMAT:
-        fail(owner, "state_dict['format']", repr(FORMAT), state["format"])
+        fail("state_dict['format']", repr(FORMAT), state["format"])
     if state.get("version") != VERSION:
-        fail(owner, "state_dict['version']", f"{VERSION} (the only format version known)", state.get("version"))
+        fail("state_dict['version']", f"{VERSION} (the only format version known)", state.get("version"))
     if state.get("class") != class_name:
-        fail(owner, "state_dict['class']", f"{class_name!r} (a state saved by this class)", state.get("class"))
+        fail("state_dict['class']", f"{class_name!r} (a state saved by this class)", state.get("class"))
     for key in keys:
         if key not in state:
-            fail(owner, "state_dict", f"a dict holding {key!r}", sorted(state))
+            fail("state_dict", f"a dict holding {key!r}", sorted(state))
     return dict(state)
 
 
-def check_mapping(owner: str, state: object) -> Mapping[str, Any]:
+def check_mapping(state: object) -> Mapping[str, Any]:
     """A state must be a dict (a Mapping)."""
     if not isinstance(state, Mapping):
-        fail(owner, "state_dict", "a dict returned by state_dict()", state, kind=True)
+        fail("state_dict", "a dict returned by state_dict()", state, kind=True)
     return state
 
 
-def read_state(owner: str, state: object, class_name: str, config_keys: tuple[str, ...]) -> dict[str, Any]:
+def read_state(state: object, class_name: str, config_keys: tuple[str, ...]) -> dict[str, Any]:
     """Check the envelope of ``state`` and return it in this library's layout.
 
     A state written by torch's scheduler of the same class is converted: its config entries
@@ -57,9 +57,9 @@ def read_state(owner: str, state: object, class_name: str, config_keys: tuple[st
     itself (``T_cur``, ``lr_lambdas``). Nothing but the envelope (format, version, class, key
     presence) is checked here.
     """
-    state = check_mapping(owner, state)
+    state = check_mapping(state)
     if "format" in state:
-        return read_ours(owner, state, class_name, STATE_KEYS)
+        return read_ours(state, class_name, STATE_KEYS)
     if all(key in state for key in _TORCH_KEYS):
         converted = {
             "config": {key: state[key] for key in config_keys if key in state},
@@ -71,38 +71,37 @@ def read_state(owner: str, state: object, class_name: str, config_keys: tuple[st
         }
         return converted
     fail(
-        owner,
         "state_dict",
         f"a state dict with 'format': {FORMAT!r} or torch's 'base_lrs' and 'last_epoch'",
         sorted(state),
     )
 
 
-def read_values(owner: str, key: str, values: object, count: int, *, signed: bool = False) -> list[float]:
+def read_values(key: str, values: object, count: int, *, signed: bool = False) -> list[float]:
     """A saved list of per-group values: a list of ``count`` finite numbers, >= 0 unless ``signed``."""
     if not isinstance(values, (list, tuple)):
-        fail(owner, f"state_dict[{key!r}]", "a list of numbers", values, kind=True)
+        fail(f"state_dict[{key!r}]", "a list of numbers", values, kind=True)
     if len(values) != count:
-        fail(owner, f"state_dict[{key!r}]", f"a list of {count} values, one per param group", values)
+        fail(f"state_dict[{key!r}]", f"a list of {count} values, one per param group", values)
     if signed:  # a rebased base may lie below 0 (an lr set to 0 under a cosine with eta_min > 0)
-        return [_signed(owner, f"state_dict[{key!r}][{index}]", value) for index, value in enumerate(values)]
-    return [hyper_value(owner, f"state_dict[{key!r}][{index}]", value) for index, value in enumerate(values)]
+        return [_signed(f"state_dict[{key!r}][{index}]", value) for index, value in enumerate(values)]
+    return [hyper_value(f"state_dict[{key!r}][{index}]", value) for index, value in enumerate(values)]
 
 
-def _signed(owner: str, where: str, value: Any) -> float:
+def _signed(where: str, value: Any) -> float:
     """A finite number of either sign; a one-element tensor (torch's states) counts as its value."""
     if is_tensor(value) and value.numel() == 1:
         value = to_float(value)
-    return check_float(owner, where, value)
+    return check_float(where, value)
 
 
-def read_count(owner: str, key: str, value: object, minimum: int) -> int:
+def read_count(key: str, value: object, minimum: int) -> int:
     """A saved counter: an int >= ``minimum``."""
-    return check_int(owner, f"state_dict[{key!r}]", value, minimum=minimum)
+    return check_int(f"state_dict[{key!r}]", value, minimum=minimum)
 
 
-def read_config(owner: str, value: object) -> dict[str, Any]:
+def read_config(value: object) -> dict[str, Any]:
     """The saved config: a dict of field values (validated later by building the schedule)."""
     if not isinstance(value, Mapping):
-        fail(owner, "state_dict['config']", "a dict of config fields", value, kind=True)
+        fail("state_dict['config']", "a dict of config fields", value, kind=True)
     return dict(value)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from .base import ConfigParam, ScheduledLR
 from .chain import ChainableLR, Decay
 from .schedule import Schedule
-from .validate import check_float, check_int, fail
+from .validate import check_float, check_int, fail, named
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -43,12 +43,10 @@ class StepDecay(Schedule):
     [1.0, 1.0, 0.1, 0.1, 0.01]
     """
 
-    step_size: int
-    gamma: float = 0.1
-
-    def _check(self, owner: str) -> None:
-        self._set("step_size", check_int(owner, "step_size", self.step_size, minimum=1))
-        self._set("gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
+    def __init__(self, step_size: int, gamma: float = 0.1) -> None:
+        with self._building():
+            self.step_size = check_int("step_size", step_size, minimum=1)
+            self.gamma = check_float("gamma", gamma, minimum=0.0)
 
     def factor(self, step: float) -> float:
         factor: float = self.gamma ** (step // self.step_size)  # a float: gamma is one, and >= 0
@@ -78,10 +76,9 @@ class ExponentialDecay(Decay):
     [2.0, 1.0, 0.5, 0.25]
     """
 
-    gamma: float
-
-    def _check(self, owner: str) -> None:
-        self._set("gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
+    def __init__(self, gamma: float) -> None:
+        with self._building():
+            self.gamma = check_float("gamma", gamma, minimum=0.0)
 
     def factor(self, step: float) -> float:
         return float(self.gamma**step)
@@ -116,12 +113,10 @@ class MultiStepDecay(Decay):
     [1.0, 1.0, 0.1, 0.1, 0.01, 0.01]
     """
 
-    milestones: Sequence[int]
-    gamma: float = 0.1
-
-    def _check(self, owner: str) -> None:
-        self._set("milestones", check_milestones(owner, self.milestones))
-        self._set("gamma", check_float(owner, "gamma", self.gamma, minimum=0.0))
+    def __init__(self, milestones: Sequence[int], gamma: float = 0.1) -> None:
+        with self._building():
+            self.milestones = check_milestones(milestones)
+            self.gamma = check_float("gamma", gamma, minimum=0.0)
 
     def _count(self, step: float) -> int:
         return bisect.bisect_right(self.milestones, step)
@@ -138,19 +133,19 @@ class MultiStepDecay(Decay):
         return float(self.gamma ** (self._count(stop) - self._count(start)))
 
 
-def check_milestones(owner: str, value: object) -> tuple[int, ...]:
+def check_milestones(value: object) -> tuple[int, ...]:
     """Milestones as a sorted tuple of ints >= 0; a list, tuple or range is accepted."""
     rule = "a list of ints >= 0"
     if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence)):
-        fail(owner, "milestones", rule, value, kind=True)
+        fail("milestones", rule, value, kind=True)
     steps: list[int] = []
     for item in value:
         if isinstance(item, float) and item.is_integer():
             item = int(item)
         if isinstance(item, bool) or not isinstance(item, int):
-            fail(owner, "milestones", rule, value, kind=not isinstance(item, float))
+            fail("milestones", rule, value, kind=not isinstance(item, float))
         if item < 0:
-            fail(owner, "milestones", rule, value)
+            fail("milestones", rule, value)
         steps.append(int(item))
     return tuple(sorted(steps))
 
@@ -184,6 +179,7 @@ class StepLR(ScheduledLR):
     step_size = ConfigParam()
     gamma = ConfigParam()
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -191,7 +187,7 @@ class StepLR(ScheduledLR):
         gamma: float = 0.1,
         last_epoch: int = -1,
     ) -> None:
-        schedule = StepDecay.build(type(self).__name__, {"step_size": step_size, "gamma": gamma})
+        schedule = StepDecay.build({"step_size": step_size, "gamma": gamma})
         super().__init__(optimizer, schedule, last_epoch)
 
 
@@ -222,8 +218,9 @@ class ExponentialLR(ChainableLR):
 
     gamma = ConfigParam()
 
+    @named
     def __init__(self, optimizer: SupportsParamGroups, gamma: float, last_epoch: int = -1) -> None:
-        schedule = ExponentialDecay.build(type(self).__name__, {"gamma": gamma})
+        schedule = ExponentialDecay.build({"gamma": gamma})
         super().__init__(optimizer, schedule, last_epoch)
 
 
@@ -272,6 +269,7 @@ class MultiStepLR(ChainableLR):
     milestones = _MilestonesParam()
     gamma = ConfigParam()
 
+    @named
     def __init__(
         self,
         optimizer: SupportsParamGroups,
@@ -279,18 +277,18 @@ class MultiStepLR(ChainableLR):
         gamma: float = 0.1,
         last_epoch: int = -1,
     ) -> None:
-        schedule = MultiStepDecay.build(type(self).__name__, {"milestones": milestones, "gamma": gamma})
+        schedule = MultiStepDecay.build({"milestones": milestones, "gamma": gamma})
         super().__init__(optimizer, schedule, last_epoch)
 
-    def _read_config(self, owner: str, saved: dict[str, Any], mode: str) -> Apply:
+    def _read_config(self, saved: dict[str, Any], mode: str) -> Apply:
         milestones = saved.get("milestones")
         if isinstance(milestones, Mapping):  # torch saves a Counter: milestone -> times listed
             listed = []
             for milestone, times in milestones.items():
                 where = f"state_dict['config']['milestones'][{milestone!r}]"
-                listed += [milestone] * check_int(owner, where, times, minimum=1, maximum=_MAX_REPEATS)
+                listed += [milestone] * check_int(where, times, minimum=1, maximum=_MAX_REPEATS)
             saved = {**saved, "milestones": listed}
-        return super()._read_config(owner, saved, mode)
+        return super()._read_config(saved, mode)
 
 
 #: How often one milestone may be listed in a saved Counter (torch applies gamma once per listing).

@@ -6,6 +6,9 @@ Every check raises before anything is changed, with one message template::
 
 ``TypeError`` is raised for a value of the wrong kind, ``ValueError`` for a value of the right kind
 that breaks the rule. ``bool`` is never accepted where a number is expected.
+
+``<Owner>`` is the public entry point the user called (``StepLR``, ``StepLR.load_state_dict``),
+named once, where the call starts, with :class:`naming`; the checks themselves take no owner.
 """
 
 from __future__ import annotations
@@ -13,16 +16,75 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Sequence
+from contextvars import ContextVar
 from numbers import Integral, Real
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
-    from typing import Any, NoReturn
+    from collections.abc import Callable
+    from typing import Any, NoReturn, TypeVar
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def fail(owner: str, name: str, rule: str, value: object, *, kind: bool = False) -> NoReturn:
+#: The entry point named in error messages; set by :class:`naming`.
+_OWNER: ContextVar[str] = ContextVar("paradox_scheduler_owner", default="")
+
+
+def owner_name() -> str:
+    """The entry point named in error messages raised now (``"StepLR"``, ``"StepLR.step"``)."""
+    return _OWNER.get() or "paradox.scheduler"
+
+
+def named(method: _F) -> _F:
+    """Run a method with its entry point named in error messages: ``StepLR.load_state_dict`` for a
+    public method, ``StepLR`` for ``__init__`` and private ones (the class of the instance called).
+    Under ``@classmethod`` it names the class the method was called on."""
+    function: Any = method
+    suffix = "" if function.__name__.startswith("_") else "." + function.__name__
+
+    def entry(self: object, *args: Any, **kwargs: Any) -> Any:
+        cls = self if isinstance(self, type) else type(self)  # a classmethod's first argument is the class
+        with naming(cls.__name__ + suffix):
+            return function(self, *args, **kwargs)
+
+    for key in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(entry, key, getattr(function, key))
+    untyped: Any = entry
+    untyped.__wrapped__ = function  # inspect.signature() shows the method's own parameters
+    wrapped: _F = untyped
+    return wrapped
+
+
+class naming:
+    """Name ``owner`` in the messages of the checks run inside the ``with`` block.
+
+    ``outer=True`` keeps a name already set: a schedule built by a scheduler (``StepLR`` builds a
+    ``StepDecay``) reports its errors under the scheduler's name, the call the user made.
+    """
+
+    __slots__ = ("_name", "_outer", "_token")
+
+    def __init__(self, name: str, *, outer: bool = False) -> None:
+        self._name = name
+        self._outer = outer
+
+    def __enter__(self) -> str:
+        current = _OWNER.get()
+        if self._outer and current:
+            self._token = None
+            return current
+        self._token = _OWNER.set(self._name)
+        return self._name
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _OWNER.reset(self._token)
+
+
+def fail(name: str, rule: str, value: object, *, kind: bool = False) -> NoReturn:
     """Raise the standard message; ``kind=True`` raises ``TypeError`` instead of ``ValueError``."""
-    message = f"{owner}: {name} must be {rule}. Received: {name}={value!r} ({type(value).__name__})"
+    message = f"{owner_name()}: {name} must be {rule}. Received: {name}={value!r} ({type(value).__name__})"
     raise (TypeError if kind else ValueError)(message)
 
 
@@ -40,7 +102,7 @@ def to_float(value: Any) -> float:
         return math.inf if value > 0 else -math.inf
 
 
-def check_int(owner: str, name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
+def check_int(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """Return ``value`` as an ``int``; it must be an integer (not a bool) in ``[minimum, maximum]``."""
     if maximum is not None:
         rule = f"an int in [{minimum}, {maximum}]"
@@ -50,15 +112,14 @@ def check_int(owner: str, name: str, value: Any, *, minimum: int | None = None, 
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         else:
-            fail(owner, name, rule, value, kind=not isinstance(value, float))
+            fail(name, rule, value, kind=not isinstance(value, float))
     number = int(value)
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        fail(owner, name, rule, value)
+        fail(name, rule, value)
     return number
 
 
 def check_float(
-    owner: str,
     name: str,
     value: Any,
     *,
@@ -70,14 +131,14 @@ def check_float(
     """Return ``value`` as a finite ``float`` within the given (open or closed) bounds."""
     rule = _range_rule(minimum, maximum, min_open, max_open)
     if not is_number(value):
-        fail(owner, name, rule, value, kind=True)
+        fail(name, rule, value, kind=True)
     number = to_float(value)
     if not math.isfinite(number):
-        fail(owner, name, rule, value)
+        fail(name, rule, value)
     if minimum is not None and (number < minimum or (min_open and number == minimum)):
-        fail(owner, name, rule, value)
+        fail(name, rule, value)
     if maximum is not None and (number > maximum or (max_open and number == maximum)):
-        fail(owner, name, rule, value)
+        fail(name, rule, value)
     return number
 
 
@@ -93,7 +154,7 @@ def _range_rule(minimum: float | None, maximum: float | None, min_open: bool, ma
     return "a finite number"
 
 
-def check_milestones(owner: str, milestones: Any, count: int, note: str) -> list[int]:
+def check_milestones(milestones: Any, count: int, note: str) -> list[int]:
     """The steps at which ``count`` schedules hand over: ``count - 1`` strictly increasing ints >= 1.
 
     ``note`` says, in the message, where the count comes from (SequentialLR's and Sequential's
@@ -101,16 +162,16 @@ def check_milestones(owner: str, milestones: Any, count: int, note: str) -> list
     """
     rule = f"a strictly increasing list of {count - 1} ints >= 1 ({note})"
     if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
-        fail(owner, "milestones", rule, milestones, kind=True)
+        fail("milestones", rule, milestones, kind=True)
     checked: list[int] = []
     for milestone in milestones:
         if isinstance(milestone, bool) or not isinstance(milestone, int):
-            fail(owner, "milestones", rule, milestones, kind=not isinstance(milestone, float))
+            fail("milestones", rule, milestones, kind=not isinstance(milestone, float))
         if milestone < 1 or (checked and milestone <= checked[-1]):
-            fail(owner, "milestones", rule, milestones)
+            fail("milestones", rule, milestones)
         checked.append(int(milestone))
     if len(checked) != count - 1:
-        fail(owner, "milestones", rule, milestones)
+        fail("milestones", rule, milestones)
     return checked
 
 
@@ -126,17 +187,17 @@ def is_tensor(value: object) -> bool:
     return hasattr(value, "fill_") and hasattr(value, "numel")
 
 
-def hyper_value(owner: str, where: str, value: Any) -> float:
+def hyper_value(where: str, value: Any) -> float:
     """A group hyperparameter (``lr``, ``initial_lr``, ...) as a float: finite and >= 0."""
     rule = "a finite number >= 0 (a float or a one-element tensor)"
     if is_tensor(value):
         if value.numel() != 1:
-            fail(owner, where, rule, value)
+            fail(where, rule, value)
         number = float(value)
     elif is_number(value):
         number = to_float(value)
     else:
-        fail(owner, where, rule, value, kind=True)
+        fail(where, rule, value, kind=True)
     if not math.isfinite(number) or number < 0.0:
-        fail(owner, where, rule, value)
+        fail(where, rule, value)
     return number

@@ -13,6 +13,7 @@ import itertools
 import math
 
 from ..schedule import Schedule
+from ..validate import naming
 
 # typing and dataclasses are not imported at run time (the package's import stays light); the
 # spec parser, copy and inspect are imported when a simulation runs.
@@ -183,10 +184,11 @@ def simulate(
     """
     from .spec import load
 
-    lrs = _check_lrs(lr)
-    metric_values = None if metrics is None else _check_metrics(metrics)
-    if steps is not None:
-        steps = _check_steps(steps)
+    with naming("simulate"):
+        lrs = _check_lrs(lr)
+        metric_values = None if metrics is None else _check_metrics(metrics)
+        if steps is not None:
+            steps = _check_steps(steps)
     if isinstance(spec_or_scheduler, Schedule):
         count = steps if steps is not None else _schedule_length(spec_or_scheduler)
         values = [spec_or_scheduler.simulate(count, base, exact=exact) for base in lrs]
@@ -371,7 +373,7 @@ def _schedule_length(schedule: Schedule) -> int:
 def _check_steps(steps: Any) -> int:
     from ..validate import check_int
 
-    value = check_int("simulate", "steps", steps, minimum=1)
+    value = check_int("steps", steps, minimum=1)
     if value > MAX_STEPS:
         raise ValueError(f"simulate: steps must be an int in [1, {MAX_STEPS}]. Received: steps={steps!r} (int)")
     return value
@@ -383,13 +385,13 @@ def _check_lrs(lr: Any) -> list[float]:
     values = [lr] if not isinstance(lr, (list, tuple)) else list(lr)
     if not values:
         raise ValueError("simulate: lr must be a number or a non-empty list of numbers. Received: lr=[]")
-    return [check_float("simulate", "lr", value, minimum=0.0) for value in values]
+    return [check_float("lr", value, minimum=0.0) for value in values]
 
 
 def _check_metrics(metrics: Sequence[Any]) -> list[float]:
     from ..validate import check_float
 
-    return [check_float("simulate", f"metrics[{index}]", value) for index, value in enumerate(metrics)]
+    return [check_float(f"metrics[{index}]", value) for index, value in enumerate(metrics)]
 
 
 def piecewise_constant(series: Sequence[float]) -> bool:
