@@ -97,9 +97,7 @@ class TrackedStepLR(ScheduledLR):
 
     def __init__(self, optimizer: Any, step_size: int, last_epoch: int = -1) -> None:
         BUILT.append(type(self).__name__)
-        super().__init__(
-            optimizer, StepDecay(step_size, 0.5), last_epoch
-        )
+        super().__init__(optimizer, StepDecay(step_size, 0.5), last_epoch)
 
 
 LOCAL = (SequenceLR, MomentumCycleLR, PlateauLR, FunctionLR, TrackedStepLR)

@@ -475,7 +475,7 @@ class ScheduledLR(LRScheduler):
 
     def _offset_base(self, index: int, lr: float) -> float | None:
         """The base whose value at this step is the group's scheduled value plus ``lr - floor``."""
-        factor = self._schedule.factor(self.last_epoch)
+        factor: float = self._schedule.factor(self.last_epoch)
         if factor == 0.0:
             return None
         return self._bases[index] + (lr - self._schedule.floor) / factor

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from .base import LRScheduler, group_value, param_groups, set_lr
 from .plateau import check_metric
-from .schedule import Schedule
+from .schedule import SCALAR, Schedule
 from .state import FORMAT, STATE_KEYS, check_mapping, read_config, read_ours
 from .validate import active_segment, check_int, check_milestones, fail, named, naming, owner_name
 
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from typing import Any, Literal
 
     from .base import ParamGroup, SupportsParamGroups
-    from .schedule import Vector
 
 
 #: How Sequential's milestone message counts them.
@@ -101,40 +100,36 @@ class Sequential(Schedule):
         last = self.schedules[-1].length
         return None if last is None else (self.milestones[-1] if self.milestones else 0) + last
 
-    def factor(self, step: float) -> float:
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         """The active schedule's factor at its own step (relative to that schedule's floor)."""
         schedule, local = self.active(step)
         return schedule.factor(local)
 
-    def values(self, step: float, bases: Sequence[float]) -> list[float]:
-        schedule, local = self.active(step)
-        return schedule.values(local, bases)
+    def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
+        return self.evaluate(step, bases, xp)[0]
+
+    def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
+        if xp is SCALAR:
+            schedule, local = self.active(step)
+            return schedule.evaluate(local, bases)
+        # An array of steps: each schedule evaluates the steps of its own segment.
+        segment = xp.searchsorted(self.milestones, step, side="right")
+        lrs: list[Any] = [xp.zeros(step.shape) for _ in bases]
+        momenta: list[Any] | None = [xp.zeros(step.shape) for _ in bases]
+        for index, (schedule, start) in enumerate(zip(self.schedules, (0, *self.milestones))):
+            mask = segment == index
+            if mask.any():
+                values, cycled = schedule.evaluate(step[mask] - start, bases, xp)
+                for out, value in zip(lrs, values):
+                    out[mask] = value
+                for out, value in zip(momenta or (), cycled or ()):
+                    out[mask] = value
+                momenta = momenta if cycled is not None else None
+        return lrs, momenta
 
     def rebase(self, step: float, value: float) -> float | None:
         schedule, local = self.active(step)
         return schedule.rebase(local, value)
-
-    def _value_arrays(self, v: Vector, t: Any, bases: Sequence[float]) -> tuple[list[Any], list[Any] | None] | None:
-        np = v.np
-        index = np.searchsorted(np.array(self.milestones, dtype=np.float64), t, side="right")
-        starts = [0, *self.milestones]
-        lrs = [np.empty(len(t)) for _ in bases]
-        momenta: list[Any] | None = [np.empty(len(t)) for _ in bases]
-        for position, schedule in enumerate(self.schedules):
-            mask = index == position
-            if not bool(mask.any()):
-                continue
-            arrays = schedule._value_arrays(v, t[mask] - starts[position], bases)
-            if arrays is None:
-                return None
-            for out, values in zip(lrs, arrays[0]):
-                out[mask] = values
-            if momenta is not None and arrays[1] is not None:
-                for out, values in zip(momenta, arrays[1]):
-                    out[mask] = values
-            else:
-                momenta = None
-        return lrs, momenta
 
     # -- config ------------------------------------------------------------------------------
 

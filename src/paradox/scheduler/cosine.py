@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 
 from .base import ConfigParam, ScheduledLR
-from .schedule import Schedule
+from .schedule import SCALAR, Schedule
 from .validate import check_float, check_int, fail, is_number, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .base import Apply, SupportsParamGroups
-    from .schedule import Vector
-
-_cos, _pi = math.cos, math.pi  # bound once: factor() runs on every step
 
 
 class CosineAnnealing(Schedule):
@@ -53,11 +50,8 @@ class CosineAnnealing(Schedule):
     def length(self) -> int:
         return self.T_max
 
-    def factor(self, step: float) -> float:
-        return (1.0 + _cos(_pi * step / self.T_max)) / 2.0
-
-    def _factor_array(self, v: Vector, t: Any) -> Any:
-        return (1.0 + v.cos(math.pi * t / self.T_max)) / 2.0
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        return (1.0 + xp.cos(math.pi * step / self.T_max)) / 2.0
 
 
 class CosineWarmRestarts(Schedule):
@@ -101,42 +95,21 @@ class CosineWarmRestarts(Schedule):
     def length(self) -> int:
         return self.T_0
 
-    def cycle(self, step: float) -> tuple[float, int]:
+    def cycle(self, step: Any, xp: Any = SCALAR) -> tuple[Any, Any]:
         """``(T_cur, T_i)`` at ``step``: the steps into the current cycle and its length."""
-        if self.T_mult == 1:
-            return step % self.T_0, self.T_0
-        mult = self.T_mult
-        # An estimate of the cycle from the logarithm, then corrected with exact integers.
-        n = max(0, int(math.log(step / self.T_0 * (mult - 1) + 1, mult)))
-        start = self.T_0 * (mult**n - 1) // (mult - 1)
-        while n > 0 and step < start:
-            n -= 1
-            start = self.T_0 * (mult**n - 1) // (mult - 1)
-        while step >= start + self.T_0 * mult**n:
-            start += self.T_0 * mult**n
-            n += 1
-        return step - start, self.T_0 * mult**n
+        first, mult = self.T_0, self.T_mult
+        if mult == 1:
+            return step % first, first
+        # The cycle from the logarithm, then corrected by one either way with exact integers (whole
+        # numbers below 2**53 in an array), so that a restart step is never missed.
+        n = xp.floor(xp.log(step / first * (mult - 1) + 1) / math.log(mult))
+        n = xp.where(step < first * (mult**n - 1) // (mult - 1), n - 1, n)
+        n = xp.where(step >= first * (mult ** (n + 1) - 1) // (mult - 1), n + 1, n)
+        return step - first * (mult**n - 1) // (mult - 1), first * mult**n
 
-    def factor(self, step: float) -> float:
-        current, length = self.cycle(step)
-        return (1.0 + math.cos(math.pi * current / length)) / 2.0
-
-    def _factor_array(self, v: Vector, t: Any) -> Any:
-        np = v.np
-        if len(t) == 0:
-            return np.zeros(0)
-        if self.T_mult == 1:
-            current, length = np.mod(t, self.T_0), float(self.T_0)
-        else:
-            # The cycles' starts, with exact integers, up to the last step; then each step's cycle.
-            starts, lengths, last = [0], [self.T_0], float(t.max())
-            while starts[-1] + lengths[-1] <= last:
-                starts.append(starts[-1] + lengths[-1])
-                lengths.append(lengths[-1] * self.T_mult)
-            index = np.searchsorted(np.array(starts, dtype=np.float64), t, side="right") - 1
-            current = t - np.array(starts, dtype=np.float64)[index]
-            length = np.array(lengths, dtype=np.float64)[index]
-        return (1.0 + v.cos(math.pi * current / length)) / 2.0
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        current, length = self.cycle(step, xp)
+        return (1.0 + xp.cos(math.pi * current / length)) / 2.0
 
 
 def _check_strict_int(name: str, value: object) -> int:
@@ -266,12 +239,14 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
     @property
     def T_cur(self) -> float:
         """Epochs since the last restart (fractional after a fractional ``step(epoch)``)."""
-        return self._schedule.cycle(self._position)[0]
+        current: float = self._schedule.cycle(self._position)[0]
+        return current
 
     @property
     def T_i(self) -> int:
         """The length of the current cycle."""
-        return self._schedule.cycle(self._position)[1]
+        length: int = self._schedule.cycle(self._position)[1]
+        return length
 
     @property
     def _position(self) -> float:

@@ -19,7 +19,7 @@ from .base import (
     param_groups,
     set_lr,
 )
-from .schedule import Schedule, leaves_float_range
+from .schedule import SCALAR, Schedule, leaves_float_range
 from .state import FORMAT, VERSION
 from .validate import check_float, check_int, fail, hyper_value, named, naming
 
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from typing import Any, ClassVar, Literal
 
     from .base import ParamGroup, SupportsParamGroups
-    from .schedule import Vector
 
 
 #: A per-group anchor as torch takes it: one number for every group, or one per group.
@@ -128,10 +127,6 @@ class CycledSchedule(Schedule):
     cycle_momentum: bool
     base_momentum: Anchor
     max_momentum: Anchor
-
-    def evaluate(self, step: float, bases: Sequence[float]) -> tuple[list[float], list[float] | None]:
-        """The lrs and the momenta at ``step``, the step-dependent part computed once."""
-        raise NotImplementedError
 
     def spread(self, name: str, count: int) -> list[float]:
         """The anchor field ``name`` over ``count`` groups; a per-group tuple must hold ``count``
@@ -369,65 +364,44 @@ class Cyclic(CycledSchedule):
         """The steps of one full cycle, ``step_size_up + step_size_down``."""
         return self.step_size_up + (self.step_size_down or self.step_size_up)
 
-    def scale(self, x: float) -> float:
+    def scale(self, x: Any, xp: Any = SCALAR) -> Any:
         """The height scale at ``x`` (the cycle number or the step, as ``scale_mode`` says)."""
         if self.scale_fn is not None:
-            return float(self.scale_fn(x))
+            value = self.scale_fn(x)
+            return float(value) if xp is SCALAR else value
         if self.mode == "triangular":
             return 1.0
         if self.mode == "triangular2":
-            return float(1 / (2.0 ** (x - 1)))
-        return float(self.gamma**x)
+            return 1 / (2.0 ** (x - 1))
+        return self.gamma**x
 
-    def rise_and_scale(self, step: float) -> tuple[float, float]:
+    def rise_and_scale(self, step: Any, xp: Any = SCALAR) -> tuple[Any, Any]:
         """The triangle (0 -> 1 -> 0 over a cycle) and the height scale at ``step``."""
         total = float(self.length)
         ratio = self.step_size_up / total
-        cycle = math.floor(1 + step / total)
+        cycle = xp.floor(1 + step / total)
         x = 1.0 + step / total - cycle
-        rise = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
-        return rise, self.scale(cycle if self.scale_mode == "cycle" else step)
+        rise = xp.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
+        return rise, self.scale(cycle if self.scale_mode == "cycle" else step, xp)
 
-    def factor(self, step: float) -> float:
-        rise, scale = self.rise_and_scale(step)
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        rise, scale = self.rise_and_scale(step, xp)
         return rise * scale
 
-    def values(self, step: float, bases: Sequence[float]) -> list[float]:
-        return self.evaluate(step, bases)[0]
+    def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
+        return self.evaluate(step, bases, xp)[0]
 
-    def evaluate(self, step: float, bases: Sequence[float]) -> tuple[list[float], list[float] | None]:
+    def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
         # Computed once per step; per group one affine combination, in torch's order of operations.
         try:
-            rise, scale = self.rise_and_scale(step)
+            rise, scale = self.rise_and_scale(step, xp)
         except OverflowError as error:  # 'exp_range' with gamma > 1, or a custom scale_fn
             raise leaves_float_range(self._owner, step, f"scale raised OverflowError: {error}") from error
         count = len(bases)
         lows = self.spread("base_lr", count)
         lrs = [low + (base - low) * rise * scale for low, base in zip(lows, bases)]
-        if not scale <= 1.0 and not all(abs(lr) < math.inf for lr in lrs):  # rare: a growing scale, or NaN
+        if xp is SCALAR and not scale <= 1.0 and not all(abs(lr) < math.inf for lr in lrs):  # a growing scale, or NaN
             raise leaves_float_range(self._owner, step, f"scale={scale!r}")
-        if not self.cycle_momentum:
-            return lrs, None
-        lows, highs = momentum_anchors(self, count)
-        return lrs, [high - (high - low) * rise * scale for low, high in zip(lows, highs)]
-
-    def _value_arrays(self, v: Vector, t: Any, bases: Sequence[float]) -> tuple[list[Any], list[Any] | None] | None:
-        # evaluate()'s operations, in its order, on arrays of steps.
-        np = v.np
-        total = float(self.length)
-        ratio = self.step_size_up / total
-        cycle = np.floor(1 + t / total)
-        x = 1.0 + t / total - cycle
-        rise = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
-        try:
-            scale = v.table(self.scale, cycle if self.scale_mode == "cycle" else t)
-        except (ArithmeticError, ValueError, TypeError):
-            return None
-        count = len(bases)
-        lows = self.spread("base_lr", count)
-        lrs = [low + (base - low) * rise * scale for low, base in zip(lows, bases)]
-        if not all(bool(np.all(np.isfinite(array))) for array in lrs):
-            return None
         if not self.cycle_momentum:
             return lrs, None
         lows, highs = momentum_anchors(self, count)
@@ -621,7 +595,8 @@ class CyclicLR(CycledLR):
 
     def scale_fn(self, x: float) -> float:
         """The height scale at ``x``: the mode's, or the custom ``scale_fn``'s."""
-        return self._schedule.scale(x)
+        scale: float = self._schedule.scale(x)
+        return scale
 
     # -- state -------------------------------------------------------------------------------
 

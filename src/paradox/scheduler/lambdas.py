@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from numbers import Real
 
 from .base import ScheduledLR, _nothing, param_groups
-from .schedule import Schedule, leaves_float_range
+from .schedule import SCALAR, Schedule, leaves_float_range
 from .state import read_count, read_values
 from .validate import check_int, fail, is_number, named, to_float
 
@@ -78,7 +78,7 @@ class _FunctionSchedule(Schedule):
             )
         return list(self.lr_lambda)
 
-    def evaluate(self, step: int, count: int) -> list[float]:
+    def outputs(self, step: int, count: int) -> list[float]:
         """Each of ``count`` groups' function at ``step``, checked; each function is called once."""
         owner = self._owner
         seen: dict[int, float] = {}
@@ -161,11 +161,11 @@ class LambdaFactor(_FunctionSchedule):
     {'name': 'LambdaFactor', 'lr_lambda': 'halve'}
     """
 
-    def factor(self, step: float) -> float:
-        return self.evaluate(int(step), 1)[0]
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        return self.outputs(int(step), 1)[0]
 
-    def values(self, step: float, bases: Sequence[float]) -> list[float]:
-        values = [base * factor for base, factor in zip(bases, self.evaluate(int(step), len(bases)))]
+    def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
+        values = [base * factor for base, factor in zip(bases, self.outputs(int(step), len(bases)))]
         if not all(value < math.inf for value in values):
             raise leaves_float_range(self._owner, step, "a finite factor times a base overflowed")
         return values
@@ -196,7 +196,7 @@ class MultiplicativeDecay(_FunctionSchedule):
     [1.0, 0.5, 0.25, 0.125]
     """
 
-    def factor(self, step: float) -> float:
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return self.products([0], check_int("step", step, minimum=0), 1)[0]
 
     def products(self, starts: Sequence[int], stop: int, count: int) -> list[float]:
@@ -219,7 +219,7 @@ class MultiplicativeDecay(_FunctionSchedule):
             out.append(done[key])
         return out
 
-    def values(self, step: float, bases: Sequence[float]) -> list[float]:
+    def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
         stop = check_int("step", step, minimum=0)
         products = self.products([0] * len(bases), stop, len(bases))
         return [base * product for base, product in zip(bases, products)]
@@ -347,7 +347,7 @@ class LambdaLR(_LambdaLR):
 
     def get_lr(self) -> list[Any]:
         schedule = self._schedule
-        factors = schedule.evaluate(self.last_epoch, len(self._bases))
+        factors = schedule.outputs(self.last_epoch, len(self._bases))
         lrs = [base * factor for base, factor in zip(self._bases, factors)]
         if not all(lr < math.inf for lr in lrs):  # a finite factor times a base can still overflow
             raise leaves_float_range(type(self).__name__, self.last_epoch, f"factors={factors!r}")
@@ -436,7 +436,7 @@ class MultiplicativeLR(_LambdaLR):
         if step == self._product_step:
             products = self._products
         elif self._product_step >= 0 and step == self._product_step + 1:
-            factors = self._schedule.evaluate(step, count)
+            factors = self._schedule.outputs(step, count)
             products = [
                 product * factor if step > anchor else 1.0
                 for product, factor, anchor in zip(self._products, factors, self._anchors)

@@ -19,6 +19,7 @@ from .cyclic import (
     per_group,
     uses_beta1,
 )
+from .schedule import SCALAR, each_base
 from .validate import check_float, check_int, fail, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
     from typing import Any, Literal
 
     from .base import SupportsParamGroups
-    from .schedule import Vector
+
+    pass
 
 
 _STRATEGIES = ("cos", "linear")
@@ -106,8 +108,7 @@ class OneCycle(CycledSchedule):
             fd = check_float("final_div_factor", final_div_factor, minimum=0.0, min_open=True)
             self.final_div_factor = fd
             self.three_phase = check_flag("three_phase", three_phase)
-            self._ends = tuple(self._phase_ends())
-            self._cosine = self.anneal_strategy == "cos"
+            self._steps = self._phases()
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -115,138 +116,68 @@ class OneCycle(CycledSchedule):
     def length(self) -> int:
         return self.total_steps
 
-    # Computed once in _check (private, not fields): the phase ends, and whether the annealing
-    # is 'cos'.
-    _ends: tuple[float, ...] = ()
-    _cosine: bool = True
-
     def phase_ends(self) -> list[float]:
         """The step at which each phase ends (torch's ``end_step``), the last being ``T - 1``."""
-        return list(self._ends)
-
-    def _phase_ends(self) -> list[float]:
-        total = self.total_steps
+        total, pct = self.total_steps, self.pct_start
         if self.three_phase:
-            return [float(self.pct_start * total) - 1, float(2 * self.pct_start * total) - 2, float(total - 1)]
-        return [float(self.pct_start * total) - 1, float(total - 1)]
+            return [float(pct * total) - 1, float(2 * pct * total) - 2, float(total - 1)]
+        return [float(pct * total) - 1, float(total - 1)]
 
-    def position(self, step: float) -> tuple[int, float]:
-        """The phase holding ``step`` and the fraction of it done, ``pct`` in [0, 1]."""
+    def _phases(self) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+        """Per phase, for :meth:`evaluate`: where a step goes to the next phase (torch's test
+        ``step > end_step``, as a running maximum), and the phase's start and length.
+
+        A phase of zero length (``pct_start * total_steps == 1``) is given start ``end - 1`` and
+        length 1, so that its one step is at ``pct == 1``: its end value, as torch intends.
+        """
+        ends = self.phase_ends()
+        edges = [max(ends[: index + 1]) for index in range(len(ends) - 1)]
+        starts = [0.0, *ends[:-1]]
+        spans = [end - start for start, end in zip(starts, ends)]
+        starts = [start - 1.0 if span == 0.0 else start for start, span in zip(starts, spans)]
+        return tuple(edges), tuple(starts), tuple(span or 1.0 for span in spans)
+
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        return self.values(step, (1.0,), xp)[0]
+
+    def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
+        return self.evaluate(step, bases, xp)[0]
+
+    def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
+        # The phase and its annealing weight are computed once per step; each group's value is
+        # then one step between its two anchors of the phase, in torch's order of operations.
         total = self.total_steps
-        if not 0 <= step <= total:
+        if not xp.all((step >= 0) & (step <= total)):
             with naming(self._owner):
                 fail(
                     "step",
                     f"in [0, total_steps={total}] (the cycle ends there; pass a larger total_steps to go on)",
                     step,
                 )
-        if step > total - 1:  # step total_steps holds the last value
-            step = total - 1
-        ends = self._ends
-        phase, start, end, last = 0, 0.0, ends[0], len(ends) - 1
-        while phase < last and step > end:
-            phase, start, end = phase + 1, end, ends[phase + 1]
-        return phase, 1.0 if end == start else (step - start) / (end - start)
+        step = xp.minimum(step, total - 1)  # step total_steps keeps the last value
+        edges, starts, spans = self._steps
+        phase = xp.searchsorted(edges, step)
+        pct = (step - xp.asarray(starts)[phase]) / xp.asarray(spans)[phase]
+        cosine = self.anneal_strategy == "cos"
+        weight = (xp.cos(math.pi * pct) + 1) / 2.0 if cosine else pct
 
-    def factor(self, step: float) -> float:
-        return self.values(step, (1.0,))[0]
+        def anneal(anchors: Any) -> Any:  # from anchors[phase] to anchors[phase + 1]
+            start, end = anchors[phase], anchors[phase + 1]
+            return end + (start - end) * weight if cosine else (end - start) * weight + start
 
-    def values(self, step: float, bases: Sequence[float]) -> list[float]:
-        return self.evaluate(step, bases, momenta=False)[0]
-
-    def evaluate(
-        self, step: float, bases: Sequence[float], *, momenta: bool = True
-    ) -> tuple[list[float], list[float] | None]:
-        count = len(bases)
-        phase, pct = self.position(step)
-        lrs = self._lrs(phase, pct, bases)
-        if not (momenta and self.cycle_momentum):
-            return lrs, None
-        low, high = momentum_anchors(self, count)
-        return lrs, self._momenta(phase, pct, low, high)
-
-    def _momenta(self, phase: int, pct: float, low: list[float], high: list[float]) -> list[float]:
-        """Momentum runs against the lr: max -> base, base -> max, then max -> max."""
-        if phase == 2:
-            return list(high)
-        start, end = (high, low) if phase == 0 else (low, high)
-        if self.anneal_strategy == "cos":
-            h = (math.cos(math.pi * pct) + 1) / 2.0
-            return [e + (s - e) * h for s, e in zip(start, end)]
-        return [(e - s) * pct + s for s, e in zip(start, end)]
-
-    def _lrs(self, phase: int, pct: float, bases: Sequence[float]) -> list[float]:
-        """Each group's lr in ``phase`` at ``pct``: one comprehension, in torch's operations.
-
-        ``start -> end`` is ``initial -> base`` in phase 0, ``base -> min`` in phase 1 of two
-        (``base -> initial`` of three), and ``initial -> min`` in phase 2, with
-        ``initial = base / div_factor`` and ``min = initial / final_div_factor``.
-        """
-        div, fd = self.div_factor, self.final_div_factor
-        if self.anneal_strategy == "cos":
-            h = (math.cos(math.pi * pct) + 1) / 2.0  # end + (start - end) * h
-            if phase == 0:
-                return [b + (b / div - b) * h for b in bases]
-            if phase == 1 and self.three_phase:
-                return [b / div + (b - b / div) * h for b in bases]
-            if phase == 1:
-                return [b / div / fd + (b - b / div / fd) * h for b in bases]
-            return [b / div / fd + (b / div - b / div / fd) * h for b in bases]
-        # linear: (end - start) * pct + start
-        if phase == 0:
-            return [(b - b / div) * pct + b / div for b in bases]
-        if phase == 1 and self.three_phase:
-            return [(b / div - b) * pct + b for b in bases]
-        if phase == 1:
-            return [(b / div / fd - b) * pct + b for b in bases]
-        return [(b / div / fd - b / div) * pct + b / div for b in bases]
-
-    def _value_arrays(self, v: Vector, t: Any, bases: Sequence[float]) -> tuple[list[Any], list[Any] | None] | None:
-        # evaluate()'s operations, in its order, phase by phase: the steps are sorted, so each
-        # phase is a slice; its anchors are numbers, and the annealing weight is computed once.
-        np = v.np
-        total = self.total_steps
-        ends = self.phase_ends()
-        if (
-            len(t) == 0
-            or float(t.min()) < 0
-            or float(t.max()) > total
-            or ends != sorted(ends)
-            or not bool((t[1:] >= t[:-1]).all())
-        ):
-            return None  # the scalar path raises (or handles a degenerate phase)
-        step = np.minimum(t, total - 1)
-        cuts = [int(cut) for cut in np.searchsorted(step, ends[:-1], side="right")]
-        bounds = [0, *cuts, len(t)]
-        count = len(bases)
-        div, final_div = self.div_factor, self.final_div_factor
-        initials = [base / div for base in bases]
+        div, final = self.div_factor, self.final_div_factor
         if self.three_phase:
-            lr_anchors = [[(i, b), (b, i), (i, i / final_div)] for i, b in zip(initials, bases)]
+            lrs = each_base(bases, lambda peak: anneal(xp.asarray((peak / div, peak, peak / div, peak / div / final))))
         else:
-            lr_anchors = [[(i, b), (b, i / final_div)] for i, b in zip(initials, bases)]
-        lrs = [np.empty(len(t)) for _ in bases]
-        momenta: list[Any] | None = None
-        if self.cycle_momentum:
-            lows, highs = momentum_anchors(self, count)
-            phase_anchors = [[(h, lo), (lo, h), (h, h)] for lo, h in zip(lows, highs)]
-            momenta = [np.empty(len(t)) for _ in bases]
-        for phase, end in enumerate(ends):
-            part = slice(bounds[phase], bounds[phase + 1])
-            if part.start == part.stop:
-                continue
-            start = ends[phase - 1] if phase else 0.0
-            pct = np.ones(part.stop - part.start) if end == start else (step[part] - start) / (end - start)
-            cosine = self.anneal_strategy == "cos"
-            weight = (v.cos(math.pi * pct) + 1) / 2.0 if cosine else pct
-            for out, anchors in zip(lrs, lr_anchors):
-                first, last = anchors[phase]
-                out[part] = last + (first - last) * weight if cosine else (last - first) * weight + first
-            if momenta is not None:
-                for out, anchors in zip(momenta, phase_anchors):
-                    first, last = anchors[phase]
-                    out[part] = last + (first - last) * weight if cosine else (last - first) * weight + first
-        return lrs, momenta
+            lrs = each_base(bases, lambda peak: anneal(xp.asarray((peak / div, peak, peak / div / final))))
+        if not self.cycle_momentum:
+            return lrs, None
+        # Momentum runs against the lr: max -> base -> max, and stays at max in a third phase.
+        lows, highs = self.base_momentum, self.max_momentum
+        if isinstance(lows, tuple) or isinstance(highs, tuple):
+            pairs = zip(*momentum_anchors(self, len(bases)))
+            return lrs, [anneal(xp.asarray((high, low, high, high))) for low, high in pairs]
+        return lrs, [anneal(xp.asarray((highs, lows, highs, highs)))] * len(bases)
 
     def rebase(self, step: float, value: float) -> float | None:
         return None  # computed from its anchors alone: an outside change is not taken up

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from .base import ConfigParam, ScheduledLR
 from .chain import ChainableLR, Decay
+from .schedule import SCALAR
 from .validate import check_float, check_int, fail, named
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .base import SupportsParamGroups
-    from .schedule import Vector
 
 
 class ConstantFactor(Decay):
@@ -52,11 +52,8 @@ class ConstantFactor(Decay):
             self.scale = check_float("factor", scale, minimum=0.0, maximum=1.0, min_open=True)
             self.total_iters = check_int("total_iters", total_iters, minimum=0)
 
-    def factor(self, step: float) -> float:
-        return self.scale if step < self.total_iters else 1.0
-
-    def _factor_array(self, v: Vector, t: Any) -> Any:
-        return v.np.where(t < self.total_iters, self.scale, 1.0)
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        return xp.where(step < self.total_iters, self.scale, 1.0)
 
     def to_config(self) -> dict[str, Any]:
         return {"name": type(self).__name__, "factor": self.scale, "total_iters": self.total_iters}
@@ -110,14 +107,9 @@ class LinearFactor(Decay):
             self.end_factor = check_float("end_factor", end_factor, minimum=0.0, maximum=1.0)
             self.total_iters = check_int("total_iters", total_iters, minimum=1)
 
-    def factor(self, step: float) -> float:
-        if step >= self.total_iters:
-            return self.end_factor  # exactly, with no rounding residue
-        return self.start_factor + (self.end_factor - self.start_factor) * step / self.total_iters
-
-    def _factor_array(self, v: Vector, t: Any) -> Any:
-        ramp = self.start_factor + (self.end_factor - self.start_factor) * t / self.total_iters
-        return v.np.where(t >= self.total_iters, self.end_factor, ramp)
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        ramp = self.start_factor + (self.end_factor - self.start_factor) * step / self.total_iters
+        return xp.where(step >= self.total_iters, self.end_factor, ramp)  # end_factor exactly, no residue
 
     def ratio(self, start: int, stop: int) -> float:
         if start >= self.total_iters:
@@ -148,11 +140,8 @@ class PolynomialDecay(Decay):
             self.total_iters = check_int("total_iters", total_iters, minimum=1)
             self.power = check_float("power", power, minimum=0.0)
 
-    def factor(self, step: float) -> float:
-        return float((1.0 - min(step, self.total_iters) / self.total_iters) ** self.power)
-
-    def _factor_array(self, v: Vector, t: Any) -> Any:
-        return v.table(self.factor, v.np.minimum(t, self.total_iters))
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        return (1.0 - xp.minimum(step, self.total_iters) / self.total_iters) ** self.power
 
     def ratio(self, start: int, stop: int) -> float:
         if start >= self.total_iters:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import sys
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 
 from .validate import check_int, fail, named, naming
@@ -150,6 +151,45 @@ def _hashable(value: Any) -> Any:
     return value
 
 
+class Scalar:
+    """numpy's functions that the formulas use, for one step (a Python number).
+
+    A formula written with ``xp.cos``, ``xp.where``, ... evaluates a number with ``xp=SCALAR`` and
+    a whole array of steps with ``xp=numpy``.
+    """
+
+    all = staticmethod(bool)
+    cos = staticmethod(math.cos)
+    floor = staticmethod(math.floor)
+    log = staticmethod(math.log)
+    minimum = staticmethod(min)
+
+    @staticmethod
+    def where(condition: object, yes: Any, no: Any) -> Any:
+        return yes if condition else no
+
+    @staticmethod
+    def searchsorted(edges: Sequence[float], value: float, side: str = "left") -> int:
+        """How many ``edges`` lie below ``value`` (``side="left"``) or at or below it (``"right"``)."""
+        return (bisect_right if side == "right" else bisect_left)(edges, value)
+
+    @staticmethod
+    def asarray(values: Any) -> Any:
+        return values
+
+
+SCALAR = Scalar()
+
+
+def each_base(bases: Sequence[float], value: Callable[[float], Any]) -> list[Any]:
+    """``value(base)`` for each base; computed once when every group has the same base (the usual
+    case: groups split for weight decay), and then the same object for each group."""
+    count = len(bases)
+    if count > 1 and bases[-1] == bases[0] and bases.count(bases[0]) == count:  # last first: cheap when distinct
+        return [value(bases[0])] * count
+    return [value(base) for base in bases]
+
+
 #: Every concrete schedule class, by name; filled by ``Schedule.__init_subclass__``.
 SCHEDULES: dict[str, type[Schedule]] = {}
 
@@ -196,54 +236,50 @@ class Schedule(Record):
         """The natural number of steps of the schedule (``T_max`` for cosine), or None."""
         return None
 
-    def factor(self, step: float) -> float:
-        """The step-dependent part of the schedule, usually in [0, 1]."""
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        """The step-dependent part of the schedule, usually in [0, 1].
+
+        ``step`` is a number, or a numpy array of steps with ``xp=numpy``: a formula is written
+        once, with Python's operators and ``xp``'s functions (``xp.cos``, ``xp.where``, ...), and
+        evaluates a step or an array of steps alike. :data:`SCALAR` gives those functions for a
+        number.
+        """
         raise NotImplementedError
 
     def __call__(self, step: float, base: float = 1.0) -> float:
         """The value at ``step`` for a group whose base value is ``base``."""
-        return self.values(step, (base,))[0]
+        value: float = self.values(step, (base,))[0]
+        return value
 
-    def values(self, step: float, bases: Sequence[float]) -> list[float]:
-        """The values at ``step`` for several bases; the factor is computed once.
+    def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
+        """The values at ``step`` for several bases: ``floor + (base - floor) * factor(step)``.
 
-        A factor of exactly 1 gives each base and a factor of exactly 0 gives the floor, with no
-        rounding, so a cosine starts at ``base`` and bottoms out at ``eta_min`` exactly.
+        The factor is computed once. A factor of exactly 1 gives each base and a factor of exactly
+        0 gives the floor, with no rounding, so a cosine starts at ``base`` and ends at ``eta_min``.
 
         Raises:
             ValueError: the values at ``step`` leave the float range (``gamma > 1`` raised to a
                 large step, say) or are NaN; the message names the step.
         """
         try:
-            factor = self.factor(step)
+            factor = self.factor(step) if xp is SCALAR else self.factor(step, xp)
         except OverflowError:
             factor = math.inf
-        if not factor <= 1.0:  # rare: a growing schedule, or NaN
-            return self._checked_values(step, bases, factor)
         floor = self.floor
-        count = len(bases)
-        if count and bases[-1] == bases[0] and bases.count(bases[0]) == count:  # last first: cheap when distinct
-            # Groups that share one base (often: groups split for weight decay) share one value,
-            # computed once; the list holds that one float object count times.
-            base = bases[0]
-            if floor == 0.0:
-                return [base * factor] * count
-            return [base if factor == 1.0 else floor if factor == 0.0 else floor + (base - floor) * factor] * count
+        if xp is SCALAR and not factor <= 1.0:  # rare: a growing schedule, or NaN
+            values = [floor + (base - floor) * factor for base in bases] if math.isfinite(factor) else [factor]
+            if not all(math.isfinite(value) for value in values):
+                raise leaves_float_range(self._owner, step, f"factor={factor!r}")
         if floor == 0.0:
-            return [base * factor for base in bases]
-        if factor == 1.0:
-            return list(bases)
-        if factor == 0.0:
-            return [floor] * len(bases)
-        return [floor + (base - floor) * factor for base in bases]
+            return each_base(bases, lambda base: base * factor)
+        return each_base(
+            bases,
+            lambda base: xp.where(factor == 1.0, base, xp.where(factor == 0.0, floor, floor + (base - floor) * factor)),
+        )
 
-    def _checked_values(self, step: float, bases: Sequence[float], factor: float) -> list[float]:
-        """The values for a factor above 1 (or NaN), refused when any is not a finite number."""
-        floor = self.floor
-        values = [floor + (base - floor) * factor for base in bases] if math.isfinite(factor) else [factor]
-        if not all(math.isfinite(value) for value in values):
-            raise leaves_float_range(self._owner, step, f"factor={factor!r}")
-        return values
+    def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
+        """The values at ``step`` and, for a schedule that also cycles momentum, the momenta."""
+        return self.values(step, bases, xp), None
 
     def rebase(self, step: float, value: float) -> float | None:
         """The base for which the schedule gives ``value`` at ``step``, or None if none does.
@@ -266,60 +302,47 @@ class Schedule(Record):
     def simulate(self, steps: int, base: float = 1.0, *, exact: bool = False) -> list[float]:
         """The values at steps ``0 .. steps - 1`` for ``base``, with no optimizer involved.
 
-        With numpy installed the steps are evaluated as arrays (imported here, never at package
-        import, and only for 50,000 steps or more unless it is already imported); without it, one
-        by one in Python. Both give the values of ``self(step, base)``
-        bit for bit, with one caveat: numpy's ``cos`` may differ from ``math.cos`` by about an ulp
-        on builds that use their own SIMD cosine (none measured so far: numpy 2.4 on glibc x86-64
-        gives identical values). ``exact=True`` computes the cosines with ``math.cos``, which
-        removes the caveat at about 0.1 s per 10^6 steps.
+        With numpy installed the steps are evaluated as one array, by the same formula (numpy is
+        imported here, never at package import, and only for 50,000 steps or more unless it is
+        already imported). numpy's ``cos`` and ``**`` may round differently from Python's, so a
+        value may differ from ``self(step, base)`` by an ulp or two (documented bound: 2 ulp);
+        ``exact=True``, or a schedule whose formula takes no arrays (a user function), evaluates
+        step by step, exactly ``self(step, base)``.
 
         >>> from paradox.scheduler import StepDecay
         >>> StepDecay(step_size=2, gamma=0.5).simulate(5, base=1.0)
         [1.0, 1.0, 0.5, 0.5, 0.25]
         """
-        count = check_int("steps", steps, minimum=0)
-        from .schedule import Vector, load_numpy
-
-        np = load_numpy(count)
-        if np is not None and count:
-            v = Vector(np, exact)
-            arrays = self._value_arrays(v, v.steps(0, count), (base,))
-            if arrays is not None:
-                values: list[float] = arrays[0][0].tolist()
-                return values
+        with naming(type(self).__name__):
+            count = check_int("steps", steps, minimum=0)
+        arrays = None if exact else self.arrays(0, count, [base])
+        if arrays is not None:
+            values: list[float] = arrays[0][0].tolist()
+            return values
         return [self(step, base) for step in range(count)]
 
-    # -- vectorised evaluation (see _vectorised.py) --------------------------------------------
+    def arrays(self, start: int, count: int, bases: Sequence[float]) -> tuple[list[Any], list[Any] | None] | None:
+        """:meth:`evaluate` at the steps ``start .. start + count - 1`` as numpy arrays, one per base.
 
-    def _factor_array(self, v: Vector, t: Any) -> Any:
-        """The factor at each step of the float64 array ``t`` (whole steps), or None to use the loop.
-
-        A shape overrides this with array code that repeats :meth:`factor`'s operations in the
-        same order, so the values are the scalar ones bit for bit.
+        None when numpy is missing (or not worth importing for so few values), when the formula
+        takes no arrays, or when a value is not a finite number (stepping then raises the error
+        that names the step).
         """
-        return None
-
-    def _value_arrays(self, v: Vector, t: Any, bases: Sequence[float]) -> tuple[list[Any], list[Any] | None] | None:
-        """One array of values per base (and of momenta, for the cycled schedules) at the steps ``t``.
-
-        None when the shape has no array code, or when some value is not a finite number (the
-        scalar path then raises its error, naming the step).
-        """
+        np = load_numpy(count * len(bases))
+        if np is None or not count:
+            return None
+        steps = np.arange(start, start + count, dtype=np.float64)
         try:
-            factor = self._factor_array(v, t)
-        except (OverflowError, ValueError, ZeroDivisionError):
+            with np.errstate(all="ignore"):
+                lrs, momenta = self.evaluate(steps, bases, np)
+            lrs = [np.broadcast_to(np.asarray(values, dtype=np.float64), steps.shape) for values in lrs]
+        except Exception:  # a formula written for numbers only (a user function, say)
             return None
-        if factor is None:
+        if not all(bool(np.isfinite(values).all()) for values in lrs):
             return None
-        np = v.np
-        if not bool(np.all(np.isfinite(factor))):
-            return None
-        floor = self.floor
-        values = [v.affine(floor, base, factor) for base in bases]
-        if not all(bool(np.all(np.isfinite(array))) for array in values):
-            return None
-        return values, None
+        if momenta is not None:
+            momenta = [np.broadcast_to(np.asarray(values, dtype=np.float64), steps.shape) for values in momenta]
+        return lrs, momenta
 
     # -- config ------------------------------------------------------------------------------
 
@@ -357,53 +380,3 @@ def load_numpy(values: int) -> Any | None:
     except ImportError:
         return None
     return numpy
-
-
-class Vector:
-    """numpy, and how cosines are computed: with numpy (fast) or ``math.cos`` (exact everywhere)."""
-
-    __slots__ = ("exact", "np")
-
-    def __init__(self, np: Any, exact: bool = False) -> None:
-        self.np = np
-        self.exact = exact
-
-    def steps(self, start: int, count: int) -> Any:
-        """The steps ``start .. start + count - 1`` as a float64 array (exact below 2**53)."""
-        return self.np.arange(start, start + count, dtype=self.np.float64)
-
-    def cos(self, x: Any) -> Any:
-        """``cos`` of each element: numpy's, or ``math.cos``'s when ``exact``."""
-        if self.exact:
-            return self.each(math.cos, x)
-        return self.np.cos(x)
-
-    def each(self, fn: Callable[[float], float], x: Any) -> Any:
-        """``fn`` applied in Python to each element of ``x`` (exact, and slow: ~50 ns each)."""
-        return self.np.fromiter(map(fn, x.tolist()), dtype=self.np.float64, count=len(x))
-
-    def table(self, fn: Callable[[int], float], k: Any) -> Any:
-        """``fn(k)`` for a float array ``k`` of whole numbers, computed once per distinct ``k`` in Python.
-
-        Raises:
-            OverflowError: ``fn`` overflows (a growing power); callers fall back to the scalar path.
-        """
-        np = self.np
-        if len(k) == 0:
-            return np.zeros(0)
-        ints = k.astype(np.int64)
-        low, high = int(ints.min()), int(ints.max())
-        if high - low + 1 <= 2 * len(ints):
-            values = np.array([fn(j) for j in range(low, high + 1)], dtype=np.float64)
-            return values[ints - low]
-        distinct, inverse = np.unique(ints, return_inverse=True)
-        values = np.array([fn(int(j)) for j in distinct.tolist()], dtype=np.float64)
-        return values[inverse]
-
-    def affine(self, floor: float, base: float, factor: Any) -> Any:
-        """``Schedule.values``'s combination, element by element: exact base at 1, floor at 0."""
-        np = self.np
-        if floor == 0.0:
-            return base * factor
-        values = floor + (base - floor) * factor
-        return np.where(factor == 1.0, base, np.where(factor == 0.0, floor, values))

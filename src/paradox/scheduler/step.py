@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from .base import ConfigParam, ScheduledLR
 from .chain import ChainableLR, Decay
-from .schedule import Schedule
+from .schedule import SCALAR, Schedule
 from .validate import check_float, check_int, fail, named
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .base import Apply, SupportsParamGroups
-    from .schedule import Vector
 
 
 class StepDecay(Schedule):
@@ -48,13 +47,8 @@ class StepDecay(Schedule):
             self.step_size = check_int("step_size", step_size, minimum=1)
             self.gamma = check_float("gamma", gamma, minimum=0.0)
 
-    def factor(self, step: float) -> float:
-        factor: float = self.gamma ** (step // self.step_size)  # a float: gamma is one, and >= 0
-        return factor
-
-    def _factor_array(self, v: Vector, t: Any) -> Any:
-        gamma = self.gamma
-        return v.table(lambda k: float(gamma**k), v.np.floor_divide(t, self.step_size))
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        return self.gamma ** (step // self.step_size)
 
 
 class ExponentialDecay(Decay):
@@ -80,12 +74,8 @@ class ExponentialDecay(Decay):
         with self._building():
             self.gamma = check_float("gamma", gamma, minimum=0.0)
 
-    def factor(self, step: float) -> float:
-        return float(self.gamma**step)
-
-    def _factor_array(self, v: Vector, t: Any) -> Any:
-        gamma = self.gamma
-        return v.table(lambda k: float(gamma**k), t)
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        return self.gamma**step
 
     def ratio(self, start: int, stop: int) -> float:
         return float(self.gamma ** (stop - start))
@@ -121,13 +111,8 @@ class MultiStepDecay(Decay):
     def _count(self, step: float) -> int:
         return bisect.bisect_right(self.milestones, step)
 
-    def factor(self, step: float) -> float:
-        return float(self.gamma ** self._count(step))
-
-    def _factor_array(self, v: Vector, t: Any) -> Any:
-        np, gamma = v.np, self.gamma
-        counts = np.searchsorted(np.array(self.milestones, dtype=np.float64), t, side="right")
-        return v.table(lambda k: float(gamma**k), counts.astype(np.float64))
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        return self.gamma ** xp.searchsorted(self.milestones, step, side="right")
 
     def ratio(self, start: int, stop: int) -> float:
         return float(self.gamma ** (self._count(stop) - self._count(start)))

@@ -138,18 +138,13 @@ def pure_form(scheduler: Any) -> tuple[Schedule, list[float]] | None:
 
 def fast_trace(scheduler: Any, steps: int, label: str, exact: bool) -> Trace | None:
     """The trace of ``steps`` rows from the scheduler's current step, vectorised; None to step instead."""
-    from ..schedule import Vector, load_numpy
     from .simulate import Trace, _hyper
 
     form = pure_form(scheduler)  # first: a scheduler that will be stepped anyway needs no numpy
-    if form is None:
-        return None
-    np = load_numpy(steps * len(scheduler.optimizer.param_groups))
-    if np is None:
+    if form is None or exact:
         return None
     schedule, bases = form
-    v = Vector(np, exact)
-    arrays = schedule._value_arrays(v, v.steps(scheduler.last_epoch, steps), bases)
+    arrays = schedule.arrays(scheduler.last_epoch, steps, bases)
     if arrays is None:
         return None
     lrs, momenta = arrays
