@@ -153,17 +153,17 @@ class LRScheduler:
         Raises:
             TypeError, ValueError: ``epoch`` is not an int >= 0 (nothing is changed).
         """
+        previous = self.last_epoch
         if epoch is None:
-            target = self.last_epoch + 1
+            target = previous + 1
         else:
             with naming(f"{type(self).__name__}.step"):
                 target = check_int("epoch", epoch, minimum=0)
         groups = self.optimizer.param_groups
         if len(groups) != len(self._last_lr):
             self._adopt_groups(groups)
-        self._prepare()
-        previous = self.last_epoch
-        self.last_epoch = target
+        # get_lr() computes the lrs at last_epoch (torch's contract); if it raises, nothing changed.
+        self.last_epoch, self._previous_epoch = target, previous
         try:
             lrs = list(self.get_lr())  # our own list: a get_lr may return one it keeps and changes
             if len(lrs) != len(groups):
@@ -174,12 +174,8 @@ class LRScheduler:
         except BaseException:
             self.last_epoch = previous
             raise
-        self._previous_epoch = previous
         self._step_count += 1
         self._write(groups, lrs)
-
-    def _prepare(self) -> None:
-        """Hook: called before a step's lrs are computed (``last_epoch`` is still the step it leaves)."""
 
     def _restart(self, step: int) -> None:
         """Hook for composites: start again, from the groups' current lrs, and go to ``step``.
@@ -195,18 +191,32 @@ class LRScheduler:
         self.step()
 
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
-        """Write ``lrs`` into the groups: one dict write per group while nothing else touched them.
+        """Write ``lrs`` into the groups: the one place where every scheduler writes the optimizer.
 
-        A group is untouched when it still holds the very object written last time; the first
-        group that does not (a tensor lr, or an lr changed outside the scheduler) hands the rest
-        of the step to :meth:`_write_rest`.
+        A group whose lr is still the very object written last time gets one dict write; the
+        first group that does not (a tensor lr, or an lr changed outside the scheduler) hands the
+        rest of the step to :meth:`_write_rest`. When every group gets one value, as every group
+        did last time (groups that share a base), each compares with that one object.
         """
-        for group, old, new in zip(groups, self._last_lr, lrs):
-            if group["lr"] is not old:
-                self._write_rest(groups, lrs)
+        written = self._last_lr
+        old, new = written[0], lrs[0]
+        if lrs[-1] is new and written[-1] is old and lrs.count(new) == len(lrs) == written.count(old):
+            for group in groups:
+                if group["lr"] is not old:
+                    break
+                group["lr"] = new
+            else:
+                self._last_lr = lrs
                 return
-            group["lr"] = new
-        self._last_lr = lrs
+        else:
+            for group, last, value in zip(groups, written, lrs):
+                if group["lr"] is not last:
+                    break
+                group["lr"] = value
+            else:
+                self._last_lr = lrs
+                return
+        self._write_rest(groups, lrs)
 
     def _write_rest(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
         """The slow path of :meth:`_write`: tensor lrs, and lrs changed outside the scheduler."""
@@ -444,15 +454,13 @@ class ScheduledLR(LRScheduler):
         super()._restart(step)
 
     def get_lr(self) -> list[Any]:
+        if self._rebased:
+            self._drop_rebase_at_zero()
         return self._schedule.values(self.last_epoch, self._bases)
 
-    def _prepare(self) -> None:
-        if (
-            self._restarts_at_zero
-            and self._rebased
-            and self.last_epoch >= 0
-            and self._schedule.factor(self.last_epoch) == 0.0
-        ):
+    def _drop_rebase_at_zero(self) -> None:
+        previous = self._previous_epoch
+        if self._restarts_at_zero and previous >= 0 and self._schedule.factor(previous) == 0.0:
             # At a zero of the factor every lr equals the floor, whatever its base, so nothing of
             # an earlier rebase is left: torch's recursion restarts from base_lrs there, as we do.
             self._bases = list(self.base_lrs)

@@ -113,7 +113,7 @@ class Sequential(Schedule):
             schedule, local = self.active(step)
             return schedule.evaluate(local, bases)
         # An array of steps: each schedule evaluates the steps of its own segment.
-        segment = xp.searchsorted(self.milestones, step, side="right")
+        segment = xp.upto(self.milestones, step)
         lrs: list[Any] = [xp.zeros(step.shape) for _ in bases]
         momenta: list[Any] | None = [xp.zeros(step.shape) for _ in bases]
         for index, (schedule, start) in enumerate(zip(self.schedules, (0, *self.milestones))):

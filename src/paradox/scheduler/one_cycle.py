@@ -19,7 +19,7 @@ from .cyclic import (
     per_group,
     uses_beta1,
 )
-from .schedule import SCALAR, each_base
+from .schedule import SCALAR, distinct, spread
 from .validate import check_float, check_int, fail, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -108,7 +108,7 @@ class OneCycle(CycledSchedule):
             fd = check_float("final_div_factor", final_div_factor, minimum=0.0, min_open=True)
             self.final_div_factor = fd
             self.three_phase = check_flag("three_phase", three_phase)
-            self._steps = self._phases()
+            self._table = self._phases()
 
     # -- the maths ---------------------------------------------------------------------------
 
@@ -123,19 +123,25 @@ class OneCycle(CycledSchedule):
             return [float(pct * total) - 1, float(2 * pct * total) - 2, float(total - 1)]
         return [float(pct * total) - 1, float(total - 1)]
 
-    def _phases(self) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
-        """Per phase, for :meth:`evaluate`: where a step goes to the next phase (torch's test
-        ``step > end_step``, as a running maximum), and the phase's start and length.
+    def _phases(self) -> tuple[tuple[float, ...], tuple[tuple[float, ...], ...]]:
+        """The phase table :meth:`evaluate` reads: where a step goes to the next phase (torch's test
+        ``step > end_step``, as a running maximum), and per phase its start, its length, and which
+        anchors it goes from and to: of the lr's ``(initial, peak, min)`` (``(initial, peak,
+        initial, min)`` in three phases) and of the momentum's ``(base, max)``.
 
         A phase of zero length (``pct_start * total_steps == 1``) is given start ``end - 1`` and
         length 1, so that its one step is at ``pct == 1``: its end value, as torch intends.
         """
         ends = self.phase_ends()
-        edges = [max(ends[: index + 1]) for index in range(len(ends) - 1)]
-        starts = [0.0, *ends[:-1]]
-        spans = [end - start for start, end in zip(starts, ends)]
-        starts = [start - 1.0 if span == 0.0 else start for start, span in zip(starts, spans)]
-        return tuple(edges), tuple(starts), tuple(span or 1.0 for span in spans)
+        momentum = (1, 0, 1, 1)  # against the lr: max -> base -> max, then max
+        rows = []
+        for phase, end in enumerate(ends):
+            start = ends[phase - 1] if phase else 0.0
+            span = end - start
+            row = (start - 1.0 if span == 0.0 else start, span or 1.0, phase, phase + 1, *momentum[phase : phase + 2])
+            rows.append(row)
+        edges = tuple(max(ends[: index + 1]) for index in range(len(ends) - 1))
+        return edges, tuple(rows)
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return self.values(step, (1.0,), xp)[0]
@@ -144,40 +150,37 @@ class OneCycle(CycledSchedule):
         return self.evaluate(step, bases, xp)[0]
 
     def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
-        # The phase and its annealing weight are computed once per step; each group's value is
+        # The phase and its weight are computed once per step; each group's lr (and momentum) is
         # then one step between its two anchors of the phase, in torch's order of operations.
         total = self.total_steps
         if not xp.all((step >= 0) & (step <= total)):
             with naming(self._owner):
-                fail(
-                    "step",
-                    f"in [0, total_steps={total}] (the cycle ends there; pass a larger total_steps to go on)",
-                    step,
-                )
+                rule = f"in [0, total_steps={total}] (the cycle ends there; pass a larger total_steps to go on)"
+                fail("step", rule, step)
         step = xp.minimum(step, total - 1)  # step total_steps keeps the last value
-        edges, starts, spans = self._steps
-        phase = xp.searchsorted(edges, step)
-        pct = (step - xp.asarray(starts)[phase]) / xp.asarray(spans)[phase]
+        edges, rows = self._table
+        start, span, lr_from, lr_to, momentum_from, momentum_to = xp.pick(rows, xp.before(edges, step))
+        pct = (step - start) / span
         cosine = self.anneal_strategy == "cos"
         weight = (xp.cos(math.pi * pct) + 1) / 2.0 if cosine else pct
-
-        def anneal(anchors: Any) -> Any:  # from anchors[phase] to anchors[phase + 1]
-            start, end = anchors[phase], anchors[phase + 1]
-            return end + (start - end) * weight if cosine else (end - start) * weight + start
-
-        div, final = self.div_factor, self.final_div_factor
-        if self.three_phase:
-            lrs = each_base(bases, lambda peak: anneal(xp.asarray((peak / div, peak, peak / div, peak / div / final))))
-        else:
-            lrs = each_base(bases, lambda peak: anneal(xp.asarray((peak / div, peak, peak / div / final))))
+        count = len(bases)
+        lrs = []
+        for peak in distinct(bases):
+            initial = peak / self.div_factor
+            low = initial / self.final_div_factor
+            anchors = (initial, peak, initial, low) if self.three_phase else (initial, peak, low)
+            begin, end = xp.pick(anchors, lr_from), xp.pick(anchors, lr_to)
+            lrs.append(end + (begin - end) * weight if cosine else (end - begin) * weight + begin)
         if not self.cycle_momentum:
-            return lrs, None
-        # Momentum runs against the lr: max -> base -> max, and stays at max in a third phase.
-        lows, highs = self.base_momentum, self.max_momentum
-        if isinstance(lows, tuple) or isinstance(highs, tuple):
-            pairs = zip(*momentum_anchors(self, len(bases)))
-            return lrs, [anneal(xp.asarray((high, low, high, high))) for low, high in pairs]
-        return lrs, [anneal(xp.asarray((highs, lows, highs, highs)))] * len(bases)
+            return spread(lrs, count), None
+        pairs: Any = [(self.base_momentum, self.max_momentum)]
+        if isinstance(self.base_momentum, tuple) or isinstance(self.max_momentum, tuple):
+            pairs = list(zip(*momentum_anchors(self, count)))
+        momenta = []
+        for pair in pairs:
+            begin, end = xp.pick(pair, momentum_from), xp.pick(pair, momentum_to)
+            momenta.append(end + (begin - end) * weight if cosine else (end - begin) * weight + begin)
+        return spread(lrs, count), spread(momenta, count)
 
     def rebase(self, step: float, value: float) -> float | None:
         return None  # computed from its anchors alone: an outside change is not taken up

@@ -19,12 +19,12 @@ import math
 import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
+from operator import getitem
 
 from .validate import check_int, fail, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any, ClassVar, TypeVar
 
     _R = TypeVar("_R", bound="Record")
@@ -151,43 +151,79 @@ def _hashable(value: Any) -> Any:
     return value
 
 
-class Scalar:
-    """numpy's functions that the formulas use, for one step (a Python number).
+class Math:
+    """The functions a formula uses besides Python's operators, for one step or for an array.
 
-    A formula written with ``xp.cos``, ``xp.where``, ... evaluates a number with ``xp=SCALAR`` and
-    a whole array of steps with ``xp=numpy``.
+    A schedule's formula is written once, as ``factor(step, xp)``: with ``xp=SCALAR`` (the
+    default) it evaluates one step, a Python number, and with ``xp=arrays()`` a numpy array of
+    steps, element by element::
+
+        xp.cos, xp.log, xp.floor, xp.minimum, xp.all   as in math / numpy
+        xp.where(condition, yes, no)                   ``yes if condition else no``
+        xp.before(edges, x), xp.upto(edges, x)         how many sorted edges are < x, <= x
+        xp.pick(values, index)                         ``values[index]`` (a table's rows unpack as columns)
     """
 
-    all = staticmethod(bool)
-    cos = staticmethod(math.cos)
-    floor = staticmethod(math.floor)
-    log = staticmethod(math.log)
-    minimum = staticmethod(min)
+    all: Any
+    before: Any
+    cos: Any
+    floor: Any
+    log: Any
+    minimum: Any
+    pick: Any
+    upto: Any
+    where: Any
+    zeros: Any
 
-    @staticmethod
-    def where(condition: object, yes: Any, no: Any) -> Any:
-        return yes if condition else no
-
-    @staticmethod
-    def searchsorted(edges: Sequence[float], value: float, side: str = "left") -> int:
-        """How many ``edges`` lie below ``value`` (``side="left"``) or at or below it (``"right"``)."""
-        return (bisect_right if side == "right" else bisect_left)(edges, value)
-
-    @staticmethod
-    def asarray(values: Any) -> Any:
-        return values
+    def __init__(self, np: Any = None) -> None:
+        if np is None:  # one step: C functions, and one small Python one
+            self.all, self.cos, self.floor, self.log, self.minimum = bool, math.cos, math.floor, math.log, min
+            self.before, self.upto, self.pick, self.where = bisect_left, bisect_right, getitem, _where
+        else:
+            self.all, self.cos, self.floor, self.log, self.minimum = np.all, np.cos, np.floor, np.log, np.minimum
+            self.where, self.zeros = np.where, np.zeros
+            self.before = lambda edges, x: np.searchsorted(edges, x, side="left")
+            self.upto = lambda edges, x: np.searchsorted(edges, x, side="right")
+            self.pick = lambda values, index: np.asarray(values)[np.asarray(index, dtype=np.intp)].T
 
 
-SCALAR = Scalar()
+def _where(condition: object, yes: Any, no: Any) -> Any:
+    return yes if condition else no
 
 
-def each_base(bases: Sequence[float], value: Callable[[float], Any]) -> list[Any]:
-    """``value(base)`` for each base; computed once when every group has the same base (the usual
-    case: groups split for weight decay), and then the same object for each group."""
-    count = len(bases)
-    if count > 1 and bases[-1] == bases[0] and bases.count(bases[0]) == count:  # last first: cheap when distinct
-        return [value(bases[0])] * count
-    return [value(base) for base in bases]
+#: The functions of :class:`Math` for one step.
+SCALAR = Math()
+
+
+def distinct(values: Sequence[Any]) -> Sequence[Any]:
+    """``values``, or its first item alone when every item is the same: groups that share one
+    base (the usual case: groups split for weight decay) are computed once. See :func:`spread`."""
+    first, count = values[0], len(values)
+    if count == 1 or (values[-1] == first and values.count(first) == count):  # last first: cheap when distinct
+        return values[:1]
+    return values
+
+
+def spread(values: list[Any], count: int) -> list[Any]:
+    """The values computed for :func:`distinct`'s result, one per group again (the same object
+    for each group when there was one)."""
+    return values * count if len(values) == 1 else values
+
+
+def affine(floor: float, bases: Sequence[float], factor: Any, xp: Any = SCALAR) -> list[Any]:
+    """``floor + (base - floor) * factor`` for each base: exactly the base at a factor of 1 and the
+    floor at 0; for a number, computed once when every group has the same base."""
+    if xp is not SCALAR:  # an array of steps
+        exact = [xp.where(factor == 0.0, floor, floor + (base - floor) * factor) for base in bases]
+        return [xp.where(factor == 1.0, base, value) for base, value in zip(bases, exact)]
+    if factor == 1.0:
+        return list(bases)
+    if factor == 0.0:
+        return [floor] * len(bases)
+    first, count = bases[0], len(bases)
+    if count == 1 or (bases[-1] == first and bases.count(first) == count):  # groups split for weight decay
+        return [floor + (first - floor) * factor] * count
+    return [floor + (base - floor) * factor for base in bases]
 
 
 #: Every concrete schedule class, by name; filled by ``Schedule.__init_subclass__``.
@@ -265,17 +301,13 @@ class Schedule(Record):
             factor = self.factor(step) if xp is SCALAR else self.factor(step, xp)
         except OverflowError:
             factor = math.inf
-        floor = self.floor
         if xp is SCALAR and not factor <= 1.0:  # rare: a growing schedule, or NaN
-            values = [floor + (base - floor) * factor for base in bases] if math.isfinite(factor) else [factor]
+            values = (
+                [self.floor + (base - self.floor) * factor for base in bases] if math.isfinite(factor) else [factor]
+            )
             if not all(math.isfinite(value) for value in values):
                 raise leaves_float_range(self._owner, step, f"factor={factor!r}")
-        if floor == 0.0:
-            return each_base(bases, lambda base: base * factor)
-        return each_base(
-            bases,
-            lambda base: xp.where(factor == 1.0, base, xp.where(factor == 0.0, floor, floor + (base - floor) * factor)),
-        )
+        return affine(self.floor, bases, factor, xp)
 
     def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
         """The values at ``step`` and, for a schedule that also cycles momentum, the momenta."""
@@ -334,7 +366,7 @@ class Schedule(Record):
         steps = np.arange(start, start + count, dtype=np.float64)
         try:
             with np.errstate(all="ignore"):
-                lrs, momenta = self.evaluate(steps, bases, np)
+                lrs, momenta = self.evaluate(steps, bases, Math(np))
             lrs = [np.broadcast_to(np.asarray(values, dtype=np.float64), steps.shape) for values in lrs]
         except Exception:  # a formula written for numbers only (a user function, say)
             return None

@@ -112,7 +112,7 @@ class MultiStepDecay(Decay):
         return bisect.bisect_right(self.milestones, step)
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
-        return self.gamma ** xp.searchsorted(self.milestones, step, side="right")
+        return self.gamma ** xp.upto(self.milestones, step)
 
     def ratio(self, start: int, stop: int) -> float:
         return float(self.gamma ** (self._count(stop) - self._count(start)))
