@@ -32,15 +32,15 @@ class SequenceLR(LRScheduler):
         for child in schedulers:
             if child.optimizer is not optimizer:
                 raise ValueError("SequenceLR: every child must drive the same optimizer")
-        self._schedulers = list(schedulers)
-        self._milestones = list(milestones)
+        self.schedulers = list(schedulers)
+        self.milestones = list(milestones)
         BUILT.append(type(self).__name__)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[Any]:
-        index = bisect.bisect_right(self._milestones, self.last_epoch)
-        start = self._milestones[index - 1] if index else 0
-        return self._schedulers[index].schedule.values(self.last_epoch - start, self.base_lrs)
+        index = bisect.bisect_right(self.milestones, self.last_epoch)
+        start = self.milestones[index - 1] if index else 0
+        return self.schedulers[index].schedule.values(self.last_epoch - start, self.base_lrs)
 
 
 class MomentumCycleLR(LRScheduler):

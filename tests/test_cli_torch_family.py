@@ -1,8 +1,9 @@
-"""The preview's generic paths, driven by torch's own classes (before ours of the same names merge).
+"""The preview's generic paths, driven by torch's own classes.
 
 torch's schedulers need a torch optimizer, so the stand-in optimizer is swapped for a torch Adam;
-everything else (spec parsing, nesting, natural lengths, momentum columns, metrics, refusing
-function parameters) is the preview's own code meeting torch's signatures and attributes.
+everything else (spec parsing, nesting, momentum columns, metrics, refusing function parameters)
+is the preview's own code meeting torch's signatures. torch's classes have no pure schedule, so
+their natural length is not known: these tests give --steps.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def test_list_reads_every_torch_signature(capsys: pytest.CaptureFixture[str], to
 
 
 def test_one_cycle_natural_length_and_momentum(capsys: pytest.CaptureFixture[str], torch_family: None) -> None:
-    rows = table(capsys, "OneCycleLR(max_lr=0.1, total_steps=10)")
+    rows = table(capsys, "OneCycleLR(max_lr=0.1, total_steps=10)", "--steps", "10")
     assert list(rows[0]) == ["step", "lr", "momentum"]
     assert len(rows) == 10
     optimizer = torch_adam([0.1])
@@ -89,7 +90,7 @@ def test_one_cycle_natural_length_and_momentum(capsys: pytest.CaptureFixture[str
 
 def test_sequential_children_and_natural_length(capsys: pytest.CaptureFixture[str], torch_family: None) -> None:
     spec = "SequentialLR([LinearLR(start_factor=0.01, total_iters=5), CosineAnnealingLR(T_max=95)], milestones=[5])"
-    rows = table(capsys, spec)
+    rows = table(capsys, spec, "--steps", "101")
     assert len(rows) == 5 + 96
     lrs = [float(row["lr"]) for row in rows]
     assert lrs[0] == pytest.approx(0.001) and lrs[5] == pytest.approx(0.1) and lrs[-1] == pytest.approx(0.0, abs=1e-12)
@@ -137,7 +138,7 @@ def test_function_parameters_are_refused(capsys: pytest.CaptureFixture[str], tor
 def test_show_summarises_torch_shapes(
     capsys: pytest.CaptureFixture[str], torch_family: None, spec: str, steps: int, phases: str
 ) -> None:
-    assert main(["show", spec, "--width", "80", "--height", "24"]) == 0
+    assert main(["show", spec, "--width", "80", "--height", "24", "--steps", str(steps)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert f"steps 0..{steps - 1}" in lines[0]
     assert lines[-1] == phases

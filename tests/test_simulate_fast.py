@@ -33,7 +33,6 @@ from paradox.scheduler import (
     StepLR,
     simulate,
 )
-from paradox.scheduler.preview.pure_plan import pure_form
 from paradox.scheduler.preview.simulate import PreviewOptimizer
 
 SCHEDULES: list[Schedule] = [
@@ -147,16 +146,13 @@ SPECS = [
 ]
 
 
-def stepped(spec: str, steps: int, lr: list[float]) -> Any:
-    """simulate() with the fast path switched off: the scheduler is stepped."""
-    from paradox.scheduler.preview import pure_plan as _pure_plan
+def pure_form(scheduler: Any) -> Any:
+    return scheduler._pure_form()
 
-    saved = _pure_plan.fast_trace
-    _pure_plan.fast_trace = lambda *args: None  # type: ignore[assignment]
-    try:
-        return simulate(spec, steps, lr=lr)
-    finally:
-        _pure_plan.fast_trace = saved
+
+def stepped(spec: str, steps: int, lr: list[float]) -> Any:
+    """simulate() stepping the scheduler (exact=True never takes the array path)."""
+    return simulate(spec, steps, lr=lr, exact=True)
 
 
 @pytest.mark.parametrize("spec", SPECS)

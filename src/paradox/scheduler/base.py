@@ -141,6 +141,27 @@ class LRScheduler:
         """The learning rates at ``self.last_epoch``, one per param group."""
         raise NotImplementedError(f"{type(self).__name__} must implement get_lr()")
 
+    @property
+    def schedule(self) -> Schedule | None:
+        """The pure schedule this scheduler follows, or None (a torch-style ``get_lr``, metrics)."""
+        return None
+
+    def _pure_form(self) -> tuple[Schedule, list[float]] | None:
+        """``(schedule, bases)`` such that the lrs of every step ahead are
+        ``schedule.evaluate(t, bases)``, or None. ``simulate`` evaluates that as arrays instead of
+        stepping; each class answers for its own state (an lr changed outside it, a held lr)."""
+        return None
+
+    def _untouched(self) -> bool:
+        """Every group holds the float this scheduler wrote last, and the class is the library's
+        own (a subclass may override ``get_lr``)."""
+        groups, written = self.optimizer.param_groups, self._last_lr
+        return (
+            type(self).__module__.startswith("paradox.scheduler.")
+            and len(groups) == len(written)
+            and all(type(group["lr"]) is float and group["lr"] == lr for group, lr in zip(groups, written))
+        )
+
     def get_last_lr(self) -> list[Any]:
         """The learning rates this scheduler last wrote, one per param group."""
         return list(self._last_lr)
@@ -435,6 +456,11 @@ class ScheduledLR(LRScheduler):
     def schedule(self) -> Schedule:
         """The pure schedule this scheduler evaluates."""
         return self._schedule
+
+    def _pure_form(self) -> tuple[Schedule, list[float]] | None:
+        if self._rebased or not self._untouched():
+            return None
+        return self._schedule, list(self._bases)
 
     def _start(self, lrs: list[float]) -> None:
         # Fresh: the groups' current lrs are the bases (they equal base_lrs unless another

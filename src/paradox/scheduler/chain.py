@@ -71,6 +71,9 @@ class ChainableLR(ScheduledLR):
                 values[index] = hold[1] * self._schedule.ratio(hold[0], step)
         return values
 
+    def _pure_form(self) -> tuple[Schedule, list[float]] | None:
+        return None if any(hold is not None for hold in self._holds) else super()._pure_form()
+
     def _extra_state(self) -> dict[str, Any]:
         holds = [None if hold is None else [hold[0], hold[1]] for hold in self._holds]
         return {**super()._extra_state(), "holds": holds}

@@ -412,6 +412,27 @@ class SequentialLR(_Composite):
         """The steps at which the next child takes over."""
         return list(self._milestones)
 
+    @property
+    def schedule(self) -> Sequential | None:
+        """The children's schedules run one after another (:class:`Sequential`), or None when a
+        child has no pure schedule (a ``ReduceLROnPlateau``, a torch-style ``get_lr``)."""
+        schedules = [child.schedule for child in self._schedulers]
+        if None in schedules:
+            return None
+        return Sequential([schedule for schedule in schedules if schedule is not None], self._milestones)
+
+    def _pure_form(self) -> tuple[Schedule, list[float]] | None:
+        # Each child starts from the initial lrs at its milestone; the running one must be at its
+        # own step, on those lrs, with nothing taken up from outside.
+        index, local = self._active(self.last_epoch)
+        child = self._schedulers[index]
+        form = child._pure_form() if self._untouched() and child.last_epoch == local else None
+        initial = [group.get("initial_lr") for group in self.optimizer.param_groups]
+        schedule = self.schedule
+        if form is None or form[1] != initial or schedule is None or not all(type(lr) is float for lr in initial):
+            return None
+        return schedule, initial
+
     def _active(self, step: int) -> tuple[int, int]:
         """The index of the child active at ``step`` and the child's own step there."""
         index, local = active_segment(self._milestones, step)

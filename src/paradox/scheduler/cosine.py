@@ -272,6 +272,9 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
             self._offset = previous
             raise
 
+    def _pure_form(self) -> tuple[Schedule, list[float]] | None:
+        return None if self._offset else super()._pure_form()  # a fractional epoch is not a step
+
     def _restart(self, step: int) -> None:
         # A composite's restart starts the cycle at step 0: a fraction left by an earlier
         # step(epoch) belongs to the old run, not to the new one (T_cur == 0 at the milestone).

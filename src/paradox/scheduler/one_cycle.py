@@ -114,7 +114,7 @@ class OneCycle(CycledSchedule):
 
     @property
     def length(self) -> int:
-        return self.total_steps
+        return self.total_steps - 1  # the last step of the cycle
 
     def phase_ends(self) -> list[float]:
         """The step at which each phase ends (torch's ``end_step``), the last being ``T - 1``."""

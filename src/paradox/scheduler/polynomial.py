@@ -52,6 +52,10 @@ class ConstantFactor(Decay):
             self.scale = check_float("factor", scale, minimum=0.0, maximum=1.0, min_open=True)
             self.total_iters = check_int("total_iters", total_iters, minimum=0)
 
+    @property
+    def last_change(self) -> int:
+        return self.total_iters
+
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return xp.where(step < self.total_iters, self.scale, 1.0)
 
@@ -107,6 +111,10 @@ class LinearFactor(Decay):
             self.end_factor = check_float("end_factor", end_factor, minimum=0.0, maximum=1.0)
             self.total_iters = check_int("total_iters", total_iters, minimum=1)
 
+    @property
+    def last_change(self) -> int:
+        return self.total_iters
+
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         ramp = self.start_factor + (self.end_factor - self.start_factor) * step / self.total_iters
         return xp.where(step >= self.total_iters, self.end_factor, ramp)  # end_factor exactly, no residue
@@ -139,6 +147,10 @@ class PolynomialDecay(Decay):
         with self._building():
             self.total_iters = check_int("total_iters", total_iters, minimum=1)
             self.power = check_float("power", power, minimum=0.0)
+
+    @property
+    def last_change(self) -> int:
+        return self.total_iters
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return (1.0 - xp.minimum(step, self.total_iters) / self.total_iters) ** self.power

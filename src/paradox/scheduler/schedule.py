@@ -269,7 +269,13 @@ class Schedule(Record):
 
     @property
     def length(self) -> int | None:
-        """The natural number of steps of the schedule (``T_max`` for cosine), or None."""
+        """The step where the schedule's shape ends (``T_max`` for a cosine), or None."""
+        return None
+
+    @property
+    def last_change(self) -> int | None:
+        """For a schedule that goes on for ever, the last step where its shape changes (a decay's
+        ``total_iters``, its last milestone), or None."""
         return None
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:

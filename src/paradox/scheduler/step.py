@@ -47,6 +47,10 @@ class StepDecay(Schedule):
             self.step_size = check_int("step_size", step_size, minimum=1)
             self.gamma = check_float("gamma", gamma, minimum=0.0)
 
+    @property
+    def last_change(self) -> int:
+        return self.step_size
+
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return self.gamma ** (step // self.step_size)
 
@@ -110,6 +114,10 @@ class MultiStepDecay(Decay):
 
     def _count(self, step: float) -> int:
         return bisect.bisect_right(self.milestones, step)
+
+    @property
+    def last_change(self) -> int | None:
+        return self.milestones[-1] if self.milestones else None
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return self.gamma ** xp.upto(self.milestones, step)

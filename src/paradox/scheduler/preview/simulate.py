@@ -12,6 +12,8 @@ from __future__ import annotations
 import itertools
 import math
 
+from ..base import LRScheduler
+from ..compose import Sequential
 from ..schedule import Schedule
 from ..validate import naming
 
@@ -190,7 +192,7 @@ def simulate(
         if steps is not None:
             steps = _check_steps(steps)
     if isinstance(spec_or_scheduler, Schedule):
-        count = steps if steps is not None else _schedule_length(spec_or_scheduler)
+        count = steps if steps is not None else natural_steps(spec_or_scheduler)
         values = [spec_or_scheduler.simulate(count, base, exact=exact) for base in lrs]
         return Trace(repr(spec_or_scheduler), values)
     if hasattr(spec_or_scheduler, "optimizer") and hasattr(spec_or_scheduler, "step"):
@@ -207,8 +209,8 @@ def simulate(
 
 
 def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: str, *, exact: bool = False) -> Trace:
-    """Record each group's lr (and momentum) from the scheduler's current state: vectorised when
-    the scheduler is a pure schedule (see ``_pure_plan.py``), else by stepping it."""
+    """Record each group's lr (and momentum) from the scheduler's current state: evaluated as
+    arrays when its steps ahead are its pure schedule (``_pure_form``), else by stepping it."""
     from .spec import SpecError
 
     name = type(scheduler).__name__
@@ -228,10 +230,8 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
         raise SpecError(
             f"{len(groups)} param groups x {steps} steps is {len(groups) * steps} values; the limit is {MAX_VALUES}"
         )
-    if not wants_metrics:
-        from .pure_plan import fast_trace
-
-        trace = fast_trace(scheduler, steps, label, exact)
+    if not wants_metrics and not exact:
+        trace = _arrays(scheduler, steps, label)
         if trace is not None:
             return trace
     lrs: list[list[float]] = [[] for _ in groups]
@@ -309,65 +309,39 @@ def takes_metrics(scheduler: Any) -> tuple[bool, bool]:
     return True, params[0].default is inspect.Parameter.empty
 
 
+def _arrays(scheduler: Any, steps: int, label: str) -> Trace | None:
+    """The trace of a scheduler whose steps ahead are its pure schedule, as arrays; None to step."""
+    form = scheduler._pure_form() if isinstance(scheduler, LRScheduler) else None
+    arrays = None if form is None else form[0].arrays(scheduler.last_epoch, steps, form[1])
+    if arrays is None:
+        return None
+    lrs, momenta = arrays
+    groups = scheduler.optimizer.param_groups
+    key = "betas" if getattr(scheduler, "use_beta1", False) else "momentum"
+    now = [[float(group["lr"]) for group in groups], [_hyper(group, key) for group in groups]]
+    for series, values in zip((lrs, momenta or ()), now):  # row 0 is what the groups hold now
+        if any(abs(float(row[0]) - value) > 2 * math.ulp(value) for row, value in zip(series, values)):
+            return None
+    return Trace(label, lrs, momenta)
+
+
 def natural_steps(scheduler: Any) -> int:
-    """How many rows show the whole schedule: its natural length when it has one, else 100."""
-    end = _natural_end(scheduler)
-    if end is not None:
-        return min(end, MAX_STEPS)
-    last_change = _last_change(scheduler)
-    if last_change is not None:
-        return min(max(DEFAULT_STEPS, 2 * last_change + 1), MAX_STEPS)
-    return DEFAULT_STEPS
-
-
-def _natural_end(scheduler: Any) -> int | None:
-    """Rows up to the schedule's end: ``total_steps`` rows, or ``length + 1`` (the end value)."""
-    total = _int_attr(scheduler, "total_steps")
-    if total is not None:
-        return total
-    schedule = getattr(scheduler, "schedule", None)
-    length = getattr(schedule, "length", None) if isinstance(schedule, Schedule) else None
-    if isinstance(length, int) and length > 0:
-        return length + 1
-    t_max = _int_attr(scheduler, "T_max")
-    if t_max is not None:
-        return t_max + 1
-    children = _children(scheduler)
-    if children:
-        milestones = getattr(scheduler, "_milestones", None) or getattr(scheduler, "milestones", None)
-        lengths = [natural_steps(child) for child in children]
-        if isinstance(milestones, (list, tuple)) and milestones and len(milestones) == len(children) - 1:
-            return int(milestones[-1]) + lengths[-1]
-        return max(lengths)
-    return None
-
-
-def _last_change(scheduler: Any) -> int | None:
-    """The last step where a schedule without an end changes (``total_iters``, milestones, ...)."""
-    candidates = [_int_attr(scheduler, name) for name in ("total_iters", "T_0", "step_size")]
+    """How many rows show the whole schedule: to its end (``T_max + 1`` rows), else twice its last
+    change (at least 100), else 100. A composite without a pure schedule is measured by its children."""
+    schedule = scheduler if isinstance(scheduler, Schedule) else getattr(scheduler, "schedule", None)
+    if isinstance(schedule, Sequential):
+        return min(schedule.milestones[-1] + natural_steps(schedule.schedules[-1]), MAX_STEPS)
+    if isinstance(schedule, Schedule):
+        if schedule.length:
+            return min(schedule.length + 1, MAX_STEPS)
+        change = schedule.last_change
+        return min(max(DEFAULT_STEPS, 2 * change + 1), MAX_STEPS) if change else DEFAULT_STEPS
+    children = getattr(scheduler, "schedulers", None)
+    if not isinstance(children, list) or not children:
+        return DEFAULT_STEPS
+    rows = [natural_steps(child) for child in children]
     milestones = getattr(scheduler, "milestones", None)
-    if isinstance(milestones, (list, tuple, set, dict)) and milestones:
-        candidates.append(max(int(m) for m in milestones))
-    found = [value for value in candidates if value is not None]
-    return max(found) if found else None
-
-
-def _children(scheduler: Any) -> list[Any]:
-    for name in ("_schedulers", "schedulers"):
-        value = getattr(scheduler, name, None)
-        if isinstance(value, (list, tuple)) and value and all(hasattr(child, "step") for child in value):
-            return list(value)
-    return []
-
-
-def _int_attr(obj: Any, name: str) -> int | None:
-    value = getattr(obj, name, None)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
-
-
-def _schedule_length(schedule: Schedule) -> int:
-    length = schedule.length
-    return min(length + 1, MAX_STEPS) if length else DEFAULT_STEPS
+    return min(milestones[-1] + rows[-1], MAX_STEPS) if milestones else max(rows)
 
 
 def _check_steps(steps: Any) -> int:
