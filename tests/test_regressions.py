@@ -150,3 +150,26 @@ def test_cycled_load_refuses_a_per_group_anchor_of_the_wrong_length(make: Any, f
     assert scheduler.state_dict() == before
     assert _groups_without_params(optimizer) == groups_before
     scheduler.step()  # still usable
+
+
+def test_an_outside_write_of_the_very_float_the_scheduler_writes_next_is_taken_up() -> None:
+    # A chain whose first child writes each group's base float itself (CosineAnnealingWarmRestarts
+    # with T_0=1) and whose second is a chainable cosine that writes that same object back at
+    # step 2: the first child's write is an outside change for the cosine, as in torch (0.2 at
+    # step 2), however the floats were made (it used to depend on object identity: a resumed
+    # run, whose floats came from JSON, gave 0.2 and an uninterrupted one 0.1).
+    torch = pytest.importorskip("torch")
+    ours = PlainOptimizer(0.1, 0.2)
+    chain = paradox_scheduler.ChainedScheduler(
+        [paradox_scheduler.CosineAnnealingWarmRestarts(ours, T_0=1), CosineAnnealingLR(ours, T_max=1)]
+    )
+    reference = torch.optim.SGD([{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in (0.1, 0.2)])
+    sched = torch.optim.lr_scheduler
+    theirs = sched.ChainedScheduler(
+        [sched.CosineAnnealingWarmRestarts(reference, T_0=1), sched.CosineAnnealingLR(reference, T_max=1)]
+    )
+    for _ in range(4):
+        chain.step()
+        theirs.step()
+        assert_close(lrs_of(ours), [group["lr"] for group in reference.param_groups])
+    assert lrs_of(ours) == [0.2, 0.4]

@@ -214,10 +214,10 @@ class LRScheduler:
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
         """Write ``lrs`` into the groups: the one place where every scheduler writes the optimizer.
 
-        A group whose lr is still the very object written last time gets one dict write; the
-        first group that does not (a tensor lr, or an lr changed outside the scheduler) hands the
-        rest of the step to :meth:`_write_rest`. When every group gets one value, as every group
-        did last time (groups that share a base), each compares with that one object.
+        A group whose lr is still the very object written last time gets one dict write; from the
+        first group that does not (a tensor lr, or an lr changed outside the scheduler) on,
+        :meth:`_write_rest` finishes the step. When every group gets one value, as every group did
+        last time (groups that share a base), each compares with that one object.
         """
         written = self._last_lr
         old, new = written[0], lrs[0]
@@ -237,16 +237,16 @@ class LRScheduler:
             else:
                 self._last_lr = lrs
                 return
-        self._write_rest(groups, lrs)
+        start = next(index for index, other in enumerate(groups) if other is group)
+        self._write_rest(groups, lrs, start)
 
-    def _write_rest(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
-        """The slow path of :meth:`_write`: tensor lrs, and lrs changed outside the scheduler."""
+    def _write_rest(self, groups: list[ParamGroup], lrs: list[Any], start: int) -> None:
+        """:meth:`_write` from group ``start`` on: tensor lrs, and lrs changed outside the scheduler."""
         written = self._last_lr
         out = list(lrs)
-        for index, group in enumerate(groups):
+        for index in range(start, len(groups)):
+            group = groups[index]
             current = group["lr"]
-            if current is out[index]:
-                continue  # written by the fast path
             if is_tensor(current):
                 mark = _mark(current)
                 if self._tensor_marks.get(index) != mark and _tensor_changed(current, written[index]):
@@ -254,7 +254,7 @@ class LRScheduler:
                 current.fill_(out[index])
                 self._tensor_marks[index] = _mark(current)
             else:
-                if current != written[index]:
+                if current is not written[index] and current != written[index]:
                     out[index] = self._taken_up(index, float(current), out[index])
                 group["lr"] = out[index]
         self._last_lr = out

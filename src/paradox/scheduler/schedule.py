@@ -210,22 +210,6 @@ def spread(values: list[Any], count: int) -> list[Any]:
     return values * count if len(values) == 1 else values
 
 
-def affine(floor: float, bases: Sequence[float], factor: Any, xp: Any = SCALAR) -> list[Any]:
-    """``floor + (base - floor) * factor`` for each base: exactly the base at a factor of 1 and the
-    floor at 0; for a number, computed once when every group has the same base."""
-    if xp is not SCALAR:  # an array of steps
-        exact = [xp.where(factor == 0.0, floor, floor + (base - floor) * factor) for base in bases]
-        return [xp.where(factor == 1.0, base, value) for base, value in zip(bases, exact)]
-    if factor == 1.0:
-        return list(bases)
-    if factor == 0.0:
-        return [floor] * len(bases)
-    first, count = bases[0], len(bases)
-    if count == 1 or (bases[-1] == first and bases.count(first) == count):  # groups split for weight decay
-        return [floor + (first - floor) * factor] * count
-    return [floor + (base - floor) * factor for base in bases]
-
-
 #: Every concrete schedule class, by name; filled by ``Schedule.__init_subclass__``.
 SCHEDULES: dict[str, type[Schedule]] = {}
 
@@ -258,7 +242,7 @@ class Schedule(Record):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if not cls.__name__.startswith("_"):
+        if cls.factor is not Schedule.factor and not cls.__name__.startswith("_"):  # not an abstract base
             SCHEDULES[cls.__name__] = cls
 
     # -- the maths ---------------------------------------------------------------------------
@@ -307,13 +291,22 @@ class Schedule(Record):
             factor = self.factor(step) if xp is SCALAR else self.factor(step, xp)
         except OverflowError:
             factor = math.inf
-        if xp is SCALAR and not factor <= 1.0:  # rare: a growing schedule, or NaN
-            values = (
-                [self.floor + (base - self.floor) * factor for base in bases] if math.isfinite(factor) else [factor]
-            )
+        floor = self.floor
+        if xp is not SCALAR:  # an array of steps
+            exact = [xp.where(factor == 0.0, floor, floor + (base - floor) * factor) for base in bases]
+            return [xp.where(factor == 1.0, base, value) for base, value in zip(bases, exact)]
+        if factor == 1.0:
+            return list(bases)
+        if factor == 0.0:
+            return [floor] * len(bases)
+        if not factor < 1.0:  # rare: a growing schedule, or NaN
+            values = [floor + (base - floor) * factor for base in bases] if math.isfinite(factor) else [factor]
             if not all(math.isfinite(value) for value in values):
                 raise leaves_float_range(self._owner, step, f"factor={factor!r}")
-        return affine(self.floor, bases, factor, xp)
+        first, count = bases[0], len(bases)
+        if count == 1 or (bases[-1] == first and bases.count(first) == count):  # groups split for weight decay
+            return [floor + (first - floor) * factor] * count
+        return [floor + (base - floor) * factor for base in bases]
 
     def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
         """The values at ``step`` and, for a schedule that also cycles momentum, the momenta."""
