@@ -183,20 +183,25 @@ class LRScheduler:
         groups = self.optimizer.param_groups
         if len(groups) != len(self._last_lr):
             self._adopt_groups(groups)
-        # get_lr() computes the lrs at last_epoch (torch's contract); if it raises, nothing changed.
-        self.last_epoch, self._previous_epoch = target, previous
-        try:
-            lrs = list(self.get_lr())  # our own list: a get_lr may return one it keeps and changes
-            if len(lrs) != len(groups):
-                raise ValueError(
-                    f"{type(self).__name__}.get_lr() must return one lr per param group. "
-                    f"Received: {len(lrs)} values for {len(groups)} groups"
-                )
-        except BaseException:
-            self.last_epoch = previous
-            raise
+        lrs = self._lrs_at(target)  # if it raises, nothing is changed
+        self._previous_epoch, self.last_epoch = previous, target
         self._step_count += 1
         self._write(groups, lrs)
+
+    def _lrs_at(self, step: int) -> list[Any]:
+        """The lrs at ``step``: :meth:`get_lr` with ``last_epoch`` at ``step``, as torch's subclasses
+        expect, in a list of our own (a ``get_lr`` may return one it keeps), one per group."""
+        previous, self.last_epoch = self.last_epoch, step
+        try:
+            lrs = list(self.get_lr())
+        finally:
+            self.last_epoch = previous
+        if len(lrs) != len(self.optimizer.param_groups):
+            raise ValueError(
+                f"{type(self).__name__}.get_lr() must return one lr per param group. "
+                f"Received: {len(lrs)} values for {len(self.optimizer.param_groups)} groups"
+            )
+        return lrs
 
     def _restart(self, step: int) -> None:
         """Hook for composites: start again, from the groups' current lrs, and go to ``step``.
@@ -480,12 +485,17 @@ class ScheduledLR(LRScheduler):
         super()._restart(step)
 
     def get_lr(self) -> list[Any]:
-        if self._rebased:
-            self._drop_rebase_at_zero()
         return self._schedule.values(self.last_epoch, self._bases)
 
+    def _lrs_at(self, step: int) -> list[Any]:
+        if self._rebased:
+            self._drop_rebase_at_zero()
+        if type(self).get_lr is ScheduledLR.get_lr:  # the schedule's values, with no detour
+            return self._schedule.values(step, self._bases)
+        return super()._lrs_at(step)
+
     def _drop_rebase_at_zero(self) -> None:
-        previous = self._previous_epoch
+        previous = self.last_epoch  # the step being left
         if self._restarts_at_zero and previous >= 0 and self._schedule.factor(previous) == 0.0:
             # At a zero of the factor every lr equals the floor, whatever its base, so nothing of
             # an earlier rebase is left: torch's recursion restarts from base_lrs there, as we do.
