@@ -1,8 +1,7 @@
 """``ReduceLROnPlateau``: a metric controller that cuts the lr when the metric stops improving.
 
-Its lrs are not a function of the step but of the metrics given so far. Its state is small and
-plain: the best metric (saved in strict JSON, infinities as ``"inf"``/``"-inf"``), the bad-epoch
-and cooldown counters.
+Its lrs depend on the metrics given so far, not on the step. Its state: the best metric (in strict
+JSON, infinities as ``"inf"``/``"-inf"``), the bad-epoch and cooldown counters.
 """
 
 from __future__ import annotations
@@ -13,13 +12,13 @@ from collections.abc import Mapping, Sequence
 from .base import LRScheduler, fresh_lrs, keep_initial_lrs, param_groups, set_lr, warn_config_drift
 from .schedule import Record
 from .state import FORMAT, VERSION, read_count
-from .validate import check_float, check_int, fail, is_number, is_tensor, named, to_float
+from .validate import check_float, check_int, fail, is_number, is_tensor, named, naming, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
     from typing import Any, ClassVar, Literal
 
-    from .base import Apply, ParamGroup, SupportsParamGroups
+    from .base import Apply, SupportsParamGroups
 
 
 class _PlateauConfig(Record):
@@ -112,7 +111,8 @@ class _Setting:
         return list(value) if isinstance(value, tuple) else value
 
     def __set__(self, instance: ReduceLROnPlateau, value: Any) -> None:
-        instance._replace_settings(**{self._name: value})
+        with naming(type(instance).__name__):
+            instance._settings = instance._changed({self._name: value})
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -235,7 +235,7 @@ class ReduceLROnPlateau(LRScheduler):
 
     @min_lrs.setter
     def min_lrs(self, value: Sequence[float]) -> None:
-        self._replace_settings(min_lr=value)
+        self.min_lr = value
 
     @property
     def default_min_lr(self) -> float | None:
@@ -243,11 +243,11 @@ class ReduceLROnPlateau(LRScheduler):
         value = self._settings.min_lr
         return None if isinstance(value, tuple) else value
 
-    @named
-    def _replace_settings(self, **changes: Any) -> None:
-        settings = self._settings.replace(**changes)
+    def _changed(self, changes: Mapping[str, Any]) -> _PlateauConfig:
+        """The config with ``changes``, checked (a per-group ``min_lr`` needs one value per group)."""
+        settings = _PlateauConfig.build({**self._settings.fields(), **changes})
         _check_min_lr_count(settings.min_lr, len(self.optimizer.param_groups))
-        self._settings = settings
+        return settings
 
     def _reset(self) -> None:
         self.best = self.mode_worse
@@ -286,8 +286,16 @@ class ReduceLROnPlateau(LRScheduler):
         """
         current = check_metric(metrics)
         groups = self.optimizer.param_groups
-        min_lrs = self._group_min_lrs(len(groups))
-        if len(groups) != len(self._last_lr):
+        min_lrs, count = self.min_lrs, len(groups)
+        if len(min_lrs) != count:  # per group, and groups were added since
+            with naming(type(self).__name__):
+                fail(
+                    "min_lr",
+                    f"a list of {count} values, one per param group (the optimizer now has {count} groups: "
+                    f"set scheduler.min_lrs to a list of {count} values)",
+                    min_lrs,
+                )
+        if count != len(self._last_lr):
             self._adopt_groups(groups)
         self.last_epoch += 1
         self._step_count += 1
@@ -299,33 +307,16 @@ class ReduceLROnPlateau(LRScheduler):
         if self.in_cooldown:
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
-        if self.num_bad_epochs > self._settings.patience:
-            self._reduce(groups, min_lrs)
-            self.cooldown_counter = self._settings.cooldown
+        settings = self._settings
+        if self.num_bad_epochs > settings.patience:
+            for group, min_lr in zip(groups, min_lrs):
+                old = float(group["lr"])
+                new = max(old * settings.factor, min_lr)
+                if old - new > settings.eps:
+                    set_lr(group, new)
+            self.cooldown_counter = settings.cooldown
             self.num_bad_epochs = 0
         self._last_lr = [float(group["lr"]) for group in groups]
-
-    @named
-    def _group_min_lrs(self, count: int) -> list[float]:
-        value = self._settings.min_lr
-        if not isinstance(value, tuple):
-            return [value] * count
-        if len(value) != count:
-            fail(
-                "min_lr",
-                f"a list of {count} values, one per param group (the optimizer now has "
-                f"{count} groups: set scheduler.min_lrs to a list of {count} values)",
-                list(value),
-            )
-        return list(value)
-
-    def _reduce(self, groups: list[ParamGroup], min_lrs: list[float]) -> None:
-        factor, eps = self._settings.factor, self._settings.eps
-        for group, min_lr in zip(groups, min_lrs):
-            old = float(group["lr"])
-            new = max(old * factor, min_lr)
-            if old - new > eps:
-                set_lr(group, new)
 
     def _restart(self, step: int) -> None:
         """Start again as if built now on the groups' current lrs: no best yet, counters at 0."""
@@ -378,9 +369,7 @@ class ReduceLROnPlateau(LRScheduler):
         return apply
 
     def _read_config(self, saved: dict[str, Any], mode: str) -> Apply:
-        live = self._settings.fields()
-        settings = _PlateauConfig.build({**live, **saved})
-        _check_min_lr_count(settings.min_lr, len(self.optimizer.param_groups))
+        live, settings = self._settings.fields(), self._changed(saved)
         restored = settings.fields()
         drift = [key for key in live if restored[key] != live[key]]
 
