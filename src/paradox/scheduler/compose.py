@@ -203,8 +203,7 @@ class _Composite(LRScheduler):
             return check_metric(metrics)
 
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
-        """Groups added since the last step: checked and given a base here, then every child that
-        has not seen them takes them in, from their lr as given (before any child writes it)."""
+        """Take in added groups here, then in each child that lacks them (before any child writes)."""
         super()._adopt_groups(groups)
         for child in self._schedulers:
             if len(child._last_lr) < len(groups):
@@ -374,12 +373,11 @@ class SequentialLR(_Composite):
         """Advance one step: the active child steps, or the next one takes over at a milestone.
 
         Args:
-            metrics: the monitored metric, required when a child is a ``ReduceLROnPlateau`` (and
-                refused otherwise); a number (or one-element tensor) that is not NaN.
+            metrics: the monitored metric, a number (or one-element tensor) that is not NaN;
+                required when a child is a ``ReduceLROnPlateau``, refused otherwise.
 
         Raises:
-            TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN;
-                nothing is changed.
+            TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN (nothing changes).
         """
         metric = None if metrics is None and not self._takes_metrics else self._metric(metrics)
         groups = self.optimizer.param_groups
@@ -473,8 +471,7 @@ class ChainedScheduler(_Composite):
         """Step every child in order (plateau children with ``metrics``).
 
         Raises:
-            TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN;
-                nothing is changed.
+            TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN (nothing changes).
         """
         metric = None if metrics is None and not self._takes_metrics else self._metric(metrics)
         groups = self.optimizer.param_groups
