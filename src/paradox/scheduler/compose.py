@@ -1,10 +1,5 @@
-"""Pure composition: schedules run one after another, each re-based to its own step 0.
-
-:class:`Sequential` is the pure form of torch's ``SequentialLR`` (the schedulers live in
-``_compose.py``): warmup then cosine is ``Sequential([LinearFactor(...), CosineAnnealing(...)],
-milestones=[w])``, a closed-form function of the step with a config, a repr and a vectorised
-``simulate``, and no optimizer.
-"""
+"""Composition: the pure :class:`Sequential` schedule, and torch's ``SequentialLR`` and
+``ChainedScheduler``, which drive child schedulers on one optimizer."""
 
 from __future__ import annotations
 
@@ -21,11 +16,7 @@ TYPE_CHECKING = False  # typing is not imported at run time: it would double the
 if TYPE_CHECKING:
     from typing import Any, Literal
 
-    from .base import ParamGroup, SupportsParamGroups
-
-
-#: How Sequential's milestone message counts them.
-_FEWER = "one fewer than the schedules"
+    from .base import Apply, ParamGroup, SupportsParamGroups
 
 
 class Sequential(Schedule):
@@ -36,13 +27,11 @@ class Sequential(Schedule):
 
         value(t, base) = schedules[k](t - m_k, base)
 
-    Every schedule starts from the same ``base``, not from where the previous one ended: this is
-    torch's ``SequentialLR``, which puts each group's lr back to its ``initial_lr`` at a milestone.
-    The last schedule runs on for ever (a cosine past its ``T_max`` climbs back, as in torch).
+    Every schedule starts from the same ``base``, not from where the previous one ended (torch's
+    ``SequentialLR``). The last schedule runs on for ever (a cosine past its ``T_max`` climbs back).
 
     Args:
-        schedules: the schedules, a non-empty list of :class:`Schedule` objects (or their
-            ``to_config()`` dicts).
+        schedules: a non-empty list of :class:`Schedule` objects (or their ``to_config()`` dicts).
         milestones: the steps at which the next schedule takes over, a strictly increasing list
             of ints >= 1 with ``len(schedules) - 1`` entries.
 
@@ -65,7 +54,6 @@ class Sequential(Schedule):
 
     def __init__(self, schedules: Sequence[Schedule], milestones: Sequence[int]) -> None:
         with self._building():
-            schedules = schedules
             rule = "a non-empty list of schedules (Schedule objects or their to_config() dicts)"
             if isinstance(schedules, (str, bytes, Mapping)) or not isinstance(schedules, Sequence):
                 fail("schedules", rule, schedules, kind=True)
@@ -76,18 +64,12 @@ class Sequential(Schedule):
                 if isinstance(item, Mapping):
                     item = Schedule.from_config(item)
                 if not isinstance(item, Schedule):
-                    fail(
-                        f"schedules[{index}]",
-                        "a Schedule (StepDecay(...), CosineAnnealing(...), ...)",
-                        item,
-                        kind=True,
-                    )
+                    rule = "a Schedule (StepDecay(...), CosineAnnealing(...), ...)"
+                    fail(f"schedules[{index}]", rule, item, kind=True)
                 checked.append(item)
             self.schedules = tuple(checked)
-            self.milestones = tuple(check_milestones(milestones, len(checked), _FEWER))
+            self.milestones = tuple(check_milestones(milestones, len(checked), "one fewer than the schedules"))
             self.floor = min(schedule.floor for schedule in checked)  # the lowest any schedule approaches
-
-    # -- the maths ---------------------------------------------------------------------------
 
     def active(self, step: float) -> tuple[Schedule, float]:
         """The schedule active at ``step`` and its own step there (``step - m_k``)."""
@@ -131,8 +113,6 @@ class Sequential(Schedule):
         schedule, local = self.active(step)
         return schedule.rebase(local, value)
 
-    # -- config ------------------------------------------------------------------------------
-
     def to_config(self) -> dict[str, Any]:
         """``{"name": "Sequential", "schedules": [<each schedule's config>], "milestones": [...]}``."""
         return {
@@ -140,22 +120,6 @@ class Sequential(Schedule):
             "schedules": [schedule.to_config() for schedule in self.schedules],
             "milestones": list(self.milestones),
         }
-
-
-def takes_metrics(scheduler: object) -> bool:
-    """Whether ``scheduler.step`` wants the monitored metric (a plateau, or a composite holding one)."""
-    return bool(getattr(scheduler, "_takes_metrics", False))
-
-
-def _describe(value: object) -> str:
-    """A one-line stand-in for objects (optimizers) whose repr spans several lines."""
-    return f"<{type(value).__name__} object at {id(value):#x}>"
-
-
-def _refuse(name: str, rule: str, value: object, *, kind: bool = False) -> None:
-    """Like ``fail`` but for an object shown by class and id (its repr may not fit one line)."""
-    message = f"{owner_name()}: {name} must be {rule}. Received: {name}={_describe(value)} ({type(value).__name__})"
-    raise (TypeError if kind else ValueError)(message)
 
 
 def _check_children(schedulers: object, optimizer: object | None) -> list[LRScheduler]:
@@ -167,170 +131,26 @@ def _check_children(schedulers: object, optimizer: object | None) -> list[LRSche
         fail("schedulers", rule, schedulers)
     for index, child in enumerate(schedulers):
         if not isinstance(child, LRScheduler):
-            fail(
-                f"schedulers[{index}]",
-                "a paradox.scheduler scheduler (build it from paradox.scheduler, not torch.optim.lr_scheduler)",
-                child,
-                kind=True,
-            )
+            rule = "a paradox.scheduler scheduler (build it from paradox.scheduler, not torch.optim.lr_scheduler)"
+            fail(f"schedulers[{index}]", rule, child, kind=True)
         if optimizer is None:
             optimizer = child.optimizer
-        if child.optimizer is not optimizer:
-            _refuse(
-                f"schedulers[{index}].optimizer",
-                f"the optimizer {owner_name()} schedules (every child must be built on the same optimizer, "
-                f"{_describe(optimizer)})",
-                child.optimizer,
+        if child.optimizer is not optimizer:  # fail() would print their multi-line reprs
+            name, owner = f"schedulers[{index}].optimizer", owner_name()
+            raise ValueError(
+                f"{owner}: {name} must be the optimizer {owner} schedules (every child must be built on the same "
+                f"optimizer, {_describe(optimizer)}). Received: {name}={_describe(child.optimizer)} "
+                f"({type(child.optimizer).__name__})"
             )
     return list(schedulers)
 
 
+def _describe(value: object) -> str:
+    return f"<{type(value).__name__} object at {id(value):#x}>"
+
+
 def _lrs(groups: list[ParamGroup]) -> list[float]:
     return [float(group["lr"]) for group in groups]
-
-
-#: How SequentialLR's milestone message counts them.
-_SWITCHES = "len(schedulers) - 1, one per switch"
-
-
-class _Composite(LRScheduler):
-    """What both composites share: children, metric forwarding, state that nests children's states."""
-
-    _schedulers: list[LRScheduler]
-    #: For each child, whether its step takes the metric (children are fixed at construction).
-    _metric_takers: list[bool]
-
-    #: Whether some child takes the metric (set with ``_metric_takers``).
-    _takes_metrics: bool
-
-    def _attach(self, optimizer: SupportsParamGroups, children: list[LRScheduler], base_lrs: list[float]) -> None:
-        """What both constructors set once every argument is checked."""
-        self.optimizer = optimizer
-        self._schedulers = children
-        self._metric_takers = [takes_metrics(child) for child in children]
-        self._takes_metrics = any(self._metric_takers)
-        self.base_lrs = base_lrs
-        self._step_count = 0
-
-    @property
-    def schedulers(self) -> list[LRScheduler]:
-        """The child schedulers, in order."""
-        return list(self._schedulers)
-
-    def get_lr(self) -> list[Any]:
-        """The lrs at the current step: the ones written last."""
-        return list(self._last_lr)
-
-    def _metric(self, metrics: Any) -> float | None:
-        """Check ``metrics`` up front against what the children need; nothing is changed on error."""
-        if metrics is None and not self._takes_metrics:
-            return None
-        with naming(f"{type(self).__name__}.step"):
-            if self._takes_metrics:
-                if metrics is None:
-                    fail(
-                        "metrics",
-                        "given: a child is a ReduceLROnPlateau, so every step needs the monitored metric, "
-                        "as in step(val_loss)",
-                        metrics,
-                        kind=True,
-                    )
-                return check_metric(metrics)
-            if metrics is not None:
-                fail(
-                    "metrics",
-                    "None: no child takes a metric (only ReduceLROnPlateau does); call step()",
-                    metrics,
-                    kind=True,
-                )
-            return None
-
-    def _adopt_groups(self, groups: list[ParamGroup]) -> None:
-        """Groups added since the last step: checked and given a base here, then every child that
-        has not seen them takes them in, from their lr as given (before any child writes it)."""
-        super()._adopt_groups(groups)
-        for child in self._schedulers:
-            if len(child._last_lr) < len(groups):
-                child._adopt_groups(groups)
-
-    @staticmethod
-    def _step_child(child: LRScheduler, metric: float | None, takes: bool) -> None:
-        if takes:
-            step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
-            step(metric)
-        else:
-            child.step()
-
-    # -- state -------------------------------------------------------------------------------
-
-    def state_dict(self) -> dict[str, Any]:
-        """Strict-JSON state holding each child's own ``state_dict()`` under ``"schedulers"``."""
-        state = super().state_dict()
-        state["schedulers"] = [child.state_dict() for child in self._schedulers]
-        return state
-
-    @named
-    def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
-        """Restore a state from :meth:`state_dict`, or from torch's composite of the same class.
-
-        Each child loads its own entry of ``"schedulers"`` (ours, or torch's for the same class). If
-        any part is bad, every child is put back as it was and the error is raised: nothing changes.
-        """
-        if config not in ("saved", "live"):
-            fail("config", "'saved' or 'live'", config)
-        state = self._read_envelope(state_dict)
-        count = len(self.optimizer.param_groups)
-        children = state["schedulers"]
-        if not isinstance(children, list):
-            fail("state_dict['schedulers']", "a list of the children's states", children, kind=True)
-        if len(children) != len(self._schedulers):
-            fail(
-                "state_dict['schedulers']",
-                f"a list of {len(self._schedulers)} states, one per child scheduler",
-                children,
-            )
-        apply_own = self._read_own(state, count, config)
-        saved = [child.state_dict() for child in self._schedulers]
-        loaded = 0
-        try:
-            for child, child_state in zip(self._schedulers, children):
-                child.load_state_dict(child_state, config=config)
-                loaded += 1
-        except BaseException as error:
-            for child, child_state in zip(self._schedulers, saved):
-                child.load_state_dict(child_state, config="saved")
-            if isinstance(error, (TypeError, ValueError)):  # name the entry that holds the bad key
-                raise type(error)(f"{owner_name()}: in state_dict['schedulers'][{loaded}]: {error}") from error
-            raise
-        apply_own()
-
-    def _read_envelope(self, state: object) -> dict[str, Any]:
-        state = check_mapping(state)
-        if "format" in state:
-            return read_ours(state, type(self).__name__, (*STATE_KEYS, "schedulers"))
-        if "_schedulers" in state:
-            return self._from_torch(state)
-        fail(
-            "state_dict",
-            f"a state dict with 'format': {FORMAT!r} or torch's '_schedulers'",
-            sorted(state),
-        )
-
-    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def _read_own(self, state: Mapping[str, Any], count: int, mode: str) -> Any:
-        read_config(state["config"])
-        return self._read_progress(state, count)
-
-
-def _initial_lrs(groups: list[ParamGroup]) -> list[float]:
-    return [group_value(groups, index, "initial_lr") for index in range(len(groups))]
-
-
-def _reset_to_initial(groups: list[ParamGroup]) -> None:
-    for group in groups:
-        set_lr(group, float(group["initial_lr"]))
 
 
 def _undo_initial_steps(scheduler: LRScheduler) -> None:
@@ -343,29 +163,136 @@ def _undo_initial_steps(scheduler: LRScheduler) -> None:
         scheduler.last_epoch -= 1
 
 
+class _Composite(LRScheduler):
+    """What both composites share: children, metric forwarding, state that nests children's states."""
+
+    _schedulers: list[LRScheduler]
+    #: For each child, whether its step takes the metric (a plateau, or a composite holding one).
+    _metric_takers: list[bool]
+    #: Whether some child takes the metric.
+    _takes_metrics: bool
+
+    def _attach(self, optimizer: SupportsParamGroups, children: list[LRScheduler]) -> None:
+        """Set what both constructors set once every argument is checked (base lrs: ``initial_lr``)."""
+        groups = optimizer.param_groups
+        self.base_lrs = [group_value(groups, index, "initial_lr") for index in range(len(groups))]
+        self.optimizer = optimizer
+        self._schedulers = children
+        self._metric_takers = [bool(getattr(child, "_takes_metrics", False)) for child in children]
+        self._takes_metrics = any(self._metric_takers)
+        self._step_count = 0
+
+    @property
+    def schedulers(self) -> list[LRScheduler]:
+        """The child schedulers, in order."""
+        return list(self._schedulers)
+
+    def get_lr(self) -> list[Any]:
+        """The lrs at the current step: the ones written last."""
+        return list(self._last_lr)
+
+    def _metric(self, metrics: Any) -> float:
+        """Check ``metrics`` (given, or needed) against what the children take; nothing changes on error."""
+        with naming(f"{type(self).__name__}.step"):
+            if not self._takes_metrics:
+                rule = "None: no child takes a metric (only ReduceLROnPlateau does); call step()"
+                fail("metrics", rule, metrics, kind=True)
+            if metrics is None:
+                rule = "given: a child is a ReduceLROnPlateau, so every step needs the monitored metric"
+                fail("metrics", rule + ", as in step(val_loss)", metrics, kind=True)
+            return check_metric(metrics)
+
+    def _adopt_groups(self, groups: list[ParamGroup]) -> None:
+        """Take in added groups here, then in each child that lacks them (before any child writes)."""
+        super()._adopt_groups(groups)
+        for child in self._schedulers:
+            if len(child._last_lr) < len(groups):
+                child._adopt_groups(groups)
+
+    def _take_over(self, step: int) -> None:
+        """Start the children afresh, at ``step``."""
+        raise NotImplementedError
+
+    def _restart(self, step: int) -> None:
+        self.last_epoch = step
+        self._take_over(step)
+        self._last_lr = _lrs(self.optimizer.param_groups)
+
+    # -- state -------------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """Strict-JSON state holding each child's own ``state_dict()`` under ``"schedulers"``."""
+        return {**super().state_dict(), "schedulers": [child.state_dict() for child in self._schedulers]}
+
+    @named
+    def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
+        """Restore a state from :meth:`state_dict`, or from torch's composite of the same class.
+
+        Each child loads its own entry of ``"schedulers"`` (ours, or torch's for the same class). If
+        any part is bad, every child is put back as it was and the error is raised: nothing changes.
+        """
+        if config not in ("saved", "live"):
+            fail("config", "'saved' or 'live'", config)
+        state = check_mapping(state_dict)
+        if "format" in state:
+            state = read_ours(state, type(self).__name__, (*STATE_KEYS, "schedulers"))
+        elif "_schedulers" in state:
+            state = {"schedulers": list(state["_schedulers"]), **self._from_torch(state)}
+        else:
+            fail("state_dict", f"a state dict with 'format': {FORMAT!r} or torch's '_schedulers'", sorted(state))
+        children = state["schedulers"]
+        if not isinstance(children, list):
+            fail("state_dict['schedulers']", "a list of the children's states", children, kind=True)
+        if len(children) != len(self._schedulers):
+            rule = f"a list of {len(self._schedulers)} states, one per child scheduler"
+            fail("state_dict['schedulers']", rule, children)
+        apply_config = self._read_config(read_config(state["config"]), config)
+        apply_progress = self._read_progress(state, len(self.optimizer.param_groups))
+        saved = [child.state_dict() for child in self._schedulers]
+        loaded = 0
+        try:
+            for child, child_state in zip(self._schedulers, children):
+                child.load_state_dict(child_state, config=config)
+                loaded += 1
+        except BaseException as error:
+            for child, child_state in zip(self._schedulers, saved):
+                child.load_state_dict(child_state, config="saved")
+            if isinstance(error, (TypeError, ValueError)):  # name the entry that holds the bad key
+                raise type(error)(f"{owner_name()}: in state_dict['schedulers'][{loaded}]: {error}") from error
+            raise
+        apply_config()
+        apply_progress()
+
+    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        """torch's state of the same class in this library's layout (but for ``schedulers``)."""
+        raise NotImplementedError
+
+
+#: How SequentialLR's milestone message counts them.
+_SWITCHES = "len(schedulers) - 1, one per switch"
+
+
 class SequentialLR(_Composite):
     r"""Run child schedulers one after another, switching at the milestones.
 
     With milestones ``m_1 < m_2 < ...`` (and ``m_0 = 0``), at step ``t`` the active child is the
-    ``k``-th with ``m_k <= t < m_{k+1}``, and it is at its own step ``t - m_k``. When a child takes
-    over (at construction and at each milestone) every group's lr goes back to its ``initial_lr``
-    and the child starts there, at its step 0, as if newly built; so the lr at a milestone is the
-    child's first value, from the base lrs::
+    ``k``-th with ``m_k <= t < m_{k+1}``, at its own step ``t - m_k``. When a child takes over (at
+    construction and at each milestone) every group's lr goes back to its ``initial_lr`` and the
+    child starts there, at its step 0, as if newly built::
 
         lr(t) = child_k.value(t - m_k, base_lr)
 
     A child steps from the lrs the groups hold, so an lr changed by hand is taken up, as in torch.
     A ``ReduceLROnPlateau`` child is allowed: ``step(metrics)`` passes the metric to it (every
-    step then needs the metric). At its milestone a plateau child starts afresh (no best yet).
+    step then needs the metric); at its milestone it starts afresh (no best yet).
 
     Args:
         optimizer: the optimizer every child schedules (the same object).
         schedulers: the children, a non-empty list of schedulers built on ``optimizer``.
         milestones: the steps at which the next child takes over, a strictly increasing list of
             ints >= 1 with ``len(schedulers) - 1`` entries.
-        last_epoch: the index of the last step taken, an int >= -1. Default: -1 (start fresh).
-            With ``last_epoch=N`` the composite resumes at step ``N + 1`` with the lrs an
-            uninterrupted run has there (the right child, at its own step).
+        last_epoch: the index of the last step taken, an int >= -1. Default: -1 (start fresh);
+            ``N`` resumes at step ``N + 1`` with the lrs of an uninterrupted run.
 
     Raises:
         TypeError: ``schedulers`` is not a list of paradox schedulers, ``milestones`` not a list
@@ -394,18 +321,15 @@ class SequentialLR(_Composite):
         milestones: Sequence[int],
         last_epoch: int = -1,
     ) -> None:
-        groups = param_groups(optimizer)
+        param_groups(optimizer)
         children = _check_children(schedulers, optimizer)
         checked = check_milestones(milestones, len(children), _SWITCHES)
         last_epoch = check_int("last_epoch", last_epoch, minimum=-1)
-        base_lrs = _initial_lrs(groups)
+        self._attach(optimizer, children)  # the last check: each group's initial_lr
         # Everything is checked; from here on the children and the optimizer are changed.
-        self._attach(optimizer, children, base_lrs)
         self._milestones = checked
-        self.last_epoch = last_epoch + 1
         _undo_initial_steps(self)
-        self._take_over(self.last_epoch)
-        self._last_lr = _lrs(groups)
+        self._restart(last_epoch + 1)
 
     @property
     def milestones(self) -> list[int]:
@@ -441,19 +365,19 @@ class SequentialLR(_Composite):
     def _take_over(self, step: int) -> None:
         """Put the lrs back to ``initial_lr`` and start the child active at ``step`` there."""
         index, local = self._active(step)
-        _reset_to_initial(self.optimizer.param_groups)
+        for group in self.optimizer.param_groups:
+            set_lr(group, float(group["initial_lr"]))
         self._schedulers[index]._restart(local)
 
     def step(self, metrics: Any = None) -> None:
         """Advance one step: the active child steps, or the next one takes over at a milestone.
 
         Args:
-            metrics: the monitored metric, required when a child is a ``ReduceLROnPlateau`` (and
-                refused otherwise); a number (or one-element tensor) that is not NaN.
+            metrics: the monitored metric, a number (or one-element tensor) that is not NaN;
+                required when a child is a ``ReduceLROnPlateau``, refused otherwise.
 
         Raises:
-            TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN;
-                nothing is changed.
+            TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN (nothing changes).
         """
         metric = None if metrics is None and not self._takes_metrics else self._metric(metrics)
         groups = self.optimizer.param_groups
@@ -476,20 +400,14 @@ class SequentialLR(_Composite):
         # _last_lr list and never changes it in place.
         self._last_lr = child._last_lr
 
-    def _restart(self, step: int) -> None:
-        self.last_epoch = step
-        self._take_over(step)
-        self._last_lr = _lrs(self.optimizer.param_groups)
-
     def _config(self) -> dict[str, Any]:
         return {"milestones": list(self._milestones)}
 
-    def _read_own(self, state: Mapping[str, Any], count: int, mode: str) -> Any:
-        config = read_config(state["config"])
-        unknown = sorted(set(config) - {"milestones"})
+    def _read_config(self, saved: dict[str, Any], mode: str) -> Apply:
+        unknown = sorted(set(saved) - {"milestones"})
         if unknown:
             fail("config", "made of the fields ['milestones']", unknown)
-        milestones = check_milestones(config.get("milestones", self._milestones), len(self._schedulers), _SWITCHES)
+        milestones = check_milestones(saved.get("milestones", self._milestones), len(self._schedulers), _SWITCHES)
         if milestones != self._milestones and mode == "saved":
             fail(
                 "state_dict['config']['milestones']",
@@ -497,28 +415,25 @@ class SequentialLR(_Composite):
                 "SequentialLR with the saved milestones)",
                 milestones,
             )
-        return super()._read_own(state, count, mode)
+        return super()._read_config(saved, mode)
 
     def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        last_lr = state.get("_last_lr", [])
         return {
             "config": {"milestones": state.get("_milestones", self._milestones)},
             "last_epoch": state.get("last_epoch", 0),
             "step_count": state.get("_step_count", max(int(state.get("last_epoch", 0)), 0)),
             "base_lrs": state.get("base_lrs", self.base_lrs),
-            "last_lr": last_lr,
-            "schedulers": list(state["_schedulers"]),
+            "last_lr": state.get("_last_lr", []),
         }
 
 
 class ChainedScheduler(_Composite):
     r"""Step every child scheduler each step, in order, so that their effects multiply.
 
-    Each child steps from the lrs the previous one wrote, as two schedulers stepping one optimizer
-    do in torch's chaining example: with decays ``f`` and ``g`` the lr at step ``t`` is
-    ``base_lr * f(t) * g(t)``. Nothing is stepped at construction (the children took their
-    initial steps when they were built). ``step(metrics)`` passes the metric to every
-    ``ReduceLROnPlateau`` child, whose reduction then multiplies the others' values.
+    Each child steps from the lrs the previous one wrote (torch's chaining): with decays ``f`` and
+    ``g`` the lr at step ``t`` is ``base_lr * f(t) * g(t)``. Nothing is stepped at construction
+    (the children took their initial steps when built). ``step(metrics)`` passes the metric to
+    every ``ReduceLROnPlateau`` child, whose reduction then multiplies the others' values.
 
     Args:
         schedulers: the children, a non-empty list of schedulers built on one optimizer.
@@ -548,8 +463,7 @@ class ChainedScheduler(_Composite):
         children = _check_children(schedulers, optimizer)
         bound = children[0].optimizer if optimizer is None else optimizer
         groups = param_groups(bound)
-        base_lrs = _initial_lrs(groups)
-        self._attach(bound, children, base_lrs)
+        self._attach(bound, children)
         self.last_epoch = 0
         self._last_lr = _lrs(groups)
 
@@ -557,24 +471,25 @@ class ChainedScheduler(_Composite):
         """Step every child in order (plateau children with ``metrics``).
 
         Raises:
-            TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN;
-                nothing is changed.
+            TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN (nothing changes).
         """
-        metric = self._metric(metrics)
+        metric = None if metrics is None and not self._takes_metrics else self._metric(metrics)
         groups = self.optimizer.param_groups
         if len(groups) != len(self._last_lr):
             self._adopt_groups(groups)
         for child, takes in zip(self._schedulers, self._metric_takers):
-            self._step_child(child, metric, takes)
+            if takes:
+                step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
+                step(metric)
+            else:
+                child.step()
         self.last_epoch += 1
         self._step_count += 1
         self._last_lr = self._schedulers[-1]._last_lr  # the final lrs, shared as SequentialLR's
 
-    def _restart(self, step: int) -> None:
+    def _take_over(self, step: int) -> None:
         for child in self._schedulers:
             child._restart(step)
-        self.last_epoch = step
-        self._last_lr = _lrs(self.optimizer.param_groups)
 
     def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
         return {
@@ -583,5 +498,4 @@ class ChainedScheduler(_Composite):
             "step_count": state.get("_step_count", self._step_count),
             "base_lrs": state.get("base_lrs", self.base_lrs),
             "last_lr": state.get("_last_lr", self._last_lr),
-            "schedulers": list(state["_schedulers"]),
         }
