@@ -10,13 +10,41 @@ from .base import LRScheduler, group_value, param_groups, set_lr
 from .plateau import check_metric
 from .schedule import SCALAR, Schedule
 from .state import FORMAT, STATE_KEYS, check_mapping, read_config, read_ours
-from .validate import active_segment, check_int, check_milestones, fail, named, naming, owner_name
+from .validate import check_int, fail, named, naming, owner_name
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
     from typing import Any, Literal
 
     from .base import Apply, ParamGroup, SupportsParamGroups
+
+
+def check_switches(milestones: Any, count: int, note: str) -> list[int]:
+    """The steps at which ``count`` schedules hand over: ``count - 1`` strictly increasing ints >= 1.
+
+    ``note`` says, in the message, where the count comes from (SequentialLR's and Sequential's
+    wording differ).
+    """
+    rule = f"a strictly increasing list of {count - 1} ints >= 1 ({note})"
+    if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
+        fail("milestones", rule, milestones, kind=True)
+    checked: list[int] = []
+    for milestone in milestones:
+        if isinstance(milestone, bool) or not isinstance(milestone, int):
+            fail("milestones", rule, milestones, kind=not isinstance(milestone, float))
+        if milestone < 1 or (checked and milestone <= checked[-1]):
+            fail("milestones", rule, milestones)
+        checked.append(int(milestone))
+    if len(checked) != count - 1:
+        fail("milestones", rule, milestones)
+    return checked
+
+
+def active_segment(milestones: Sequence[int], step: float) -> tuple[int, float]:
+    """The index of the segment holding ``step`` (segments start at 0 and at each milestone) and
+    the step within it."""
+    index = bisect_right(milestones, step)
+    return index, step - (milestones[index - 1] if index else 0)
 
 
 class Sequential(Schedule):
@@ -68,7 +96,7 @@ class Sequential(Schedule):
                     fail(f"schedules[{index}]", rule, item, kind=True)
                 checked.append(item)
             self.schedules = tuple(checked)
-            self.milestones = tuple(check_milestones(milestones, len(checked), "one fewer than the schedules"))
+            self.milestones = tuple(check_switches(milestones, len(checked), "one fewer than the schedules"))
             self.floor = min(schedule.floor for schedule in checked)  # the lowest any schedule approaches
 
     def active(self, step: float) -> tuple[Schedule, float]:
@@ -323,7 +351,7 @@ class SequentialLR(_Composite):
     ) -> None:
         param_groups(optimizer)
         children = _check_children(schedulers, optimizer)
-        checked = check_milestones(milestones, len(children), _SWITCHES)
+        checked = check_switches(milestones, len(children), _SWITCHES)
         last_epoch = check_int("last_epoch", last_epoch, minimum=-1)
         self._attach(optimizer, children)  # the last check: each group's initial_lr
         # Everything is checked; from here on the children and the optimizer are changed.
@@ -407,7 +435,7 @@ class SequentialLR(_Composite):
         unknown = sorted(set(saved) - {"milestones"})
         if unknown:
             fail("config", "made of the fields ['milestones']", unknown)
-        milestones = check_milestones(saved.get("milestones", self._milestones), len(self._schedulers), _SWITCHES)
+        milestones = check_switches(saved.get("milestones", self._milestones), len(self._schedulers), _SWITCHES)
         if milestones != self._milestones and mode == "saved":
             fail(
                 "state_dict['config']['milestones']",

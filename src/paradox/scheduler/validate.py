@@ -14,8 +14,6 @@ named once, where the call starts, with :class:`naming`; the checks themselves t
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
-from collections.abc import Sequence
 from contextvars import ContextVar
 from numbers import Integral, Real
 
@@ -152,34 +150,6 @@ def _range_rule(minimum: float | None, maximum: float | None, min_open: bool, ma
     if maximum is not None:
         return f"a finite number {'<' if max_open else '<='} {maximum!r}"
     return "a finite number"
-
-
-def check_milestones(milestones: Any, count: int, note: str) -> list[int]:
-    """The steps at which ``count`` schedules hand over: ``count - 1`` strictly increasing ints >= 1.
-
-    ``note`` says, in the message, where the count comes from (SequentialLR's and Sequential's
-    wording differ).
-    """
-    rule = f"a strictly increasing list of {count - 1} ints >= 1 ({note})"
-    if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
-        fail("milestones", rule, milestones, kind=True)
-    checked: list[int] = []
-    for milestone in milestones:
-        if isinstance(milestone, bool) or not isinstance(milestone, int):
-            fail("milestones", rule, milestones, kind=not isinstance(milestone, float))
-        if milestone < 1 or (checked and milestone <= checked[-1]):
-            fail("milestones", rule, milestones)
-        checked.append(int(milestone))
-    if len(checked) != count - 1:
-        fail("milestones", rule, milestones)
-    return checked
-
-
-def active_segment(milestones: Sequence[int], step: float) -> tuple[int, float]:
-    """The index of the segment holding ``step`` (segments start at 0 and at each milestone) and
-    the step within it."""
-    index = bisect_right(milestones, step)
-    return index, step - (milestones[index - 1] if index else 0)
 
 
 def is_tensor(value: object) -> bool:
