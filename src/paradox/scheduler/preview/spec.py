@@ -172,10 +172,7 @@ def parse(text: str) -> Pending:
     if isinstance(node, ast.Name) and node.id in reader.known:
         return reader.call(node, [], [], 0)
     if not isinstance(node, ast.Call):
-        reader.refuse(node)
-        raise reader.fail(
-            node, f"a spec is a call to a schedule such as StepLR(step_size=10); found {reader.text(node)}"
-        )
+        raise reader.refuse(node, "a spec is a call to a schedule such as StepLR(step_size=10); found {}")
     return reader.call_node(node, 0)
 
 
@@ -202,7 +199,7 @@ class _Reader:
         nodes: dict[str, ast.AST] = {}
         for index, arg in enumerate(args):
             if isinstance(arg, ast.Starred):
-                raise self.fail(arg, f"unpacking ({self.text(arg)}) is not allowed in a spec")
+                raise self.refuse(arg, "")
             if index >= len(names):
                 raise self.fail(
                     arg, f"{cls.__name__} takes at most {len(names)} arguments ({', '.join(names)}); got {len(args)}"
@@ -223,8 +220,7 @@ class _Reader:
     def call_node(self, node: ast.Call, depth: int) -> Pending:
         func = node.func
         if not isinstance(func, ast.Name):
-            self.refuse(func)
-            raise self.fail(func, f"only schedules may be called; found a call of {self.text(func)}")
+            raise self.refuse(func, "only schedules may be called; found a call of {}")
         if func.id not in self.known:
             raise self.fail(func, _unknown_schedule(func.id, self.known))
         return self.call(func, node.args, node.keywords, depth)
@@ -266,30 +262,30 @@ class _Reader:
                 f"{node.id!r} is not a value; write a literal (number, string, True, False, None, "
                 f"list, tuple, dict) or a schedule{hint}",
             )
-        self.refuse(node)
-        raise self.fail(node, f"{self.text(node)} is not allowed in a spec")
+        raise self.refuse(node, "{} is not allowed in a spec")
 
-    def refuse(self, node: ast.AST) -> None:
-        """Raise the pinned message for a construct a spec may not hold (does nothing for others)."""
-        text = self.text(node)
-        if isinstance(node, ast.Attribute):
-            raise self.fail(node, f"attribute access ({text}) is not allowed in a spec")
-        if isinstance(node, ast.Lambda):
-            raise self.fail(node, "a lambda is not allowed in a spec: functions cannot be given on the command line")
-        if isinstance(node, (ast.BinOp, ast.BoolOp, ast.Compare)) or (
-            isinstance(node, ast.UnaryOp) and not isinstance(node.op, (ast.USub, ast.UAdd))
-        ):
-            raise self.fail(
-                node, f"the expression {text} is not allowed; write a literal number (operators are not evaluated)"
-            )
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            raise self.fail(node, f"a comprehension ({text}) is not allowed in a spec; write the values out")
-        if isinstance(node, ast.JoinedStr):
-            raise self.fail(node, f"an f-string ({text}) is not allowed in a spec; write a plain string")
-        if isinstance(node, ast.Starred):
-            raise self.fail(node, f"unpacking ({text}) is not allowed in a spec")
-        if isinstance(node, ast.Subscript):
-            raise self.fail(node, f"indexing ({text}) is not allowed in a spec")
+    def refuse(self, node: ast.AST, problem: str) -> SpecError:
+        """The error for a construct a spec may not hold: its pinned message, else ``problem``."""
+        if not (isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd))):
+            problem = next((text for kinds, text in _REFUSED if isinstance(node, kinds)), problem)
+        return self.fail(node, problem.format(self.text(node)))
+
+
+_REFUSED: tuple[tuple[type[ast.AST] | tuple[type[ast.AST], ...], str], ...] = (
+    (ast.Attribute, "attribute access ({}) is not allowed in a spec"),
+    (ast.Lambda, "a lambda is not allowed in a spec: functions cannot be given on the command line"),
+    (
+        (ast.BinOp, ast.BoolOp, ast.Compare, ast.UnaryOp),
+        "the expression {} is not allowed; write a literal number (operators are not evaluated)",
+    ),
+    (
+        (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp),
+        "a comprehension ({}) is not allowed in a spec; write the values out",
+    ),
+    (ast.JoinedStr, "an f-string ({}) is not allowed in a spec; write a plain string"),
+    (ast.Starred, "unpacking ({}) is not allowed in a spec"),
+    (ast.Subscript, "indexing ({}) is not allowed in a spec"),
+)
 
 
 # -- checks shared by the text and the config forms -----------------------------------------
