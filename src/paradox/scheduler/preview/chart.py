@@ -74,32 +74,27 @@ def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
         grid[y // 4][x // 2] |= _DOTS[x % 2][y % 4]
 
     count = trace.steps
+
+    def to_y(value: float) -> int:
+        return round((high - value) / (high - low) * (dots_y - 1))
+
+    def to_x(step: int) -> int:
+        return 0 if count == 1 else round(step * (dots_x - 1) / (count - 1))
+
     start = 0
     for series in trace.lr:
         mapped = mapped_every[start : start + len(series)]  # this group's values, mapped above
         start += len(series)
-
-        def to_y(value: float) -> int:
-            return round((high - value) / (high - low) * (dots_y - 1))
-
-        def to_x(step: int) -> int:
-            return 0 if count == 1 else round(step * (dots_x - 1) / (count - 1))
-
-        stepped = piecewise_constant(series)
+        stepped = piecewise_constant(series)  # hold the value for the whole step, then jump at its end
         previous_x, previous_y = to_x(0), to_y(mapped[0])
         plot(previous_x, previous_y)
         for step in range(1, count):
             x, y = to_x(step), to_y(mapped[step])
-            span = x - previous_x
-            last = previous_y
+            span, last = x - previous_x, previous_y
             for dx in range(1, span + 1) if span else (0,):
-                cx = previous_x + dx
-                if stepped:  # hold the value for the whole step, then drop (or rise) at its end
-                    cy = y if dx == span else previous_y
-                else:
-                    cy = round(previous_y + (y - previous_y) * dx / span) if span else y
+                cy = y if dx == span else previous_y if stepped else round(previous_y + (y - previous_y) * dx / span)
                 for fill in range(min(last, cy), max(last, cy) + 1):
-                    plot(cx, fill)
+                    plot(previous_x + dx, fill)
                 last = cy
             previous_x, previous_y = x, y
 
@@ -128,15 +123,11 @@ def _y_labels(low: float, high: float, rows: int, is_log: bool) -> dict[int, str
 
     labels = {0: _tick(shown(high)), rows - 1: _tick(shown(low))}
     wanted = max(1, rows // 4)
-    if is_log:
-        spacing = max(1.0, float(math.ceil((high - low) / wanted)))
-        ticks = [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]
-        if high - low < 2:  # less than two decades: 1, 2, 5 times each power of ten
-            decades = range(math.floor(low), math.ceil(high) + 1)
-            ticks = [math.log10(m) + k for k in decades for m in (1, 2, 5)]
-            ticks = [tick for tick in ticks if low <= tick <= high]
+    if is_log and high - low < 2:  # less than two decades: 1, 2, 5 times each power of ten
+        ticks = [math.log10(m) + k for k in range(math.floor(low), math.ceil(high) + 1) for m in (1, 2, 5)]
+        ticks = [tick for tick in ticks if low <= tick <= high]
     else:
-        spacing = _nice((high - low) / wanted)
+        spacing = max(1.0, float(math.ceil((high - low) / wanted))) if is_log else _nice((high - low) / wanted)
         ticks = [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]
     for tick in ticks:
         row = round((high - tick) / (high - low) * (rows - 1))
@@ -149,14 +140,8 @@ def _x_axis(count: int, cells: int) -> tuple[str, str]:
     if count <= 1:
         return "┬" + "─" * (cells - 1), "0"
     last = count - 1
-    target = max(1, cells // 12)
-    raw = last / target
-    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
-    spacing = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    step_spacing = max(1, round(spacing))
-    axis = ["─"] * cells
-    labels = [" "] * cells
-    free = 0
+    spacing = max(1, round(_nice(last / max(1, cells // 12))))
+    axis, labels, free = ["─"] * cells, [" "] * cells, 0
 
     def place(step: int) -> None:
         nonlocal free
@@ -169,8 +154,8 @@ def _x_axis(count: int, cells: int) -> tuple[str, str]:
         labels[start : start + len(text)] = list(text)
         free = start + len(text) + 1
 
-    for step in range(0, last + 1, step_spacing):
-        if step == last or last - step >= step_spacing / 2:
+    for step in range(0, last + 1, spacing):
+        if step == last or last - step >= spacing / 2:
             place(step)
     place(last)
     return "".join(axis), "".join(labels).rstrip()
