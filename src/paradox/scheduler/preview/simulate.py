@@ -1,10 +1,4 @@
-"""Simulate a schedule: build it on a stand-in optimizer and record what it writes, step by step.
-
-The values are exactly those the scheduler would set on a real optimizer: the values it sets when
-stepped, or, when its steps ahead are a pure schedule, that schedule evaluated over all the steps
-at once with numpy by the same floating-point operations. Row 0 is the state after construction
-(the lr of the first optimizer step).
-"""
+"""Simulate a schedule: build it on a stand-in optimizer and record what it writes, step by step."""
 
 from __future__ import annotations
 
@@ -43,11 +37,11 @@ class PreviewOptimizer:
         ]
         self.state: dict[Any, Any] = {}
 
-    def step(self) -> None:
-        """Nothing to update; present because some schedulers check for it."""
+    def step(self) -> None:  # present because some schedulers check for it
+        pass
 
     def zero_grad(self) -> None:
-        """Nothing to clear."""
+        pass
 
 
 def _series(values: Any) -> array[float]:
@@ -102,8 +96,7 @@ class Trace:
         return (self.label, self.lr, self.momentum) == (other.label, other.lr, other.momentum)
 
     def __hash__(self) -> int:
-        momentum = None if self.momentum is None else tuple(series.tobytes() for series in self.momentum)
-        return hash((self.label, tuple(series.tobytes() for series in self.lr), momentum))
+        return hash((self.label, *(series.tobytes() for series in (*self.lr, *(self.momentum or ())))))
 
     @property
     def steps(self) -> int:
@@ -112,14 +105,8 @@ class Trace:
 
     def columns(self) -> list[str]:
         """``step,lr`` for one group, ``step,lr_0,lr_1,...`` for several, then ``momentum*``."""
-
-        def names(prefix: str, count: int) -> list[str]:
-            return [prefix] if count == 1 else [f"{prefix}_{index}" for index in range(count)]
-
-        columns = ["step", *names("lr", len(self.lr))]
-        if self.momentum is not None:
-            columns += names("momentum", len(self.momentum))
-        return columns
+        kinds = {"lr": len(self.lr), "momentum": len(self.momentum or ())}
+        return ["step", *(kind if n == 1 else f"{kind}_{i}" for kind, n in kinds.items() for i in range(n))]
 
     def rows(self, every: int = 1) -> list[list[float]]:
         """One row per step (``[step, lr..., momentum...]``); with ``every=k``, steps 0, k, 2k, ... and the last."""
@@ -142,7 +129,7 @@ def simulate(
     metrics: Sequence[float] | None = None,
     exact: bool = False,
 ) -> Trace:
-    """Simulate a schedule and return its values per step, from step 0.
+    """Simulate a schedule and return its values per step, from step 0 (the lr of the first optimizer step).
 
     A scheduler whose steps ahead are a pure schedule is evaluated as arrays when numpy is
     installed (10^6 steps of OneCycleLR in tens of milliseconds), any other is stepped on a stand-in
@@ -157,8 +144,7 @@ def simulate(
         steps: how many rows (steps ``0 .. steps - 1``); default: the schedule's natural length,
             else the number of metrics + 1, else 100.
         lr: the base lr, or one per param group (ignored for a scheduler, which has its own).
-        metrics: one metric per step after step 0, for schedulers stepped with a metric
-            (ReduceLROnPlateau).
+        metrics: one metric per step after step 0, for schedulers stepped with one (ReduceLROnPlateau).
         exact: compute every cosine with ``math.cos`` (about 0.1 s per 10^6), as ``paradox-lr table`` does.
 
     Raises:
@@ -183,9 +169,8 @@ def simulate(
                 raise ValueError(f"simulate: steps must be an int in [1, {MAX_STEPS}]. Received: steps={steps!r} (int)")
             steps = int(steps)
     if isinstance(spec_or_scheduler, Schedule):
-        count = steps if steps is not None else natural_steps(spec_or_scheduler)
-        values = [spec_or_scheduler.simulate(count, base, exact=exact) for base in lrs]
-        return Trace(repr(spec_or_scheduler), values)
+        count = steps or natural_steps(spec_or_scheduler)
+        return Trace(repr(spec_or_scheduler), [spec_or_scheduler.simulate(count, base, exact=exact) for base in lrs])
     if hasattr(spec_or_scheduler, "optimizer") and hasattr(spec_or_scheduler, "step"):
         import copy
 
@@ -193,8 +178,7 @@ def simulate(
         label = type(scheduler).__name__
     else:
         pending = load(spec_or_scheduler)
-        optimizer = PreviewOptimizer(lrs)
-        scheduler = pending.build(optimizer)
+        scheduler = pending.build(PreviewOptimizer(lrs))
         label = spec_or_scheduler if isinstance(spec_or_scheduler, str) else pending.text()
     return run(scheduler, steps, metric_values, label.strip(), exact=exact)
 
@@ -273,12 +257,10 @@ def takes_metrics(scheduler: Any) -> tuple[bool, bool]:
     import inspect
 
     try:
-        params = list(inspect.signature(scheduler.step).parameters.values())
+        first = next(iter(inspect.signature(scheduler.step).parameters.values()), None)
     except (TypeError, ValueError):
-        return False, False
-    if not params or params[0].name != "metrics":
-        return False, False
-    return True, params[0].default is inspect.Parameter.empty
+        first = None
+    return (False, False) if first is None or first.name != "metrics" else (True, first.default is first.empty)
 
 
 def _arrays(scheduler: Any, steps: int, label: str) -> Trace | None:
