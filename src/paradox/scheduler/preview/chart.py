@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 from .simulate import Trace, piecewise_constant
 
@@ -40,28 +39,20 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _scale(values: Sequence[float], log: bool) -> tuple[list[float], float, float, bool]:
-    """Values on the chart's axis (log10 when ``log`` and possible), and the axis range."""
-    if log:
-        positive = [v for v in values if v > 0 and math.isfinite(v)]
-        if positive:
-            floor = min(positive)
-            mapped = [math.log10(v) if v > 0 else math.log10(floor) for v in values]
-            return mapped, min(mapped), max(mapped), True
-    finite = [v for v in values if math.isfinite(v)]
-    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
-    return list(values), low, high, False
-
-
 def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
-    every = [v for series in trace.lr for v in series]
-    mapped_every, low, high, is_log = _scale(every, log)  # one scale for all the groups
+    every = [v for series in trace.lr for v in series]  # one scale for all the groups
+    positive = [v for v in every if v > 0 and math.isfinite(v)] if log else []
+    is_log = bool(positive)
+    if is_log:  # log10, with values <= 0 drawn at the smallest positive one
+        floor = math.log10(min(positive))
+        mapped_every = [math.log10(v) if v > 0 else floor for v in every]
+        low, high = min(mapped_every), max(mapped_every)
+    else:
+        mapped_every, finite = every, [v for v in every if math.isfinite(v)]
+        low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
     if high - low <= 1e-12 * max(abs(high), 1e-300):
-        if high == 0.0:
-            low, high = 0.0, 1.0
-        else:
-            pad = abs(high) * 0.5
-            low, high = low - pad, high + pad
+        pad = abs(high) * 0.5
+        low, high = (0.0, 1.0) if high == 0.0 else (low - pad, high + pad)
 
     labels = _y_labels(low, high, rows, is_log)
     label_width = max(len(text) for text in labels.values())
@@ -164,11 +155,10 @@ def _x_axis(count: int, cells: int) -> tuple[str, str]:
 def summary_lines(trace: Trace, width: int) -> list[str]:
     """Start, peak (where), minimum (where), final, and the steps where the phase changes."""
     lines = []
-    many = len(trace.lr) > 1
     for index, series in enumerate(trace.lr):
         peak = max(range(len(series)), key=lambda i: (series[i], -i))
         low = min(range(len(series)), key=lambda i: (series[i], i))
-        prefix = f"lr_{index}: " if many else ""
+        prefix = f"lr_{index}: " if len(trace.lr) > 1 else ""
         for fmt in (number, _tick):
             first = f"{prefix}start {fmt(series[0])}  peak {fmt(series[peak])} (step {peak})"
             second = f"min {fmt(series[low])} (step {low})  final {fmt(series[-1])}"
@@ -189,17 +179,10 @@ def summary_lines(trace: Trace, width: int) -> list[str]:
 
 
 def _phase_line(phases: list[int], width: int) -> str:
-    if not phases:
-        return "phase changes: none"
-    head = "phase changes at steps "
-    text = head + ", ".join(map(str, phases))
-    if len(text) <= width:
-        return text
-    shown: list[str] = []
-    tail = f" ... ({len(phases)} in all)"
-    for step in phases:
-        candidate = head + ", ".join([*shown, str(step)]) + "," + tail
-        if len(candidate) > width:
-            break
-        shown.append(str(step))
-    return head + ", ".join(shown) + "," + tail
+    head, tail = "phase changes at steps ", f", ... ({len(phases)} in all)"
+    if not phases or len(head + ", ".join(map(str, phases))) <= width:
+        return head + ", ".join(map(str, phases)) if phases else "phase changes: none"
+    shown = 0  # as many as fit with the tail
+    while shown < len(phases) and len(head + ", ".join(map(str, phases[: shown + 1])) + tail) <= width:
+        shown += 1
+    return head + ", ".join(map(str, phases[:shown])) + tail
