@@ -18,7 +18,7 @@ import importlib
 import inspect
 import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -169,11 +169,9 @@ def parse(text: str) -> Pending:
     except (ValueError, RecursionError, MemoryError) as error:
         raise SpecError(f"the spec cannot be parsed: {_one_line(error)}") from None
     reader, node = _Reader(source), tree.body
-    if isinstance(node, ast.Name) and node.id in reader.known:
-        return reader.call(node, [], [], 0)
-    if not isinstance(node, ast.Call):
+    if not isinstance(node, ast.Call) and not (isinstance(node, ast.Name) and node.id in reader.known):
         raise reader.refuse(node, "a spec is a call to a schedule such as StepLR(step_size=10); found {}")
-    return reader.call_node(node, 0)
+    return reader.call(node, 0)
 
 
 class _Reader:
@@ -191,39 +189,33 @@ class _Reader:
     def fail(self, node: ast.AST, problem: str) -> SpecError:
         return SpecError(f"{self.where(node)}: {problem}")
 
-    def call(self, func: ast.Name, args: list[ast.expr], keywords: list[ast.keyword], depth: int) -> Pending:
-        cls = self.known[func.id]
-        params, varargs = _signature(cls)
-        names = [name for name in params if name != "optimizer"]
-        kwargs: dict[str, Any] = {}
-        nodes: dict[str, ast.AST] = {}
-        for index, arg in enumerate(args):
-            if isinstance(arg, ast.Starred):
-                raise self.refuse(arg, "")
-            if index >= len(names):
-                raise self.fail(
-                    arg, f"{cls.__name__} takes at most {len(names)} arguments ({', '.join(names)}); got {len(args)}"
-                )
-            kwargs[names[index]] = self.value(arg, depth + 1)
-            nodes[names[index]] = arg
-        for keyword in keywords:
-            name = keyword.arg
-            if name is None:
-                raise self.fail(keyword, f"unpacking (**{self.text(keyword.value)}) is not allowed in a spec")
-            _check_key(cls, name, params, varargs, self.where(keyword))
-            if name in kwargs:
-                raise self.fail(keyword, f"{cls.__name__} got {name!r} twice")
-            kwargs[name] = self.value(keyword.value, depth + 1)
-            nodes[name] = keyword
-        return _checked(cls, params, kwargs, self.where(func), lambda name: self.where(nodes[name]))
-
-    def call_node(self, node: ast.Call, depth: int) -> Pending:
-        func = node.func
+    def call(self, node: ast.Call | ast.Name, depth: int) -> Pending:
+        """A schedule called with arguments, or named alone (``StepLR`` for ``StepLR()``)."""
+        func = node.func if isinstance(node, ast.Call) else node
         if not isinstance(func, ast.Name):
             raise self.refuse(func, "only schedules may be called; found a call of {}")
         if func.id not in self.known:
             raise self.fail(func, _unknown_schedule(func.id, self.known))
-        return self.call(func, node.args, node.keywords, depth)
+        cls = self.known[func.id]
+        args, keywords = (node.args, node.keywords) if isinstance(node, ast.Call) else ([], [])
+        names = [name for name in _signature(cls)[0] if name != "optimizer"]
+
+        def items() -> Iterator[tuple[str, str, str, ast.expr]]:
+            for index, arg in enumerate(args):
+                if isinstance(arg, ast.Starred):
+                    raise self.refuse(arg, "")
+                if index >= len(names):
+                    raise self.fail(
+                        arg,
+                        f"{cls.__name__} takes at most {len(names)} arguments ({', '.join(names)}); got {len(args)}",
+                    )
+                yield names[index], self.where(arg), self.where(arg), arg
+            for keyword in keywords:
+                if keyword.arg is None:
+                    raise self.fail(keyword, f"unpacking (**{self.text(keyword.value)}) is not allowed in a spec")
+                yield keyword.arg, self.where(keyword), self.where(keyword), keyword.value
+
+        return _call(cls, items(), self.where(func), lambda _, value: self.value(value, depth + 1))
 
     def value(self, node: ast.expr, depth: int) -> Any:
         if depth > MAX_DEPTH:
@@ -251,10 +243,10 @@ class _Reader:
                 result[key_value] = self.value(item, depth + 1)
             return result
         if isinstance(node, ast.Call):
-            return self.call_node(node, depth)
+            return self.call(node, depth)
         if isinstance(node, ast.Name):
             if node.id in self.known:
-                return self.call(node, [], [], depth)
+                return self.call(node, depth)
             close = difflib.get_close_matches(node.id, list(self.known), n=1)
             hint = f"; did you mean {close[0]}(...)?" if close else ""
             raise self.fail(
@@ -298,34 +290,34 @@ def _unknown_schedule(name: str, known: Mapping[str, type[Any]]) -> str:
     return f"unknown schedule {name!r}; a spec may call only the schedules `paradox-lr list` names"
 
 
-def _check_key(cls: type[Any], name: str, params: Mapping[str, inspect.Parameter], varargs: bool, where: str) -> None:
-    """Refuse the optimizer, and a parameter ``cls`` does not have."""
-    if name == "optimizer":
-        raise SpecError(f"{where}: {cls.__name__}'s optimizer is supplied by paradox-lr; leave it out")
-    if name in params or varargs:
-        return
-    close = difflib.get_close_matches(name, [key for key in params if key != "optimizer"], n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise SpecError(f"{where}: {cls.__name__} has no parameter {name!r}{hint} ({signature_text(cls)})")
-
-
-def _checked(
-    cls: type[Any],
-    params: Mapping[str, inspect.Parameter],
-    kwargs: dict[str, Any],
-    where: str,
-    where_of: Callable[[str], str],
+def _call(
+    cls: type[Any], items: Iterable[tuple[Any, str, str, Any]], where: str, read: Callable[[str, Any], Any]
 ) -> Pending:
-    """A :class:`Pending` call once its arguments are read: no function, nothing missing, schedules as children."""
+    """A call checked the same way in both forms; ``items`` are its arguments as ``(name, where the
+    name is, where the value is, the value to read)``, read in order."""
+    params, varargs = _signature(cls)
+    kwargs: dict[str, Any] = {}
+    wheres: dict[str, str] = {}
+    for name, at, value_at, value in items:
+        if not isinstance(name, str):
+            raise SpecError(f"{at}: keys must be strings. Received: {name!r}")
+        if name == "optimizer":
+            raise SpecError(f"{at}: {cls.__name__}'s optimizer is supplied by paradox-lr; leave it out")
+        if name not in params and not varargs:
+            close = difflib.get_close_matches(name, [key for key in params if key != "optimizer"], n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise SpecError(f"{at}: {cls.__name__} has no parameter {name!r}{hint} ({signature_text(cls)})")
+        if name in kwargs:
+            raise SpecError(f"{at}: {cls.__name__} got {name!r} twice")
+        kwargs[name], wheres[name] = read(name, value), value_at
     for name, param in params.items():
         required = param.default is param.empty
         if name == "optimizer" or not (required or name in kwargs):
             continue
         if name in _FUNCTION_PARAMS or "Callable" in str(param.annotation):
             raise SpecError(
-                f"{where_of(name) if name in kwargs else where}: {cls.__name__}: {name} takes a function, "
-                "which a spec cannot give; build the scheduler in Python and pass it to "
-                "paradox.scheduler.simulate()"
+                f"{wheres.get(name, where)}: {cls.__name__}: {name} takes a function, which a spec cannot give; "
+                "build the scheduler in Python and pass it to paradox.scheduler.simulate()"
             )
         if name not in kwargs:
             raise SpecError(
@@ -335,7 +327,7 @@ def _checked(
     for index, child in enumerate(children if isinstance(children, (list, tuple)) else [children]):
         if not isinstance(child, Pending):
             raise SpecError(
-                f"{where_of('schedulers')}: {cls.__name__}: schedulers[{index}] must be a schedule such as "
+                f"{wheres['schedulers']}: {cls.__name__}: schedulers[{index}] must be a schedule such as "
                 f"StepLR(step_size=10). Received: {child!r}"
             )
     return Pending(cls, kwargs, where)
@@ -361,17 +353,10 @@ def _config_call(config: Mapping[str, Any], origin: str, path: str, known: dict[
     if not isinstance(name, str) or name not in known:
         problem = _unknown_schedule(name, known) if isinstance(name, str) else f"'name' must be a string, not {name!r}"
         raise SpecError(f"{origin}: {dotted}name: {problem}")
-    cls = known[name]
-    params, varargs = _signature(cls)
-    kwargs: dict[str, Any] = {}
-    for key, value in config.items():
-        if key == "name":
-            continue
-        if not isinstance(key, str):
-            raise SpecError(f"{where}: keys must be strings. Received: {key!r}")
-        _check_key(cls, key, params, varargs, where)
-        kwargs[key] = _config_value(value, origin, dotted + key, known, depth + 1)
-    return _checked(cls, params, kwargs, where, lambda key: f"{origin}: {dotted}{key}")
+    items = ((key, where, f"{origin}: {dotted}{key}", value) for key, value in config.items() if key != "name")
+    return _call(
+        known[name], items, where, lambda key, value: _config_value(value, origin, dotted + key, known, depth + 1)
+    )
 
 
 def _config_value(value: Any, origin: str, path: str, known: dict[str, type[Any]], depth: int) -> Any:
