@@ -34,8 +34,7 @@ def plot(
     allows it (one that ends earlier, like OneCycleLR, or runs out of metrics keeps its own).
 
     Args:
-        specs: spec strings, ``"@path"`` configs, config dicts, schedules, schedulers, or
-            :class:`Trace` objects from :func:`simulate`.
+        specs: spec strings, ``"@path"`` configs, config dicts, schedules, schedulers, or :class:`Trace` objects.
         output: write the figure there (``.png``, ``.svg`` or ``.pdf``); None only returns it.
         steps, lr, metrics: as for :func:`simulate`.
         log: a log-scale y axis.

@@ -61,10 +61,8 @@ class Trace:
 
     Attributes:
         label: what was simulated (the spec, or the scheduler's class name).
-        lr: one series per param group: the lr at steps ``0 .. steps - 1``, an ``array('d')``
-            (a sequence of Python floats: index it, slice it, iterate it, ``list()`` it).
-        momentum: the same for momentum (beta1 with Adam-style groups) when the schedule cycles
-            it, else None.
+        lr: per param group, the lr at steps ``0 .. steps - 1`` as an ``array('d')`` of Python floats.
+        momentum: the same for momentum (beta1 with Adam-style groups) when the schedule cycles it, else None.
     """
 
     __slots__ = ("label", "lr", "momentum")
@@ -74,10 +72,7 @@ class Trace:
     momentum: tuple[array[float], ...] | None
 
     def __init__(
-        self,
-        label: str,
-        lr: Sequence[Sequence[float]],
-        momentum: Sequence[Sequence[float]] | None = None,
+        self, label: str, lr: Sequence[Sequence[float]], momentum: Sequence[Sequence[float]] | None = None
     ) -> None:
         object.__setattr__(self, "label", label)
         object.__setattr__(self, "lr", tuple(map(_series, lr)))
@@ -137,12 +132,9 @@ def simulate(
     differ from ``math.cos`` by an ulp on builds with their own SIMD cosine (none measured so far).
 
     Args:
-        spec_or_scheduler: a spec string (``"CosineAnnealingLR(T_max=100)"``), ``"@path"`` to a
-            JSON/YAML/TOML config, a config dict (``{"name": "StepLR", "step_size": 10}``), a
-            pure :class:`Schedule`, or a scheduler. A scheduler is simulated from its current step
-            on a deep copy: it and its optimizer are left as they were.
-        steps: how many rows (steps ``0 .. steps - 1``); default: the schedule's natural length,
-            else the number of metrics + 1, else 100.
+        spec_or_scheduler: a spec string (``"CosineAnnealingLR(T_max=100)"``), ``"@path"`` to a JSON/YAML/TOML
+            config, a config dict, a pure :class:`Schedule`, or a scheduler (simulated on a deep copy, from its step).
+        steps: rows (steps ``0 .. steps - 1``) in [1, 10^6]; default: the natural length, else metrics + 1, else 100.
         lr: the base lr, or one per param group (ignored for a scheduler, which has its own).
         metrics: one metric per step after step 0, for schedulers stepped with one (ReduceLROnPlateau).
         exact: compute every cosine with ``math.cos`` (about 0.1 s per 10^6), as ``paradox-lr table`` does.
