@@ -146,7 +146,7 @@ def _x_axis(count: int, cells: int) -> tuple[str, str]:
         free = start + len(text) + 1
 
     for step in range(0, last + 1, spacing):
-        if step == last or last - step >= spacing / 2:
+        if last - step >= spacing / 2:  # the last step is placed last
             place(step)
     place(last)
     return "".join(axis), "".join(labels).rstrip()
@@ -159,13 +159,12 @@ def summary_lines(trace: Trace, width: int) -> list[str]:
         peak = max(range(len(series)), key=lambda i: (series[i], -i))
         low = min(range(len(series)), key=lambda i: (series[i], i))
         prefix = f"lr_{index}: " if len(trace.lr) > 1 else ""
-        for fmt in (number, _tick):
+        for fmt in (number, _tick):  # full precision if it fits on one line, else 3 digits
             first = f"{prefix}start {fmt(series[0])}  peak {fmt(series[peak])} (step {peak})"
             second = f"min {fmt(series[low])} (step {low})  final {fmt(series[-1])}"
             if len(first) + 2 + len(second) <= width:
+                lines.append(f"{first}  {second}")
                 break
-        if len(first) + 2 + len(second) <= width:
-            lines.append(f"{first}  {second}")
         else:
             lines += [_fit(first, width), _fit(" " * len(prefix) + second, width)]
         if index == 3 and len(trace.lr) > 4:
