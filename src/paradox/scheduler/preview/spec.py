@@ -1,13 +1,10 @@
 """Spec strings and config dicts: a schedule written the way it is constructed, minus the optimizer.
 
-A spec is parsed with :mod:`ast` and never evaluated: it may call only known schedulers (the public
-``LRScheduler`` subclasses in ``paradox.scheduler.__all__``, plus any given to :func:`register`),
-and every argument is a literal (number, string, ``True``, ``False``, ``None``, list, tuple, dict)
-or another scheduler call: a *pending* child, built on the same optimizer just before its parent.
-Anything else is refused with a one-line :class:`SpecError` that points at it, before anything runs.
-
-The config form is the same tree as plain data: ``{"name": "StepLR", "step_size": 10}``, with
-nested ``{"name": ...}`` dicts for children. ``@path`` reads it from JSON, YAML or TOML.
+A spec is parsed with :mod:`ast`, never evaluated: it may call only known schedulers (``paradox-lr
+list``, plus any :func:`register` adds) with literal arguments or other calls (children built on the
+same optimizer just before their parent); anything else is refused with a one-line :class:`SpecError`.
+A config dict is the same tree as data (``{"name": "StepLR", "step_size": 10}``, children as nested
+``{"name": ...}`` dicts); ``@path`` reads one from JSON, YAML or TOML.
 """
 
 from __future__ import annotations
