@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 from .simulate import Trace, piecewise_constant
 
@@ -40,28 +39,20 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _scale(values: Sequence[float], log: bool) -> tuple[list[float], float, float, bool]:
-    """Values on the chart's axis (log10 when ``log`` and possible), and the axis range."""
-    if log:
-        positive = [v for v in values if v > 0 and math.isfinite(v)]
-        if positive:
-            floor = min(positive)
-            mapped = [math.log10(v) if v > 0 else math.log10(floor) for v in values]
-            return mapped, min(mapped), max(mapped), True
-    finite = [v for v in values if math.isfinite(v)]
-    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
-    return list(values), low, high, False
-
-
 def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
-    every = [v for series in trace.lr for v in series]
-    mapped_every, low, high, is_log = _scale(every, log)  # one scale for all the groups
+    every = [v for series in trace.lr for v in series]  # one scale for all the groups
+    positive = [v for v in every if v > 0 and math.isfinite(v)] if log else []
+    is_log = bool(positive)
+    if is_log:  # log10, with values <= 0 drawn at the smallest positive one
+        floor = math.log10(min(positive))
+        mapped_every = [math.log10(v) if v > 0 else floor for v in every]
+        low, high = min(mapped_every), max(mapped_every)
+    else:
+        mapped_every, finite = every, [v for v in every if math.isfinite(v)]
+        low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
     if high - low <= 1e-12 * max(abs(high), 1e-300):
-        if high == 0.0:
-            low, high = 0.0, 1.0
-        else:
-            pad = abs(high) * 0.5
-            low, high = low - pad, high + pad
+        pad = abs(high) * 0.5
+        low, high = (0.0, 1.0) if high == 0.0 else (low - pad, high + pad)
 
     labels = _y_labels(low, high, rows, is_log)
     label_width = max(len(text) for text in labels.values())
@@ -74,32 +65,27 @@ def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
         grid[y // 4][x // 2] |= _DOTS[x % 2][y % 4]
 
     count = trace.steps
+
+    def to_y(value: float) -> int:
+        return round((high - value) / (high - low) * (dots_y - 1))
+
+    def to_x(step: int) -> int:
+        return 0 if count == 1 else round(step * (dots_x - 1) / (count - 1))
+
     start = 0
     for series in trace.lr:
         mapped = mapped_every[start : start + len(series)]  # this group's values, mapped above
         start += len(series)
-
-        def to_y(value: float) -> int:
-            return round((high - value) / (high - low) * (dots_y - 1))
-
-        def to_x(step: int) -> int:
-            return 0 if count == 1 else round(step * (dots_x - 1) / (count - 1))
-
-        stepped = piecewise_constant(series)
+        stepped = piecewise_constant(series)  # hold the value for the whole step, then jump at its end
         previous_x, previous_y = to_x(0), to_y(mapped[0])
         plot(previous_x, previous_y)
         for step in range(1, count):
             x, y = to_x(step), to_y(mapped[step])
-            span = x - previous_x
-            last = previous_y
+            span, last = x - previous_x, previous_y
             for dx in range(1, span + 1) if span else (0,):
-                cx = previous_x + dx
-                if stepped:  # hold the value for the whole step, then drop (or rise) at its end
-                    cy = y if dx == span else previous_y
-                else:
-                    cy = round(previous_y + (y - previous_y) * dx / span) if span else y
+                cy = y if dx == span else previous_y if stepped else round(previous_y + (y - previous_y) * dx / span)
                 for fill in range(min(last, cy), max(last, cy) + 1):
-                    plot(cx, fill)
+                    plot(previous_x + dx, fill)
                 last = cy
             previous_x, previous_y = x, y
 
@@ -128,15 +114,11 @@ def _y_labels(low: float, high: float, rows: int, is_log: bool) -> dict[int, str
 
     labels = {0: _tick(shown(high)), rows - 1: _tick(shown(low))}
     wanted = max(1, rows // 4)
-    if is_log:
-        spacing = max(1.0, float(math.ceil((high - low) / wanted)))
-        ticks = [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]
-        if high - low < 2:  # less than two decades: 1, 2, 5 times each power of ten
-            decades = range(math.floor(low), math.ceil(high) + 1)
-            ticks = [math.log10(m) + k for k in decades for m in (1, 2, 5)]
-            ticks = [tick for tick in ticks if low <= tick <= high]
+    if is_log and high - low < 2:  # less than two decades: 1, 2, 5 times each power of ten
+        ticks = [math.log10(m) + k for k in range(math.floor(low), math.ceil(high) + 1) for m in (1, 2, 5)]
+        ticks = [tick for tick in ticks if low <= tick <= high]
     else:
-        spacing = _nice((high - low) / wanted)
+        spacing = max(1.0, float(math.ceil((high - low) / wanted))) if is_log else _nice((high - low) / wanted)
         ticks = [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]
     for tick in ticks:
         row = round((high - tick) / (high - low) * (rows - 1))
@@ -149,14 +131,8 @@ def _x_axis(count: int, cells: int) -> tuple[str, str]:
     if count <= 1:
         return "┬" + "─" * (cells - 1), "0"
     last = count - 1
-    target = max(1, cells // 12)
-    raw = last / target
-    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
-    spacing = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    step_spacing = max(1, round(spacing))
-    axis = ["─"] * cells
-    labels = [" "] * cells
-    free = 0
+    spacing = max(1, round(_nice(last / max(1, cells // 12))))
+    axis, labels, free = ["─"] * cells, [" "] * cells, 0
 
     def place(step: int) -> None:
         nonlocal free
@@ -169,8 +145,8 @@ def _x_axis(count: int, cells: int) -> tuple[str, str]:
         labels[start : start + len(text)] = list(text)
         free = start + len(text) + 1
 
-    for step in range(0, last + 1, step_spacing):
-        if step == last or last - step >= step_spacing / 2:
+    for step in range(0, last + 1, spacing):
+        if last - step >= spacing / 2:  # the last step is placed last
             place(step)
     place(last)
     return "".join(axis), "".join(labels).rstrip()
@@ -179,18 +155,16 @@ def _x_axis(count: int, cells: int) -> tuple[str, str]:
 def summary_lines(trace: Trace, width: int) -> list[str]:
     """Start, peak (where), minimum (where), final, and the steps where the phase changes."""
     lines = []
-    many = len(trace.lr) > 1
     for index, series in enumerate(trace.lr):
         peak = max(range(len(series)), key=lambda i: (series[i], -i))
         low = min(range(len(series)), key=lambda i: (series[i], i))
-        prefix = f"lr_{index}: " if many else ""
-        for fmt in (number, _tick):
+        prefix = f"lr_{index}: " if len(trace.lr) > 1 else ""
+        for fmt in (number, _tick):  # full precision if it fits on one line, else 3 digits
             first = f"{prefix}start {fmt(series[0])}  peak {fmt(series[peak])} (step {peak})"
             second = f"min {fmt(series[low])} (step {low})  final {fmt(series[-1])}"
             if len(first) + 2 + len(second) <= width:
+                lines.append(f"{first}  {second}")
                 break
-        if len(first) + 2 + len(second) <= width:
-            lines.append(f"{first}  {second}")
         else:
             lines += [_fit(first, width), _fit(" " * len(prefix) + second, width)]
         if index == 3 and len(trace.lr) > 4:
@@ -204,17 +178,10 @@ def summary_lines(trace: Trace, width: int) -> list[str]:
 
 
 def _phase_line(phases: list[int], width: int) -> str:
-    if not phases:
-        return "phase changes: none"
-    head = "phase changes at steps "
-    text = head + ", ".join(map(str, phases))
-    if len(text) <= width:
-        return text
-    shown: list[str] = []
-    tail = f" ... ({len(phases)} in all)"
-    for step in phases:
-        candidate = head + ", ".join([*shown, str(step)]) + "," + tail
-        if len(candidate) > width:
-            break
-        shown.append(str(step))
-    return head + ", ".join(shown) + "," + tail
+    head, tail = "phase changes at steps ", f", ... ({len(phases)} in all)"
+    if not phases or len(head + ", ".join(map(str, phases))) <= width:
+        return head + ", ".join(map(str, phases)) if phases else "phase changes: none"
+    shown = 0  # as many as fit with the tail
+    while shown < len(phases) and len(head + ", ".join(map(str, phases[: shown + 1])) + tail) <= width:
+        shown += 1
+    return head + ", ".join(map(str, phases[:shown])) + tail

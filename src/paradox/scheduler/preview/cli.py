@@ -13,6 +13,7 @@ import math
 import shutil
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -51,34 +52,22 @@ def _lrs(text: str) -> list[float]:
     return values
 
 
-def _positive(name: str) -> Any:
-    def convert(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = 0
-        if value < 1 or str(value) != text.strip().lstrip("+"):
-            raise argparse.ArgumentTypeError(f"{name} must be an int >= 1. Received: {text!r}")
-        return value
-
-    return convert
+def _positive(name: str, text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1 or str(value) != text.strip().lstrip("+"):
+        raise argparse.ArgumentTypeError(f"{name} must be an int >= 1. Received: {text!r}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument(
-        "--lr",
-        type=_lrs,
-        default=[0.1],
-        metavar="LR[,LR...]",
-        help="base lr; a comma list means several param groups (default 0.1)",
-    )
-    common.add_argument(
-        "--steps",
-        type=_positive("--steps"),
-        metavar="N",
-        help="steps to show (default: the schedule's natural length, else 100)",
-    )
+    lr_help = "base lr; a comma list means several param groups (default 0.1)"
+    common.add_argument("--lr", type=_lrs, default=[0.1], metavar="LR[,LR...]", help=lr_help)
+    steps_help = "steps to show (default: the schedule's natural length, else 100)"
+    common.add_argument("--steps", type=partial(_positive, "--steps"), metavar="N", help=steps_help)
     common.add_argument("--metrics", metavar="FILE", help="one metric per step, for ReduceLROnPlateau")
 
     parser = _Parser(
@@ -88,20 +77,19 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.required = True
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, required=True)
 
     show = commands.add_parser("show", parents=[common], help="draw the schedule in the terminal, with a summary")
     show.add_argument("spec", metavar="SPEC")
     show.add_argument("--log", action="store_true", help="log-scale y axis")
-    show.add_argument("--width", type=_positive("--width"), help="columns (default: the terminal's)")
-    show.add_argument("--height", type=_positive("--height"), help="lines (default: the terminal's)")
+    show.add_argument("--width", type=partial(_positive, "--width"), help="columns (default: the terminal's)")
+    show.add_argument("--height", type=partial(_positive, "--height"), help="lines (default: the terminal's)")
 
     table = commands.add_parser("table", parents=[common], help="print the values, one row per step")
     table.add_argument("spec", metavar="SPEC")
     table.add_argument("--format", choices=("csv", "json", "md"), default="csv", help="output format (default csv)")
     table.add_argument(
-        "--every", type=_positive("--every"), default=1, metavar="K", help="every K-th step (and the last)"
+        "--every", type=partial(_positive, "--every"), default=1, metavar="K", help="every K-th step (and the last)"
     )
 
     plot = commands.add_parser(
@@ -122,21 +110,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .spec import MissingDependency, SpecError
 
     try:
-        args = _parser().parse_args(argv)
-        return _run(args, sys.stdout)
-    except MissingDependency as error:
+        return _run(_parser().parse_args(argv), sys.stdout)
+    except (MissingDependency, PlotUnavailable) as error:
         return _fail(str(error), 1)
-    except SpecError as error:
+    except (SpecError, _InputError) as error:
         return _fail(str(error), 2)
-    except _InputError as error:
-        return _fail(str(error), 2)
-    except PlotUnavailable as error:
-        return _fail(str(error), 1)
     except (ValueError, TypeError) as error:
         return _fail(" ".join(str(error).split()), 2)
+    except BrokenPipeError:
+        return 0
     except OSError as error:
-        if isinstance(error, BrokenPipeError):
-            return 0
         return _fail(f"{error.strerror or error}{': ' + str(error.filename) if error.filename else ''}", 1)
     except KeyboardInterrupt:
         return 130
@@ -180,29 +163,21 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
 
         size = shutil.get_terminal_size((80, 24))
         out.write(render(trace, args.width or size.columns, args.height or size.lines, args.log) + "\n")
-        return 0
-    out.write(format_table(trace, args.format, args.every))
+    else:
+        out.write(format_table(trace, args.format, args.every))
     return 0
 
 
 def format_table(trace: Any, fmt: str, every: int = 1) -> str:
     """The trace as CSV (exact values), JSON (a list of objects) or a Markdown table."""
-    columns = trace.columns()
-    rows = trace.rows(every)
-    if fmt == "csv":
-        lines = [",".join(columns)]
-        lines += [
-            ",".join(str(value) if index == 0 else repr(float(value)) for index, value in enumerate(row))
-            for row in rows
-        ]
-        return "\n".join(lines) + "\n"
+    columns, rows = trace.columns(), trace.rows(every)
     if fmt == "json":
-        objects = [json.dumps(dict(zip(columns, row))) for row in rows]
-        return "[\n" + ",\n".join(f"  {item}" for item in objects) + "\n]\n"
-    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---:" for _ in columns) + "|"]
-    lines += [
-        "| " + " | ".join(str(row[0]) if i == 0 else f"{v:.6g}" for i, v in enumerate(row)) + " |" for row in rows
-    ]
+        return "[\n" + ",\n".join(f"  {json.dumps(dict(zip(columns, row)))}" for row in rows) + "\n]\n"
+    if fmt == "csv":
+        lines = [",".join(columns), *(",".join([str(row[0]), *(repr(float(v)) for v in row[1:])]) for row in rows)]
+    else:
+        lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---:" for _ in columns) + "|"]
+        lines += ["| " + " | ".join([str(row[0]), *(f"{v:.6g}" for v in row[1:])]) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -211,26 +186,21 @@ def read_metrics(path: str) -> list[float]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise _InputError(
-            f"--metrics {path}: cannot read the file: {getattr(error, 'strerror', None) or error}"
-        ) from None
+        problem = getattr(error, "strerror", None) or error
+        raise _InputError(f"--metrics {path}: cannot read the file: {problem}") from None
     if text.lstrip().startswith("["):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise _InputError(f"--metrics {path}: invalid JSON at line {error.lineno}: {error.msg}") from None
-        items = data if isinstance(data, list) else [data]
-        where = [f"item {index}" for index in range(len(items))]
+        items = [(f"item {index}", item) for index, item in enumerate(data if isinstance(data, list) else [data])]
     else:
-        items, where = [], []
-        for number, line in enumerate(text.splitlines(), start=1):
-            for part in line.split("#", 1)[0].replace(",", " ").split():
-                items.append(part)
-                where.append(f"line {number}")
+        lines = enumerate(text.splitlines(), start=1)
+        items = [(f"line {n}", part) for n, line in lines for part in line.split("#", 1)[0].replace(",", " ").split()]
     values = []
-    for item, place in zip(items, where):
+    for place, item in items:
         try:
-            value = float(item) if not isinstance(item, bool) else math.nan
+            value = math.nan if isinstance(item, bool) else float(item)
         except (TypeError, ValueError):
             value = math.nan
         if not math.isfinite(value):

@@ -14,8 +14,6 @@ if TYPE_CHECKING:
 #: The hint shown when matplotlib is missing.
 INSTALL_HINT = 'plotting needs matplotlib: pip install "paradox[plot]"'
 
-_FORMATS = (".png", ".svg", ".pdf")
-
 
 class PlotUnavailable(ImportError):
     """matplotlib is not installed."""
@@ -32,13 +30,15 @@ def plot(
 ) -> Any:
     """Overlay the lr curves of ``specs`` in one matplotlib figure, with a legend of their specs.
 
+    Without ``steps``, each curve is extended to the longest natural length where its schedule
+    allows it (one that ends earlier, like OneCycleLR, or runs out of metrics keeps its own).
+
     Args:
-        specs: spec strings, ``"@path"`` configs, config dicts, schedules, schedulers, or
-            :class:`Trace` objects from :func:`simulate`.
+        specs: spec strings, ``"@path"`` configs, config dicts, schedules, schedulers, or :class:`Trace` objects.
         output: write the figure there (``.png``, ``.svg`` or ``.pdf``); None only returns it.
         steps, lr, metrics: as for :func:`simulate`.
         log: a log-scale y axis.
-        title: the figure title; default: none for one spec's legend says it all.
+        title: the figure title; default: none, for the legend says it all.
 
     Returns:
         The ``matplotlib.figure.Figure`` (no pyplot state is touched).
@@ -50,21 +50,26 @@ def plot(
     """
     if not specs:
         raise ValueError("plot: give at least one spec, schedule or scheduler")
+    import contextlib
     from pathlib import Path
 
     path = None if output is None else Path(output)
-    if path is not None and path.suffix.lower() not in _FORMATS:
+    if path is not None and path.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise ValueError(f"plot: output must end in .png, .svg or .pdf. Received: output={str(output)!r} (str)")
-    figure_class = _figure_class()
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise PlotUnavailable(INSTALL_HINT) from None
     traces = [spec if isinstance(spec, Trace) else simulate(spec, steps, lr=lr, metrics=metrics) for spec in specs]
-    if steps is None and len(traces) > 1:
-        traces = _same_length(specs, traces, lr, metrics)
-    figure = figure_class(figsize=(8, 4.5), dpi=110, layout="constrained")
+    longest = max(trace.steps for trace in traces)
+    figure = Figure(figsize=(8, 4.5), dpi=110, layout="constrained")
     axes = figure.add_subplot()
-    for trace in traces:
-        many = len(trace.lr) > 1
+    for spec, trace in zip(specs, traces):
+        if steps is None and trace.steps < longest and not isinstance(spec, Trace):
+            with contextlib.suppress(ValueError):  # a SpecError too
+                trace = simulate(spec, longest, lr=lr, metrics=metrics)
         for index, series in enumerate(trace.lr):
-            label = f"{trace.label} [lr_{index}]" if many else trace.label
+            label = f"{trace.label} [lr_{index}]" if len(trace.lr) > 1 else trace.label
             style = "steps-post" if piecewise_constant(series) else "default"
             axes.plot(range(trace.steps), series, label=label, linewidth=1.8, drawstyle=style)
     axes.set_xlabel("step")
@@ -79,28 +84,3 @@ def plot(
     if path is not None:
         figure.savefig(path)
     return figure
-
-
-def _same_length(specs: Sequence[Any], traces: list[Trace], lr: Any, metrics: Any) -> list[Trace]:
-    """Extend shorter traces to the longest natural length, where the schedule allows it."""
-    import contextlib
-
-    from .spec import SpecError
-
-    target = max(trace.steps for trace in traces)
-    result = []
-    for spec, trace in zip(specs, traces):
-        if trace.steps < target and not isinstance(spec, Trace):
-            # A schedule that ends earlier (OneCycleLR) or runs out of metrics keeps its own length.
-            with contextlib.suppress(SpecError, ValueError):
-                trace = simulate(spec, target, lr=lr, metrics=metrics)
-        result.append(trace)
-    return result
-
-
-def _figure_class() -> Any:
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise PlotUnavailable(INSTALL_HINT) from None
-    return Figure

@@ -1,11 +1,4 @@
-"""Simulate a schedule: build it on a stand-in optimizer and record what it writes, step by step.
-
-The values are exactly those the scheduler would set on a real optimizer: either they are the
-values it sets (the scheduler is built and stepped as in a training loop), or, for the classes
-whose ``step()`` is a pure schedule, that schedule evaluated over all the steps at once with numpy
-(``_pure_plan.py``), which repeats the same floating-point operations. Row 0 is the state after
-construction (the lr of the first optimizer step).
-"""
+"""Simulate a schedule: build it on a stand-in optimizer and record what it writes, step by step."""
 
 from __future__ import annotations
 
@@ -15,10 +8,7 @@ import math
 from ..base import LRScheduler
 from ..compose import Sequential
 from ..schedule import Schedule
-from ..validate import naming
-
-# typing and dataclasses are not imported at run time (the package's import stays light); the
-# spec parser, copy and inspect are imported when a simulation runs.
+from ..validate import check_float, check_int, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -37,11 +27,8 @@ _BETAS = (0.9, 0.999)
 
 
 class PreviewOptimizer:
-    """A stand-in optimizer: ``param_groups`` with ``lr``, ``momentum`` and ``betas``, and ``defaults``.
-
-    ``momentum`` and ``betas`` are there so that schedulers that cycle momentum (OneCycleLR,
-    CyclicLR) can be built; ``betas`` wins, as with Adam, when a scheduler picks one.
-    """
+    """A stand-in optimizer whose groups have ``lr``, ``momentum`` and ``betas`` (so that OneCycleLR
+    and CyclicLR can cycle momentum; ``betas`` wins, as with Adam, when a scheduler picks one)."""
 
     def __init__(self, lrs: Sequence[float]) -> None:
         self.defaults: dict[str, Any] = {"lr": lrs[0], "momentum": _MOMENTUM, "betas": _BETAS}
@@ -50,17 +37,16 @@ class PreviewOptimizer:
         ]
         self.state: dict[Any, Any] = {}
 
-    def step(self) -> None:
-        """Nothing to update; present because some schedulers check for it."""
+    def step(self) -> None:  # present because some schedulers check for it
+        pass
 
     def zero_grad(self) -> None:
-        """Nothing to clear."""
+        pass
 
 
 def _series(values: Any) -> array[float]:
-    """One series as a compact ``array('d')``: copied as raw bytes from a float64 numpy array (a
-    million values in about a millisecond, where a tuple of Python floats takes 30), else built
-    from the iterable of floats."""
+    """One series as an ``array('d')``, copied as raw bytes from a float64 numpy array (30 times
+    faster than through Python floats)."""
     from array import array  # imported when used: it pulls in collections (3 ms at import)
 
     if isinstance(values, array) and values.typecode == "d":
@@ -75,10 +61,8 @@ class Trace:
 
     Attributes:
         label: what was simulated (the spec, or the scheduler's class name).
-        lr: one series per param group: the lr at steps ``0 .. steps - 1``, an ``array('d')``
-            (a sequence of Python floats: index it, slice it, iterate it, ``list()`` it).
-        momentum: the same for momentum (beta1 with Adam-style groups) when the schedule cycles
-            it, else None.
+        lr: per param group, the lr at steps ``0 .. steps - 1`` as an ``array('d')`` of Python floats.
+        momentum: the same for momentum (beta1 with Adam-style groups) when the schedule cycles it, else None.
     """
 
     __slots__ = ("label", "lr", "momentum")
@@ -88,15 +72,11 @@ class Trace:
     momentum: tuple[array[float], ...] | None
 
     def __init__(
-        self,
-        label: str,
-        lr: Sequence[Sequence[float]],
-        momentum: Sequence[Sequence[float]] | None = None,
+        self, label: str, lr: Sequence[Sequence[float]], momentum: Sequence[Sequence[float]] | None = None
     ) -> None:
         object.__setattr__(self, "label", label)
-        object.__setattr__(self, "lr", tuple(_series(series) for series in lr))
-        cycled = None if momentum is None else tuple(_series(series) for series in momentum)
-        object.__setattr__(self, "momentum", cycled)
+        object.__setattr__(self, "lr", tuple(map(_series, lr)))
+        object.__setattr__(self, "momentum", None if momentum is None else tuple(map(_series, momentum)))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Trace is immutable: cannot set {name!r}")
@@ -111,8 +91,7 @@ class Trace:
         return (self.label, self.lr, self.momentum) == (other.label, other.lr, other.momentum)
 
     def __hash__(self) -> int:
-        momentum = None if self.momentum is None else tuple(series.tobytes() for series in self.momentum)
-        return hash((self.label, tuple(series.tobytes() for series in self.lr), momentum))
+        return hash((self.label, *(series.tobytes() for series in (*self.lr, *(self.momentum or ())))))
 
     @property
     def steps(self) -> int:
@@ -121,14 +100,8 @@ class Trace:
 
     def columns(self) -> list[str]:
         """``step,lr`` for one group, ``step,lr_0,lr_1,...`` for several, then ``momentum*``."""
-
-        def names(prefix: str, count: int) -> list[str]:
-            return [prefix] if count == 1 else [f"{prefix}_{index}" for index in range(count)]
-
-        columns = ["step", *names("lr", len(self.lr))]
-        if self.momentum is not None:
-            columns += names("momentum", len(self.momentum))
-        return columns
+        kinds = {"lr": len(self.lr), "momentum": len(self.momentum or ())}
+        return ["step", *(kind if n == 1 else f"{kind}_{i}" for kind, n in kinds.items() for i in range(n))]
 
     def rows(self, every: int = 1) -> list[list[float]]:
         """One row per step (``[step, lr..., momentum...]``); with ``every=k``, steps 0, k, 2k, ... and the last."""
@@ -151,28 +124,20 @@ def simulate(
     metrics: Sequence[float] | None = None,
     exact: bool = False,
 ) -> Trace:
-    """Simulate a schedule and return its values per step, from step 0.
+    """Simulate a schedule and return its values per step, from step 0 (the lr of the first optimizer step).
 
-    Schedulers whose ``step()`` is a pure schedule (StepLR, CosineAnnealingLR, the decays,
-    CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR, and SequentialLR of the non-cycled ones)
-    are evaluated as arrays when numpy is installed: 10^6 steps of OneCycleLR take a few tens of
-    milliseconds instead of seconds. Every other one is stepped on a stand-in optimizer. Either
-    way the values are those the scheduler sets, bit for bit, except that numpy's cosine may
-    differ from ``math.cos`` by about an ulp on numpy builds with their own SIMD cosine (none
-    measured so far); ``exact=True`` (what ``paradox-lr table`` uses) computes every cosine with
-    ``math.cos`` and removes that caveat, at about 0.1 s per 10^6 cosines.
+    A scheduler whose steps ahead are a pure schedule is evaluated as arrays when numpy is
+    installed (10^6 steps of OneCycleLR in tens of milliseconds), any other is stepped on a stand-in
+    optimizer: the values are those the scheduler sets, bit for bit, except that numpy's cosine may
+    differ from ``math.cos`` by an ulp on builds with their own SIMD cosine (none measured so far).
 
     Args:
-        spec_or_scheduler: a spec string (``"CosineAnnealingLR(T_max=100)"``), ``"@path"`` to a
-            JSON/YAML/TOML config, a config dict (``{"name": "StepLR", "step_size": 10}``), a
-            pure :class:`Schedule`, or a scheduler. A scheduler is simulated from its current step
-            on a deep copy: it and its optimizer are left as they were.
-        steps: how many rows (steps ``0 .. steps - 1``); default: the schedule's natural length,
-            else the number of metrics + 1, else 100.
+        spec_or_scheduler: a spec string (``"CosineAnnealingLR(T_max=100)"``), ``"@path"`` to a JSON/YAML/TOML
+            config, a config dict, a pure :class:`Schedule`, or a scheduler (simulated on a deep copy, from its step).
+        steps: rows (steps ``0 .. steps - 1``) in [1, 10^6]; default: the natural length, else metrics + 1, else 100.
         lr: the base lr, or one per param group (ignored for a scheduler, which has its own).
-        metrics: one metric per step after step 0, for schedulers stepped with a metric
-            (ReduceLROnPlateau).
-        exact: compute cosines with ``math.cos`` in the vectorised path (see above).
+        metrics: one metric per step after step 0, for schedulers stepped with one (ReduceLROnPlateau).
+        exact: compute every cosine with ``math.cos`` (about 0.1 s per 10^6), as ``paradox-lr table`` does.
 
     Raises:
         SpecError: the spec is malformed, names an unknown schedule, or has a bad argument.
@@ -187,14 +152,17 @@ def simulate(
     from .spec import load
 
     with naming("simulate"):
-        lrs = _check_lrs(lr)
-        metric_values = None if metrics is None else _check_metrics(metrics)
+        lrs = [check_float("lr", value, minimum=0.0) for value in (lr if isinstance(lr, (list, tuple)) else [lr])]
+        if not lrs:
+            raise ValueError("simulate: lr must be a number or a non-empty list of numbers. Received: lr=[]")
+        metric_values = None if metrics is None else [check_float(f"metrics[{i}]", m) for i, m in enumerate(metrics)]
         if steps is not None:
-            steps = _check_steps(steps)
+            if check_int("steps", steps, minimum=1) > MAX_STEPS:
+                raise ValueError(f"simulate: steps must be an int in [1, {MAX_STEPS}]. Received: steps={steps!r} (int)")
+            steps = int(steps)
     if isinstance(spec_or_scheduler, Schedule):
-        count = steps if steps is not None else natural_steps(spec_or_scheduler)
-        values = [spec_or_scheduler.simulate(count, base, exact=exact) for base in lrs]
-        return Trace(repr(spec_or_scheduler), values)
+        count = steps or natural_steps(spec_or_scheduler)
+        return Trace(repr(spec_or_scheduler), [spec_or_scheduler.simulate(count, base, exact=exact) for base in lrs])
     if hasattr(spec_or_scheduler, "optimizer") and hasattr(spec_or_scheduler, "step"):
         import copy
 
@@ -202,15 +170,14 @@ def simulate(
         label = type(scheduler).__name__
     else:
         pending = load(spec_or_scheduler)
-        optimizer = PreviewOptimizer(lrs)
-        scheduler = pending.build(optimizer)
+        scheduler = pending.build(PreviewOptimizer(lrs))
         label = spec_or_scheduler if isinstance(spec_or_scheduler, str) else pending.text()
     return run(scheduler, steps, metric_values, label.strip(), exact=exact)
 
 
 def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: str, *, exact: bool = False) -> Trace:
-    """Record each group's lr (and momentum) from the scheduler's current state: evaluated as
-    arrays when its steps ahead are its pure schedule (``_pure_form``), else by stepping it."""
+    """Record each group's lr (and momentum) from the scheduler's current state: as arrays when
+    its steps ahead are its pure schedule (``_pure_form``), else by stepping it."""
     from .spec import SpecError
 
     name = type(scheduler).__name__
@@ -218,95 +185,74 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
     needs_metrics = f"{name} is stepped with a metric: give one per step with --metrics FILE"
     if required and metrics is None:
         raise SpecError(needs_metrics)
-    wants_metrics = accepts and metrics is not None
+    given = metrics if accepts else None  # the metrics step() is called with
     if steps is None:
-        steps = len(metrics) + 1 if wants_metrics and metrics is not None else natural_steps(scheduler)
-    if wants_metrics and metrics is not None and len(metrics) < steps - 1:
+        steps = natural_steps(scheduler) if given is None else len(given) + 1
+    if given is not None and len(given) < steps - 1:
         raise SpecError(
-            f"{steps} steps need {steps - 1} metrics (one per step after step 0); the metrics hold {len(metrics)}"
+            f"{steps} steps need {steps - 1} metrics (one per step after step 0); the metrics hold {len(given)}"
         )
     groups = scheduler.optimizer.param_groups
     if len(groups) * steps > MAX_VALUES:
         raise SpecError(
             f"{len(groups)} param groups x {steps} steps is {len(groups) * steps} values; the limit is {MAX_VALUES}"
         )
-    if not wants_metrics and not exact:
+    if given is None and not exact:
         trace = _arrays(scheduler, steps, label)
         if trace is not None:
             return trace
     lrs: list[list[float]] = [[] for _ in groups]
-    momenta: dict[str, list[list[float]]] = {"betas": [[] for _ in groups], "momentum": [[] for _ in groups]}
-    initial = {key: [_hyper(group, key) for group in groups] for key in momenta}
-
-    def record() -> None:
+    momenta: dict[str, list[list[float]]] = {key: [[] for _ in groups] for key in ("betas", "momentum")}
+    for step in range(steps):
+        if step:
+            try:
+                if given is None:
+                    scheduler.step()
+                else:
+                    scheduler.step(given[step - 1])
+            except Exception as error:
+                text = " ".join(str(error).split()) or type(error).__name__
+                if accepts and metrics is None and "metrics" in text:
+                    raise SpecError(needs_metrics) from None
+                raise SpecError(f"{name} failed at step {step}: {text}") from None
         for index, group in enumerate(groups):
             lrs[index].append(float(group["lr"]))
-            for key, series in momenta.items():
-                series[index].append(_hyper(group, key))
-
-    record()
-    for step in range(1, steps):
-        try:
-            if wants_metrics and metrics is not None:
-                scheduler.step(metrics[step - 1])
-            else:
-                scheduler.step()
-        except Exception as error:
-            text = " ".join(str(error).split()) or type(error).__name__
-            if accepts and metrics is None and "metrics" in text:
-                raise SpecError(needs_metrics) from None
-            raise SpecError(f"{name} failed at step {step}: {text}") from None
-        record()
-    return Trace(label, lrs, _cycled(scheduler, momenta, initial))
+            for key, table in momenta.items():
+                table[index].append(_hyper(group, key))
+    for table in momenta.values():  # beta1 first, as Adam-style schedulers prefer it
+        if any(
+            value != series[0] and not (math.isnan(value) and math.isnan(series[0]))
+            for series in table
+            for value in series
+        ):
+            return Trace(label, lrs, table)
+    cycled = getattr(scheduler, "cycle_momentum", False) is True
+    return Trace(
+        label, lrs, momenta["betas" if getattr(scheduler, "use_beta1", False) else "momentum"] if cycled else None
+    )
 
 
 def _hyper(group: Mapping[str, Any], key: str) -> float:
     """A group's momentum, or beta1 for ``key="betas"``; NaN when the group has none."""
-    value = group.get(key)
+    value: Any = group.get(key)
     if key == "betas" and isinstance(value, (list, tuple)) and value:
         value = value[0]
     try:
-        return float(value) if value is not None else math.nan
+        return float(value)
     except (TypeError, ValueError):
         return math.nan
 
 
-def _cycled(
-    scheduler: Any, momenta: dict[str, list[list[float]]], initial: dict[str, list[float]]
-) -> list[list[float]] | None:
-    """The momentum series (beta1 first, as Adam-style schedulers prefer it) if the schedule changed it."""
-
-    def changed(key: str) -> bool:
-        return any(
-            not (math.isnan(value) and math.isnan(first)) and value != first
-            for series, first in zip(momenta[key], initial[key])
-            for value in series
-        )
-
-    for key in ("betas", "momentum"):
-        if changed(key):
-            return momenta[key]
-    if getattr(scheduler, "cycle_momentum", False) is True:
-        key = "betas" if getattr(scheduler, "use_beta1", False) else "momentum"
-        return momenta[key]
-    return None
-
-
 def takes_metrics(scheduler: Any) -> tuple[bool, bool]:
-    """Whether ``step`` takes ``metrics`` first, and whether it must be given (ReduceLROnPlateau).
-
-    Composites (SequentialLR, ChainedScheduler) may accept ``metrics=None`` to pass on; a metric is
-    then given to them only when the user supplies metrics.
-    """
+    """Whether ``step`` takes ``metrics`` first, and whether it must be given (ReduceLROnPlateau);
+    composites that take ``metrics=None`` to pass on get one only when the user supplies metrics."""
     import inspect
 
     try:
-        params = list(inspect.signature(scheduler.step).parameters.values())
+        first = next(iter(inspect.signature(scheduler.step).parameters.values()), None)
     except (TypeError, ValueError):
-        return False, False
-    if not params or params[0].name != "metrics":
-        return False, False
-    return True, params[0].default is inspect.Parameter.empty
+        first = None
+    return (False, False) if first is None or first.name != "metrics" else (True, first.default is first.empty)
 
 
 def _arrays(scheduler: Any, steps: int, label: str) -> Trace | None:
@@ -344,30 +290,6 @@ def natural_steps(scheduler: Any) -> int:
     return min(milestones[-1] + rows[-1], MAX_STEPS) if milestones else max(rows)
 
 
-def _check_steps(steps: Any) -> int:
-    from ..validate import check_int
-
-    value = check_int("steps", steps, minimum=1)
-    if value > MAX_STEPS:
-        raise ValueError(f"simulate: steps must be an int in [1, {MAX_STEPS}]. Received: steps={steps!r} (int)")
-    return value
-
-
-def _check_lrs(lr: Any) -> list[float]:
-    from ..validate import check_float
-
-    values = [lr] if not isinstance(lr, (list, tuple)) else list(lr)
-    if not values:
-        raise ValueError("simulate: lr must be a number or a non-empty list of numbers. Received: lr=[]")
-    return [check_float("lr", value, minimum=0.0) for value in values]
-
-
-def _check_metrics(metrics: Sequence[Any]) -> list[float]:
-    from ..validate import check_float
-
-    return [check_float(f"metrics[{index}]", value) for index, value in enumerate(metrics)]
-
-
 def piecewise_constant(series: Sequence[float]) -> bool:
     """True when most steps keep the value (StepLR, MultiStepLR): drawn as steps, not slopes."""
     flat = sum(1 for a, b in itertools.pairwise(series) if a == b)
@@ -403,13 +325,6 @@ def phase_changes(values: Sequence[float]) -> list[int]:
         return count > 1
 
     jumps = [is_jump(i) for i in range(count)]
-    changes: set[int] = set()
-    for i in range(count):
-        if jumps[i]:
-            changes.add(i + 1)
-    for i in range(1, count):
-        if jumps[i] or jumps[i - 1]:
-            continue
-        if kinds[i] != kinds[i - 1]:
-            changes.add(i)
+    changes = {i + 1 for i in range(count) if jumps[i]}
+    changes |= {i for i in range(1, count) if not (jumps[i] or jumps[i - 1]) and kinds[i] != kinds[i - 1]}
     return sorted(changes)
