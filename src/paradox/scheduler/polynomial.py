@@ -154,8 +154,7 @@ class ConstantLR(ChainableLR):
     r"""Scale each group's lr by a constant ``factor`` until epoch ``total_iters``.
 
     Formula and arguments as :class:`ConstantFactor` (``factor`` is its ``scale``; ``t`` is
-    ``last_epoch``), plus ``optimizer`` (any object with ``param_groups``) and ``last_epoch`` (an
-    int >= -1; -1 starts fresh).
+    ``last_epoch``), plus ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`).
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = ConstantLR(optimizer, factor=0.5, total_iters=2)
@@ -181,7 +180,7 @@ class LinearLR(ChainableLR):
     r"""Scale each group's lr by a factor moving linearly from ``start_factor`` to ``end_factor``.
 
     Formula and arguments as :class:`LinearFactor` (``t`` is ``last_epoch``), plus ``optimizer``
-    and ``last_epoch`` (as :class:`ConstantLR`).
+    and ``last_epoch`` (as :class:`LRScheduler`).
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = LinearLR(optimizer, start_factor=0.5, total_iters=4)
@@ -213,7 +212,7 @@ class PolynomialLR(ChainableLR):
     r"""Decay each group's lr to 0 along a polynomial over ``total_iters`` epochs.
 
     Formula and arguments as :class:`PolynomialDecay` (``t`` is ``last_epoch``), plus
-    ``optimizer`` and ``last_epoch`` (as :class:`ConstantLR`).
+    ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`).
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = PolynomialLR(optimizer, total_iters=4, power=2.0)

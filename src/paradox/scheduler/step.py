@@ -93,8 +93,7 @@ class MultiStepDecay(Decay):
 
     Raises:
         TypeError: ``milestones`` is not a list (or tuple) of ints, or ``gamma`` not a number.
-        ValueError: a milestone is negative or not a whole number, or ``gamma`` negative or not
-            finite.
+        ValueError: a milestone negative or not whole, or ``gamma`` negative or not finite.
 
     >>> decay = MultiStepDecay(milestones=[2, 4], gamma=0.1)
     >>> decay
@@ -139,8 +138,8 @@ def check_milestones(value: object) -> tuple[int, ...]:
 class StepLR(ScheduledLR):
     r"""Decay each group's lr by ``gamma`` every ``step_size`` epochs.
 
-    Formula and arguments as :class:`StepDecay` (``t`` is ``last_epoch``), plus ``optimizer`` (any
-    object with ``param_groups``) and ``last_epoch`` (an int >= -1; -1 starts fresh).
+    Formula and arguments as :class:`StepDecay` (``t`` is ``last_epoch``), plus ``optimizer`` and
+    ``last_epoch`` (as :class:`LRScheduler`).
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.05}]})()
     >>> scheduler = StepLR(optimizer, step_size=2, gamma=0.1)
@@ -166,17 +165,16 @@ class ExponentialLR(ChainableLR):
     r"""Decay each group's lr by ``gamma`` every epoch.
 
     Formula and arguments as :class:`ExponentialDecay` (``t`` is ``last_epoch``), plus
-    ``optimizer`` and ``last_epoch`` (as :class:`StepLR`).
+    ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`).
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = ExponentialLR(optimizer, gamma=0.5)
+    >>> lrs = []
     >>> for epoch in range(4):
-    ...     print(epoch, round(optimizer.param_groups[0]["lr"], 12))
+    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 12))
     ...     scheduler.step()
-    0 0.1
-    1 0.05
-    2 0.025
-    3 0.0125
+    >>> lrs
+    [0.1, 0.05, 0.025, 0.0125]
     """
 
     gamma = ConfigParam()
@@ -199,7 +197,7 @@ class MultiStepLR(ChainableLR):
     r"""Decay each group's lr by ``gamma`` at each milestone.
 
     Formula and arguments as :class:`MultiStepDecay` (``t`` is ``last_epoch``), plus ``optimizer``
-    and ``last_epoch`` (as :class:`StepLR`). ``milestones`` reads as torch's ``Counter``.
+    and ``last_epoch`` (as :class:`LRScheduler`). ``milestones`` reads as torch's ``Counter``.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> scheduler = MultiStepLR(optimizer, milestones=[2, 4], gamma=0.1)
