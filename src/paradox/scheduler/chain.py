@@ -1,12 +1,5 @@
-"""torch's chaining, in one place: continuing from an lr changed outside the scheduler.
-
-torch's chainable schedulers compute each step from the lr the group holds, so an lr changed by
-hand (or by a second scheduler on the same optimizer) is carried on. A closed-form scheduler does
-the same by rebasing: the changed lr becomes the schedule's value at the step it was set, and the
-schedule continues from that base (``Schedule.rebase``). Where the factor is 0 no base gives that
-lr, so the group holds it: from the step ``s`` it was set at, its lr is ``lr_set * ratio(s, t)``,
-the product of torch's per-step multipliers in closed form (``Decay.ratio``).
-"""
+"""torch's chaining: continuing from an lr changed outside the scheduler (by hand, or by a second
+scheduler on the same optimizer), as torch's recursive form does."""
 
 from __future__ import annotations
 
@@ -27,18 +20,21 @@ class Decay(Schedule):
     """A pure decay ``value(t) = base * factor(t)`` that can also carry a value set at a step."""
 
     def ratio(self, start: int, stop: int) -> float:
-        """The product of torch's per-step multipliers over steps ``start + 1 .. stop`` (``stop >= start``)."""
+        """The product of torch's per-step multipliers over steps ``start + 1 .. stop`` (``stop >= start``);
+        1 from :attr:`last_change` on, where torch leaves the lr alone."""
+        last = self.last_change
+        if last is not None and start >= last:
+            return 1.0
         before = self.factor(start)
         return self.factor(stop) / before if before != 0.0 else 0.0
 
 
 class ChainableLR(ScheduledLR):
-    """A decay that continues from an lr changed outside it, as torch's recursive form does.
+    """A decay that continues from an lr changed outside it.
 
-    A changed lr is rebased (the schedule continues from it). Where the factor is 0 no base gives
-    that lr, so the group holds it: from the step ``s`` it was set at, its lr is
-    ``lr_set * ratio(s, t)``, the product of torch's per-step multipliers (1 past ``total_iters``
-    for PolynomialLR and LinearLR, ``gamma`` at each milestone for MultiStepLR).
+    A changed lr is rebased: the schedule continues from it (``Schedule.rebase``). Where the factor
+    is 0 no base gives that lr, so the group holds it: from the step ``s`` it was set at, its lr is
+    ``lr_set * ratio(s, t)`` (``Decay.ratio``).
     """
 
     _schedule: Decay
@@ -104,6 +100,5 @@ def _read_holds(value: object, count: int) -> list[tuple[int, float] | None]:
         where = f"state_dict['holds'][{index}]"
         if not isinstance(item, (list, tuple)) or len(item) != 2:
             fail(where, "null or [step, lr]", item, kind=not isinstance(item, (list, tuple)))
-        step = check_int(f"{where}[0]", item[0], minimum=0)
-        holds.append((step, check_float(f"{where}[1]", item[1])))
+        holds.append((check_int(f"{where}[0]", item[0], minimum=0), check_float(f"{where}[1]", item[1])))
     return holds

@@ -124,23 +124,8 @@ def _check_strict_int(name: str, value: object) -> int:
 class CosineAnnealingLR(ScheduledLR):
     r"""Anneal each group's lr from its base to ``eta_min`` along a cosine over ``T_max`` epochs.
 
-    Formula (the seed's, SGDR's closed form), with ``t = last_epoch``::
-
-        lr(t) = eta_min + (base_lr - eta_min) * (1 + cos(pi * t / T_max)) / 2
-
-    Past ``T_max`` the cosine goes on: the lr climbs back to ``base_lr`` at ``2 * T_max``, the
-    same periodic curve torch gives.
-
-    Args:
-        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        T_max: epochs from ``base_lr`` down to ``eta_min``, an int >= 1.
-        eta_min: the minimum lr, a finite number >= 0. Default: 0.0.
-        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
-
-    Raises:
-        TypeError: an argument has the wrong type.
-        ValueError: ``T_max < 1``, ``eta_min`` negative or not finite, a bad group lr, or
-            ``last_epoch`` < -1.
+    Formula and arguments as :class:`CosineAnnealing` (``t`` is ``last_epoch``), plus
+    ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`).
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}, {"lr": 0.01}]})()
     >>> scheduler = CosineAnnealingLR(optimizer, T_max=4, eta_min=0.001)
@@ -160,44 +145,19 @@ class CosineAnnealingLR(ScheduledLR):
     _restarts_at_zero = True
 
     @named
-    def __init__(
-        self,
-        optimizer: SupportsParamGroups,
-        T_max: int,
-        eta_min: float = 0.0,
-        last_epoch: int = -1,
-    ) -> None:
-        schedule = CosineAnnealing.build({"T_max": T_max, "eta_min": eta_min})
-        super().__init__(optimizer, schedule, last_epoch)
+    def __init__(self, optimizer: SupportsParamGroups, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
+        super().__init__(optimizer, CosineAnnealing(T_max, eta_min), last_epoch)
 
 
 class CosineAnnealingWarmRestarts(ScheduledLR):
     r"""Anneal each group's lr along a cosine, restarting at ``base_lr`` after each cycle (SGDR).
 
-    The first cycle lasts ``T_0`` epochs and each next one ``T_mult`` times longer. With
-    ``T_cur`` the epochs since the last restart and ``T_i`` the current cycle's length::
-
-        lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2
-
-    ``step(epoch)`` takes a fractional epoch too (``step(epoch + i / iters)`` within an epoch):
-    ``last_epoch`` becomes ``floor(epoch)`` and ``T_cur`` keeps the fraction, as in torch; a
-    following ``step()`` moves on by one whole epoch. The cycle is found with exact integer
-    arithmetic, so every restart gives ``base_lr`` (see "Differences from PyTorch").
-
-    Like torch's, this class computes each lr from ``base_lrs``: an lr changed outside it is
-    overwritten at the next step.
-
-    Args:
-        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        T_0: the epochs of the first cycle, an int >= 1.
-        T_mult: the growth of each next cycle, an int >= 1. Default: 1.
-        eta_min: the minimum lr, a finite number >= 0. Default: 0.0.
-        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
-
-    Raises:
-        TypeError: an argument has the wrong type.
-        ValueError: ``T_0 < 1``, ``T_mult < 1`` (or either not a whole int), ``eta_min`` negative or
-            not finite, a bad group lr, or ``last_epoch < -1``.
+    Formula and arguments as :class:`CosineWarmRestarts`, plus ``optimizer`` and ``last_epoch``
+    (as :class:`LRScheduler`). ``step(epoch)`` takes a fractional epoch too
+    (``step(epoch + i / iters)``): ``last_epoch`` becomes ``floor(epoch)`` and ``T_cur`` keeps the
+    fraction, as in torch; a following ``step()`` moves on by one whole epoch. Like torch's, this
+    class computes each lr from ``base_lrs``: an lr changed outside it is overwritten at the next
+    step.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> scheduler = CosineAnnealingWarmRestarts(optimizer, T_0=2, T_mult=2)
@@ -225,16 +185,10 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
 
     @named
     def __init__(
-        self,
-        optimizer: SupportsParamGroups,
-        T_0: int,
-        T_mult: int = 1,
-        eta_min: float = 0.0,
-        last_epoch: int = -1,
+        self, optimizer: SupportsParamGroups, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1
     ) -> None:
         self._offset = 0.0
-        config = {"T_0": T_0, "T_mult": T_mult, "eta_min": eta_min}
-        super().__init__(optimizer, CosineWarmRestarts.build(config), last_epoch)
+        super().__init__(optimizer, CosineWarmRestarts(T_0, T_mult, eta_min), last_epoch)
 
     @property
     def T_cur(self) -> float:

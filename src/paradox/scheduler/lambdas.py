@@ -1,7 +1,6 @@
 """Schedules built from user functions: torch's ``lr_lambda`` for LambdaLR and MultiplicativeLR.
 
-A function cannot be saved as plain data, so these schedules' configs hold only the functions'
-names: :meth:`from_config` refuses to rebuild them and asks for the functions instead.
+A function cannot be saved as plain data: configs and states hold only the functions' names.
 """
 
 from __future__ import annotations
@@ -55,9 +54,23 @@ def check_lambdas(value: object, count: int | None = None) -> LrLambdas:
 def function_name(function: object) -> str:
     """A function's name (``'<lambda>'``, ``'warmup'``; a callable object's class name)."""
     name = getattr(function, "__name__", None)
-    if not isinstance(name, str):
-        name = type(function).__name__
-    return name
+    return name if isinstance(name, str) else type(function).__name__
+
+
+def _output(owner: str, function: Any, step: int) -> float:
+    """``function(step)``, checked: a finite number >= 0; an error names the step."""
+    try:
+        value = function(step)
+    except OverflowError as error:  # 2.0 ** step, say
+        raise leaves_float_range(owner, step, f"lr_lambda raised OverflowError: {error}") from error
+    if isinstance(value, Real) and is_number(value):
+        number = to_float(value)
+        if math.isfinite(number) and number >= 0.0:
+            return number
+    raise (ValueError if is_number(value) else TypeError)(
+        f"{owner}: lr_lambda must return a finite number >= 0.0. "
+        f"Received: output={value!r} ({type(value).__name__}) at epoch={step}"
+    )
 
 
 class _FunctionSchedule(Schedule):
@@ -80,13 +93,12 @@ class _FunctionSchedule(Schedule):
 
     def outputs(self, step: int, count: int) -> list[float]:
         """Each of ``count`` groups' function at ``step``, checked; each function is called once."""
-        owner = self._owner
         seen: dict[int, float] = {}
         out = []
         for function in self.functions(count):
             key = id(function)
             if key not in seen:
-                seen[key] = _check_output(owner, step, _call(owner, function, step))
+                seen[key] = _output(self._owner, function, step)
             out.append(seen[key])
         return out
 
@@ -94,18 +106,19 @@ class _FunctionSchedule(Schedule):
         """The functions' names, one per group."""
         return [function_name(function) for function in self.functions(count)]
 
+    def _shown(self) -> str | list[str]:
+        functions = self.lr_lambda
+        return [function_name(f) for f in functions] if isinstance(functions, tuple) else function_name(functions)
+
     def __repr__(self) -> str:
-        if isinstance(self.lr_lambda, tuple):
-            shown = "[" + ", ".join(function_name(f) for f in self.lr_lambda) + "]"
-        else:
-            shown = function_name(self.lr_lambda)
+        shown = self._shown()
+        if isinstance(shown, list):
+            shown = "[" + ", ".join(shown) + "]"
         return f"{type(self).__name__}(lr_lambda={shown})"
 
     def to_config(self) -> dict[str, Any]:
         """The class and the functions' names: enough to describe the schedule, not to rebuild it."""
-        if isinstance(self.lr_lambda, tuple):
-            return {"name": type(self).__name__, "lr_lambda": [function_name(f) for f in self.lr_lambda]}
-        return {"name": type(self).__name__, "lr_lambda": function_name(self.lr_lambda)}
+        return {"name": type(self).__name__, "lr_lambda": self._shown()}
 
     @classmethod
     @named
@@ -113,26 +126,6 @@ class _FunctionSchedule(Schedule):
         """Always refused: a config holds only the functions' names; pass the functions instead."""
         name = config.get("lr_lambda") if isinstance(config, Mapping) else config
         fail("lr_lambda", _FROM_CONFIG_RULE, name, kind=True)
-
-
-def _call(owner: str, function: Any, step: int) -> object:
-    """``function(step)``; an ``OverflowError`` inside it (``2.0 ** step``) names the step instead."""
-    try:
-        return function(step)
-    except OverflowError as error:
-        raise leaves_float_range(owner, step, f"lr_lambda raised OverflowError: {error}") from error
-
-
-def _check_output(owner: str, step: int, value: object) -> float:
-    """A function's output: a finite number >= 0; the message names the step it was called at."""
-    if isinstance(value, Real) and is_number(value):
-        number = to_float(value)
-        if math.isfinite(number) and number >= 0.0:
-            return number
-    raise (ValueError if is_number(value) else TypeError)(
-        f"{owner}: lr_lambda must return a finite number >= 0.0. "
-        f"Received: output={value!r} ({type(value).__name__}) at epoch={step}"
-    )
 
 
 class LambdaFactor(_FunctionSchedule):
@@ -176,18 +169,9 @@ class MultiplicativeDecay(_FunctionSchedule):
 
     Formula: ``value(t) = base * lr_lambda(1) * lr_lambda(2) * ... * lr_lambda(t)`` (``base`` at
     ``t = 0``); with one function per group, group ``i`` uses ``lr_lambda[i]``. Evaluated from
-    scratch this costs ``t`` calls; :class:`~paradox.scheduler.MultiplicativeLR` keeps the running
-    product so that a step costs one call.
+    scratch this costs ``t`` calls; :class:`MultiplicativeLR` keeps the running product.
 
-    Args:
-        lr_lambda: a function of the step (an int) returning a finite number >= 0, or a non-empty
-            list of such functions, one per group.
-
-    Raises:
-        TypeError: ``lr_lambda`` is not a function or a list of functions; a function returns a
-            non-number (raised when evaluated).
-        ValueError: an empty list; a function returns a negative or non-finite number; a step is
-            not a whole number >= 0.
+    Args and Raises as :class:`LambdaFactor`; a step that is not a whole number >= 0 is refused too.
 
     >>> def shrink(step):
     ...     return 0.5
@@ -200,28 +184,22 @@ class MultiplicativeDecay(_FunctionSchedule):
         return self.products([0], check_int("step", step, minimum=0), 1)[0]
 
     def products(self, starts: Sequence[int], stop: int, count: int) -> list[float]:
-        """For each group ``i``: the product of its function over steps ``starts[i] + 1 .. stop``.
-
-        An empty range gives 1.0. The product is taken in step order, so it equals, bit for bit,
-        the running product a scheduler keeps step by step.
-        """
-        owner = self._owner
-        functions = self.functions(count)
+        """For each group ``i``: the product of its function over steps ``starts[i] + 1 .. stop``
+        (1.0 for an empty range), taken in step order: bit for bit a scheduler's running product."""
         out: list[float] = []
         done: dict[tuple[int, int], float] = {}
-        for function, start in zip(functions, starts):
+        for function, start in zip(self.functions(count), starts):
             key = (id(function), start)
             if key not in done:
                 product = 1.0
                 for step in range(start + 1, stop + 1):
-                    product *= _check_output(owner, step, _call(owner, function, step))
+                    product *= _output(self._owner, function, step)
                 done[key] = product
             out.append(done[key])
         return out
 
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
-        stop = check_int("step", step, minimum=0)
-        products = self.products([0] * len(bases), stop, len(bases))
+        products = self.products([0] * len(bases), check_int("step", step, minimum=0), len(bases))
         return [base * product for base, product in zip(bases, products)]
 
 
@@ -229,9 +207,6 @@ class _LambdaLR(ScheduledLR):
     """What LambdaLR and MultiplicativeLR share: functions as arguments, names in the state."""
 
     _schedule: _FunctionSchedule
-
-    def _build_lambdas(self, optimizer: SupportsParamGroups, lr_lambda: object) -> LrLambdas:
-        return check_lambdas(lr_lambda, len(param_groups(optimizer)))
 
     @property
     def lr_lambdas(self) -> list[LrLambda]:
@@ -264,31 +239,33 @@ class _LambdaLR(ScheduledLR):
     def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
         apply_base = super()._read_extra_state(state, count)
         functions = self._schedule.functions(count)
-        names = [function_name(function) for function in functions]
-        torch_entries = state["torch"].get("lr_lambdas") if "torch" in state else None
+        entries = state["torch"].get("lr_lambdas") if "torch" in state else None
         updates: list[tuple[Any, dict[str, Any]]] = []
-        if torch_entries is not None:
+        if entries is not None:  # torch's: per group, None or a callable object's __dict__
             rule = f"a list of {count} entries (None or a dict), one per param group"
-            if not isinstance(torch_entries, (list, tuple)):
-                fail("state_dict['lr_lambdas']", rule, torch_entries, kind=True)
-            if len(torch_entries) != count:
-                fail("state_dict['lr_lambdas']", rule, torch_entries)
-            for index, entry in enumerate(torch_entries):
+            if not isinstance(entries, (list, tuple)):
+                fail("state_dict['lr_lambdas']", rule, entries, kind=True)
+            if len(entries) != count:
+                fail("state_dict['lr_lambdas']", rule, entries)
+            for index, (function, entry) in enumerate(zip(functions, entries)):
                 if entry is not None and not isinstance(entry, Mapping):
                     fail(f"state_dict['lr_lambdas'][{index}]", "None or a dict", entry, kind=True)
-                if entry is not None and not isinstance(functions[index], types.FunctionType):
-                    updates.append((functions[index], dict(entry)))
-        elif "lr_lambdas" not in state and "torch" not in state:
-            fail("state_dict", "a dict holding 'lr_lambdas'", sorted(state))
-        elif "lr_lambdas" in state and not isinstance(state["lr_lambdas"], list):
-            fail("state_dict['lr_lambdas']", f"a list of {count} function names", state["lr_lambdas"], kind=True)
-        elif "lr_lambdas" in state and state["lr_lambdas"] != names:
-            fail(
-                "state_dict['lr_lambdas']",
-                f"the names of the live lr_lambda functions {names} (build the scheduler with the same "
-                "functions as the run that saved it)",
-                state["lr_lambdas"],
-            )
+                if entry is not None and not isinstance(function, types.FunctionType):
+                    updates.append((function, dict(entry)))
+        elif "lr_lambdas" in state or "torch" not in state:  # ours: the functions' names
+            names = [function_name(function) for function in functions]
+            saved = state.get("lr_lambdas")
+            if "lr_lambdas" not in state:
+                fail("state_dict", "a dict holding 'lr_lambdas'", sorted(state))
+            if not isinstance(saved, list):
+                fail("state_dict['lr_lambdas']", f"a list of {count} function names", saved, kind=True)
+            if saved != names:
+                fail(
+                    "state_dict['lr_lambdas']",
+                    f"the names of the live lr_lambda functions {names} (build the scheduler with the same "
+                    "functions as the run that saved it)",
+                    saved,
+                )
 
         def apply() -> None:
             apply_base()
@@ -301,24 +278,11 @@ class _LambdaLR(ScheduledLR):
 class LambdaLR(_LambdaLR):
     r"""Set each group's lr to its base lr times a function of the epoch.
 
-    Formula: ``lr(t) = base_lr * lr_lambda(t)``, where ``t`` is ``last_epoch`` (with a list, group
-    ``i`` uses ``lr_lambda[i]``). Like torch's, this class computes each lr from ``base_lrs``: an lr
-    changed outside it is overwritten at the next step.
-
-    Functions are not saved: ``state_dict()`` holds their names; pass the same functions again
-    when building the scheduler that loads it.
-
-    Args:
-        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        lr_lambda: a function of the epoch (an int) returning a finite number >= 0, or a list of
-            such functions, one per param group.
-        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
-
-    Raises:
-        TypeError: ``lr_lambda`` is not a function or a list of functions; a function returns a
-            non-number (at the step that calls it); another argument has the wrong type.
-        ValueError: a list whose length is not the number of param groups; a function returns a
-            negative or non-finite number; a bad group lr; ``last_epoch < -1``.
+    Formula and arguments as :class:`LambdaFactor` (``t`` is ``last_epoch``; a list holds one
+    function per param group), plus ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`).
+    Like torch's, this class computes each lr from
+    ``base_lrs``: an lr changed outside it is overwritten at the next step. ``state_dict()`` holds
+    the functions' names: pass the same functions to the scheduler that loads it.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}, {"lr": 1.0}]})()
     >>> scheduler = LambdaLR(optimizer, lr_lambda=[lambda t: 0.5 ** t, lambda t: 1 / (t + 1)])
@@ -337,48 +301,20 @@ class LambdaLR(_LambdaLR):
 
     @named
     def __init__(
-        self,
-        optimizer: SupportsParamGroups,
-        lr_lambda: LrLambda | list[LrLambda],
-        last_epoch: int = -1,
+        self, optimizer: SupportsParamGroups, lr_lambda: LrLambda | list[LrLambda], last_epoch: int = -1
     ) -> None:
-        functions = self._build_lambdas(optimizer, lr_lambda)
-        super().__init__(optimizer, LambdaFactor.build({"lr_lambda": functions}), last_epoch)
-
-    def get_lr(self) -> list[Any]:
-        schedule = self._schedule
-        factors = schedule.outputs(self.last_epoch, len(self._bases))
-        lrs = [base * factor for base, factor in zip(self._bases, factors)]
-        if not all(lr < math.inf for lr in lrs):  # a finite factor times a base can still overflow
-            raise leaves_float_range(type(self).__name__, self.last_epoch, f"factors={factors!r}")
-        return lrs
+        super().__init__(optimizer, LambdaFactor(check_lambdas(lr_lambda, len(param_groups(optimizer)))), last_epoch)
 
 
 class MultiplicativeLR(_LambdaLR):
     r"""Multiply each group's lr by a function of the epoch at every epoch.
 
-    Formula: ``lr(t) = base_lr * lr_lambda(1) * lr_lambda(2) * ... * lr_lambda(t)``, where ``t`` is
-    ``last_epoch`` (``lr(0) = base_lr``; with a list, group ``i`` uses ``lr_lambda[i]``).
-
-    The running product is kept (and saved), so a step costs one call of each function; a jump
-    with ``step(epoch)`` recomputes the product up to ``epoch``. An lr changed outside the
-    scheduler (by hand, or by another scheduler) is continued from: the group's lr becomes
-    ``lr_set * lr_lambda(s + 1) * ... * lr_lambda(t)``, as in torch.
-
-    Functions are not saved: ``state_dict()`` holds their names; pass the same functions again
-    when building the scheduler that loads it.
-
-    Args:
-        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        lr_lambda: a function of the epoch (an int) returning a finite number >= 0, or a list of
-            such functions, one per param group.
-        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
-
-    Raises:
-        TypeError: ``lr_lambda`` is not a function or a list of functions; a function returns a
-            non-number (at the step that calls it); another argument has the wrong type.
-        ValueError: a list whose length is not the number of param groups; a function returns a
-            negative or non-finite number; a bad group lr; ``last_epoch < -1``.
+    Formula and arguments as :class:`MultiplicativeDecay` (``t`` is ``last_epoch``), plus
+    ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`); functions are saved by name, as
+    for :class:`LambdaLR`. The running product is kept
+    (and saved), so a step costs one call of each function; ``step(epoch)`` recomputes it. An lr
+    changed outside the scheduler at step ``s`` is continued from, as in torch:
+    ``lr_set * lr_lambda(s + 1) * ... * lr_lambda(t)``.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = MultiplicativeLR(optimizer, lr_lambda=lambda epoch: 0.9)
@@ -394,24 +330,18 @@ class MultiplicativeLR(_LambdaLR):
 
     @named
     def __init__(
-        self,
-        optimizer: SupportsParamGroups,
-        lr_lambda: LrLambda | list[LrLambda],
-        last_epoch: int = -1,
+        self, optimizer: SupportsParamGroups, lr_lambda: LrLambda | list[LrLambda], last_epoch: int = -1
     ) -> None:
-        functions = self._build_lambdas(optimizer, lr_lambda)
-        schedule = MultiplicativeDecay.build({"lr_lambda": functions})
-        super().__init__(optimizer, schedule, last_epoch)
+        super().__init__(
+            optimizer, MultiplicativeDecay(check_lambdas(lr_lambda, len(param_groups(optimizer)))), last_epoch
+        )
 
     def _start(self, lrs: list[float]) -> None:
         super()._start(lrs)
         count = len(self._bases)
-        #: per group: the step its base applies from (0, or the step its lr was set by hand)
-        self._anchors = [0] * count
-        #: per group: the product of its function over steps anchor + 1 .. product_step
-        self._products = [1.0] * count
-        #: the step the products are for; -1 means "recompute at the next step"
-        self._product_step = 0
+        self._anchors = [0] * count  # per group: the step its base applies from
+        self._products = [1.0] * count  # per group: its function's product over anchor + 1 .. product_step
+        self._product_step = 0  # -1: recompute the products at the next step
 
     def _adopted(self, lrs: list[float]) -> None:
         super()._adopted(lrs)
@@ -422,17 +352,14 @@ class MultiplicativeLR(_LambdaLR):
     def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
         # torch multiplies the lr it finds: continue from the new lr, set at the previous step.
         previous, step, count = max(self._previous_epoch, 0), self.last_epoch, len(self._bases)
-        product = 1.0
-        if step > previous:
-            product = self._schedule.products([previous] * count, step, count)[index]
+        product = self._schedule.products([previous] * count, step, count)[index] if step > previous else 1.0
         self._bases[index] = lr
         self._anchors[index] = previous
         self._products[index] = product
         return lr * product
 
     def get_lr(self) -> list[Any]:
-        step = self.last_epoch
-        count = len(self._bases)
+        step, count = self.last_epoch, len(self._bases)
         if step == self._product_step:
             products = self._products
         elif self._product_step >= 0 and step == self._product_step + 1:

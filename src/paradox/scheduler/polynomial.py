@@ -1,10 +1,5 @@
-"""Factors that move along a polynomial of the step: ``ConstantFactor`` (degree 0), ``LinearFactor``
-(degree 1) and ``PolynomialDecay``, with their torch-named drivers ``ConstantLR``, ``LinearLR`` and
-``PolynomialLR``.
-
-Symbols: ``t`` is the step (``last_epoch``), ``base`` a param group's base value; each schedule
-gives ``value(t) = base * factor(t)``.
-"""
+"""Factors along a polynomial of the step: ``ConstantFactor`` (degree 0), ``LinearFactor`` (degree 1)
+and ``PolynomialDecay``, with their torch-named drivers ``ConstantLR``, ``LinearLR``, ``PolynomialLR``."""
 
 from __future__ import annotations
 
@@ -71,16 +66,12 @@ class ConstantFactor(Decay):
         unknown = sorted(set(params) - set(cls.parameters()))
         if unknown:
             fail("config", f"made of the fields {list(cls.parameters())}", unknown)
-        renamed = {("scale" if key == "factor" else key): value for key, value in params.items()}
-        return cls(**renamed)
+        return cls(**{("scale" if key == "factor" else key): value for key, value in params.items()})
 
     def replace(self, **changes: Any) -> ConstantFactor:
-        config = {
-            **self.to_config(),
-            **{("factor" if key == "scale" else key): value for key, value in changes.items()},
-        }
-        del config["name"]
-        return type(self).build(config)
+        if "scale" in changes:
+            changes["factor"] = changes.pop("scale")
+        return self.build({"factor": self.scale, "total_iters": self.total_iters, **changes})
 
 
 class LinearFactor(Decay):
@@ -119,11 +110,6 @@ class LinearFactor(Decay):
         ramp = self.start_factor + (self.end_factor - self.start_factor) * step / self.total_iters
         return xp.where(step >= self.total_iters, self.end_factor, ramp)  # end_factor exactly, no residue
 
-    def ratio(self, start: int, stop: int) -> float:
-        if start >= self.total_iters:
-            return 1.0  # torch leaves the lr alone past total_iters
-        return Decay.ratio(self, start, stop)
-
 
 class PolynomialDecay(Decay):
     r"""Decay to 0 along a polynomial of degree ``power`` over ``total_iters`` steps.
@@ -155,37 +141,20 @@ class PolynomialDecay(Decay):
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return (1.0 - xp.minimum(step, self.total_iters) / self.total_iters) ** self.power
 
-    def ratio(self, start: int, stop: int) -> float:
-        if start >= self.total_iters:
-            return 1.0  # torch leaves the lr alone past total_iters
-        return Decay.ratio(self, start, stop)
 
-
-class _FactorParam(ConfigParam):
+class _Factor(ConfigParam):
     """ConstantLR's ``factor``: the schedule's ``scale`` field under torch's name."""
 
     def __get__(self, instance: ScheduledLR | None, owner: type | None = None) -> Any:
-        if instance is None:
-            return self
-        schedule = instance._schedule
-        return schedule.scale if isinstance(schedule, ConstantFactor) else None
+        schedule = None if instance is None else instance._schedule
+        return schedule.scale if isinstance(schedule, ConstantFactor) else self
 
 
 class ConstantLR(ChainableLR):
     r"""Scale each group's lr by a constant ``factor`` until epoch ``total_iters``.
 
-    Formula: ``lr(t) = base_lr * (factor if t < total_iters else 1)``.
-
-    Args:
-        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        factor: the scale before ``total_iters``, a number in (0, 1]. Default: 1/3.
-        total_iters: the number of scaled epochs, an int >= 0. Default: 5.
-        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
-
-    Raises:
-        TypeError: an argument has the wrong type.
-        ValueError: ``factor`` outside (0, 1], ``total_iters < 0``, a bad group lr, or
-            ``last_epoch < -1``.
+    Formula and arguments as :class:`ConstantFactor` (``factor`` is its ``scale``; ``t`` is
+    ``last_epoch``), plus ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`).
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = ConstantLR(optimizer, factor=0.5, total_iters=2)
@@ -197,39 +166,21 @@ class ConstantLR(ChainableLR):
     [0.05, 0.05, 0.1, 0.1]
     """
 
-    factor = _FactorParam()
+    factor = _Factor()
     total_iters = ConfigParam()
 
     @named
     def __init__(
-        self,
-        optimizer: SupportsParamGroups,
-        factor: float = 1.0 / 3,
-        total_iters: int = 5,
-        last_epoch: int = -1,
+        self, optimizer: SupportsParamGroups, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1
     ) -> None:
-        schedule = ConstantFactor.build({"factor": factor, "total_iters": total_iters})
-        super().__init__(optimizer, schedule, last_epoch)
+        super().__init__(optimizer, ConstantFactor(factor, total_iters), last_epoch)
 
 
 class LinearLR(ChainableLR):
     r"""Scale each group's lr by a factor moving linearly from ``start_factor`` to ``end_factor``.
 
-    Formula, with ``t = last_epoch``::
-
-        lr(t) = base_lr * (start_factor + (end_factor - start_factor) * min(t, total_iters) / total_iters)
-
-    Args:
-        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        start_factor: the scale at epoch 0, a number in (0, 1]. Default: 1/3.
-        end_factor: the scale from ``total_iters`` on, a number in [0, 1]. Default: 1.0.
-        total_iters: the epochs taken to reach ``end_factor``, an int >= 1. Default: 5.
-        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
-
-    Raises:
-        TypeError: an argument has the wrong type.
-        ValueError: a factor out of its range, ``total_iters < 1``, a bad group lr, or
-            ``last_epoch < -1``.
+    Formula and arguments as :class:`LinearFactor` (``t`` is ``last_epoch``), plus ``optimizer``
+    and ``last_epoch`` (as :class:`LRScheduler`).
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = LinearLR(optimizer, start_factor=0.5, total_iters=4)
@@ -254,25 +205,14 @@ class LinearLR(ChainableLR):
         total_iters: int = 5,
         last_epoch: int = -1,
     ) -> None:
-        config = {"start_factor": start_factor, "end_factor": end_factor, "total_iters": total_iters}
-        super().__init__(optimizer, LinearFactor.build(config), last_epoch)
+        super().__init__(optimizer, LinearFactor(start_factor, end_factor, total_iters), last_epoch)
 
 
 class PolynomialLR(ChainableLR):
     r"""Decay each group's lr to 0 along a polynomial over ``total_iters`` epochs.
 
-    Formula: ``lr(t) = base_lr * (1 - min(t, total_iters) / total_iters) ** power``.
-
-    Args:
-        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        total_iters: the epochs taken to reach 0, an int >= 1. Default: 5.
-        power: the degree of the polynomial, a finite number >= 0. Default: 1.0.
-        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
-
-    Raises:
-        TypeError: an argument has the wrong type.
-        ValueError: ``total_iters < 1``, ``power`` negative or not finite, a bad group lr, or
-            ``last_epoch < -1``.
+    Formula and arguments as :class:`PolynomialDecay` (``t`` is ``last_epoch``), plus
+    ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`).
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = PolynomialLR(optimizer, total_iters=4, power=2.0)
@@ -289,11 +229,6 @@ class PolynomialLR(ChainableLR):
 
     @named
     def __init__(
-        self,
-        optimizer: SupportsParamGroups,
-        total_iters: int = 5,
-        power: float = 1.0,
-        last_epoch: int = -1,
+        self, optimizer: SupportsParamGroups, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1
     ) -> None:
-        schedule = PolynomialDecay.build({"total_iters": total_iters, "power": power})
-        super().__init__(optimizer, schedule, last_epoch)
+        super().__init__(optimizer, PolynomialDecay(total_iters, power), last_epoch)

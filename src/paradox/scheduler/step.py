@@ -1,13 +1,9 @@
-"""Step-wise and exponential decay: ``StepDecay``, ``MultiStepDecay``, ``ExponentialDecay`` and
-their torch-named drivers ``StepLR``, ``MultiStepLR``, ``ExponentialLR``.
-
-Symbols used in the formulas: ``t`` is the step (``last_epoch``), ``base`` a param group's base
-value (its ``initial_lr``), and ``value(t)`` what the scheduler writes into the group's ``lr``.
-"""
+"""Step-wise and exponential decay: ``StepDecay``, ``ExponentialDecay``, ``MultiStepDecay`` and their
+torch-named drivers ``StepLR``, ``ExponentialLR``, ``MultiStepLR``."""
 
 from __future__ import annotations
 
-import bisect
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 
 from .base import ConfigParam, ScheduledLR
@@ -97,8 +93,7 @@ class MultiStepDecay(Decay):
 
     Raises:
         TypeError: ``milestones`` is not a list (or tuple) of ints, or ``gamma`` not a number.
-        ValueError: a milestone is negative or not a whole number, or ``gamma`` negative or not
-            finite.
+        ValueError: a milestone negative or not whole, or ``gamma`` negative or not finite.
 
     >>> decay = MultiStepDecay(milestones=[2, 4], gamma=0.1)
     >>> decay
@@ -112,9 +107,6 @@ class MultiStepDecay(Decay):
             self.milestones = check_milestones(milestones)
             self.gamma = check_float("gamma", gamma, minimum=0.0)
 
-    def _count(self, step: float) -> int:
-        return bisect.bisect_right(self.milestones, step)
-
     @property
     def last_change(self) -> int | None:
         return self.milestones[-1] if self.milestones else None
@@ -123,13 +115,13 @@ class MultiStepDecay(Decay):
         return self.gamma ** xp.upto(self.milestones, step)
 
     def ratio(self, start: int, stop: int) -> float:
-        return float(self.gamma ** (self._count(stop) - self._count(start)))
+        return float(self.gamma ** (bisect_right(self.milestones, stop) - bisect_right(self.milestones, start)))
 
 
 def check_milestones(value: object) -> tuple[int, ...]:
     """Milestones as a sorted tuple of ints >= 0; a list, tuple or range is accepted."""
     rule = "a list of ints >= 0"
-    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence)):
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         fail("milestones", rule, value, kind=True)
     steps: list[int] = []
     for item in value:
@@ -146,18 +138,8 @@ def check_milestones(value: object) -> tuple[int, ...]:
 class StepLR(ScheduledLR):
     r"""Decay each group's lr by ``gamma`` every ``step_size`` epochs.
 
-    Formula: ``lr(t) = base_lr * gamma ** (t // step_size)``, where ``t`` is ``last_epoch``.
-
-    Args:
-        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        step_size: epochs between two decays, an int >= 1.
-        gamma: the multiplicative factor of each decay, a finite number >= 0. Default: 0.1.
-        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
-
-    Raises:
-        TypeError: an argument has the wrong type (``step_size="3"``, no ``param_groups``).
-        ValueError: ``step_size < 1``, ``gamma`` negative or not finite, a bad group lr, or
-            ``last_epoch`` < -1.
+    Formula and arguments as :class:`StepDecay` (``t`` is ``last_epoch``), plus ``optimizer`` and
+    ``last_epoch`` (as :class:`LRScheduler`).
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.05}]})()
     >>> scheduler = StepLR(optimizer, step_size=2, gamma=0.1)
@@ -174,78 +156,48 @@ class StepLR(ScheduledLR):
 
     @named
     def __init__(
-        self,
-        optimizer: SupportsParamGroups,
-        step_size: int,
-        gamma: float = 0.1,
-        last_epoch: int = -1,
+        self, optimizer: SupportsParamGroups, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        schedule = StepDecay.build({"step_size": step_size, "gamma": gamma})
-        super().__init__(optimizer, schedule, last_epoch)
+        super().__init__(optimizer, StepDecay(step_size, gamma), last_epoch)
 
 
 class ExponentialLR(ChainableLR):
     r"""Decay each group's lr by ``gamma`` every epoch.
 
-    Formula: ``lr(t) = base_lr * gamma ** t``, where ``t`` is ``last_epoch``.
-
-    Args:
-        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        gamma: the multiplicative factor of each epoch, a finite number >= 0.
-        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
-
-    Raises:
-        TypeError: an argument has the wrong type.
-        ValueError: ``gamma`` negative or not finite, a bad group lr, or ``last_epoch < -1``.
+    Formula and arguments as :class:`ExponentialDecay` (``t`` is ``last_epoch``), plus
+    ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`).
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = ExponentialLR(optimizer, gamma=0.5)
+    >>> lrs = []
     >>> for epoch in range(4):
-    ...     print(epoch, round(optimizer.param_groups[0]["lr"], 12))
+    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 12))
     ...     scheduler.step()
-    0 0.1
-    1 0.05
-    2 0.025
-    3 0.0125
+    >>> lrs
+    [0.1, 0.05, 0.025, 0.0125]
     """
 
     gamma = ConfigParam()
 
     @named
     def __init__(self, optimizer: SupportsParamGroups, gamma: float, last_epoch: int = -1) -> None:
-        schedule = ExponentialDecay.build({"gamma": gamma})
-        super().__init__(optimizer, schedule, last_epoch)
+        super().__init__(optimizer, ExponentialDecay(gamma), last_epoch)
 
 
-class _MilestonesParam(ConfigParam):
+class _Milestones(ConfigParam):
     """``milestones`` reads as torch's ``Counter`` (milestone -> how often it is listed)."""
 
     def __get__(self, instance: ScheduledLR | None, owner: type | None = None) -> Any:
-        if instance is None:
-            return self
-        schedule = instance._schedule
-        milestones = schedule.milestones if isinstance(schedule, MultiStepDecay) else ()
         from collections import Counter  # imported when used: it costs 2 ms at import
 
-        return Counter(milestones)
+        return self if instance is None else Counter(super().__get__(instance, owner))
 
 
 class MultiStepLR(ChainableLR):
     r"""Decay each group's lr by ``gamma`` at each milestone.
 
-    Formula: ``lr(t) = base_lr * gamma ** m(t)``, where ``m(t)`` counts the milestones ``<= t``
-    (a milestone listed twice counts twice, as in torch).
-
-    Args:
-        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        milestones: epoch indices, a list of ints >= 0 (any order, repeats allowed).
-        gamma: the multiplicative factor of each decay, a finite number >= 0. Default: 0.1.
-        last_epoch: the index of the last epoch, an int >= -1. Default: -1 (start fresh).
-
-    Raises:
-        TypeError: ``milestones`` is not a list of ints, or another argument has the wrong type.
-        ValueError: a negative or fractional milestone, ``gamma`` negative or not finite, a bad
-            group lr, or ``last_epoch < -1``.
+    Formula and arguments as :class:`MultiStepDecay` (``t`` is ``last_epoch``), plus ``optimizer``
+    and ``last_epoch`` (as :class:`LRScheduler`). ``milestones`` reads as torch's ``Counter``.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> scheduler = MultiStepLR(optimizer, milestones=[2, 4], gamma=0.1)
@@ -259,19 +211,14 @@ class MultiStepLR(ChainableLR):
     Counter({2: 1, 4: 1})
     """
 
-    milestones = _MilestonesParam()
+    milestones = _Milestones()
     gamma = ConfigParam()
 
     @named
     def __init__(
-        self,
-        optimizer: SupportsParamGroups,
-        milestones: Iterable[int],
-        gamma: float = 0.1,
-        last_epoch: int = -1,
+        self, optimizer: SupportsParamGroups, milestones: Iterable[int], gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        schedule = MultiStepDecay.build({"milestones": milestones, "gamma": gamma})
-        super().__init__(optimizer, schedule, last_epoch)
+        super().__init__(optimizer, MultiStepDecay.build({"milestones": milestones, "gamma": gamma}), last_epoch)
 
     def _read_config(self, saved: dict[str, Any], mode: str) -> Apply:
         milestones = saved.get("milestones")
@@ -279,10 +226,6 @@ class MultiStepLR(ChainableLR):
             listed = []
             for milestone, times in milestones.items():
                 where = f"state_dict['config']['milestones'][{milestone!r}]"
-                listed += [milestone] * check_int(where, times, minimum=1, maximum=_MAX_REPEATS)
+                listed += [milestone] * check_int(where, times, minimum=1, maximum=1000)
             saved = {**saved, "milestones": listed}
         return super()._read_config(saved, mode)
-
-
-#: How often one milestone may be listed in a saved Counter (torch applies gamma once per listing).
-_MAX_REPEATS = 1000
