@@ -448,43 +448,29 @@ def check_custom(saved: object, live: Callable[[float], float] | None) -> None:
 class CyclicLR(CycledLR):
     r"""Cycle each group's lr between ``base_lr`` and ``max_lr`` (torch's ``CyclicLR``, CLR).
 
-    Formula (see :class:`Cyclic`), with ``t = last_epoch`` (a batch index) and ``h(t)`` the
-    triangle ``0 -> 1 -> 0`` over ``step_size_up + step_size_down`` steps, times the mode's scale::
-
-        lr(t)       = base_lr + (max_lr - base_lr) * h(t)
-        momentum(t) = max_momentum - (max_momentum - base_momentum) * h(t)   # if cycle_momentum
-
-    Every value is computed from these anchors, never from the previous lr, so an lr changed by
-    hand is overwritten at the next step, as in torch. At construction (``last_epoch=-1``) each
-    group's lr is set to its ``base_lr``, and, with ``cycle_momentum``, its momentum (or
-    ``betas[0]`` for optimizers whose defaults hold ``betas``) to ``max_momentum``; the groups also
-    get ``max_momentum`` and ``base_momentum`` entries, as torch writes.
+    Formula: as :class:`Cyclic`, with ``t = last_epoch`` (a batch index) and ``base = max_lr``.
+    At construction (``last_epoch=-1``) each group's lr is set to its ``base_lr``; with
+    ``cycle_momentum`` its momentum (or ``betas[0]`` if the optimizer's defaults hold ``betas``)
+    is set to ``max_momentum`` and it gets ``max_momentum`` and ``base_momentum`` entries, as torch.
 
     Args:
         optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        base_lr: the lowest lr of the cycle, a finite number >= 0, or a list with one per group.
-        max_lr: the peak lr of the cycle, a finite number >= 0, or a list with one per group.
-            (``base_lr > max_lr`` is allowed, as in torch: the cycle then dips instead of rising.)
-        step_size_up: steps from ``base_lr`` to ``max_lr``, an int >= 1. Default: 2000.
-        step_size_down: steps from ``max_lr`` back to ``base_lr``, an int >= 1, or None for
-            ``step_size_up``. Default: None.
-        mode: ``'triangular'`` (constant height), ``'triangular2'`` (height halves every cycle)
-            or ``'exp_range'`` (height times ``gamma ** t``). Default: ``'triangular'``.
-        gamma: the factor of ``'exp_range'``, a finite number > 0. Default: 1.0.
-        scale_fn: a custom height scale, a function of one number; replaces ``mode``. It is not
-            saved in the state dict: pass it again when resuming. Default: None.
-        scale_mode: what ``scale_fn`` receives, ``'cycle'`` (the cycle number, from 1) or
-            ``'iterations'`` (the step). Default: ``'cycle'``.
-        cycle_momentum: cycle momentum (or beta1) inversely to the lr, a bool. Default: True.
-        base_momentum: the momentum at the peak lr, a number in [0, 1] or a list with one per
-            group. Default: 0.8.
-        max_momentum: the momentum at ``base_lr``, a number in [0, 1] or a list. Default: 0.9.
-        last_epoch: the index of the last batch, an int >= -1. Default: -1 (start fresh).
+        base_lr: a finite number >= 0, or a list with one per group.
+        max_lr: a finite number >= 0, or a list with one per group (may be below ``base_lr``).
+        step_size_up: an int >= 1. Default: 2000.
+        step_size_down: an int >= 1, or None for ``step_size_up``. Default: None.
+        mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``. Default: ``'triangular'``.
+        gamma: a finite number > 0. Default: 1.0.
+        scale_fn: a function of one number, or None; not saved (pass it again). Default: None.
+        scale_mode: ``'cycle'`` or ``'iterations'``. Default: ``'cycle'``.
+        cycle_momentum: a bool. Default: True.
+        base_momentum: a number in [0, 1], or a list with one per group. Default: 0.8.
+        max_momentum: a number in [0, 1], or a list with one per group. Default: 0.9.
+        last_epoch: an int >= -1. Default: -1 (start fresh).
 
     Raises:
-        TypeError: an argument has the wrong type (``scale_fn`` not callable, a flag not a bool).
-        ValueError: a value is out of range (``step_size_up=0``, ``gamma <= 0``, a negative or NaN
-            lr), ``mode`` or ``scale_mode`` is unknown, a list has the wrong length, or
+        TypeError: an argument has the wrong type.
+        ValueError: a value is out of range or unknown, a list has the wrong length, or
             ``cycle_momentum=True`` with an optimizer that has neither ``momentum`` nor ``betas``.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.5, "momentum": 0.9}]})()

@@ -207,51 +207,33 @@ def total_of(total_steps: Any, epochs: Any, steps_per_epoch: Any) -> int:
 class OneCycleLR(CycledLR):
     r"""The 1cycle policy (torch's ``OneCycleLR``): warm up to ``max_lr``, then anneal far below.
 
-    Formula (see :class:`OneCycle`), with ``t = last_epoch`` (a batch index),
-    ``initial_lr = max_lr / div_factor`` and ``min_lr = initial_lr / final_div_factor``: the lr
-    anneals ``initial_lr -> max_lr`` over the first ``pct_start * total_steps`` steps, then
-    ``max_lr -> min_lr`` until step ``total_steps - 1`` (with ``three_phase``: ``max_lr ->
-    initial_lr`` over as many steps, then ``initial_lr -> min_lr``), along a half cosine
-    (``'cos'``) or a line (``'linear'``). Momentum (or ``betas[0]``) moves inversely between
-    ``max_momentum`` and ``base_momentum``.
-
+    Formula: as :class:`OneCycle`, with ``t = last_epoch`` (a batch index) and ``base = max_lr``.
     At construction (``last_epoch=-1``) each group gets ``initial_lr``, ``max_lr`` and ``min_lr``
-    entries, and with ``cycle_momentum`` its momentum (or ``betas[0]`` for optimizers whose
-    defaults hold ``betas``) is set to ``max_momentum`` and it gets ``max_momentum`` and
-    ``base_momentum`` entries, as torch writes. Every value is computed from these anchors, so an
-    lr changed by hand is overwritten at the next step, as in torch.
-
-    The cycle ends at ``total_steps``: the usual loop of ``total_steps`` calls to ``step()`` ends
-    on step ``total_steps``, which keeps the last lr (``min_lr``) instead of climbing back up as
-    torch's does, and stepping past it raises ``ValueError`` naming the step and ``total_steps``,
-    changing nothing.
+    entries, and with ``cycle_momentum`` its momentum (or ``betas[0]``) is set to ``max_momentum``
+    and it gets ``max_momentum`` and ``base_momentum`` entries, as torch. Step ``total_steps``
+    keeps the last lr (torch's climbs back up); stepping past it raises ``ValueError``.
 
     Args:
         optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        max_lr: the peak lr, a finite number >= 0, or a list with one per group.
-        total_steps: the steps of the cycle, an int >= 1; None to use ``epochs * steps_per_epoch``.
-            Default: None.
-        epochs: with ``steps_per_epoch``, the cycle's length when ``total_steps`` is None; an
-            int >= 1. Default: None.
-        steps_per_epoch: batches per epoch, an int >= 1. Default: None.
-        pct_start: the fraction of the cycle spent warming up, a number in (0, 1). Default: 0.3.
+        max_lr: a finite number >= 0, or a list with one per group.
+        total_steps: an int >= 1, or None for ``epochs * steps_per_epoch``. Default: None.
+        epochs: an int >= 1, or None. Default: None.
+        steps_per_epoch: an int >= 1, or None. Default: None.
+        pct_start: a number in (0, 1). Default: 0.3.
         anneal_strategy: ``'cos'`` or ``'linear'``. Default: ``'cos'``.
-        cycle_momentum: cycle momentum (or beta1) inversely to the lr, a bool. Default: True.
-        base_momentum: the momentum at ``max_lr``, a number in [0, 1] or a list. Default: 0.85.
-        max_momentum: the momentum at the start and end, a number in [0, 1] or a list.
-            Default: 0.95.
-        div_factor: ``max_lr / initial_lr``, a finite number > 0. Default: 25.0.
-        final_div_factor: ``initial_lr / min_lr``, a finite number > 0. Default: 1e4.
-        three_phase: the paper's three phases instead of fastai's two, a bool. Default: False.
-        last_epoch: the index of the last batch, an int >= -1. Default: -1 (start fresh).
+        cycle_momentum: a bool. Default: True.
+        base_momentum: a number in [0, 1], or a list with one per group. Default: 0.85.
+        max_momentum: a number in [0, 1], or a list with one per group. Default: 0.95.
+        div_factor: a finite number > 0. Default: 25.0.
+        final_div_factor: a finite number > 0. Default: 1e4.
+        three_phase: a bool. Default: False.
+        last_epoch: an int >= -1. Default: -1 (start fresh).
 
     Raises:
         TypeError: an argument has the wrong type.
-        ValueError: a value is out of range (``total_steps=0``, ``pct_start=1.0``, a factor
-            <= 0), neither ``total_steps`` nor both ``epochs`` and ``steps_per_epoch`` are given,
-            ``anneal_strategy`` is unknown, a list has the wrong length, or ``cycle_momentum=True``
-            with an optimizer that has neither ``momentum`` nor ``betas``; at ``step()``, a step
-            past ``total_steps``.
+        ValueError: a value is out of range or unknown, no length is given, a list has the wrong
+            length, ``cycle_momentum=True`` without ``momentum`` or ``betas``; at ``step()``, a
+            step past ``total_steps``.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.5, "betas": (0.9, 0.999)}]})()
     >>> scheduler = OneCycleLR(optimizer, max_lr=1.0, total_steps=10, div_factor=10.0,
