@@ -276,39 +276,33 @@ CUSTOM = "custom"
 class Cyclic(CycledSchedule):
     r"""Cycle between ``base_lr`` and a peak along triangles whose height a scale function sets.
 
-    Formula, with ``t`` the step, ``up = step_size_up``, ``down = step_size_down``,
-    ``T = up + down`` and ``base`` a group's peak (its ``max_lr``)::
+    Formula, with ``t`` the step, ``T = up + down`` (the step sizes) and ``base`` a group's
+    peak (its ``max_lr``)::
 
-        cycle    = floor(1 + t / T)                  # 1, 2, ... : the cycle number
-        x        = 1 + t / T - cycle                 # position in the cycle, in [0, 1)
-        rise     = x * T / up          if x <= up / T else (1 - x) * T / down   # 0 -> 1 -> 0
-        h(t)     = rise * scale(cycle)  if scale_mode == 'cycle' else rise * scale(t)
+        cycle    = floor(1 + t / T);  x = 1 + t / T - cycle
+        rise     = x * T / up  if x <= up / T  else (1 - x) * T / down   # 0 -> 1 -> 0
+        h(t)     = rise * scale(cycle if scale_mode == 'cycle' else t)
         value(t) = base_lr + (base - base_lr) * h(t)
         momentum(t) = max_momentum - (max_momentum - base_momentum) * h(t)
 
-    The scale is 1 (``'triangular'``), ``1 / 2 ** (cycle - 1)`` (``'triangular2'``: the height
-    halves each cycle), ``gamma ** t`` (``'exp_range'``), or ``scale_fn`` if given. Each group has
-    its own ``base_lr`` (a float for all, or a tuple with one per group) and its own peak ``base``;
-    ``h(t)`` is computed once per step. Momentum moves inversely to the lr.
+    The scale is 1 (``'triangular'``), ``1 / 2 ** (cycle - 1)`` (``'triangular2'``),
+    ``gamma ** t`` (``'exp_range'``), or ``scale_fn`` if given.
 
     Args:
-        base_lr: the lower lr of the cycle, a finite number >= 0 or a tuple of them (one per group).
-        step_size_up: steps from ``base_lr`` up to the peak, an int >= 1.
-        step_size_down: steps from the peak back down, an int >= 1; None means ``step_size_up``.
-        mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``; ignored if ``scale_fn`` is given.
-        gamma: the per-step factor of ``'exp_range'``, a finite number > 0.
-        scale_fn: a function of one number (the cycle, or the step) returning the height scale,
-            usually in [0, 1]; None to use ``mode``. It is never saved: configs record ``'custom'``.
-        scale_mode: ``'cycle'`` or ``'iterations'``, what ``scale_fn`` receives; the built-in modes
-            set their own (``'cycle'``, ``'cycle'``, ``'iterations'``).
-        cycle_momentum: whether :meth:`momenta` cycles momentum, a bool.
-        base_momentum, max_momentum: the momentum at the peak and at ``base_lr``, each a number in
-            [0, 1] or a tuple of them.
+        base_lr: a finite number >= 0, or a tuple with one per group.
+        step_size_up: an int >= 1.
+        step_size_down: an int >= 1, or None for ``step_size_up``.
+        mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``; ignored with ``scale_fn``.
+        gamma: a finite number > 0.
+        scale_fn: a function of one number, or None; configs record ``'custom'``.
+        scale_mode: ``'cycle'`` or ``'iterations'``; the built-in modes set their own.
+        cycle_momentum: a bool.
+        base_momentum, max_momentum: each a number in [0, 1], or a tuple with one per group.
 
     Raises:
         TypeError: an argument has the wrong type.
         ValueError: a value is out of range, ``mode`` or ``scale_mode`` is unknown, or
-            ``scale_fn`` is ``'custom'`` (a config saved with a function: pass the function).
+            ``scale_fn`` is ``'custom'``.
 
     >>> cyclic = Cyclic(base_lr=0.1, step_size_up=2, step_size_down=3, mode="triangular2")
     >>> [round(cyclic(t, base=1.0), 6) for t in range(11)]

@@ -37,10 +37,8 @@ _STRATEGIES = ("cos", "linear")
 class OneCycle(CycledSchedule):
     r"""Warm up to the peak, then anneal far below the start: the 1cycle policy.
 
-    A group's ``base`` is its peak lr (``max_lr``). With ``T = total_steps`` and
-    ``p = pct_start``, the steps ``0 .. T - 1`` are split into phases, each annealing from a start
-    to an end value (anchors relative to ``base``: ``initial = base / div_factor``,
-    ``min = initial / final_div_factor``)::
+    With ``base`` a group's peak, ``T = total_steps``, ``p = pct_start``,
+    ``initial = base / div_factor`` and ``min = initial / final_div_factor``::
 
         two phases (default):   initial -> base      over steps 0 .. p*T - 1
                                 base    -> min       over p*T - 1 .. T - 1
@@ -52,25 +50,18 @@ class OneCycle(CycledSchedule):
         value(t) = end + (start - end) * (1 + cos(pi * pct)) / 2   ('cos')
                    start + (end - start) * pct                     ('linear')
 
-    Momentum moves the other way along the same phases (``max_momentum -> base_momentum ->
-    max_momentum``, and stays at ``max_momentum`` in the third phase). The phase and its cosine
-    are computed once per step; each group's value is then one affine combination of its anchors,
-    in torch's order of operations, so the values are torch's to the last bit.
-
-    The schedule ends at ``total_steps``: step ``T`` (where torch's loop of ``T`` calls to
-    ``step()`` lands) holds the value of step ``T - 1``, and a step past ``T`` raises
-    ``ValueError``. A phase of zero length (``p * T == 1``) gives its end value.
+    Momentum moves the other way (``max_momentum -> base_momentum -> max_momentum``). Step ``T``
+    holds the value of step ``T - 1``; a step past ``T`` raises ``ValueError``.
 
     Args:
-        total_steps: the steps of the cycle, an int >= 1.
-        pct_start: the fraction of the steps spent warming up, a number in (0, 1).
+        total_steps: an int >= 1.
+        pct_start: a number in (0, 1).
         anneal_strategy: ``'cos'`` or ``'linear'``.
-        cycle_momentum: whether :meth:`momenta` cycles momentum, a bool.
-        base_momentum, max_momentum: the momentum at the peak lr and at the start, each a number
-            in [0, 1] or a tuple of them (one per group).
-        div_factor: ``base / initial``, a finite number > 0.
-        final_div_factor: ``initial / min``, a finite number > 0.
-        three_phase: use the three-phase form of the paper, a bool.
+        cycle_momentum: a bool.
+        base_momentum, max_momentum: each a number in [0, 1], or a tuple with one per group.
+        div_factor: a finite number > 0.
+        final_div_factor: a finite number > 0.
+        three_phase: a bool.
 
     Raises:
         TypeError: an argument has the wrong type.
