@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
     from .base import SupportsParamGroups
 
-    pass
-
 
 _STRATEGIES = ("cos", "linear")
 
@@ -101,8 +99,6 @@ class OneCycle(CycledSchedule):
             self.three_phase = check_flag("three_phase", three_phase)
             self._table = self._phases()
 
-    # -- the maths ---------------------------------------------------------------------------
-
     @property
     def length(self) -> int:
         return self.total_steps - 1  # the last step of the cycle
@@ -115,14 +111,8 @@ class OneCycle(CycledSchedule):
         return [float(pct * total) - 1, float(total - 1)]
 
     def _phases(self) -> tuple[tuple[float, ...], tuple[tuple[float, ...], ...]]:
-        """The phase table :meth:`evaluate` reads: where a step goes to the next phase (torch's test
-        ``step > end_step``, as a running maximum), and per phase its start, its length, and which
-        anchors it goes from and to: of the lr's ``(initial, peak, min)`` (``(initial, peak,
-        initial, min)`` in three phases) and of the momentum's ``(base, max)``.
-
-        A phase of zero length (``pct_start * total_steps == 1``) is given start ``end - 1`` and
-        length 1, so that its one step is at ``pct == 1``: its end value, as torch intends.
-        """
+        """The phase edges (running maxima of the ends) and per phase ``(start, length, lr from, lr to,
+        momentum from, momentum to)``; a phase of zero length gets length 1 and ends at ``pct == 1``."""
         ends = self.phase_ends()
         momentum = (1, 0, 1, 1)  # against the lr: max -> base -> max, then max
         rows = []
@@ -137,12 +127,8 @@ class OneCycle(CycledSchedule):
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return self.values(step, (1.0,), xp)[0]
 
-    def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
-        return self.evaluate(step, bases, xp)[0]
-
     def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
-        # The phase and its weight are computed once per step; each group's lr (and momentum) is
-        # then one step between its two anchors of the phase, in torch's order of operations.
+        # The phase and its weight once per step, then per group in torch's order of operations.
         total = self.total_steps
         if not xp.all((step >= 0) & (step <= total)):
             with naming(self._owner):
@@ -172,9 +158,6 @@ class OneCycle(CycledSchedule):
             begin, end = xp.pick(pair, momentum_from), xp.pick(pair, momentum_to)
             momenta.append(end + (begin - end) * weight if cosine else (end - begin) * weight + begin)
         return spread(lrs, count), spread(momenta, count)
-
-    def rebase(self, step: float, value: float) -> float | None:
-        return None  # computed from its anchors alone: an outside change is not taken up
 
 
 def total_of(total_steps: Any, epochs: Any, steps_per_epoch: Any) -> int:
@@ -275,31 +258,26 @@ class OneCycleLR(CycledLR):
         last_epoch: int = -1,
     ) -> None:
         peaks_anchor = check_anchor("max_lr", max_lr)
-        config = {
-            "total_steps": total_of(total_steps, epochs, steps_per_epoch),
-            "pct_start": pct_start,
-            "anneal_strategy": anneal_strategy,
-            "cycle_momentum": cycle_momentum,
-            "base_momentum": base_momentum,
-            "max_momentum": max_momentum,
-            "div_factor": div_factor,
-            "final_div_factor": final_div_factor,
-            "three_phase": three_phase,
-        }
-        schedule = OneCycle.build(config)
+        total = total_of(total_steps, epochs, steps_per_epoch)
+        schedule = OneCycle(
+            total,
+            pct_start,
+            anneal_strategy,
+            cycle_momentum,
+            base_momentum,
+            max_momentum,
+            div_factor,
+            final_div_factor,
+            three_phase,
+        )
         groups, epoch = check_optimizer(optimizer, last_epoch)
         if epoch >= schedule.total_steps:
             self._past_the_end(epoch + 1, schedule.total_steps)
         peaks = per_group("max_lr", peaks_anchor, len(groups))
-        beta1 = False
-        if schedule.cycle_momentum:
-            momentum_anchors(schedule, len(groups))
-            beta1 = uses_beta1(optimizer, groups)
+        beta1 = uses_beta1(optimizer, groups, schedule)
         super().__init__(optimizer, schedule, peaks, epoch, beta1=beta1, group_keys=_lr_anchors(schedule, peaks))
 
     def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
-        # An added group's lr is its max_lr; its other anchors follow from the factors (only the
-        # momenta of ``schedule`` may differ from the live one's).
         return _lr_anchors(self._schedule, peaks)
 
     def _past_the_end(self, step: int, total: int) -> None:
@@ -316,21 +294,14 @@ class OneCycleLR(CycledLR):
             self._past_the_end(self.last_epoch, self._schedule.total_steps)
         return super().get_lr()
 
-    # -- state -------------------------------------------------------------------------------
-
     def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
-        """Restore a state from :meth:`state_dict`, or from torch's ``OneCycleLR.state_dict()``.
-
-        torch keeps the lr anchors in the param groups: load the optimizer's state dict first, so
-        each group's ``max_lr`` is there; ``div_factor``, ``final_div_factor`` and the momenta are
-        taken from this scheduler's own arguments.
-        """
+        """Restore a state from :meth:`state_dict`, or from torch's ``OneCycleLR.state_dict()``; load
+        the optimizer's first (torch keeps each group's ``max_lr`` there)."""
         if isinstance(state_dict, Mapping) and "format" not in state_dict and "_schedule_phases" in state_dict:
             state_dict = self._from_torch(state_dict)
         super().load_state_dict(state_dict, config=config)
 
     def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        """torch's state dict in this library's layout; every value is checked when loaded."""
         saved = self._config()
         total = state.get("total_steps", saved["total_steps"])
         saved["total_steps"] = total
