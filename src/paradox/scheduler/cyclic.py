@@ -68,14 +68,12 @@ def momentum_anchors(schedule: CycledSchedule, count: int) -> tuple[list[float],
 
 
 def check_flag(name: str, value: Any) -> bool:
-    """A bool (``True``/``False``), nothing else."""
     if not isinstance(value, bool):
         fail(name, "a bool", value, kind=True)
     return value
 
 
 def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
-    """One of the strings ``choices``."""
     if value not in choices:
         fail(name, "one of " + ", ".join(repr(choice) for choice in choices), value)
     return str(value)
@@ -348,7 +346,6 @@ class Cyclic(CycledSchedule):
 
     @property
     def length(self) -> int:
-        """The steps of one full cycle, ``step_size_up + step_size_down``."""
         return self.step_size_up + (self.step_size_down or self.step_size_up)
 
     def scale(self, x: Any, xp: Any = SCALAR) -> Any:
