@@ -1,9 +1,7 @@
 """What CyclicLR and OneCycleLR share: per-group anchors and momentum (or beta1) cycling.
 
-Both classes set each group's lr from their own anchors (``base_lr``/``max_lr``), not from the
-optimizer's lr, and compute every step from those anchors, so an lr changed by hand is overwritten
-at the next step, as in torch. Their schedules also give a momentum per group, which the driver
-writes into ``momentum`` (SGD-style optimizers) or ``betas[0]`` (Adam-style ones).
+Every step is computed from the anchors (an lr changed by hand is overwritten, as in torch), and
+the momentum goes into ``momentum`` (SGD-style optimizers) or ``betas[0]`` (Adam-style ones).
 """
 
 from __future__ import annotations
@@ -70,14 +68,12 @@ def momentum_anchors(schedule: CycledSchedule, count: int) -> tuple[list[float],
 
 
 def check_flag(name: str, value: Any) -> bool:
-    """A bool (``True``/``False``), nothing else."""
     if not isinstance(value, bool):
         fail(name, "a bool", value, kind=True)
     return value
 
 
 def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
-    """One of the strings ``choices``."""
     if value not in choices:
         fail(name, "one of " + ", ".join(repr(choice) for choice in choices), value)
     return str(value)
@@ -94,12 +90,12 @@ def check_optimizer(optimizer: object, last_epoch: Any) -> tuple[list[ParamGroup
     return groups, epoch
 
 
-def uses_beta1(optimizer: object, groups: list[ParamGroup]) -> bool:
-    """Whether momentum is cycled through ``betas[0]`` (True) or ``momentum`` (False).
-
-    torch's rule: ``"betas" in optimizer.defaults``. An optimizer without ``defaults`` is judged by
-    its param groups. One with neither key cannot cycle momentum.
-    """
+def uses_beta1(optimizer: object, groups: list[ParamGroup], schedule: CycledSchedule) -> bool:
+    """Whether momentum is cycled through ``betas[0]`` (torch: ``"betas" in optimizer.defaults``, else
+    judged by the param groups); False when it is not cycled. Checks the momentum anchors too."""
+    if not schedule.cycle_momentum:
+        return False
+    momentum_anchors(schedule, len(groups))
     defaults = getattr(optimizer, "defaults", None)
     keys: set[str] = set(defaults) if isinstance(defaults, Mapping) else set.intersection(*(set(g) for g in groups))
     if "momentum" not in keys and "betas" not in keys:
@@ -129,8 +125,7 @@ class CycledSchedule(Schedule):
     max_momentum: Anchor
 
     def spread(self, name: str, count: int) -> list[float]:
-        """The anchor field ``name`` over ``count`` groups; a per-group tuple must hold ``count``
-        values (the error names the scheduler that built this schedule)."""
+        """The anchor field ``name`` over ``count`` groups (checked as :func:`per_group`)."""
         value = getattr(self, name)
         if not isinstance(value, tuple):
             return [value] * count
@@ -140,6 +135,12 @@ class CycledSchedule(Schedule):
     def momenta(self, step: float, count: int = 1) -> list[float] | None:
         """The momentum of each of ``count`` groups at ``step``, or None if momentum is not cycled."""
         return self.evaluate(step, [1.0] * count)[1]
+
+    def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
+        return self.evaluate(step, bases, xp)[0]
+
+    def rebase(self, step: float, value: float) -> float | None:
+        return None  # computed from its anchors alone: an outside change is not taken up
 
 
 class CycledLR(ScheduledLR):
@@ -163,7 +164,6 @@ class CycledLR(ScheduledLR):
         lrs: list[float] | None = None,
         group_keys: list[dict[str, Any]] | None = None,
     ) -> None:
-        # Called once every argument is checked: from here on the optimizer is changed.
         self.use_beta1 = beta1
         self._peaks = peaks
         self._momenta: list[float] | None = None
@@ -174,7 +174,7 @@ class CycledLR(ScheduledLR):
                     set_lr(group, lrs[index])
                 if group_keys is not None:
                     group.update(group_keys[index])
-            if schedule.cycle_momentum:  # the momenta themselves are written by the initial step
+            if schedule.cycle_momentum:
                 for group, low, high in zip(groups, *momentum_anchors(schedule, len(groups))):
                     group["max_momentum"] = high
                     group["base_momentum"] = low
@@ -194,12 +194,8 @@ class CycledLR(ScheduledLR):
 
     @named
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
-        """Take in groups added since the last step: a new group's lr is its peak (its ``max_lr``).
-
-        Anchors given as one number apply to the new group as to every other; anchors given per
-        group (lists) are extended with the first group's value. The new group then follows the
-        schedule from the current step, and its peak and anchors are saved with the state.
-        """
+        """Take in groups added since the last step: a new group's peak is its lr; per-group
+        anchors are extended with the first group's value."""
         known = len(self._bases)
         check_no_group_removed(groups, known)
         peaks = [group_value(groups, index, "lr") for index in range(known, len(groups))]
@@ -225,7 +221,6 @@ class CycledLR(ScheduledLR):
             anchors = list(zip(lows, highs))[known:]
             for key, (low, high) in zip(keys, anchors):
                 key["max_momentum"], key["base_momentum"] = high, low
-        # Everything is checked; from here on the scheduler and the groups are changed.
         self._schedule = schedule
         for group, key in zip(groups[known:], keys):
             group.update(key)
@@ -237,9 +232,7 @@ class CycledLR(ScheduledLR):
     _per_group_fields: ClassVar[tuple[str, ...]] = ("base_momentum", "max_momentum")
 
     def _build_schedule(self, config: dict[str, Any]) -> Schedule:
-        # The schedule alone cannot know the group count: a per-group list of another length
-        # would load and fail at the next step(). Checked here, before load_state_dict changes
-        # anything, against the groups the loaded state is read for.
+        # Per-group lists are checked against the group count before load_state_dict changes anything.
         schedule = type(self._schedule).build(config)
         count = len(self.optimizer.param_groups)
         for name in self._per_group_fields:
@@ -276,39 +269,33 @@ CUSTOM = "custom"
 class Cyclic(CycledSchedule):
     r"""Cycle between ``base_lr`` and a peak along triangles whose height a scale function sets.
 
-    Formula, with ``t`` the step, ``up = step_size_up``, ``down = step_size_down``,
-    ``T = up + down`` and ``base`` a group's peak (its ``max_lr``)::
+    Formula, with ``t`` the step, ``T = up + down`` (the step sizes) and ``base`` a group's
+    peak (its ``max_lr``)::
 
-        cycle    = floor(1 + t / T)                  # 1, 2, ... : the cycle number
-        x        = 1 + t / T - cycle                 # position in the cycle, in [0, 1)
-        rise     = x * T / up          if x <= up / T else (1 - x) * T / down   # 0 -> 1 -> 0
-        h(t)     = rise * scale(cycle)  if scale_mode == 'cycle' else rise * scale(t)
+        cycle    = floor(1 + t / T);  x = 1 + t / T - cycle
+        rise     = x * T / up  if x <= up / T  else (1 - x) * T / down   # 0 -> 1 -> 0
+        h(t)     = rise * scale(cycle if scale_mode == 'cycle' else t)
         value(t) = base_lr + (base - base_lr) * h(t)
         momentum(t) = max_momentum - (max_momentum - base_momentum) * h(t)
 
-    The scale is 1 (``'triangular'``), ``1 / 2 ** (cycle - 1)`` (``'triangular2'``: the height
-    halves each cycle), ``gamma ** t`` (``'exp_range'``), or ``scale_fn`` if given. Each group has
-    its own ``base_lr`` (a float for all, or a tuple with one per group) and its own peak ``base``;
-    ``h(t)`` is computed once per step. Momentum moves inversely to the lr.
+    The scale is 1 (``'triangular'``), ``1 / 2 ** (cycle - 1)`` (``'triangular2'``),
+    ``gamma ** t`` (``'exp_range'``), or ``scale_fn`` if given.
 
     Args:
-        base_lr: the lower lr of the cycle, a finite number >= 0 or a tuple of them (one per group).
-        step_size_up: steps from ``base_lr`` up to the peak, an int >= 1.
-        step_size_down: steps from the peak back down, an int >= 1; None means ``step_size_up``.
-        mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``; ignored if ``scale_fn`` is given.
-        gamma: the per-step factor of ``'exp_range'``, a finite number > 0.
-        scale_fn: a function of one number (the cycle, or the step) returning the height scale,
-            usually in [0, 1]; None to use ``mode``. It is never saved: configs record ``'custom'``.
-        scale_mode: ``'cycle'`` or ``'iterations'``, what ``scale_fn`` receives; the built-in modes
-            set their own (``'cycle'``, ``'cycle'``, ``'iterations'``).
-        cycle_momentum: whether :meth:`momenta` cycles momentum, a bool.
-        base_momentum, max_momentum: the momentum at the peak and at ``base_lr``, each a number in
-            [0, 1] or a tuple of them.
+        base_lr: a finite number >= 0, or a tuple with one per group.
+        step_size_up: an int >= 1.
+        step_size_down: an int >= 1, or None for ``step_size_up``.
+        mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``; ignored with ``scale_fn``.
+        gamma: a finite number > 0.
+        scale_fn: a function of one number, or None; configs record ``'custom'``.
+        scale_mode: ``'cycle'`` or ``'iterations'``; the built-in modes set their own.
+        cycle_momentum: a bool.
+        base_momentum, max_momentum: each a number in [0, 1], or a tuple with one per group.
 
     Raises:
         TypeError: an argument has the wrong type.
         ValueError: a value is out of range, ``mode`` or ``scale_mode`` is unknown, or
-            ``scale_fn`` is ``'custom'`` (a config saved with a function: pass the function).
+            ``scale_fn`` is ``'custom'``.
 
     >>> cyclic = Cyclic(base_lr=0.1, step_size_up=2, step_size_down=3, mode="triangular2")
     >>> [round(cyclic(t, base=1.0), 6) for t in range(11)]
@@ -357,11 +344,8 @@ class Cyclic(CycledSchedule):
             self.max_momentum = check_anchor("max_momentum", max_momentum, maximum=1.0)
             self.floor = min(self.base_lr) if isinstance(self.base_lr, tuple) else self.base_lr
 
-    # -- the maths ---------------------------------------------------------------------------
-
     @property
     def length(self) -> int:
-        """The steps of one full cycle, ``step_size_up + step_size_down``."""
         return self.step_size_up + (self.step_size_down or self.step_size_up)
 
     def scale(self, x: Any, xp: Any = SCALAR) -> Any:
@@ -388,9 +372,6 @@ class Cyclic(CycledSchedule):
         rise, scale = self.rise_and_scale(step, xp)
         return rise * scale
 
-    def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
-        return self.evaluate(step, bases, xp)[0]
-
     def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
         # Computed once per step; per group one affine combination, in torch's order of operations.
         try:
@@ -406,11 +387,6 @@ class Cyclic(CycledSchedule):
             return lrs, None
         lows, highs = momentum_anchors(self, count)
         return lrs, [high - (high - low) * rise * scale for low, high in zip(lows, highs)]
-
-    def rebase(self, step: float, value: float) -> float | None:
-        return None  # computed from its anchors alone: an outside change is not taken up
-
-    # -- config ------------------------------------------------------------------------------
 
     def to_config(self) -> dict[str, Any]:
         """The config as plain data; a custom ``scale_fn`` is recorded as ``'custom'``, not saved."""
@@ -448,43 +424,29 @@ def check_custom(saved: object, live: Callable[[float], float] | None) -> None:
 class CyclicLR(CycledLR):
     r"""Cycle each group's lr between ``base_lr`` and ``max_lr`` (torch's ``CyclicLR``, CLR).
 
-    Formula (see :class:`Cyclic`), with ``t = last_epoch`` (a batch index) and ``h(t)`` the
-    triangle ``0 -> 1 -> 0`` over ``step_size_up + step_size_down`` steps, times the mode's scale::
-
-        lr(t)       = base_lr + (max_lr - base_lr) * h(t)
-        momentum(t) = max_momentum - (max_momentum - base_momentum) * h(t)   # if cycle_momentum
-
-    Every value is computed from these anchors, never from the previous lr, so an lr changed by
-    hand is overwritten at the next step, as in torch. At construction (``last_epoch=-1``) each
-    group's lr is set to its ``base_lr``, and, with ``cycle_momentum``, its momentum (or
-    ``betas[0]`` for optimizers whose defaults hold ``betas``) to ``max_momentum``; the groups also
-    get ``max_momentum`` and ``base_momentum`` entries, as torch writes.
+    Formula: as :class:`Cyclic`, with ``t = last_epoch`` (a batch index) and ``base = max_lr``.
+    At construction (``last_epoch=-1``) each group's lr is set to its ``base_lr``; with
+    ``cycle_momentum`` its momentum (or ``betas[0]`` if the optimizer's defaults hold ``betas``)
+    is set to ``max_momentum`` and it gets ``max_momentum`` and ``base_momentum`` entries, as torch.
 
     Args:
         optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        base_lr: the lowest lr of the cycle, a finite number >= 0, or a list with one per group.
-        max_lr: the peak lr of the cycle, a finite number >= 0, or a list with one per group.
-            (``base_lr > max_lr`` is allowed, as in torch: the cycle then dips instead of rising.)
-        step_size_up: steps from ``base_lr`` to ``max_lr``, an int >= 1. Default: 2000.
-        step_size_down: steps from ``max_lr`` back to ``base_lr``, an int >= 1, or None for
-            ``step_size_up``. Default: None.
-        mode: ``'triangular'`` (constant height), ``'triangular2'`` (height halves every cycle)
-            or ``'exp_range'`` (height times ``gamma ** t``). Default: ``'triangular'``.
-        gamma: the factor of ``'exp_range'``, a finite number > 0. Default: 1.0.
-        scale_fn: a custom height scale, a function of one number; replaces ``mode``. It is not
-            saved in the state dict: pass it again when resuming. Default: None.
-        scale_mode: what ``scale_fn`` receives, ``'cycle'`` (the cycle number, from 1) or
-            ``'iterations'`` (the step). Default: ``'cycle'``.
-        cycle_momentum: cycle momentum (or beta1) inversely to the lr, a bool. Default: True.
-        base_momentum: the momentum at the peak lr, a number in [0, 1] or a list with one per
-            group. Default: 0.8.
-        max_momentum: the momentum at ``base_lr``, a number in [0, 1] or a list. Default: 0.9.
-        last_epoch: the index of the last batch, an int >= -1. Default: -1 (start fresh).
+        base_lr: a finite number >= 0, or a list with one per group.
+        max_lr: a finite number >= 0, or a list with one per group (may be below ``base_lr``).
+        step_size_up: an int >= 1. Default: 2000.
+        step_size_down: an int >= 1, or None for ``step_size_up``. Default: None.
+        mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``. Default: ``'triangular'``.
+        gamma: a finite number > 0. Default: 1.0.
+        scale_fn: a function of one number, or None; not saved (pass it again). Default: None.
+        scale_mode: ``'cycle'`` or ``'iterations'``. Default: ``'cycle'``.
+        cycle_momentum: a bool. Default: True.
+        base_momentum: a number in [0, 1], or a list with one per group. Default: 0.8.
+        max_momentum: a number in [0, 1], or a list with one per group. Default: 0.9.
+        last_epoch: an int >= -1. Default: -1 (start fresh).
 
     Raises:
-        TypeError: an argument has the wrong type (``scale_fn`` not callable, a flag not a bool).
-        ValueError: a value is out of range (``step_size_up=0``, ``gamma <= 0``, a negative or NaN
-            lr), ``mode`` or ``scale_mode`` is unknown, a list has the wrong length, or
+        TypeError: an argument has the wrong type.
+        ValueError: a value is out of range or unknown, a list has the wrong length, or
             ``cycle_momentum=True`` with an optimizer that has neither ``momentum`` nor ``betas``.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.5, "momentum": 0.9}]})()
@@ -531,29 +493,24 @@ class CyclicLR(CycledLR):
         max_momentum: float | list[float] = 0.9,
         last_epoch: int = -1,
     ) -> None:
-        config = {
-            "base_lr": base_lr,
-            "step_size_up": step_size_up,
-            "step_size_down": step_size_down,
-            "mode": mode,
-            "gamma": gamma,
-            "scale_fn": scale_fn,
-            "scale_mode": scale_mode,
-            "cycle_momentum": cycle_momentum,
-            "base_momentum": base_momentum,
-            "max_momentum": max_momentum,
-        }
-        schedule = Cyclic.build(config)
+        schedule = Cyclic(
+            base_lr,
+            step_size_up,
+            step_size_down,
+            mode,
+            gamma,
+            scale_fn,
+            scale_mode,
+            cycle_momentum,
+            base_momentum,
+            max_momentum,
+        )
         peaks_anchor = check_anchor("max_lr", max_lr)
         groups, epoch = check_optimizer(optimizer, last_epoch)
         count = len(groups)
         lows = per_group("base_lr", schedule.base_lr, count)
         peaks = per_group("max_lr", peaks_anchor, count)
-        beta1 = False
-        if schedule.cycle_momentum:
-            momentum_anchors(schedule, count)
-            beta1 = uses_beta1(optimizer, groups)
-        super().__init__(optimizer, schedule, peaks, epoch, beta1=beta1, lrs=lows)
+        super().__init__(optimizer, schedule, peaks, epoch, beta1=uses_beta1(optimizer, groups, schedule), lrs=lows)
 
     def _start(self, lrs: list[float]) -> None:
         super()._start(lrs)
@@ -562,35 +519,27 @@ class CyclicLR(CycledLR):
     _per_group_fields = ("base_lr", "base_momentum", "max_momentum")
 
     def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
-        # An added group cycles from its base_lr (the shared one, or the first group's) to its lr.
         lows = per_group("base_lr", schedule.fields()["base_lr"], start + len(peaks))[start:]
         return [{"initial_lr": low} for low in lows]
 
-    # -- torch's attributes ------------------------------------------------------------------
-
     @property
     def max_lrs(self) -> list[float]:
-        """Each group's peak lr."""
         return list(self._bases)
 
     @property
     def total_size(self) -> float:
-        """The steps of one cycle, as a float (torch's attribute)."""
         return float(self._schedule.length)
 
     @property
     def step_ratio(self) -> float:
-        """The fraction of a cycle spent rising."""
         return self._schedule.step_size_up / float(self._schedule.length)
 
     @property
     def base_momentums(self) -> list[float]:
-        """Each group's momentum at the peak lr."""
         return per_group("base_momentum", self._schedule.base_momentum, len(self._bases))
 
     @property
     def max_momentums(self) -> list[float]:
-        """Each group's momentum at ``base_lr``."""
         return per_group("max_momentum", self._schedule.max_momentum, len(self._bases))
 
     def scale_fn(self, x: float) -> float:
@@ -598,26 +547,19 @@ class CyclicLR(CycledLR):
         scale: float = self._schedule.scale(x)
         return scale
 
-    # -- state -------------------------------------------------------------------------------
-
     def _build_schedule(self, config: dict[str, Any]) -> Schedule:
         live = self._schedule.scale_fn
         check_custom(config.get("scale_fn"), live)
         return super()._build_schedule({**config, "scale_fn": live})
 
     def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
-        """Restore a state from :meth:`state_dict`, or from torch's ``CyclicLR.state_dict()``.
-
-        A custom ``scale_fn`` is not part of the state: build this scheduler with the same
-        function before loading. A state saved with one cannot load into a scheduler without one,
-        nor the reverse; the error says which is expected.
-        """
+        """Restore a state from :meth:`state_dict`, or from torch's ``CyclicLR.state_dict()``; a custom
+        ``scale_fn`` is not saved: build this scheduler with the same one before loading."""
         if isinstance(state_dict, Mapping) and "format" not in state_dict and "total_size" in state_dict:
             state_dict = self._from_torch(state_dict)
         super().load_state_dict(state_dict, config=config)
 
     def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        """torch's state dict in this library's layout; every value is checked when loaded."""
         live = self._config()
         saved = dict(live)
         for key in ("mode", "gamma", "scale_mode", "cycle_momentum"):

@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
     from .base import SupportsParamGroups
 
-    pass
-
 
 _STRATEGIES = ("cos", "linear")
 
@@ -37,10 +35,8 @@ _STRATEGIES = ("cos", "linear")
 class OneCycle(CycledSchedule):
     r"""Warm up to the peak, then anneal far below the start: the 1cycle policy.
 
-    A group's ``base`` is its peak lr (``max_lr``). With ``T = total_steps`` and
-    ``p = pct_start``, the steps ``0 .. T - 1`` are split into phases, each annealing from a start
-    to an end value (anchors relative to ``base``: ``initial = base / div_factor``,
-    ``min = initial / final_div_factor``)::
+    With ``base`` a group's peak, ``T = total_steps``, ``p = pct_start``,
+    ``initial = base / div_factor`` and ``min = initial / final_div_factor``::
 
         two phases (default):   initial -> base      over steps 0 .. p*T - 1
                                 base    -> min       over p*T - 1 .. T - 1
@@ -52,25 +48,18 @@ class OneCycle(CycledSchedule):
         value(t) = end + (start - end) * (1 + cos(pi * pct)) / 2   ('cos')
                    start + (end - start) * pct                     ('linear')
 
-    Momentum moves the other way along the same phases (``max_momentum -> base_momentum ->
-    max_momentum``, and stays at ``max_momentum`` in the third phase). The phase and its cosine
-    are computed once per step; each group's value is then one affine combination of its anchors,
-    in torch's order of operations, so the values are torch's to the last bit.
-
-    The schedule ends at ``total_steps``: step ``T`` (where torch's loop of ``T`` calls to
-    ``step()`` lands) holds the value of step ``T - 1``, and a step past ``T`` raises
-    ``ValueError``. A phase of zero length (``p * T == 1``) gives its end value.
+    Momentum moves the other way (``max_momentum -> base_momentum -> max_momentum``). Step ``T``
+    holds the value of step ``T - 1``; a step past ``T`` raises ``ValueError``.
 
     Args:
-        total_steps: the steps of the cycle, an int >= 1.
-        pct_start: the fraction of the steps spent warming up, a number in (0, 1).
+        total_steps: an int >= 1.
+        pct_start: a number in (0, 1).
         anneal_strategy: ``'cos'`` or ``'linear'``.
-        cycle_momentum: whether :meth:`momenta` cycles momentum, a bool.
-        base_momentum, max_momentum: the momentum at the peak lr and at the start, each a number
-            in [0, 1] or a tuple of them (one per group).
-        div_factor: ``base / initial``, a finite number > 0.
-        final_div_factor: ``initial / min``, a finite number > 0.
-        three_phase: use the three-phase form of the paper, a bool.
+        cycle_momentum: a bool.
+        base_momentum, max_momentum: each a number in [0, 1], or a tuple with one per group.
+        div_factor: a finite number > 0.
+        final_div_factor: a finite number > 0.
+        three_phase: a bool.
 
     Raises:
         TypeError: an argument has the wrong type.
@@ -110,8 +99,6 @@ class OneCycle(CycledSchedule):
             self.three_phase = check_flag("three_phase", three_phase)
             self._table = self._phases()
 
-    # -- the maths ---------------------------------------------------------------------------
-
     @property
     def length(self) -> int:
         return self.total_steps - 1  # the last step of the cycle
@@ -124,14 +111,8 @@ class OneCycle(CycledSchedule):
         return [float(pct * total) - 1, float(total - 1)]
 
     def _phases(self) -> tuple[tuple[float, ...], tuple[tuple[float, ...], ...]]:
-        """The phase table :meth:`evaluate` reads: where a step goes to the next phase (torch's test
-        ``step > end_step``, as a running maximum), and per phase its start, its length, and which
-        anchors it goes from and to: of the lr's ``(initial, peak, min)`` (``(initial, peak,
-        initial, min)`` in three phases) and of the momentum's ``(base, max)``.
-
-        A phase of zero length (``pct_start * total_steps == 1``) is given start ``end - 1`` and
-        length 1, so that its one step is at ``pct == 1``: its end value, as torch intends.
-        """
+        """The phase edges (running maxima of the ends) and per phase ``(start, length, lr from, lr to,
+        momentum from, momentum to)``; a phase of zero length gets length 1 and ends at ``pct == 1``."""
         ends = self.phase_ends()
         momentum = (1, 0, 1, 1)  # against the lr: max -> base -> max, then max
         rows = []
@@ -146,12 +127,8 @@ class OneCycle(CycledSchedule):
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return self.values(step, (1.0,), xp)[0]
 
-    def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
-        return self.evaluate(step, bases, xp)[0]
-
     def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
-        # The phase and its weight are computed once per step; each group's lr (and momentum) is
-        # then one step between its two anchors of the phase, in torch's order of operations.
+        # The phase and its weight once per step, then per group in torch's order of operations.
         total = self.total_steps
         if not xp.all((step >= 0) & (step <= total)):
             with naming(self._owner):
@@ -182,9 +159,6 @@ class OneCycle(CycledSchedule):
             momenta.append(end + (begin - end) * weight if cosine else (end - begin) * weight + begin)
         return spread(lrs, count), spread(momenta, count)
 
-    def rebase(self, step: float, value: float) -> float | None:
-        return None  # computed from its anchors alone: an outside change is not taken up
-
 
 def total_of(total_steps: Any, epochs: Any, steps_per_epoch: Any) -> int:
     """``total_steps``, or ``epochs * steps_per_epoch`` when it is None (torch's precedence)."""
@@ -207,51 +181,33 @@ def total_of(total_steps: Any, epochs: Any, steps_per_epoch: Any) -> int:
 class OneCycleLR(CycledLR):
     r"""The 1cycle policy (torch's ``OneCycleLR``): warm up to ``max_lr``, then anneal far below.
 
-    Formula (see :class:`OneCycle`), with ``t = last_epoch`` (a batch index),
-    ``initial_lr = max_lr / div_factor`` and ``min_lr = initial_lr / final_div_factor``: the lr
-    anneals ``initial_lr -> max_lr`` over the first ``pct_start * total_steps`` steps, then
-    ``max_lr -> min_lr`` until step ``total_steps - 1`` (with ``three_phase``: ``max_lr ->
-    initial_lr`` over as many steps, then ``initial_lr -> min_lr``), along a half cosine
-    (``'cos'``) or a line (``'linear'``). Momentum (or ``betas[0]``) moves inversely between
-    ``max_momentum`` and ``base_momentum``.
-
+    Formula: as :class:`OneCycle`, with ``t = last_epoch`` (a batch index) and ``base = max_lr``.
     At construction (``last_epoch=-1``) each group gets ``initial_lr``, ``max_lr`` and ``min_lr``
-    entries, and with ``cycle_momentum`` its momentum (or ``betas[0]`` for optimizers whose
-    defaults hold ``betas``) is set to ``max_momentum`` and it gets ``max_momentum`` and
-    ``base_momentum`` entries, as torch writes. Every value is computed from these anchors, so an
-    lr changed by hand is overwritten at the next step, as in torch.
-
-    The cycle ends at ``total_steps``: the usual loop of ``total_steps`` calls to ``step()`` ends
-    on step ``total_steps``, which keeps the last lr (``min_lr``) instead of climbing back up as
-    torch's does, and stepping past it raises ``ValueError`` naming the step and ``total_steps``,
-    changing nothing.
+    entries, and with ``cycle_momentum`` its momentum (or ``betas[0]``) is set to ``max_momentum``
+    and it gets ``max_momentum`` and ``base_momentum`` entries, as torch. Step ``total_steps``
+    keeps the last lr (torch's climbs back up); stepping past it raises ``ValueError``.
 
     Args:
         optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        max_lr: the peak lr, a finite number >= 0, or a list with one per group.
-        total_steps: the steps of the cycle, an int >= 1; None to use ``epochs * steps_per_epoch``.
-            Default: None.
-        epochs: with ``steps_per_epoch``, the cycle's length when ``total_steps`` is None; an
-            int >= 1. Default: None.
-        steps_per_epoch: batches per epoch, an int >= 1. Default: None.
-        pct_start: the fraction of the cycle spent warming up, a number in (0, 1). Default: 0.3.
+        max_lr: a finite number >= 0, or a list with one per group.
+        total_steps: an int >= 1, or None for ``epochs * steps_per_epoch``. Default: None.
+        epochs: an int >= 1, or None. Default: None.
+        steps_per_epoch: an int >= 1, or None. Default: None.
+        pct_start: a number in (0, 1). Default: 0.3.
         anneal_strategy: ``'cos'`` or ``'linear'``. Default: ``'cos'``.
-        cycle_momentum: cycle momentum (or beta1) inversely to the lr, a bool. Default: True.
-        base_momentum: the momentum at ``max_lr``, a number in [0, 1] or a list. Default: 0.85.
-        max_momentum: the momentum at the start and end, a number in [0, 1] or a list.
-            Default: 0.95.
-        div_factor: ``max_lr / initial_lr``, a finite number > 0. Default: 25.0.
-        final_div_factor: ``initial_lr / min_lr``, a finite number > 0. Default: 1e4.
-        three_phase: the paper's three phases instead of fastai's two, a bool. Default: False.
-        last_epoch: the index of the last batch, an int >= -1. Default: -1 (start fresh).
+        cycle_momentum: a bool. Default: True.
+        base_momentum: a number in [0, 1], or a list with one per group. Default: 0.85.
+        max_momentum: a number in [0, 1], or a list with one per group. Default: 0.95.
+        div_factor: a finite number > 0. Default: 25.0.
+        final_div_factor: a finite number > 0. Default: 1e4.
+        three_phase: a bool. Default: False.
+        last_epoch: an int >= -1. Default: -1 (start fresh).
 
     Raises:
         TypeError: an argument has the wrong type.
-        ValueError: a value is out of range (``total_steps=0``, ``pct_start=1.0``, a factor
-            <= 0), neither ``total_steps`` nor both ``epochs`` and ``steps_per_epoch`` are given,
-            ``anneal_strategy`` is unknown, a list has the wrong length, or ``cycle_momentum=True``
-            with an optimizer that has neither ``momentum`` nor ``betas``; at ``step()``, a step
-            past ``total_steps``.
+        ValueError: a value is out of range or unknown, no length is given, a list has the wrong
+            length, ``cycle_momentum=True`` without ``momentum`` or ``betas``; at ``step()``, a
+            step past ``total_steps``.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.5, "betas": (0.9, 0.999)}]})()
     >>> scheduler = OneCycleLR(optimizer, max_lr=1.0, total_steps=10, div_factor=10.0,
@@ -302,31 +258,26 @@ class OneCycleLR(CycledLR):
         last_epoch: int = -1,
     ) -> None:
         peaks_anchor = check_anchor("max_lr", max_lr)
-        config = {
-            "total_steps": total_of(total_steps, epochs, steps_per_epoch),
-            "pct_start": pct_start,
-            "anneal_strategy": anneal_strategy,
-            "cycle_momentum": cycle_momentum,
-            "base_momentum": base_momentum,
-            "max_momentum": max_momentum,
-            "div_factor": div_factor,
-            "final_div_factor": final_div_factor,
-            "three_phase": three_phase,
-        }
-        schedule = OneCycle.build(config)
+        total = total_of(total_steps, epochs, steps_per_epoch)
+        schedule = OneCycle(
+            total,
+            pct_start,
+            anneal_strategy,
+            cycle_momentum,
+            base_momentum,
+            max_momentum,
+            div_factor,
+            final_div_factor,
+            three_phase,
+        )
         groups, epoch = check_optimizer(optimizer, last_epoch)
         if epoch >= schedule.total_steps:
             self._past_the_end(epoch + 1, schedule.total_steps)
         peaks = per_group("max_lr", peaks_anchor, len(groups))
-        beta1 = False
-        if schedule.cycle_momentum:
-            momentum_anchors(schedule, len(groups))
-            beta1 = uses_beta1(optimizer, groups)
+        beta1 = uses_beta1(optimizer, groups, schedule)
         super().__init__(optimizer, schedule, peaks, epoch, beta1=beta1, group_keys=_lr_anchors(schedule, peaks))
 
     def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
-        # An added group's lr is its max_lr; its other anchors follow from the factors (only the
-        # momenta of ``schedule`` may differ from the live one's).
         return _lr_anchors(self._schedule, peaks)
 
     def _past_the_end(self, step: int, total: int) -> None:
@@ -343,21 +294,14 @@ class OneCycleLR(CycledLR):
             self._past_the_end(self.last_epoch, self._schedule.total_steps)
         return super().get_lr()
 
-    # -- state -------------------------------------------------------------------------------
-
     def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
-        """Restore a state from :meth:`state_dict`, or from torch's ``OneCycleLR.state_dict()``.
-
-        torch keeps the lr anchors in the param groups: load the optimizer's state dict first, so
-        each group's ``max_lr`` is there; ``div_factor``, ``final_div_factor`` and the momenta are
-        taken from this scheduler's own arguments.
-        """
+        """Restore a state from :meth:`state_dict`, or from torch's ``OneCycleLR.state_dict()``; load
+        the optimizer's first (torch keeps each group's ``max_lr`` there)."""
         if isinstance(state_dict, Mapping) and "format" not in state_dict and "_schedule_phases" in state_dict:
             state_dict = self._from_torch(state_dict)
         super().load_state_dict(state_dict, config=config)
 
     def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        """torch's state dict in this library's layout; every value is checked when loaded."""
         saved = self._config()
         total = state.get("total_steps", saved["total_steps"])
         saved["total_steps"] = total
