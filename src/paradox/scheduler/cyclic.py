@@ -1,7 +1,7 @@
-"""What CyclicLR and OneCycleLR share: per-group anchors and momentum (or beta1) cycling.
+"""What CyclicLR and OneCycleLR share (per-group anchors, momentum or beta1 cycling), and Cyclic.
 
-Every step is computed from the anchors (an lr changed by hand is overwritten, as in torch), and
-the momentum goes into ``momentum`` (SGD-style optimizers) or ``betas[0]`` (Adam-style ones).
+Both drivers compute every lr from their own anchors, never from the optimizer's lr (an lr changed
+by hand is overwritten at the next step, as in torch), and write a momentum per group too.
 """
 
 from __future__ import annotations
@@ -9,14 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 
-from .base import (
-    ConfigParam,
-    ScheduledLR,
-    check_no_group_removed,
-    group_value,
-    param_groups,
-    set_lr,
-)
+from .base import ConfigParam, ScheduledLR, check_no_group_removed, fresh_lrs, group_value, param_groups, set_lr
 from .schedule import SCALAR, Schedule, leaves_float_range
 from .state import FORMAT, VERSION
 from .validate import check_float, check_int, fail, hyper_value, named, naming
@@ -68,34 +61,22 @@ def momentum_anchors(schedule: CycledSchedule, count: int) -> tuple[list[float],
 
 
 def check_flag(name: str, value: Any) -> bool:
+    """A bool (``True``/``False``), nothing else."""
     if not isinstance(value, bool):
         fail(name, "a bool", value, kind=True)
     return value
 
 
 def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    """One of the strings ``choices``."""
     if value not in choices:
         fail(name, "one of " + ", ".join(repr(choice) for choice in choices), value)
     return str(value)
 
 
-def check_optimizer(optimizer: object, last_epoch: Any) -> tuple[list[ParamGroup], int]:
-    """Every check the base class makes at construction, made before these classes write anything."""
-    groups = param_groups(optimizer)
-    epoch = check_int("last_epoch", last_epoch, minimum=-1)
-    for index, group in enumerate(groups):
-        group_value(groups, index, "lr")
-        if "initial_lr" in group:
-            group_value(groups, index, "initial_lr")
-    return groups, epoch
-
-
-def uses_beta1(optimizer: object, groups: list[ParamGroup], schedule: CycledSchedule) -> bool:
-    """Whether momentum is cycled through ``betas[0]`` (torch: ``"betas" in optimizer.defaults``, else
-    judged by the param groups); False when it is not cycled. Checks the momentum anchors too."""
-    if not schedule.cycle_momentum:
-        return False
-    momentum_anchors(schedule, len(groups))
+def uses_beta1(optimizer: object, groups: list[ParamGroup]) -> bool:
+    """Whether momentum is cycled through ``betas[0]`` (True) or ``momentum`` (False): torch's rule,
+    ``"betas" in optimizer.defaults``, or in every param group for an optimizer without defaults."""
     defaults = getattr(optimizer, "defaults", None)
     keys: set[str] = set(defaults) if isinstance(defaults, Mapping) else set.intersection(*(set(g) for g in groups))
     if "momentum" not in keys and "betas" not in keys:
@@ -107,16 +88,6 @@ def uses_beta1(optimizer: object, groups: list[ParamGroup], schedule: CycledSche
     return "betas" in keys
 
 
-def write_momenta(groups: list[ParamGroup], momenta: Sequence[float], beta1: bool) -> None:
-    """Write each group's momentum, into ``betas[0]`` when ``beta1``; other betas are kept."""
-    if beta1:
-        for group, momentum in zip(groups, momenta):
-            group["betas"] = (momentum, *group["betas"][1:])
-    else:
-        for group, momentum in zip(groups, momenta):
-            group["momentum"] = momentum
-
-
 class CycledSchedule(Schedule):
     """A schedule that also gives a momentum per group (or None when momentum is not cycled)."""
 
@@ -125,12 +96,17 @@ class CycledSchedule(Schedule):
     max_momentum: Anchor
 
     def spread(self, name: str, count: int) -> list[float]:
-        """The anchor field ``name`` over ``count`` groups (checked as :func:`per_group`)."""
+        """The anchor field ``name`` over ``count`` groups, checked as :func:`per_group` (the error
+        names the scheduler that built this schedule)."""
         value = getattr(self, name)
         if not isinstance(value, tuple):
             return [value] * count
         with naming(self._owner, outer=True):
             return per_group(name, value, count)
+
+    def per_group_fields(self) -> dict[str, tuple[float, ...]]:
+        """The anchors given one value per group (tuples), by name."""
+        return {name: value for name in self._fields if isinstance(value := getattr(self, name), tuple)}
 
     def momenta(self, step: float, count: int = 1) -> list[float] | None:
         """The momentum of each of ``count`` groups at ``step``, or None if momentum is not cycled."""
@@ -144,7 +120,10 @@ class CycledSchedule(Schedule):
 
 
 class CycledLR(ScheduledLR):
-    """Driver of a :class:`CycledSchedule`: writes the lrs, and the momenta where they are cycled."""
+    """Driver of a :class:`CycledSchedule`: writes the lrs, and the momenta where they are cycled.
+
+    ``_bases`` holds each group's peak (``max_lr``), and ``base_lrs`` the lr it starts from.
+    """
 
     _schedule: CycledSchedule
     _chainable: ClassVar[bool] = False
@@ -152,33 +131,35 @@ class CycledLR(ScheduledLR):
     #: True when momentum is cycled through ``betas[0]`` (Adam-style), as torch's attribute.
     use_beta1: bool
 
-    @named
     def __init__(
-        self,
-        optimizer: SupportsParamGroups,
-        schedule: CycledSchedule,
-        peaks: list[float],
-        last_epoch: int,
-        *,
-        beta1: bool,
-        lrs: list[float] | None = None,
-        group_keys: list[dict[str, Any]] | None = None,
+        self, optimizer: SupportsParamGroups, schedule: CycledSchedule, max_lr: Anchor, last_epoch: Any
     ) -> None:
-        self.use_beta1 = beta1
-        self._peaks = peaks
+        # The base class's checks and this class's, all made before anything is written (the
+        # schedule is set first: the subclass's _lr_keys may read it).
+        self._schedule = schedule
+        groups = param_groups(optimizer)
+        epoch = check_int("last_epoch", last_epoch, minimum=-1)
+        fresh_lrs(groups)
+        self._peaks = per_group("max_lr", max_lr, len(groups))
+        keys = self._new_group_keys(schedule, self._peaks, 0)
+        self.use_beta1 = schedule.cycle_momentum and uses_beta1(optimizer, groups)
         self._momenta: list[float] | None = None
-        groups = optimizer.param_groups
-        if last_epoch == -1:
-            for index, group in enumerate(groups):
-                if lrs is not None:
-                    set_lr(group, lrs[index])
-                if group_keys is not None:
-                    group.update(group_keys[index])
-            if schedule.cycle_momentum:
-                for group, low, high in zip(groups, *momentum_anchors(schedule, len(groups))):
-                    group["max_momentum"] = high
-                    group["base_momentum"] = low
-        super().__init__(optimizer, schedule, last_epoch)
+        if epoch == -1:  # the momenta themselves are written by the initial step
+            for group, key in zip(groups, keys):
+                if "lr" in key:
+                    set_lr(group, key.pop("lr"))
+                group.update(key)
+        super().__init__(optimizer, schedule, epoch)
+
+    def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
+        """The keys torch writes into groups ``start, ...`` whose peaks are ``peaks``: the class's lr
+        keys (an ``"lr"`` key is written in place), then the momentum anchors."""
+        keys = self._lr_keys(schedule, peaks, start)
+        if schedule.cycle_momentum:
+            lows, highs = momentum_anchors(schedule, start + len(peaks))
+            for key, low, high in zip(keys, lows[start:], highs[start:]):
+                key["max_momentum"], key["base_momentum"] = high, low
+        return keys
 
     def _start(self, lrs: list[float]) -> None:
         self._bases = list(self._peaks)
@@ -189,13 +170,20 @@ class CycledLR(ScheduledLR):
 
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
         super()._write(groups, lrs)
-        if self._momenta is not None:
-            write_momenta(groups, self._momenta, self.use_beta1)
+        momenta = self._momenta
+        if momenta is None:
+            return
+        if self.use_beta1:
+            for group, momentum in zip(groups, momenta):
+                group["betas"] = (momentum, *group["betas"][1:])
+        else:
+            for group, momentum in zip(groups, momenta):
+                group["momentum"] = momentum
 
     @named
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
-        """Take in groups added since the last step: a new group's peak is its lr; per-group
-        anchors are extended with the first group's value."""
+        """Take in groups added since the last step: a new group's lr is its peak (its ``max_lr``);
+        per-group anchors (lists) are extended with the first group's value."""
         known = len(self._bases)
         check_no_group_removed(groups, known)
         peaks = [group_value(groups, index, "lr") for index in range(known, len(groups))]
@@ -208,56 +196,53 @@ class CycledLR(ScheduledLR):
                         "a dict holding 'betas' (momentum is cycled through betas[0])",
                         sorted(groups[index]),
                     )
-        changes = {
-            name: (*value, *[value[0]] * len(peaks))
-            for name in self._per_group_fields
-            if isinstance(value := getattr(schedule, name), tuple)
-        }
+        changes = {name: (*value, *[value[0]] * len(peaks)) for name, value in schedule.per_group_fields().items()}
         if changes:
             schedule = schedule.replace(**changes)
         keys = self._new_group_keys(schedule, peaks, known)
-        if schedule.cycle_momentum:
-            lows, highs = momentum_anchors(schedule, len(groups))
-            anchors = list(zip(lows, highs))[known:]
-            for key, (low, high) in zip(keys, anchors):
-                key["max_momentum"], key["base_momentum"] = high, low
+        # Everything is checked; from here on the scheduler and the groups are changed.
         self._schedule = schedule
         for group, key in zip(groups[known:], keys):
             group.update(key)
-            self.base_lrs.append(float(key["initial_lr"]))
+            self.base_lrs.append(key["initial_lr"])
         self._last_lr = [*self._last_lr, *(group["lr"] for group in groups[known:])]  # a new list, as the base's
         self._bases.extend(peaks)
 
-    #: The config fields that may hold one value per group.
-    _per_group_fields: ClassVar[tuple[str, ...]] = ("base_momentum", "max_momentum")
+    # -- state -------------------------------------------------------------------------------
 
     def _build_schedule(self, config: dict[str, Any]) -> Schedule:
-        # Per-group lists are checked against the group count before load_state_dict changes anything.
+        # A per-group list of another length would load and fail at the next step(): checked here,
+        # before load_state_dict changes anything.
         schedule = type(self._schedule).build(config)
-        count = len(self.optimizer.param_groups)
-        for name in self._per_group_fields:
-            per_group(name, getattr(schedule, name), count)
+        for name in schedule.per_group_fields():
+            schedule.spread(name, len(self.optimizer.param_groups))
         return schedule
 
-    def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
-        """Hook: the keys each added group gets (``initial_lr`` at least), from its peak."""
-        raise NotImplementedError
+    #: A key only torch's state of this class holds.
+    _torch_key: ClassVar[str] = ""
 
-    def _torch_layout(
-        self, config: dict[str, Any], state: Mapping[str, Any], base_lrs: Any, last_lr: Any, bases: Any
-    ) -> dict[str, Any]:
-        """A torch state converted to this library's layout, from what the class read of it."""
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "class": type(self).__name__,
-            "config": config,
-            "last_epoch": state.get("last_epoch"),
-            "step_count": state.get("_step_count", 1),
-            "base_lrs": base_lrs,
-            "last_lr": [as_number(lr) for lr in last_lr],
-            "bases": bases,
-        }
+    def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
+        """Restore a state from :meth:`state_dict`, or from torch's ``state_dict()`` of this class
+        (see the class for what such a state lacks)."""
+        if isinstance(state_dict, Mapping) and "format" not in state_dict and self._torch_key in state_dict:
+            state = state_dict
+            saved, bases, last_lr = self._from_torch(state)
+            state_dict = {
+                "format": FORMAT,
+                "version": VERSION,
+                "class": type(self).__name__,
+                "config": saved,
+                "last_epoch": state.get("last_epoch"),
+                "step_count": state.get("_step_count", 1),
+                "base_lrs": state.get("base_lrs", list(self.base_lrs)),
+                "last_lr": [as_number(lr) for lr in last_lr],
+                "bases": bases,
+            }
+        super().load_state_dict(state_dict, config=config)
+
+    # Subclasses read torch's state: (config, peaks, last lrs), all checked when loaded.
+    _from_torch: Callable[[Mapping[str, Any]], tuple[dict[str, Any], list[Any], Any]]
+    _lr_keys: Callable[[CycledSchedule, list[float], int], list[dict[str, Any]]]
 
 
 _MODES = ("triangular", "triangular2", "exp_range")
@@ -269,12 +254,13 @@ CUSTOM = "custom"
 class Cyclic(CycledSchedule):
     r"""Cycle between ``base_lr`` and a peak along triangles whose height a scale function sets.
 
-    Formula, with ``t`` the step, ``T = up + down`` (the step sizes) and ``base`` a group's
-    peak (its ``max_lr``)::
+    Formula, with ``t`` the step, ``up = step_size_up``, ``T = up + step_size_down`` and ``base``
+    a group's peak (its ``max_lr``)::
 
-        cycle    = floor(1 + t / T);  x = 1 + t / T - cycle
-        rise     = x * T / up  if x <= up / T  else (1 - x) * T / down   # 0 -> 1 -> 0
-        h(t)     = rise * scale(cycle if scale_mode == 'cycle' else t)
+        cycle    = floor(1 + t / T)                  # 1, 2, ... : the cycle number
+        x        = 1 + t / T - cycle                 # position in the cycle, in [0, 1)
+        rise     = x * T / up  if x <= up / T  else (1 - x) * T / step_size_down   # 0 -> 1 -> 0
+        h(t)     = rise * scale(cycle)  if scale_mode == 'cycle' else rise * scale(t)
         value(t) = base_lr + (base - base_lr) * h(t)
         momentum(t) = max_momentum - (max_momentum - base_momentum) * h(t)
 
@@ -282,20 +268,23 @@ class Cyclic(CycledSchedule):
     ``gamma ** t`` (``'exp_range'``), or ``scale_fn`` if given.
 
     Args:
-        base_lr: a finite number >= 0, or a tuple with one per group.
-        step_size_up: an int >= 1.
-        step_size_down: an int >= 1, or None for ``step_size_up``.
-        mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``; ignored with ``scale_fn``.
-        gamma: a finite number > 0.
-        scale_fn: a function of one number, or None; configs record ``'custom'``.
-        scale_mode: ``'cycle'`` or ``'iterations'``; the built-in modes set their own.
-        cycle_momentum: a bool.
-        base_momentum, max_momentum: each a number in [0, 1], or a tuple with one per group.
+        base_lr: the lower lr of the cycle, a finite number >= 0 or a tuple of them (one per group).
+        step_size_up: steps from ``base_lr`` up to the peak, an int >= 1.
+        step_size_down: steps from the peak back down, an int >= 1; None means ``step_size_up``.
+        mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``; ignored if ``scale_fn`` is given.
+        gamma: the per-step factor of ``'exp_range'``, a finite number > 0.
+        scale_fn: the height scale, a function of one number (usually in [0, 1]), or None to use
+            ``mode``; never saved: configs record ``'custom'``.
+        scale_mode: what ``scale_fn`` receives, ``'cycle'`` (from 1) or ``'iterations'``; the
+            built-in modes set their own.
+        cycle_momentum: whether :meth:`momenta` cycles momentum, a bool.
+        base_momentum, max_momentum: the momentum at the peak and at ``base_lr``, each a number in
+            [0, 1] or a tuple of them.
 
     Raises:
         TypeError: an argument has the wrong type.
         ValueError: a value is out of range, ``mode`` or ``scale_mode`` is unknown, or
-            ``scale_fn`` is ``'custom'``.
+            ``scale_fn`` is ``'custom'`` (a config saved with a function: pass the function).
 
     >>> cyclic = Cyclic(base_lr=0.1, step_size_up=2, step_size_down=3, mode="triangular2")
     >>> [round(cyclic(t, base=1.0), 6) for t in range(11)]
@@ -346,6 +335,7 @@ class Cyclic(CycledSchedule):
 
     @property
     def length(self) -> int:
+        """The steps of one full cycle, ``step_size_up + step_size_down``."""
         return self.step_size_up + (self.step_size_down or self.step_size_up)
 
     def scale(self, x: Any, xp: Any = SCALAR) -> Any:
@@ -373,7 +363,7 @@ class Cyclic(CycledSchedule):
         return rise * scale
 
     def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
-        # Computed once per step; per group one affine combination, in torch's order of operations.
+        # h(t) is computed once per step; per group one affine combination, in torch's order.
         try:
             rise, scale = self.rise_and_scale(step, xp)
         except OverflowError as error:  # 'exp_range' with gamma > 1, or a custom scale_fn
@@ -424,30 +414,29 @@ def check_custom(saved: object, live: Callable[[float], float] | None) -> None:
 class CyclicLR(CycledLR):
     r"""Cycle each group's lr between ``base_lr`` and ``max_lr`` (torch's ``CyclicLR``, CLR).
 
-    Formula: as :class:`Cyclic`, with ``t = last_epoch`` (a batch index) and ``base = max_lr``.
-    At construction (``last_epoch=-1``) each group's lr is set to its ``base_lr``; with
-    ``cycle_momentum`` its momentum (or ``betas[0]`` if the optimizer's defaults hold ``betas``)
-    is set to ``max_momentum`` and it gets ``max_momentum`` and ``base_momentum`` entries, as torch.
+    Formula and arguments as :class:`Cyclic`, with ``t = last_epoch`` (a batch index) and each
+    group's peak ``max_lr``::
+
+        lr(t)       = base_lr + (max_lr - base_lr) * h(t)
+        momentum(t) = max_momentum - (max_momentum - base_momentum) * h(t)   # if cycle_momentum
+
+    At construction (``last_epoch=-1``) each group's lr is set to its ``base_lr`` and, with
+    ``cycle_momentum``, its momentum (or ``betas[0]`` when the optimizer's defaults hold ``betas``)
+    to ``max_momentum``; the groups get ``max_momentum`` and ``base_momentum`` entries, as torch's.
+    A custom ``scale_fn`` is not saved: build the scheduler with the same function before loading.
 
     Args:
         optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        base_lr: a finite number >= 0, or a list with one per group.
-        max_lr: a finite number >= 0, or a list with one per group (may be below ``base_lr``).
-        step_size_up: an int >= 1. Default: 2000.
-        step_size_down: an int >= 1, or None for ``step_size_up``. Default: None.
-        mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``. Default: ``'triangular'``.
-        gamma: a finite number > 0. Default: 1.0.
-        scale_fn: a function of one number, or None; not saved (pass it again). Default: None.
-        scale_mode: ``'cycle'`` or ``'iterations'``. Default: ``'cycle'``.
-        cycle_momentum: a bool. Default: True.
-        base_momentum: a number in [0, 1], or a list with one per group. Default: 0.8.
-        max_momentum: a number in [0, 1], or a list with one per group. Default: 0.9.
-        last_epoch: an int >= -1. Default: -1 (start fresh).
+        base_lr, base_momentum, max_momentum: as :class:`Cyclic`, or a list with one per group.
+        max_lr: the peak lr, a finite number >= 0 or a list with one per group (it may lie below
+            ``base_lr``, as in torch: the cycle then dips).
+        last_epoch: the index of the last batch, an int >= -1. Default: -1 (start fresh).
 
     Raises:
-        TypeError: an argument has the wrong type.
-        ValueError: a value is out of range or unknown, a list has the wrong length, or
-            ``cycle_momentum=True`` with an optimizer that has neither ``momentum`` nor ``betas``.
+        TypeError: an argument has the wrong type (``scale_fn`` not callable, a flag not a bool).
+        ValueError: a value is out of range, ``mode`` or ``scale_mode`` is unknown, a list has the
+            wrong length, or ``cycle_momentum=True`` with an optimizer that has neither
+            ``momentum`` nor ``betas``.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.5, "momentum": 0.9}]})()
     >>> scheduler = CyclicLR(optimizer, base_lr=0.1, max_lr=1.0, step_size_up=2, mode="triangular2")
@@ -505,61 +494,60 @@ class CyclicLR(CycledLR):
             base_momentum,
             max_momentum,
         )
-        peaks_anchor = check_anchor("max_lr", max_lr)
-        groups, epoch = check_optimizer(optimizer, last_epoch)
-        count = len(groups)
-        lows = per_group("base_lr", schedule.base_lr, count)
-        peaks = per_group("max_lr", peaks_anchor, count)
-        super().__init__(optimizer, schedule, peaks, epoch, beta1=uses_beta1(optimizer, groups, schedule), lrs=lows)
+        super().__init__(optimizer, schedule, check_anchor("max_lr", max_lr), last_epoch)
+
+    def _lr_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
+        # A fresh group starts at its base_lr; a group added later keeps its lr (its peak) and
+        # cycles from its base_lr (the shared one, or the first group's), its initial_lr.
+        lows = schedule.spread("base_lr", start + len(peaks))[start:]
+        return [{"initial_lr" if start else "lr": low} for low in lows]
 
     def _start(self, lrs: list[float]) -> None:
         super()._start(lrs)
-        self.base_lrs = per_group("base_lr", self._schedule.base_lr, len(self._bases))
+        self.base_lrs = self._schedule.spread("base_lr", len(self._bases))
 
-    _per_group_fields = ("base_lr", "base_momentum", "max_momentum")
-
-    def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
-        lows = per_group("base_lr", schedule.fields()["base_lr"], start + len(peaks))[start:]
-        return [{"initial_lr": low} for low in lows]
+    # -- torch's attributes ------------------------------------------------------------------
 
     @property
     def max_lrs(self) -> list[float]:
+        """Each group's peak lr."""
         return list(self._bases)
 
     @property
     def total_size(self) -> float:
+        """The steps of one cycle, as a float."""
         return float(self._schedule.length)
 
     @property
     def step_ratio(self) -> float:
+        """The fraction of a cycle spent rising."""
         return self._schedule.step_size_up / float(self._schedule.length)
 
     @property
     def base_momentums(self) -> list[float]:
-        return per_group("base_momentum", self._schedule.base_momentum, len(self._bases))
+        """Each group's momentum at the peak lr."""
+        return self._schedule.spread("base_momentum", len(self._bases))
 
     @property
     def max_momentums(self) -> list[float]:
-        return per_group("max_momentum", self._schedule.max_momentum, len(self._bases))
+        """Each group's momentum at ``base_lr``."""
+        return self._schedule.spread("max_momentum", len(self._bases))
 
     def scale_fn(self, x: float) -> float:
         """The height scale at ``x``: the mode's, or the custom ``scale_fn``'s."""
         scale: float = self._schedule.scale(x)
         return scale
 
+    # -- state -------------------------------------------------------------------------------
+
     def _build_schedule(self, config: dict[str, Any]) -> Schedule:
         live = self._schedule.scale_fn
         check_custom(config.get("scale_fn"), live)
         return super()._build_schedule({**config, "scale_fn": live})
 
-    def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
-        """Restore a state from :meth:`state_dict`, or from torch's ``CyclicLR.state_dict()``; a custom
-        ``scale_fn`` is not saved: build this scheduler with the same one before loading."""
-        if isinstance(state_dict, Mapping) and "format" not in state_dict and "total_size" in state_dict:
-            state_dict = self._from_torch(state_dict)
-        super().load_state_dict(state_dict, config=config)
+    _torch_key = "total_size"
 
-    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
+    def _from_torch(self, state: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any], Any]:
         live = self._config()
         saved = dict(live)
         for key in ("mode", "gamma", "scale_mode", "cycle_momentum"):
@@ -574,11 +562,10 @@ class CyclicLR(CycledLR):
         for key in ("base_momentum", "max_momentum"):
             if state.get(key + "s") is not None:
                 saved[key] = _same(live[key], state[key + "s"])
-        custom = state.get("_scale_fn_custom")
-        saved["scale_fn"] = live["scale_fn"] if custom is None else CUSTOM
+        saved["scale_fn"] = live["scale_fn"] if state.get("_scale_fn_custom") is None else CUSTOM
         max_lrs = state.get("max_lrs")
         bases = [as_number(lr) for lr in max_lrs] if isinstance(max_lrs, (list, tuple)) else list(self._bases)
-        return self._torch_layout(saved, state, base_lrs, state.get("_last_lr", base_lrs), bases)
+        return saved, bases, state.get("_last_lr", base_lrs)
 
 
 def _same(live: Any, saved: Any) -> Any:

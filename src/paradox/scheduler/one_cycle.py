@@ -6,19 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from .base import ConfigParam
-from .cyclic import (
-    Anchor,
-    CycledLR,
-    CycledSchedule,
-    as_number,
-    check_anchor,
-    check_choice,
-    check_flag,
-    check_optimizer,
-    momentum_anchors,
-    per_group,
-    uses_beta1,
-)
+from .cyclic import Anchor, CycledLR, CycledSchedule, as_number, check_anchor, check_choice, check_flag
 from .schedule import SCALAR, distinct, spread
 from .validate import check_float, check_int, fail, named, naming
 
@@ -29,14 +17,12 @@ if TYPE_CHECKING:
     from .base import SupportsParamGroups
 
 
-_STRATEGIES = ("cos", "linear")
-
-
 class OneCycle(CycledSchedule):
     r"""Warm up to the peak, then anneal far below the start: the 1cycle policy.
 
-    With ``base`` a group's peak, ``T = total_steps``, ``p = pct_start``,
-    ``initial = base / div_factor`` and ``min = initial / final_div_factor``::
+    A group's ``base`` is its peak lr (``max_lr``). With ``T = total_steps``, ``p = pct_start``,
+    ``initial = base / div_factor`` and ``min = initial / final_div_factor``, each phase anneals
+    from a start to an end value::
 
         two phases (default):   initial -> base      over steps 0 .. p*T - 1
                                 base    -> min       over p*T - 1 .. T - 1
@@ -48,18 +34,21 @@ class OneCycle(CycledSchedule):
         value(t) = end + (start - end) * (1 + cos(pi * pct)) / 2   ('cos')
                    start + (end - start) * pct                     ('linear')
 
-    Momentum moves the other way (``max_momentum -> base_momentum -> max_momentum``). Step ``T``
-    holds the value of step ``T - 1``; a step past ``T`` raises ``ValueError``.
+    Momentum moves the other way along the same phases (``max_momentum -> base_momentum ->
+    max_momentum``, staying at ``max_momentum`` in a third phase), in torch's order of operations.
+    Step ``T`` holds the value of step ``T - 1``; a phase of zero length (``p * T == 1``) gives its
+    end value.
 
     Args:
-        total_steps: an int >= 1.
-        pct_start: a number in (0, 1).
+        total_steps: the steps of the cycle, an int >= 1.
+        pct_start: the fraction of the steps spent warming up, a number in (0, 1).
         anneal_strategy: ``'cos'`` or ``'linear'``.
-        cycle_momentum: a bool.
-        base_momentum, max_momentum: each a number in [0, 1], or a tuple with one per group.
-        div_factor: a finite number > 0.
-        final_div_factor: a finite number > 0.
-        three_phase: a bool.
+        cycle_momentum: whether :meth:`momenta` cycles momentum, a bool.
+        base_momentum, max_momentum: the momentum at the peak lr and at the start, each a number
+            in [0, 1] or a tuple of them (one per group).
+        div_factor: ``base / initial``, a finite number > 0.
+        final_div_factor: ``initial / min``, a finite number > 0.
+        three_phase: use the three-phase form of the paper, a bool.
 
     Raises:
         TypeError: an argument has the wrong type.
@@ -87,15 +76,13 @@ class OneCycle(CycledSchedule):
     ) -> None:
         with self._building():
             self.total_steps = check_int("total_steps", total_steps, minimum=1)
-            pct = check_float("pct_start", pct_start, minimum=0.0, maximum=1.0, min_open=True, max_open=True)
-            self.pct_start = pct
-            self.anneal_strategy = check_choice("anneal_strategy", anneal_strategy, _STRATEGIES)
+            self.pct_start = check_float("pct_start", pct_start, minimum=0.0, maximum=1.0, min_open=True, max_open=True)
+            self.anneal_strategy = check_choice("anneal_strategy", anneal_strategy, ("cos", "linear"))
             self.cycle_momentum = check_flag("cycle_momentum", cycle_momentum)
             self.base_momentum = check_anchor("base_momentum", base_momentum, maximum=1.0)
             self.max_momentum = check_anchor("max_momentum", max_momentum, maximum=1.0)
             self.div_factor = check_float("div_factor", div_factor, minimum=0.0, min_open=True)
-            fd = check_float("final_div_factor", final_div_factor, minimum=0.0, min_open=True)
-            self.final_div_factor = fd
+            self.final_div_factor = check_float("final_div_factor", final_div_factor, minimum=0.0, min_open=True)
             self.three_phase = check_flag("three_phase", three_phase)
             self._table = self._phases()
 
@@ -111,24 +98,36 @@ class OneCycle(CycledSchedule):
         return [float(pct * total) - 1, float(total - 1)]
 
     def _phases(self) -> tuple[tuple[float, ...], tuple[tuple[float, ...], ...]]:
-        """The phase edges (running maxima of the ends) and per phase ``(start, length, lr from, lr to,
-        momentum from, momentum to)``; a phase of zero length gets length 1 and ends at ``pct == 1``."""
+        """The table :meth:`evaluate` reads: the steps after which the next phase starts (torch's
+        ``step > end_step``, as a running maximum), and per phase its start, its length and the
+        indices of the anchors it goes from and to, in :meth:`lr_anchors` and in the momentum's
+        ``(base, max)``. A phase of zero length starts at ``end - 1`` and lasts 1 step, so that
+        its one step gives its end value, as torch intends.
+        """
         ends = self.phase_ends()
         momentum = (1, 0, 1, 1)  # against the lr: max -> base -> max, then max
         rows = []
         for phase, end in enumerate(ends):
             start = ends[phase - 1] if phase else 0.0
             span = end - start
-            row = (start - 1.0 if span == 0.0 else start, span or 1.0, phase, phase + 1, *momentum[phase : phase + 2])
-            rows.append(row)
-        edges = tuple(max(ends[: index + 1]) for index in range(len(ends) - 1))
-        return edges, tuple(rows)
+            rows.append(
+                (start - 1.0 if span == 0.0 else start, span or 1.0, phase, phase + 1, *momentum[phase : phase + 2])
+            )
+        return tuple(max(ends[: index + 1]) for index in range(len(ends) - 1)), tuple(rows)
+
+    def lr_anchors(self, peak: Any) -> tuple[Any, ...]:
+        """The lrs the phases go through for a group whose peak is ``peak``: ``(initial, peak,
+        min)``, or ``(initial, peak, initial, min)`` in three phases."""
+        initial = peak / self.div_factor
+        low = initial / self.final_div_factor
+        return (initial, peak, initial, low) if self.three_phase else (initial, peak, low)
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return self.values(step, (1.0,), xp)[0]
 
     def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
-        # The phase and its weight once per step, then per group in torch's order of operations.
+        # The phase and its weight are computed once per step; each group's lr (and momentum) is
+        # then one step between its two anchors of the phase, in torch's order of operations.
         total = self.total_steps
         if not xp.all((step >= 0) & (step <= total)):
             with naming(self._owner):
@@ -140,19 +139,17 @@ class OneCycle(CycledSchedule):
         pct = (step - start) / span
         cosine = self.anneal_strategy == "cos"
         weight = (xp.cos(math.pi * pct) + 1) / 2.0 if cosine else pct
-        count = len(bases)
         lrs = []
         for peak in distinct(bases):
-            initial = peak / self.div_factor
-            low = initial / self.final_div_factor
-            anchors = (initial, peak, initial, low) if self.three_phase else (initial, peak, low)
+            anchors = self.lr_anchors(peak)
             begin, end = xp.pick(anchors, lr_from), xp.pick(anchors, lr_to)
             lrs.append(end + (begin - end) * weight if cosine else (end - begin) * weight + begin)
+        count = len(bases)
         if not self.cycle_momentum:
             return spread(lrs, count), None
         pairs: Any = [(self.base_momentum, self.max_momentum)]
         if isinstance(self.base_momentum, tuple) or isinstance(self.max_momentum, tuple):
-            pairs = list(zip(*momentum_anchors(self, count)))
+            pairs = list(zip(self.spread("base_momentum", count), self.spread("max_momentum", count)))
         momenta = []
         for pair in pairs:
             begin, end = xp.pick(pair, momentum_from), xp.pick(pair, momentum_to)
@@ -170,44 +167,39 @@ def total_of(total_steps: Any, epochs: Any, steps_per_epoch: Any) -> int:
         return check_int("total_steps", total_steps, minimum=1)
     for name, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
         if value is None:
-            fail(
-                name,
-                "an int >= 1 when total_steps is None (pass total_steps, or epochs and steps_per_epoch)",
-                value,
-            )
+            rule = "an int >= 1 when total_steps is None (pass total_steps, or epochs and steps_per_epoch)"
+            fail(name, rule, value)
     return int(epochs) * int(steps_per_epoch)
 
 
 class OneCycleLR(CycledLR):
     r"""The 1cycle policy (torch's ``OneCycleLR``): warm up to ``max_lr``, then anneal far below.
 
-    Formula: as :class:`OneCycle`, with ``t = last_epoch`` (a batch index) and ``base = max_lr``.
+    Formula and arguments as :class:`OneCycle`, with ``t = last_epoch`` (a batch index), each
+    group's peak ``max_lr``, ``initial_lr = max_lr / div_factor`` and
+    ``min_lr = initial_lr / final_div_factor``.
+
     At construction (``last_epoch=-1``) each group gets ``initial_lr``, ``max_lr`` and ``min_lr``
-    entries, and with ``cycle_momentum`` its momentum (or ``betas[0]``) is set to ``max_momentum``
-    and it gets ``max_momentum`` and ``base_momentum`` entries, as torch. Step ``total_steps``
-    keeps the last lr (torch's climbs back up); stepping past it raises ``ValueError``.
+    entries and, with ``cycle_momentum``, ``max_momentum`` and ``base_momentum`` entries, its
+    momentum (or ``betas[0]`` when the optimizer's defaults hold ``betas``) set to
+    ``max_momentum``, as torch's. Unlike torch's, step ``total_steps`` (where the usual loop ends)
+    keeps ``min_lr``, and a step past it raises ``ValueError``, changing nothing. torch's state
+    dict keeps the lr anchors in the param groups: load the optimizer's state first.
 
     Args:
         optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
-        max_lr: a finite number >= 0, or a list with one per group.
-        total_steps: an int >= 1, or None for ``epochs * steps_per_epoch``. Default: None.
-        epochs: an int >= 1, or None. Default: None.
-        steps_per_epoch: an int >= 1, or None. Default: None.
-        pct_start: a number in (0, 1). Default: 0.3.
-        anneal_strategy: ``'cos'`` or ``'linear'``. Default: ``'cos'``.
-        cycle_momentum: a bool. Default: True.
-        base_momentum: a number in [0, 1], or a list with one per group. Default: 0.85.
-        max_momentum: a number in [0, 1], or a list with one per group. Default: 0.95.
-        div_factor: a finite number > 0. Default: 25.0.
-        final_div_factor: a finite number > 0. Default: 1e4.
-        three_phase: a bool. Default: False.
-        last_epoch: an int >= -1. Default: -1 (start fresh).
+        max_lr: the peak lr, a finite number >= 0, or a list with one per group.
+        total_steps: the steps of the cycle, an int >= 1; None to use ``epochs * steps_per_epoch``.
+        epochs, steps_per_epoch: ints >= 1, the cycle's length when ``total_steps`` is None.
+        base_momentum, max_momentum: as :class:`OneCycle`, or a list with one per group.
+        last_epoch: the index of the last batch, an int >= -1. Default: -1 (start fresh).
 
     Raises:
         TypeError: an argument has the wrong type.
-        ValueError: a value is out of range or unknown, no length is given, a list has the wrong
-            length, ``cycle_momentum=True`` without ``momentum`` or ``betas``; at ``step()``, a
-            step past ``total_steps``.
+        ValueError: a value is out of range, neither ``total_steps`` nor both ``epochs`` and
+            ``steps_per_epoch`` are given, ``anneal_strategy`` is unknown, a list has the wrong
+            length, or ``cycle_momentum=True`` with an optimizer that has neither ``momentum``
+            nor ``betas``; at ``step()``, a step past ``total_steps``.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.5, "betas": (0.9, 0.999)}]})()
     >>> scheduler = OneCycleLR(optimizer, max_lr=1.0, total_steps=10, div_factor=10.0,
@@ -257,7 +249,7 @@ class OneCycleLR(CycledLR):
         three_phase: bool = False,
         last_epoch: int = -1,
     ) -> None:
-        peaks_anchor = check_anchor("max_lr", max_lr)
+        peaks = check_anchor("max_lr", max_lr)
         total = total_of(total_steps, epochs, steps_per_epoch)
         schedule = OneCycle(
             total,
@@ -270,41 +262,29 @@ class OneCycleLR(CycledLR):
             final_div_factor,
             three_phase,
         )
-        groups, epoch = check_optimizer(optimizer, last_epoch)
-        if epoch >= schedule.total_steps:
-            self._past_the_end(epoch + 1, schedule.total_steps)
-        peaks = per_group("max_lr", peaks_anchor, len(groups))
-        beta1 = uses_beta1(optimizer, groups, schedule)
-        super().__init__(optimizer, schedule, peaks, epoch, beta1=beta1, group_keys=_lr_anchors(schedule, peaks))
+        super().__init__(optimizer, schedule, peaks, last_epoch)
 
-    def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
-        return _lr_anchors(self._schedule, peaks)
-
-    def _past_the_end(self, step: int, total: int) -> None:
-        with naming(f"{type(self).__name__}.step"):
-            fail(
-                "step",
-                f"<= total_steps={total} (the cycle ends there; build the scheduler with a larger "
-                "total_steps, or epochs, to go on)",
-                step,
-            )
+    def _lr_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
+        # The lr anchors depend on the factors alone, which only the live schedule holds at init.
+        anchors = [self._schedule.lr_anchors(peak) for peak in peaks]
+        return [{"initial_lr": lrs[0], "max_lr": lrs[1], "min_lr": lrs[-1]} for lrs in anchors]
 
     def get_lr(self) -> list[Any]:
-        if self.last_epoch > self._schedule.total_steps:
-            self._past_the_end(self.last_epoch, self._schedule.total_steps)
+        # Also refuses a resume past the end (at the initial step), before anything is written.
+        total = self._schedule.total_steps
+        if self.last_epoch > total:
+            with naming(f"{type(self).__name__}.step"):
+                rule = f"<= total_steps={total} (the cycle ends there; build the scheduler with a larger "
+                fail("step", rule + "total_steps, or epochs, to go on)", self.last_epoch)
         return super().get_lr()
 
-    def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
-        """Restore a state from :meth:`state_dict`, or from torch's ``OneCycleLR.state_dict()``; load
-        the optimizer's first (torch keeps each group's ``max_lr`` there)."""
-        if isinstance(state_dict, Mapping) and "format" not in state_dict and "_schedule_phases" in state_dict:
-            state_dict = self._from_torch(state_dict)
-        super().load_state_dict(state_dict, config=config)
+    # -- state -------------------------------------------------------------------------------
 
-    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
+    _torch_key = "_schedule_phases"
+
+    def _from_torch(self, state: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any], Any]:
         saved = self._config()
-        total = state.get("total_steps", saved["total_steps"])
-        saved["total_steps"] = total
+        total = saved["total_steps"] = state.get("total_steps", saved["total_steps"])
         if "_anneal_func_type" in state:
             saved["anneal_strategy"] = state["_anneal_func_type"]
         if "cycle_momentum" in state:
@@ -312,22 +292,10 @@ class OneCycleLR(CycledLR):
         phases = state["_schedule_phases"]
         if isinstance(phases, list) and phases and isinstance(phases[0], Mapping):
             saved["three_phase"] = len(phases) == 3
-            end = phases[0].get("end_step")
-            live_pct = saved["pct_start"]
+            end, live_pct = phases[0].get("end_step"), saved["pct_start"]
             if isinstance(end, (int, float)) and isinstance(total, int) and total > 0:
                 saved["pct_start"] = live_pct if float(live_pct * total) - 1 == end else (end + 1) / total
-        groups = self.optimizer.param_groups
-        bases = list(self._bases)
+        groups, bases = self.optimizer.param_groups, list(self._bases)
         if len(groups) == len(bases) and all("max_lr" in group for group in groups):
             bases = [as_number(group["max_lr"]) for group in groups]
-        base_lrs = state.get("base_lrs", list(self.base_lrs))
-        return self._torch_layout(saved, state, base_lrs, state.get("_last_lr", self._last_lr), bases)
-
-
-def _lr_anchors(schedule: OneCycle, peaks: list[float]) -> list[dict[str, Any]]:
-    """Each group's ``initial_lr``, ``max_lr`` and ``min_lr`` keys (torch's), from its peak."""
-    keys = []
-    for peak in peaks:
-        initial = peak / schedule.div_factor
-        keys.append({"initial_lr": initial, "max_lr": peak, "min_lr": initial / schedule.final_div_factor})
-    return keys
+        return saved, bases, state.get("_last_lr", self._last_lr)
