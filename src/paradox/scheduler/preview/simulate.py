@@ -160,19 +160,20 @@ def simulate(
             if check_int("steps", steps, minimum=1) > MAX_STEPS:
                 raise ValueError(f"simulate: steps must be an int in [1, {MAX_STEPS}]. Received: steps={steps!r} (int)")
             steps = int(steps)
-    if isinstance(spec_or_scheduler, Schedule):
-        count = steps or natural_steps(spec_or_scheduler)
-        return Trace(repr(spec_or_scheduler), [spec_or_scheduler.simulate(count, base, exact=exact) for base in lrs])
-    if hasattr(spec_or_scheduler, "optimizer") and hasattr(spec_or_scheduler, "step"):
+    if isinstance(spec_or_scheduler, Schedule) or hasattr(spec_or_scheduler, "optimizer"):
+        built, label = spec_or_scheduler, repr(spec_or_scheduler)
+    else:  # a spec or a config of a scheduler or a pure schedule, in one dialect
+        pending = load(spec_or_scheduler)
+        built = pending.build(PreviewOptimizer(lrs))
+        label = spec_or_scheduler if isinstance(spec_or_scheduler, str) else pending.text()
+    if isinstance(built, Schedule):
+        count = steps or natural_steps(built)
+        return Trace(label.strip(), [built.simulate(count, base, exact=exact) for base in lrs])
+    if built is spec_or_scheduler:
         import copy
 
-        scheduler = copy.deepcopy(spec_or_scheduler)
-        label = type(scheduler).__name__
-    else:
-        pending = load(spec_or_scheduler)
-        scheduler = pending.build(PreviewOptimizer(lrs))
-        label = spec_or_scheduler if isinstance(spec_or_scheduler, str) else pending.text()
-    return run(scheduler, steps, metric_values, label.strip(), exact=exact)
+        built, label = copy.deepcopy(built), type(built).__name__
+    return run(built, steps, metric_values, label.strip(), exact=exact)
 
 
 def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: str, *, exact: bool = False) -> Trace:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base import LRScheduler, ScheduledLR, _LRScheduler
+from ..schedule import SCHEDULES
 
 #: Longest spec accepted, in characters, and deepest nesting of lists and calls.
 MAX_LENGTH = 10_000
@@ -52,13 +53,16 @@ def unregister(cls: type[Any]) -> None:
 
 
 def schedulers() -> dict[str, type[Any]]:
-    """Every scheduler a spec may name, by name, sorted: the package's public ones and registered ones."""
+    """Every schedule a spec may name, by name, sorted: the package's public schedulers (torch's
+    names) and pure schedules (``StepDecay``, ``Sequential``, ...), and registered ones."""
     import paradox.scheduler as package
 
     found: dict[str, type[Any]] = {}
     for name in package.__all__:
         value = getattr(package, name, None)
-        if isinstance(value, type) and issubclass(value, LRScheduler) and value not in _BASES:
+        if isinstance(value, type) and value in SCHEDULES.values():
+            found[name] = value
+        elif isinstance(value, type) and issubclass(value, LRScheduler) and value not in _BASES:
             found[name] = value  # _LRScheduler, the one private name in __all__, is a base
     return dict(sorted({**found, **_REGISTERED}.items()))
 
