@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -38,13 +37,6 @@ def shrink(epoch: int) -> float:
 
 def warm(epoch: int) -> float:
     return min(1.0, (epoch + 1) / 10)
-
-
-class Optimizer:
-    """A plain optimizer whose groups carry momentum, so the cycled classes cycle it."""
-
-    def __init__(self, *lrs: float) -> None:
-        self.param_groups: list[dict[str, Any]] = [{"lr": lr, "momentum": 0.9} for lr in lrs]
 
 
 unit = st.floats(0.0, 1.0)
@@ -151,10 +143,6 @@ def values_of(optimizer: Any) -> list[tuple[Any, ...]]:
 
 def through_json(value: Any) -> Any:
     return json.loads(json.dumps(value, allow_nan=False))
-
-
-def snapshot(optimizer: Any) -> list[dict[str, Any]]:
-    return copy.deepcopy(optimizer.param_groups)
 
 
 #: A sample config of every class, for the tests that do not draw one.

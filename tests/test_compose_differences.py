@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,13 +14,11 @@ from conftest import PlainOptimizer, lrs_of
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import quiet, torch_optimizer, torch_sched  # noqa: E402
+from torch.optim import lr_scheduler as torch_sched  # noqa: E402
 
+from conftest import torch_optimizer  # noqa: E402
 
-@pytest.fixture(autouse=True)
-def _quiet() -> Iterator[None]:
-    with quiet():
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_warnings")
 
 
 # -- ReduceLROnPlateau inside composites (torch: pytorch issue 68978) -----------------------------

@@ -8,16 +8,17 @@ notion of its base (the group lr, base_lrs, or its own anchors) survives a miles
 from __future__ import annotations
 
 import random
-import warnings
 from typing import Any
 
 import pytest
 
 import paradox.scheduler as ps
-from conftest import assert_close, lrs_of
+from conftest import assert_close, lrs_of, quiet
 
 torch = pytest.importorskip("torch")
-from reference import torch_optimizer, torch_sched  # noqa: E402
+from torch.optim import lr_scheduler as torch_sched  # noqa: E402
+
+from conftest import torch_optimizer  # noqa: E402
 
 
 def _halve_every_4(epoch: int) -> float:
@@ -58,8 +59,7 @@ def test_sequential_with_each_class_first_and_later(first: str, seed: int) -> No
     lrs = [rng.uniform(0.01, 1.0) for _ in range(3)]
     milestone = rng.randint(2, 9)
     reference_opt, our_opt = torch_optimizer(lrs), torch_optimizer(lrs)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         reference = torch_sched.SequentialLR(
             reference_opt,
             [build(torch_sched, first, reference_opt), build(torch_sched, later, reference_opt)],
@@ -77,8 +77,7 @@ def test_sequential_with_each_class_first_and_later(first: str, seed: int) -> No
 def test_chained_with_each_chainable_class(second: str) -> None:
     lrs = [0.1, 0.05, 0.5]
     reference_opt, our_opt = torch_optimizer(lrs), torch_optimizer(lrs)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         reference = torch_sched.ChainedScheduler(
             [torch_sched.ExponentialLR(reference_opt, gamma=0.95), build(torch_sched, second, reference_opt)]
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,15 +16,14 @@ from conftest import assert_close, lrs_of
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import quiet, torch_optimizer, torch_sched  # noqa: E402
+from torch.optim import lr_scheduler as torch_sched  # noqa: E402
+
+from conftest import torch_optimizer  # noqa: E402
 
 SEEDS = range(25)
 
 
-@pytest.fixture(autouse=True)
-def _quiet() -> Iterator[None]:
-    with quiet():
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_warnings")
 
 
 def random_lrs(rng: random.Random) -> list[float]:

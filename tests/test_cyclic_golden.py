@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import warnings
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import paradox.scheduler as ps
-from conftest import PlainOptimizer, lrs_of
+from conftest import PlainOptimizer, lrs_of, quiet
 
 
 @pytest.mark.parametrize(
@@ -153,8 +152,7 @@ def test_cyclic_with_existing_initial_lr_starts_at_base_lr() -> None:
     torch = pytest.importorskip("torch")
     reference_opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.5)
     reference_opt.param_groups[0]["initial_lr"] = 0.3
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         reference = torch.optim.lr_scheduler.CyclicLR(reference_opt, 0.01, 0.1, step_size_up=2, cycle_momentum=False)
         assert reference_opt.param_groups[0]["lr"] == 0.3
         reference.step()

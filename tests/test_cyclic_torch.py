@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import warnings
 from typing import Any
 
 import pytest
@@ -13,7 +12,9 @@ from conftest import PlainOptimizer, assert_close, lrs_of
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import quiet, torch_optimizer, torch_sched  # noqa: E402
+from torch.optim import lr_scheduler as torch_sched  # noqa: E402
+
+from conftest import quiet, torch_optimizer  # noqa: E402
 
 NAMES = ["CyclicLR", "OneCycleLR"]
 KINDS = ["sgd", "adam"]
@@ -201,8 +202,7 @@ def test_loads_torch_state_dict(name: str, seed: int, kind: str, tensor: bool) -
             reference_opt.step()
             reference.step()
         our_opt.load_state_dict(reference_opt.state_dict())
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", ours.ConfigDriftWarning)
+        with quiet("error", ours.ConfigDriftWarning):
             scheduler.load_state_dict(reference.state_dict())
         assert scheduler.last_epoch == stop
         for _ in range(total - stop):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import pytest
 
-from conftest import PlainOptimizer, assert_close, lrs_of
+from conftest import PlainOptimizer, assert_close, lrs_of, quiet
 from paradox import scheduler as paradox_scheduler
 from paradox.scheduler import CosineAnnealingLR, StepLR
 
@@ -44,8 +43,7 @@ def test_loaded_state_compares_tensor_lrs_like_float_lrs(cls: Any, kwargs: dict[
     assert lrs[True] == lrs[False]
     # and both are torch's (its recursive form continues from the groups' 0.1)
     reference = getattr(torch.optim.lr_scheduler, cls.__name__)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         theirs = reference(_sgd(3, tensor=False), **kwargs)
         for _ in range(5):
             theirs.step()
@@ -68,8 +66,7 @@ def test_a_rebase_that_overflows_writes_no_nan() -> None:
     scheduler = StepLR(optimizer, step_size=1, gamma=1e-310)
     scheduler.step()
     optimizer.param_groups[0]["lr"] = 1.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         reference = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
         theirs = torch.optim.lr_scheduler.StepLR(reference, step_size=1, gamma=1e-310)
         theirs.step()
@@ -107,8 +104,7 @@ def test_warm_restarts_forget_a_fractional_epoch_when_restarted() -> None:
         return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
 
     ours_run = _restarts_after_constant(paradox_scheduler, fresh(), [0.5])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         torch_run = _restarts_after_constant(torch.optim.lr_scheduler, fresh(), [])
     assert ours_run[1] == (0.0, 1.0)
     assert [t_cur for t_cur, _ in ours_run[1:]] == [t_cur for t_cur, _ in torch_run[1:]]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import copy
 import math
-import warnings
 from pathlib import Path
 
 import pytest
 
 import paradox.scheduler as ps
-from conftest import PlainOptimizer, lrs_of
+from conftest import PlainOptimizer, lrs_of, quiet
 
 
 def test_leaving_the_float_range_raises_at_that_step_and_changes_nothing() -> None:
@@ -40,8 +39,7 @@ def test_no_call_order_warning_since_nothing_is_patched() -> None:
     model = torch.nn.Linear(2, 1)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     step_function = optimizer.step
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with quiet("error"):
         scheduler = ps.CosineAnnealingLR(optimizer, T_max=10)
         scheduler.step()  # before optimizer.step(): torch warns here, wrongly under AMP's skipped steps
         scheduler.step()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from typing import Any
 
 import pytest
@@ -13,13 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import paradox.scheduler as ps
+from conftest import PlainOptimizer, quiet, snapshot
 from reliability_helpers import (
     METRIC,
     NAMES,
     SAMPLE,
-    Optimizer,
     make,
-    snapshot,
     spec,
     step,
     takes_metric,
@@ -52,15 +50,15 @@ def test_resume_through_json_is_bit_identical(name: str, data: st.DataObject) ->
     _, config = data.draw(spec(name), label="config")
     stop = data.draw(st.integers(0, 60), label="stop")
     metrics = data.draw(st.lists(METRIC, min_size=stop + 40, max_size=stop + 40), label="metrics")
-    reference_opt = Optimizer(*LRS)
+    reference_opt = PlainOptimizer(*LRS, momentum=0.9)
     reference = make(name, config, reference_opt)
-    optimizer = Optimizer(*LRS)
+    optimizer = PlainOptimizer(*LRS, momentum=0.9)
     scheduler = make(name, config, optimizer)
     for metric in metrics[:stop]:
         step(reference, metric)
         step(scheduler, metric)
     saved = through_json({"optimizer": optimizer.param_groups, "scheduler": scheduler.state_dict()})
-    fresh_opt = Optimizer(*LRS)
+    fresh_opt = PlainOptimizer(*LRS, momentum=0.9)
     fresh = make(name, config, fresh_opt)
     fresh_opt.param_groups = saved["optimizer"]
     fresh.load_state_dict(saved["scheduler"])
@@ -115,7 +113,7 @@ OTHER_STATES: dict[str, dict[str, Any]] = {}
 def _other_state(name: str) -> dict[str, Any]:
     other = NAMES[(NAMES.index(name) + 1) % len(NAMES)]
     if other not in OTHER_STATES:
-        OTHER_STATES[other] = make(other, SAMPLE[other], Optimizer(*LRS)).state_dict()
+        OTHER_STATES[other] = make(other, SAMPLE[other], PlainOptimizer(*LRS, momentum=0.9)).state_dict()
     return OTHER_STATES[other]
 
 
@@ -123,10 +121,10 @@ def _other_state(name: str) -> dict[str, Any]:
 @FAST
 @given(data=st.data())
 def test_load_garbage_is_atomic(name: str, data: st.DataObject) -> None:
-    optimizer = Optimizer(*LRS)
+    optimizer = PlainOptimizer(*LRS, momentum=0.9)
     scheduler = make(name, SAMPLE[name], optimizer)
     step(scheduler, 2.0)
-    good = make(name, SAMPLE[name], Optimizer(*LRS))
+    good = make(name, SAMPLE[name], PlainOptimizer(*LRS, momentum=0.9))
     for metric in (3.0, 1.0, 1.0, 1.0, 1.0):
         step(good, metric)
     state = good.state_dict()
@@ -145,8 +143,7 @@ def test_load_garbage_is_atomic(name: str, data: st.DataObject) -> None:
             named = None  # without 'format' the state is read as torch's: another key is named
     before_groups, before_state = snapshot(optimizer), scheduler.state_dict()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ps.ConfigDriftWarning)
+        with quiet("ignore", ps.ConfigDriftWarning):
             scheduler.load_state_dict(garbage)
     except (TypeError, ValueError) as error:
         message = str(error)
@@ -171,7 +168,7 @@ def test_load_garbage_is_atomic(name: str, data: st.DataObject) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_param_group_added_later_follows_and_resumes(name: str) -> None:
     config = SAMPLE[name]
-    optimizer = Optimizer(*LRS)
+    optimizer = PlainOptimizer(*LRS, momentum=0.9)
     scheduler = make(name, config, optimizer)
     metrics = [3.0, 2.0, 2.0, 2.0, 2.0, 2.0, 1.0] * 6
     for metric in metrics[:4]:
@@ -192,7 +189,7 @@ def test_param_group_added_later_follows_and_resumes(name: str) -> None:
         assert group["lr"] == scheduler.schedule.values(5, [0.5, 0.5, 0.3])[2]
     # Resume after the add stays exact: the new group's base and state are saved.
     saved = through_json({"optimizer": optimizer.param_groups, "scheduler": scheduler.state_dict()})
-    fresh_opt = Optimizer(*LRS, 0.3)
+    fresh_opt = PlainOptimizer(*LRS, 0.3, momentum=0.9)
     fresh = make(name, config, fresh_opt)
     fresh_opt.param_groups = saved["optimizer"]
     fresh.load_state_dict(saved["scheduler"])
@@ -214,8 +211,7 @@ def test_no_call_order_warning_with_a_torch_optimizer(name: str) -> None:
         [{"params": [model.weight]}, {"params": [model.bias], "lr": 0.02}], lr=0.1, momentum=0.9
     )
     step_function = optimizer.step
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with quiet("error"):
         scheduler = make(name, SAMPLE[name], optimizer)
         step(scheduler, 1.0)  # before any optimizer.step(): torch warns here
         for _ in range(3):
@@ -245,18 +241,17 @@ def test_float_config_drift_warns_or_continues_live(name: str, key: str, saved: 
     config = {**SAMPLE[name], key: saved}
     if name == "CyclicLR":
         config["mode"] = "exp_range"
-    before = make(name, config, Optimizer(*LRS))
+    before = make(name, config, PlainOptimizer(*LRS, momentum=0.9))
     for metric in (3.0, 2.0, 2.0, 2.0):
         step(before, metric)
     state = through_json(before.state_dict())
-    restored = make(name, {**config, key: live}, Optimizer(*LRS))
+    restored = make(name, {**config, key: live}, PlainOptimizer(*LRS, momentum=0.9))
     with pytest.warns(ps.ConfigDriftWarning, match=rf"replacing the live values \({key}: {live!r} -> {saved!r}\)"):
         restored.load_state_dict(state)
     assert getattr(restored, key) == saved
-    optimizer = Optimizer(*LRS)
+    optimizer = PlainOptimizer(*LRS, momentum=0.9)
     kept = make(name, {**config, key: live}, optimizer)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with quiet("error"):
         kept.load_state_dict(state, config="live")
     assert getattr(kept, key) == live
     assert kept.last_epoch == 4
@@ -272,14 +267,14 @@ def test_composites_pass_drift_to_their_children() -> None:
     def chain(gamma: float, optimizer: Any) -> Any:
         return make("ChainedScheduler", {"children": [("StepLR", {"step_size": 2, "gamma": gamma})]}, optimizer)
 
-    saved = chain(0.5, Optimizer(*LRS))
+    saved = chain(0.5, PlainOptimizer(*LRS, momentum=0.9))
     for _ in range(3):
         saved.step()
-    live = chain(0.25, Optimizer(*LRS))
+    live = chain(0.25, PlainOptimizer(*LRS, momentum=0.9))
     with pytest.warns(ps.ConfigDriftWarning, match=r"StepLR\.load_state_dict .*\(gamma: 0\.25 -> 0\.5\)"):
         live.load_state_dict(through_json(saved.state_dict()))
     assert live.schedulers[0].gamma == 0.5
-    kept = chain(0.25, Optimizer(*LRS))
+    kept = chain(0.25, PlainOptimizer(*LRS, momentum=0.9))
     kept.load_state_dict(through_json(saved.state_dict()), config="live")
     assert kept.schedulers[0].gamma == 0.25
     assert kept.last_epoch == 3
@@ -308,7 +303,7 @@ GROWING = [
 
 @pytest.mark.parametrize(("name", "config", "at"), GROWING, ids=[g[0] for g in GROWING])
 def test_leaving_the_float_range_names_the_step_and_changes_nothing(name: str, config: Any, at: int | None) -> None:
-    optimizer = Optimizer(1.0, 2.0)
+    optimizer = PlainOptimizer(1.0, 2.0, momentum=0.9)
     scheduler = make(name, config, optimizer)
     error = None
     for _ in range(2000):
@@ -370,7 +365,7 @@ LONG: dict[str, dict[str, Any]] = {
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_ten_million_steps_match_the_closed_form(name: str) -> None:
-    optimizer = Optimizer(*LRS)
+    optimizer = PlainOptimizer(*LRS, momentum=0.9)
     scheduler = make(name, LONG[name], optimizer)
     advance = scheduler.step
     if name == "ReduceLROnPlateau":
@@ -385,7 +380,7 @@ def test_ten_million_steps_match_the_closed_form(name: str) -> None:
     if isinstance(scheduler, ps.ScheduledLR):
         # Bit-identical to the closed form evaluated directly, and to a fresh scheduler's jump.
         assert lrs == scheduler.schedule.values(N, scheduler._bases)
-        fresh_opt = Optimizer(*LRS)
+        fresh_opt = PlainOptimizer(*LRS, momentum=0.9)
         fresh = make(name, LONG[name], fresh_opt)
         fresh.step(N)
         assert values_of(fresh_opt) == values_of(optimizer)  # momenta too

@@ -16,11 +16,13 @@ from typing import Any
 import pytest
 
 from conftest import assert_close as _assert_close
-from conftest import lrs_of
+from conftest import lrs_of, random_lrs
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import quiet, torch_optimizer, torch_sched  # noqa: E402
+from torch.optim import lr_scheduler as torch_sched  # noqa: E402
+
+from conftest import torch_optimizer  # noqa: E402
 
 NAMES = [
     "LambdaLR",
@@ -88,10 +90,6 @@ def random_config(name: str, rng: random.Random, *, zeros: bool = False) -> dict
     return {"T_0": rng.randint(1, 30), "T_mult": rng.choice([1, 1, 2, 3]), "eta_min": rng.choice([0.0, 1e-4])}
 
 
-def random_lrs(rng: random.Random) -> list[float]:
-    return [rng.uniform(1e-4, 1.0) for _ in range(3)]
-
-
 def build_pair(name: str, config: dict[str, Any], lrs: list[float], tensor: bool, kind: str = "sgd") -> tuple[Any, ...]:
     reference_opt = torch_optimizer(lrs, tensor=tensor, kind=kind)
     our_opt = torch_optimizer(lrs, tensor=tensor, kind=kind)
@@ -107,10 +105,7 @@ def set_lr(group: dict[str, Any], value: float) -> None:
         group["lr"] = value
 
 
-@pytest.fixture(autouse=True)
-def _quiet() -> Any:
-    with quiet():
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_warnings")
 
 
 @pytest.mark.parametrize("kind", ["sgd", "adam"])

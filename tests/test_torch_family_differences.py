@@ -11,13 +11,11 @@ from conftest import PlainOptimizer, lrs_of
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import quiet, torch_optimizer, torch_sched  # noqa: E402
+from torch.optim import lr_scheduler as torch_sched  # noqa: E402
 
+from conftest import torch_optimizer  # noqa: E402
 
-@pytest.fixture(autouse=True)
-def _quiet() -> Any:
-    with quiet():
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_warnings")
 
 
 def test_multiplicative_step_epoch_is_the_closed_form() -> None:

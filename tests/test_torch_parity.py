@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import random
-import warnings
 from typing import Any
 
 import pytest
 
-from conftest import assert_close, lrs_of
+from conftest import assert_close, lrs_of, quiet, random_lrs
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import torch_optimizer, torch_sched  # noqa: E402
+from torch.optim import lr_scheduler as torch_sched  # noqa: E402
+
+from conftest import torch_optimizer  # noqa: E402
 
 SEEDS = range(40)
 
@@ -21,10 +22,6 @@ def random_config(name: str, rng: random.Random) -> dict[str, Any]:
     if name == "StepLR":
         return {"step_size": rng.randint(1, 12), "gamma": rng.choice([0.1, 0.5, rng.uniform(0.0, 1.0), 1.0])}
     return {"T_max": rng.randint(1, 40), "eta_min": rng.choice([0.0, rng.uniform(0.0, 1e-3)])}
-
-
-def random_lrs(rng: random.Random) -> list[float]:
-    return [rng.uniform(1e-4, 1.0) for _ in range(3)]
 
 
 def pair(name: str, config: dict[str, Any], lrs: list[float], tensor: bool) -> tuple[Any, Any, Any, Any]:
@@ -44,8 +41,7 @@ def test_step_matches_torch(name: str, seed: int, tensor: bool) -> None:
     reference_opt, reference, our_opt, scheduler = pair(name, config, random_lrs(rng), tensor)
     pure = scheduler.schedule
     bases = list(scheduler.base_lrs)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         for step in range(200):
             assert_close(lrs_of(our_opt), lrs_of(reference_opt))
             assert_close(scheduler.get_last_lr(), [float(lr) for lr in reference.get_last_lr()])
@@ -61,8 +57,7 @@ def test_step_epoch_jumps_match_torch_closed_form(name: str, seed: int) -> None:
     rng = random.Random(seed)
     config = random_config(name, rng)
     reference_opt, reference, our_opt, scheduler = pair(name, config, random_lrs(rng), False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         for _ in range(30):
             epoch = rng.randint(0, 300)
             reference.step(epoch)
@@ -108,8 +103,7 @@ def test_resume_with_last_epoch_matches_uninterrupted_torch(name: str, seed: int
     config = random_config(name, rng)
     lrs = random_lrs(rng)
     start = rng.randint(0, 60)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         reference_opt, reference, _, _ = pair(name, config, lrs, False)
         for _ in range(start):
             reference_opt.step()
@@ -137,8 +131,7 @@ def test_resume_with_last_epoch_matches_uninterrupted_torch(name: str, seed: int
 def test_loads_torch_state_dict(name: str, tensor: bool) -> None:
     config = {"step_size": 4, "gamma": 0.5} if name == "StepLR" else {"T_max": 30, "eta_min": 1e-4}
     reference_opt, reference, our_opt, scheduler = pair(name, config, [0.1, 0.05, 0.02], tensor)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         for _ in range(13):
             reference_opt.step()
             reference.step()
@@ -162,8 +155,7 @@ def test_works_with_adam_and_real_training() -> None:
     model = torch.nn.Linear(3, 1)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
     scheduler = ours.CosineAnnealingLR(optimizer, T_max=10)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no call-order warning: nothing is patched
+    with quiet("error"):
         for _ in range(10):
             optimizer.zero_grad()
             model(torch.ones(4, 3)).sum().backward()
@@ -183,8 +175,7 @@ def test_lr_changed_by_hand_between_steps_matches_torch(name: str, seed: int, te
     if name == "CosineAnnealingLR":
         config["T_max"] = rng.randint(1, 10)  # short periods: hand changes land on the bottom too
     reference_opt, reference, our_opt, scheduler = pair(name, config, random_lrs(rng), tensor)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         for _ in range(80):
             if rng.random() < 0.15:
                 index, lr = rng.randrange(3), rng.uniform(0.01, 1.0)
@@ -210,8 +201,7 @@ def test_two_schedulers_on_one_optimizer_match_torch_chaining(first: str, second
     lrs = random_lrs(rng)
     configs = [random_config(first, rng), random_config(second, rng)]
     reference_opt, our_opt = torch_optimizer(lrs), torch_optimizer(lrs)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         references = [getattr(torch_sched, n)(reference_opt, **c) for n, c in zip((first, second), configs)]
         schedulers = [getattr(ours, n)(our_opt, **c) for n, c in zip((first, second), configs)]
         for _ in range(120):
