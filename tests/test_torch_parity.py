@@ -44,14 +44,13 @@ def test_step_matches_torch(name: str, seed: int, tensor: bool) -> None:
     reference_opt, reference, our_opt, scheduler = build_pair(name, config, random_lrs(rng), tensor)
     pure = scheduler.schedule
     bases = list(scheduler.base_lrs)
-    with quiet():
-        for step in range(200):
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt))
-            assert_close(scheduler.get_last_lr(), [float(lr) for lr in reference.get_last_lr()])
-            assert lrs_of(our_opt) == [pure(step, base) for base in bases]  # stateful == pure, exactly
-            reference_opt.step()
-            reference.step()
-            scheduler.step()
+    for step in range(200):
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt))
+        assert_close(scheduler.get_last_lr(), [float(lr) for lr in reference.get_last_lr()])
+        assert lrs_of(our_opt) == [pure(step, base) for base in bases]  # stateful == pure, exactly
+        reference_opt.step()
+        reference.step()
+        scheduler.step()
 
 
 @pytest.mark.parametrize("name", ["StepLR", "CosineAnnealingLR"])
@@ -60,13 +59,12 @@ def test_step_epoch_jumps_match_torch_closed_form(name: str, seed: int) -> None:
     rng = random.Random(seed)
     config = basic_config(name, rng)
     reference_opt, reference, our_opt, scheduler = build_pair(name, config, random_lrs(rng), False)
-    with quiet():
-        for _ in range(30):
-            epoch = rng.randint(0, 300)
-            reference.step(epoch)
-            scheduler.step(epoch)
-            assert scheduler.last_epoch == reference.last_epoch == epoch
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt))
+    for _ in range(30):
+        epoch = rng.randint(0, 300)
+        reference.step(epoch)
+        scheduler.step(epoch)
+        assert scheduler.last_epoch == reference.last_epoch == epoch
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt))
 
 
 def test_tensor_lr_is_updated_in_place() -> None:
@@ -106,27 +104,26 @@ def test_resume_with_last_epoch_matches_uninterrupted_torch(name: str, seed: int
     config = basic_config(name, rng)
     lrs = random_lrs(rng)
     start = rng.randint(0, 60)
-    with quiet():
-        reference_opt, reference, _, _ = build_pair(name, config, lrs, False)
-        for _ in range(start):
-            reference_opt.step()
-            reference.step()
-        our_opt = torch_optimizer(lrs)
-        our_opt.load_state_dict(reference_opt.state_dict())  # holds initial_lr and the lr at `start`
-        resumed = getattr(ours, name)(our_opt, last_epoch=start, **config)
+    reference_opt, reference, _, _ = build_pair(name, config, lrs, False)
+    for _ in range(start):
+        reference_opt.step()
         reference.step()
-        assert resumed.last_epoch == reference.last_epoch == start + 1
-        for _ in range(50):
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt))
-            reference.step()
-            resumed.step()
-        if name == "StepLR":
-            torch_opt = torch_optimizer(lrs)
-            torch_opt.load_state_dict(our_opt.state_dict())
-            resumed_reference = torch_sched.StepLR(torch_opt, last_epoch=resumed.last_epoch, **config)
-            resumed.step(resumed.last_epoch + 1)
-            assert_close(lrs_of(our_opt), lrs_of(torch_opt))
-            assert resumed_reference.last_epoch == resumed.last_epoch
+    our_opt = torch_optimizer(lrs)
+    our_opt.load_state_dict(reference_opt.state_dict())  # holds initial_lr and the lr at `start`
+    resumed = getattr(ours, name)(our_opt, last_epoch=start, **config)
+    reference.step()
+    assert resumed.last_epoch == reference.last_epoch == start + 1
+    for _ in range(50):
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt))
+        reference.step()
+        resumed.step()
+    if name == "StepLR":
+        torch_opt = torch_optimizer(lrs)
+        torch_opt.load_state_dict(our_opt.state_dict())
+        resumed_reference = torch_sched.StepLR(torch_opt, last_epoch=resumed.last_epoch, **config)
+        resumed.step(resumed.last_epoch + 1)
+        assert_close(lrs_of(our_opt), lrs_of(torch_opt))
+        assert resumed_reference.last_epoch == resumed.last_epoch
 
 
 @pytest.mark.parametrize("tensor", [False, True], ids=["float", "tensor"])
@@ -134,17 +131,16 @@ def test_resume_with_last_epoch_matches_uninterrupted_torch(name: str, seed: int
 def test_loads_torch_state_dict(name: str, tensor: bool) -> None:
     config = {"step_size": 4, "gamma": 0.5} if name == "StepLR" else {"T_max": 30, "eta_min": 1e-4}
     reference_opt, reference, our_opt, scheduler = build_pair(name, config, [0.1, 0.05, 0.02], tensor)
-    with quiet():
-        for _ in range(13):
-            reference_opt.step()
-            reference.step()
-        our_opt.load_state_dict(reference_opt.state_dict())
-        scheduler.load_state_dict(reference.state_dict())
-        assert scheduler.last_epoch == 13
-        for _ in range(40):
-            reference.step()
-            scheduler.step()
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt))
+    for _ in range(13):
+        reference_opt.step()
+        reference.step()
+    our_opt.load_state_dict(reference_opt.state_dict())
+    scheduler.load_state_dict(reference.state_dict())
+    assert scheduler.last_epoch == 13
+    for _ in range(40):
+        reference.step()
+        scheduler.step()
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt))
 
 
 def test_torch_state_dict_config_is_restored() -> None:
@@ -178,19 +174,18 @@ def test_lr_changed_by_hand_between_steps_matches_torch(name: str, seed: int, te
     if name == "CosineAnnealingLR":
         config["T_max"] = rng.randint(1, 10)  # short periods: hand changes land on the bottom too
     reference_opt, reference, our_opt, scheduler = build_pair(name, config, random_lrs(rng), tensor)
-    with quiet():
-        for _ in range(80):
-            if rng.random() < 0.15:
-                index, lr = rng.randrange(3), rng.uniform(0.01, 1.0)
-                for optimizer in (reference_opt, our_opt):
-                    group = optimizer.param_groups[index]
-                    if tensor:
-                        group["lr"].fill_(lr)
-                    else:
-                        group["lr"] = lr
-            reference.step()
-            scheduler.step()
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
+    for _ in range(80):
+        if rng.random() < 0.15:
+            index, lr = rng.randrange(3), rng.uniform(0.01, 1.0)
+            for optimizer in (reference_opt, our_opt):
+                group = optimizer.param_groups[index]
+                if tensor:
+                    group["lr"].fill_(lr)
+                else:
+                    group["lr"] = lr
+        reference.step()
+        scheduler.step()
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -204,16 +199,15 @@ def test_two_schedulers_on_one_optimizer_match_torch_chaining(first: str, second
     lrs = random_lrs(rng)
     configs = [basic_config(first, rng), basic_config(second, rng)]
     reference_opt, our_opt = torch_optimizer(lrs), torch_optimizer(lrs)
-    with quiet():
-        references = [getattr(torch_sched, n)(reference_opt, **c) for n, c in zip((first, second), configs)]
-        schedulers = [getattr(ours, n)(our_opt, **c) for n, c in zip((first, second), configs)]
-        for _ in range(120):
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
-            reference_opt.step()
-            for reference in references:
-                reference.step()
-            for scheduler in schedulers:
-                scheduler.step()
+    references = [getattr(torch_sched, n)(reference_opt, **c) for n, c in zip((first, second), configs)]
+    schedulers = [getattr(ours, n)(our_opt, **c) for n, c in zip((first, second), configs)]
+    for _ in range(120):
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
+        reference_opt.step()
+        for reference in references:
+            reference.step()
+        for scheduler in schedulers:
+            scheduler.step()
 
 
 # -- torch's family: ours == torch under every call pattern torch supports (differences: test_differences.py) ---
@@ -592,8 +586,7 @@ def cyclic_pair(name: str, config: dict[str, Any], tensor: bool, kind: str) -> t
     lrs = [0.3, 0.02, 0.5]
     reference_opt = torch_optimizer(lrs, tensor=tensor, kind=kind)
     our_opt = torch_optimizer(lrs, tensor=tensor, kind=kind)
-    with quiet():
-        reference = getattr(torch_sched, name)(reference_opt, **config)
+    reference = getattr(torch_sched, name)(reference_opt, **config)
     scheduler = getattr(ours, name)(our_opt, **config)
     return reference_opt, reference, our_opt, scheduler
 
@@ -619,20 +612,19 @@ def test_cyclic_step_matches_torch(name: str, seed: int, tensor: bool, kind: str
         assert [g.get(key) for g in our_opt.param_groups] == [g.get(key) for g in reference_opt.param_groups]
     assert_close(scheduler.base_lrs, [float(lr) for lr in reference.base_lrs])
     bases = list(scheduler._bases)
-    with quiet():
-        for step in range(steps_for(name, config) + 1):
-            assert_same(our_opt, reference_opt)
-            # torch's order of operations: the values are torch's to the last bit
-            assert lrs_of(our_opt) == lrs_of(reference_opt)
-            assert momenta_of(our_opt) == momenta_of(reference_opt)
-            assert_close(scheduler.get_last_lr(), [float(lr) for lr in reference.get_last_lr()])
-            lrs, momenta = scheduler.schedule.evaluate(step, bases)
-            assert lrs_of(our_opt) == pytest.approx(lrs, rel=1e-15) if tensor else lrs_of(our_opt) == lrs
-            if momenta is not None:
-                assert momenta_of(our_opt) == momenta  # stateful == pure, exactly
-            reference_opt.step()
-            reference.step()
-            scheduler.step()
+    for step in range(steps_for(name, config) + 1):
+        assert_same(our_opt, reference_opt)
+        # torch's order of operations: the values are torch's to the last bit
+        assert lrs_of(our_opt) == lrs_of(reference_opt)
+        assert momenta_of(our_opt) == momenta_of(reference_opt)
+        assert_close(scheduler.get_last_lr(), [float(lr) for lr in reference.get_last_lr()])
+        lrs, momenta = scheduler.schedule.evaluate(step, bases)
+        assert lrs_of(our_opt) == pytest.approx(lrs, rel=1e-15) if tensor else lrs_of(our_opt) == lrs
+        if momenta is not None:
+            assert momenta_of(our_opt) == momenta  # stateful == pure, exactly
+        reference_opt.step()
+        reference.step()
+        scheduler.step()
 
 
 @pytest.mark.parametrize("name", CYCLIC_NAMES)
@@ -642,13 +634,12 @@ def test_step_epoch_jumps_match_torch(name: str, seed: int) -> None:
     config = cyclic_config(name, rng)
     reference_opt, reference, our_opt, scheduler = cyclic_pair(name, config, False, rng.choice(KINDS))
     last = 400 if name == "CyclicLR" else total_of(config) - 1
-    with quiet():
-        for _ in range(25):
-            epoch = rng.randint(0, last)
-            reference.step(epoch)
-            scheduler.step(epoch)
-            assert scheduler.last_epoch == reference.last_epoch == epoch
-            assert_same(our_opt, reference_opt)
+    for _ in range(25):
+        epoch = rng.randint(0, last)
+        reference.step(epoch)
+        scheduler.step(epoch)
+        assert scheduler.last_epoch == reference.last_epoch == epoch
+        assert_same(our_opt, reference_opt)
 
 
 @pytest.mark.parametrize("name", CYCLIC_NAMES)
@@ -657,18 +648,17 @@ def test_hand_changed_lr_is_overwritten_like_torch(name: str, seed: int) -> None
     rng = random.Random(2000 + seed)
     config = cyclic_config(name, rng)
     reference_opt, reference, our_opt, scheduler = cyclic_pair(name, config, rng.random() < 0.5, rng.choice(KINDS))
-    with quiet():
-        for step in range(min(120, steps_for(name, config))):
-            if step % 7 == 3:
-                for optimizer in (reference_opt, our_opt):
-                    group = optimizer.param_groups[step % 3]
-                    if isinstance(group["lr"], torch.Tensor):
-                        group["lr"].fill_(0.123)
-                    else:
-                        group["lr"] = 0.123
-            reference.step()
-            scheduler.step()
-            assert_same(our_opt, reference_opt)
+    for step in range(min(120, steps_for(name, config))):
+        if step % 7 == 3:
+            for optimizer in (reference_opt, our_opt):
+                group = optimizer.param_groups[step % 3]
+                if isinstance(group["lr"], torch.Tensor):
+                    group["lr"].fill_(0.123)
+                else:
+                    group["lr"] = 0.123
+        reference.step()
+        scheduler.step()
+        assert_same(our_opt, reference_opt)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -710,26 +700,24 @@ def test_cyclic_loads_torch_state_dict(name: str, seed: int, kind: str, tensor: 
     reference_opt, reference, our_opt, scheduler = cyclic_pair(name, config, tensor, kind)
     total = steps_for(name, config)
     stop = rng.randint(1, total - 2)
-    with quiet():
-        for _ in range(stop):
-            reference_opt.step()
-            reference.step()
-        our_opt.load_state_dict(reference_opt.state_dict())
-        with quiet("error", ours.ConfigDriftWarning):
-            scheduler.load_state_dict(reference.state_dict())
-        assert scheduler.last_epoch == stop
-        for _ in range(total - stop):
-            reference.step()
-            scheduler.step()
-            assert_same(our_opt, reference_opt)
+    for _ in range(stop):
+        reference_opt.step()
+        reference.step()
+    our_opt.load_state_dict(reference_opt.state_dict())
+    with quiet("error", ours.ConfigDriftWarning):
+        scheduler.load_state_dict(reference.state_dict())
+    assert scheduler.last_epoch == stop
+    for _ in range(total - stop):
+        reference.step()
+        scheduler.step()
+        assert_same(our_opt, reference_opt)
 
 
 def test_torch_state_with_another_config_is_restored() -> None:
     optimizer = torch_optimizer([0.1, 0.2, 0.3])
-    with quiet():
-        reference = torch_sched.CyclicLR(
-            optimizer, 0.01, [0.5, 0.6, 0.7], step_size_up=5, step_size_down=9, mode="exp_range", gamma=0.99
-        )
+    reference = torch_sched.CyclicLR(
+        optimizer, 0.01, [0.5, 0.6, 0.7], step_size_up=5, step_size_down=9, mode="exp_range", gamma=0.99
+    )
     scheduler = ours.CyclicLR(torch_optimizer([0.1, 0.2, 0.3]), 0.02, 0.4, step_size_up=3)
     with pytest.warns(ours.ConfigDriftWarning, match=r"step_size_up: 3 -> 5"):
         scheduler.load_state_dict(reference.state_dict())
@@ -745,10 +733,9 @@ def test_torch_state_with_another_config_is_restored() -> None:
 
 def test_cyclic_attributes_match_torch() -> None:
     optimizer = torch_optimizer([0.1, 0.2, 0.3], kind="adam")
-    with quiet():
-        reference = torch_sched.CyclicLR(
-            torch_optimizer([0.1] * 3, kind="adam"), [0.01, 0.02, 0.03], 0.5, step_size_up=3, step_size_down=5
-        )
+    reference = torch_sched.CyclicLR(
+        torch_optimizer([0.1] * 3, kind="adam"), [0.01, 0.02, 0.03], 0.5, step_size_up=3, step_size_down=5
+    )
     scheduler = ours.CyclicLR(optimizer, [0.01, 0.02, 0.03], 0.5, step_size_up=3, step_size_down=5)
     for attribute in (
         "max_lrs",
@@ -765,8 +752,7 @@ def test_cyclic_attributes_match_torch() -> None:
     ):
         assert getattr(scheduler, attribute) == getattr(reference, attribute), attribute
     assert [scheduler.scale_fn(x) for x in (1, 2)] == [reference.scale_fn(x) for x in (1, 2)]
-    with quiet():
-        one = torch_sched.OneCycleLR(torch_optimizer([0.1] * 3), 0.5, epochs=4, steps_per_epoch=25)
+    one = torch_sched.OneCycleLR(torch_optimizer([0.1] * 3), 0.5, epochs=4, steps_per_epoch=25)
     mine = ours.OneCycleLR(torch_optimizer([0.1] * 3), 0.5, epochs=4, steps_per_epoch=25)
     for attribute in ("total_steps", "cycle_momentum", "use_beta1", "base_lrs"):
         assert getattr(mine, attribute) == getattr(one, attribute), attribute
@@ -807,14 +793,13 @@ def test_plain_optimizer_momentum_is_judged_by_its_groups() -> None:
 def test_one_cycle_holds_its_last_value_at_total_steps_where_torch_climbs_back(strategy: str) -> None:
     config = {"max_lr": 0.1, "total_steps": 10, "anneal_strategy": strategy}
     reference_opt, reference, our_opt, scheduler = cyclic_pair("OneCycleLR", config, False, "sgd")
-    with quiet():
-        for _ in range(9):
-            reference.step()
-            scheduler.step()
-        assert_same(our_opt, reference_opt)
-        last_lrs, last_momenta = lrs_of(our_opt), momenta_of(our_opt)
-        reference.step()  # torch's documented loop of total_steps calls ends here
+    for _ in range(9):
+        reference.step()
         scheduler.step()
+    assert_same(our_opt, reference_opt)
+    last_lrs, last_momenta = lrs_of(our_opt), momenta_of(our_opt)
+    reference.step()  # torch's documented loop of total_steps calls ends here
+    scheduler.step()
     assert lrs_of(our_opt) == last_lrs and momenta_of(our_opt) == last_momenta
     assert lrs_of(reference_opt) != last_lrs  # torch's cosine climbs back / its line overshoots
 
@@ -858,11 +843,10 @@ def test_custom_scale_fn_matches_torch_and_is_not_saved() -> None:
         "scale_mode": "iterations",
     }
     reference_opt, reference, our_opt, scheduler = cyclic_pair("CyclicLR", config, False, "sgd")
-    with quiet():
-        for _ in range(50):
-            reference.step()
-            scheduler.step()
-            assert_same(our_opt, reference_opt)
+    for _ in range(50):
+        reference.step()
+        scheduler.step()
+        assert_same(our_opt, reference_opt)
     state = json.loads(json.dumps(scheduler.state_dict()))
     assert state["config"]["scale_fn"] == "custom"
     again = ours.CyclicLR(
@@ -890,18 +874,16 @@ def test_state_saved_with_a_scale_fn_needs_one() -> None:
 
 
 def test_torch_state_with_scale_fn_entries_loads_without_a_custom_function() -> None:
-    with quiet():
-        reference = torch_sched.CyclicLR(torch_optimizer([0.1]), 0.01, 0.1, step_size_up=4, mode="triangular2")
-        for _ in range(9):
-            reference.step()
+    reference = torch_sched.CyclicLR(torch_optimizer([0.1]), 0.01, 0.1, step_size_up=4, mode="triangular2")
+    for _ in range(9):
+        reference.step()
     state = reference.state_dict()
     state["_scale_fn_ref"] = None
     assert "_scale_fn_custom" in state
     scheduler = ours.CyclicLR(torch_optimizer([0.1]), 0.01, 0.1, step_size_up=4, mode="triangular2")
     scheduler.load_state_dict(state)
     scheduler.step()
-    with quiet():
-        reference.step()
+    reference.step()
     assert_close(scheduler.get_last_lr(), reference.get_last_lr())
     custom = {**state, "_scale_fn_custom": {"a": 1}}  # torch's form of a callable object with state
     with pytest.raises(ValueError, match=r"scale_fn must be the custom function the state was saved with"):
@@ -1343,36 +1325,34 @@ def test_sequential_with_each_class_first_and_later(first: str, seed: int) -> No
     lrs = [rng.uniform(0.01, 1.0) for _ in range(3)]
     milestone = rng.randint(2, 9)
     reference_opt, our_opt = torch_optimizer(lrs), torch_optimizer(lrs)
-    with quiet():
-        reference = torch_sched.SequentialLR(
-            reference_opt,
-            [build_child(torch_sched, first, reference_opt), build_child(torch_sched, later, reference_opt)],
-            milestones=[milestone],
-        )
-        ours = ps.SequentialLR(
-            our_opt, [build_child(ps, first, our_opt), build_child(ps, later, our_opt)], milestones=[milestone]
-        )
-        for _ in range(30):
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
-            reference_opt.step()
-            reference.step()
-            ours.step()
+    reference = torch_sched.SequentialLR(
+        reference_opt,
+        [build_child(torch_sched, first, reference_opt), build_child(torch_sched, later, reference_opt)],
+        milestones=[milestone],
+    )
+    ours = ps.SequentialLR(
+        our_opt, [build_child(ps, first, our_opt), build_child(ps, later, our_opt)], milestones=[milestone]
+    )
+    for _ in range(30):
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
+        reference_opt.step()
+        reference.step()
+        ours.step()
 
 
 @pytest.mark.parametrize("second", sorted(set(CHILDREN) - {"CyclicLR", "OneCycleLR", "LambdaLR"}))
 def test_chained_with_each_chainable_class(second: str) -> None:
     lrs = [0.1, 0.05, 0.5]
     reference_opt, our_opt = torch_optimizer(lrs), torch_optimizer(lrs)
-    with quiet():
-        reference = torch_sched.ChainedScheduler(
-            [torch_sched.ExponentialLR(reference_opt, gamma=0.95), build_child(torch_sched, second, reference_opt)]
-        )
-        ours = ps.ChainedScheduler([ps.ExponentialLR(our_opt, gamma=0.95), build_child(ps, second, our_opt)])
-        for _ in range(30):
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
-            reference_opt.step()
-            reference.step()
-            ours.step()
+    reference = torch_sched.ChainedScheduler(
+        [torch_sched.ExponentialLR(reference_opt, gamma=0.95), build_child(torch_sched, second, reference_opt)]
+    )
+    ours = ps.ChainedScheduler([ps.ExponentialLR(our_opt, gamma=0.95), build_child(ps, second, our_opt)])
+    for _ in range(30):
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
+        reference_opt.step()
+        reference.step()
+        ours.step()
 
 
 def test_multiplicative_after_a_milestone_starts_from_the_base_lr() -> None:
