@@ -300,13 +300,6 @@ one_cycle_configs = st.fixed_dictionaries(
 )
 
 
-def momentum_optimizer() -> PlainOptimizer:
-    optimizer = PlainOptimizer(0.1, 0.1)
-    for group in optimizer.param_groups:
-        group["momentum"] = 0.0
-    return optimizer
-
-
 @settings(max_examples=100, deadline=None)
 @given(config=cyclic_configs, step=st.integers(0, 2000))
 def test_cyclic_stays_between_its_anchors(config: dict[str, Any], step: int) -> None:
@@ -342,13 +335,13 @@ def test_resume_at_a_random_step_is_exact_with_momenta(spec: tuple[str, dict[str
     cls = getattr(ps, name)
     total = config.get("total_steps", 400)
     stop = data.draw(st.integers(0, total - 1))
-    reference_opt, optimizer = momentum_optimizer(), momentum_optimizer()
+    reference_opt, optimizer = PlainOptimizer(0.1, 0.1, momentum=0.0), PlainOptimizer(0.1, 0.1, momentum=0.0)
     reference, scheduler = cls(reference_opt, **config), cls(optimizer, **config)
     for _ in range(stop):
         reference.step()
         scheduler.step()
     saved = json.loads(json.dumps({"optimizer": optimizer.param_groups, "scheduler": scheduler.state_dict()}))
-    fresh_opt = momentum_optimizer()
+    fresh_opt = PlainOptimizer(0.1, 0.1, momentum=0.0)
     fresh = cls(fresh_opt, **config)
     fresh_opt.param_groups = saved["optimizer"]
     fresh.load_state_dict(saved["scheduler"])
@@ -362,7 +355,7 @@ def test_resume_at_a_random_step_is_exact_with_momenta(spec: tuple[str, dict[str
 @given(config=one_cycle_configs, data=st.data())
 def test_step_epoch_equals_stepping(config: dict[str, Any], data: Any) -> None:
     epoch = data.draw(st.integers(0, config["total_steps"]))
-    stepped_opt, jumped_opt = momentum_optimizer(), momentum_optimizer()
+    stepped_opt, jumped_opt = PlainOptimizer(0.1, 0.1, momentum=0.0), PlainOptimizer(0.1, 0.1, momentum=0.0)
     stepped, jumped = ps.OneCycleLR(stepped_opt, **config), ps.OneCycleLR(jumped_opt, **config)
     for _ in range(epoch):
         stepped.step()

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import paradox.scheduler as ps
-from conftest import PlainOptimizer, lrs_of
+from conftest import PlainOptimizer, lrs_of, shrink
 
 # -- StepLR and CosineAnnealingLR --------------------------------------------------------------
 
@@ -96,10 +96,6 @@ def test_config_round_trips_through_json(spec: tuple[str, dict[str, Any]], bases
 unit = st.floats(0.0, 1.0, allow_nan=False)
 positive_unit = st.floats(0.01, 1.0, allow_nan=False)
 family_lr = st.floats(min_value=1e-6, max_value=10.0, allow_nan=False, allow_infinity=False)
-
-
-def shrink(epoch: int) -> float:
-    return 0.97 if epoch % 3 else 0.9
 
 
 configs = st.one_of(

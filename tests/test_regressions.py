@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conftest import PlainOptimizer, assert_close, lrs_of, quiet
+from conftest import PlainOptimizer, assert_close, lrs_of, quiet, torch_optimizer
 from paradox import scheduler as paradox_scheduler
 from paradox.scheduler import CosineAnnealingLR, StepLR
 
@@ -111,11 +111,6 @@ def test_warm_restarts_forget_a_fractional_epoch_when_restarted() -> None:
     assert_close([lr for _, lr in ours_run], [lr for _, lr in torch_run])
 
 
-def _sgd_momentum() -> Any:
-    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.1} for _ in range(2)]
-    return torch.optim.SGD(groups, lr=0.1, momentum=0.9)
-
-
 def _groups_without_params(optimizer: Any) -> list[dict[str, Any]]:
     return [{key: value for key, value in group.items() if key != "params"} for group in optimizer.param_groups]
 
@@ -133,11 +128,11 @@ def _groups_without_params(optimizer: Any) -> list[dict[str, Any]]:
 def test_cycled_load_refuses_a_per_group_anchor_of_the_wrong_length(make: Any, field: str) -> None:
     # Two groups, a saved anchor list of three: refused by load_state_dict itself, naming the
     # field, with nothing changed (it used to load, and fail at the next step()).
-    saved = make(_sgd_momentum())
+    saved = make(torch_optimizer([0.1, 0.1]))
     saved.step()
     state = saved.state_dict()
     state["config"][field] = [0.8, 0.8, 0.8]
-    optimizer = _sgd_momentum()
+    optimizer = torch_optimizer([0.1, 0.1])
     scheduler = make(optimizer)
     scheduler.step()
     before, groups_before = scheduler.state_dict(), _groups_without_params(optimizer)

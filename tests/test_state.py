@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import paradox.scheduler as ps
-from conftest import PlainOptimizer, lrs_of, quiet, snapshot
+from conftest import PlainOptimizer, lrs_of, quiet, shrink, snapshot
 
 # -- builders for every public class -----------------------------------------------------------
 
@@ -39,10 +39,6 @@ NAMES = [
 ]
 
 METRIC = st.floats(-10.0, 10.0, allow_nan=False)
-
-
-def shrink(epoch: int) -> float:
-    return 0.97 if epoch % 3 else 0.9
 
 
 def warm(epoch: int) -> float:
