@@ -1,29 +1,74 @@
-"""Shared fixtures: plain optimizers, torch optimizers, and lr comparison helpers."""
+"""Shared helpers: plain optimizers, torch optimizers, warning silencing and lr comparison."""
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import math
-from collections.abc import Sequence
+import random
+import warnings
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
 
 
 class PlainOptimizer:
-    """The smallest optimizer a scheduler accepts: an object with ``param_groups``."""
+    """The smallest optimizer a scheduler accepts: an object with ``param_groups`` (extra keys per group)."""
 
-    def __init__(self, *lrs: float) -> None:
-        self.param_groups: list[dict[str, Any]] = [{"lr": lr} for lr in lrs]
+    def __init__(self, *lrs: float, **extra: Any) -> None:
+        self.param_groups: list[dict[str, Any]] = [{"lr": lr, **extra} for lr in lrs]
 
 
 def lrs_of(optimizer: Any) -> list[float]:
     return [float(group["lr"]) for group in optimizer.param_groups]
 
 
+def snapshot(optimizer: Any) -> list[dict[str, Any]]:
+    return copy.deepcopy(optimizer.param_groups)
+
+
+def shrink(epoch: int) -> float:
+    """A module-level factor function (picklable, stable name) for LambdaLR and MultiplicativeLR."""
+    return 0.97 if epoch % 3 else 0.9
+
+
+def random_lrs(rng: random.Random) -> list[float]:
+    return [rng.uniform(1e-4, 1.0) for _ in range(3)]
+
+
 def assert_close(ours: Sequence[float], reference: Sequence[float], rel: float = 1e-9, abs_: float = 1e-15) -> None:
     assert len(ours) == len(reference), (ours, reference)
     for a, b in zip(ours, reference):
         assert math.isclose(float(a), float(b), rel_tol=rel, abs_tol=abs_), (list(ours), list(reference))
+
+
+@contextlib.contextmanager
+def quiet(action: str = "ignore", category: type[Warning] = Warning) -> Iterator[None]:
+    """Apply ``action`` to warnings of ``category`` inside (default: ignore torch's deprecation warnings)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter(action, category)  # type: ignore[arg-type]
+        yield
+
+
+@pytest.fixture
+def quiet_warnings() -> Iterator[None]:
+    with quiet():
+        yield
+
+
+def torch_optimizer(lrs: list[float], *, tensor: bool = False, kind: str = "sgd") -> Any:
+    """A torch optimizer with one param group per lr; tensor lrs are float64 scalars."""
+    import torch
+
+    groups = []
+    for lr in lrs:
+        param = torch.nn.Parameter(torch.zeros(2))
+        value = torch.tensor(lr, dtype=torch.float64) if tensor else lr
+        groups.append({"params": [param], "lr": value})
+    if kind == "adam":
+        return torch.optim.Adam(groups, lr=0.1)
+    return torch.optim.SGD(groups, lr=0.1, momentum=0.9)
 
 
 @pytest.fixture

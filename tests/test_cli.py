@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import assert_close
+from conftest import assert_close, quiet
 from paradox.scheduler import CosineAnnealingLR, StepLR, simulate
 from paradox.scheduler.preview.cli import main
 from preview_helpers import BUILT, registered
@@ -289,10 +289,10 @@ def _torch_build(pending: Any, optimizer: Any, torch_sched: Any) -> Any:
 @pytest.mark.parametrize(("spec", "lrs", "steps"), TORCH_SPECS, ids=[f"spec{i}" for i in range(len(TORCH_SPECS))])
 def test_csv_values_match_torch(capsys: pytest.CaptureFixture[str], spec: str, lrs: str, steps: int | None) -> None:
     torch = pytest.importorskip("torch")
-    import warnings
+
+    from torch.optim import lr_scheduler as torch_sched
 
     from paradox.scheduler.preview.spec import parse, schedulers
-    from reference import torch_sched
 
     known = schedulers()
     missing = sorted({name for name in re.findall(r"(\w+)\(", spec) if name not in known})
@@ -303,8 +303,7 @@ def test_csv_values_match_torch(capsys: pytest.CaptureFixture[str], spec: str, l
     base = [float(lr) for lr in lrs.split(",")]
     params = [torch.nn.Parameter(torch.zeros(1)) for _ in base]
     optimizer = torch.optim.Adam([{"params": [p], "lr": lr} for p, lr in zip(params, base)])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         scheduler = _torch_build(parse(spec), optimizer, torch_sched)
         expected: list[list[float]] = []
         for step in range(len(rows)):
@@ -317,8 +316,7 @@ def test_csv_values_match_torch(capsys: pytest.CaptureFixture[str], spec: str, l
         assert_close([float(row[c]) for c in columns], reference)
     momentum_columns = [c for c in rows[0] if c.startswith("momentum")]
     if momentum_columns:  # the momentum the schedule cycles is the Adam group's beta1
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with quiet():
             optimizer = torch.optim.Adam([{"params": [p], "lr": lr} for p, lr in zip(params, base)])
             scheduler = _torch_build(parse(spec), optimizer, torch_sched)
             for step, row in enumerate(rows):

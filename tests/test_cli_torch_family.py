@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from conftest import quiet
 
 torch = pytest.importorskip("torch")
 from torch.optim import lr_scheduler as torch_sched  # noqa: E402
@@ -52,8 +53,7 @@ def torch_family(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for cls in classes:
         register(cls)
     monkeypatch.setattr(simulate_module, "PreviewOptimizer", torch_adam)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         yield
     for cls in classes:
         unregister(cls)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import math
@@ -13,7 +12,7 @@ import pytest
 
 import paradox.scheduler as ps
 from cases import CASES, Case
-from conftest import PlainOptimizer, lrs_of
+from conftest import PlainOptimizer, lrs_of, snapshot
 from paradox.scheduler import LRScheduler, _LRScheduler
 
 IDS = [case.name for case in CASES]
@@ -42,10 +41,6 @@ def expected_lrs(case: Case, scheduler: Any, step: int, bases: tuple[float, ...]
     if case.sets_lr:
         return list(scheduler.schedule.values(step, scheduler._bases))
     return [scheduler.schedule(step, base) for base in bases]
-
-
-def snapshot(optimizer: Any) -> list[dict[str, Any]]:
-    return copy.deepcopy(optimizer.param_groups)
 
 
 @pytest.fixture(params=CASES, ids=IDS)

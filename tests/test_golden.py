@@ -1,13 +1,35 @@
-"""Layer 1: golden values at the boundary steps, written out by hand from the formulas."""
+"""Golden values: schedules checked against values computed by hand or pinned from torch."""
 
 from __future__ import annotations
 
+import json
 import math
+import random
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conftest import PlainOptimizer, lrs_of
-from paradox.scheduler import CosineAnnealing, CosineAnnealingLR, StepDecay, StepLR
+import paradox.scheduler as ps
+from conftest import PlainOptimizer, lrs_of, quiet
+from paradox.scheduler import (
+    ConstantFactor,
+    CosineAnnealing,
+    CosineAnnealingLR,
+    CosineWarmRestarts,
+    ExponentialDecay,
+    LambdaFactor,
+    LinearFactor,
+    MultiplicativeDecay,
+    MultiStepDecay,
+    PolynomialDecay,
+    Schedule,
+    StepDecay,
+    StepLR,
+)
+
+# -- StepLR and CosineAnnealingLR --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -100,3 +122,503 @@ def test_schedules_are_immutable() -> None:
     decay = StepDecay(3, 0.5)
     with pytest.raises(AttributeError):
         decay.gamma = 0.1  # type: ignore[misc]
+
+
+# -- CyclicLR and OneCycleLR -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("triangular", [0.0, 0.5, 1.0, 0.5, 0.0, 0.5, 1.0, 0.5, 0.0]),
+        ("triangular2", [0.0, 0.5, 1.0, 0.5, 0.0, 0.25, 0.5, 0.25, 0.0]),
+        ("exp_range", [0.0, 0.5 * 0.5, 0.5**2, 0.5 * 0.5**3, 0.0, 0.5 * 0.5**5, 0.5**6, 0.5 * 0.5**7, 0.0]),
+    ],
+)
+def test_cyclic_modes_at_boundaries(mode: str, expected: list[float]) -> None:
+    cyclic = ps.Cyclic(base_lr=0.0, step_size_up=2, mode=mode, gamma=0.5)
+    assert cyclic.simulate(9, base=1.0) == pytest.approx(expected, rel=1e-15, abs=1e-300)
+
+
+def test_cyclic_asymmetric_and_per_group() -> None:
+    cyclic = ps.Cyclic(base_lr=(0.1, 0.2), step_size_up=1, step_size_down=3, cycle_momentum=True)
+    assert cyclic.values(0, [1.0, 2.0]) == [0.1, 0.2]
+    assert cyclic.values(1, [1.0, 2.0]) == [1.0, 2.0]
+    assert cyclic.values(2, [1.0, 2.0]) == pytest.approx([0.1 + 0.9 * 2 / 3, 0.2 + 1.8 * 2 / 3], rel=1e-15)
+    assert cyclic.momenta(1, 2) == [0.8, 0.8]
+    assert cyclic.momenta(4, 2) == [0.9, 0.9]
+    assert cyclic.length == 4
+    with pytest.raises(
+        ValueError, match=r"^Cyclic: base_lr must be a number or a list of 3 values, one per param group"
+    ):
+        cyclic.values(0, [1.0, 1.0, 1.0])
+
+
+def test_cyclic_scale_mode_of_a_custom_function() -> None:
+    by_cycle = ps.Cyclic(base_lr=0.0, step_size_up=1, scale_fn=lambda x: 1 / x, scale_mode="cycle")
+    by_step = ps.Cyclic(base_lr=0.0, step_size_up=1, scale_fn=lambda x: 1 / (1 + x), scale_mode="iterations")
+    assert [by_cycle(t, 1.0) for t in (1, 3, 5)] == [1.0, 0.5, 1 / 3]
+    assert [by_step(t, 1.0) for t in (1, 3, 5)] == [0.5, 0.25, 1 / 6]
+
+
+def test_cyclic_builtin_modes_set_their_scale_mode() -> None:
+    assert ps.Cyclic(base_lr=0.1, mode="exp_range", scale_mode="cycle").scale_mode == "iterations"
+    assert ps.Cyclic(base_lr=0.1, mode="triangular2", scale_mode="iterations").scale_mode == "cycle"
+
+
+@pytest.mark.parametrize(
+    ("three_phase", "strategy", "expected"),
+    [
+        (False, "linear", {0: 0.1, 2: 1.0, 9: 0.001, 10: 0.001}),
+        (True, "linear", {0: 0.1, 2: 1.0, 4: 0.1, 9: 0.001, 10: 0.001}),
+        (True, "cos", {0: 0.1, 1: 0.55, 2: 1.0, 3: 0.55, 4: 0.1, 9: 0.001}),
+    ],
+)
+def test_one_cycle_boundaries(three_phase: bool, strategy: str, expected: dict[int, float]) -> None:
+    one = ps.OneCycle(10, 0.3, strategy, div_factor=10.0, final_div_factor=100.0, three_phase=three_phase)
+    for step, value in expected.items():
+        assert one(step, 1.0) == pytest.approx(value, rel=1e-12), step
+    assert one.phase_ends() == ([2.0, 4.0, 9.0] if three_phase else [2.0, 9.0])
+
+
+def test_one_cycle_momentum_phases() -> None:
+    one = ps.OneCycle(10, 0.3, "linear", base_momentum=0.8, max_momentum=0.9, three_phase=True)
+    assert [one.momenta(t)[0] for t in (0, 2, 4, 7, 9)] == pytest.approx([0.9, 0.8, 0.9, 0.9, 0.9])  # type: ignore[index]
+    assert ps.OneCycle(10, cycle_momentum=False).momenta(3) is None
+
+
+def test_one_cycle_zero_length_phase_gives_its_end_value() -> None:
+    """Difference: torch raises ZeroDivisionError for pct_start * total_steps == 1."""
+    one = ps.OneCycle(total_steps=10, pct_start=0.1, div_factor=10.0)
+    assert one.phase_ends()[0] == 0.0
+    assert one(0, 1.0) == 1.0  # the peak, the end of a warm-up of zero length
+    torch = pytest.importorskip("torch")
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)
+    with pytest.raises(ZeroDivisionError):
+        torch.optim.lr_scheduler.OneCycleLR(optimizer, 1.0, total_steps=10, pct_start=0.1)
+
+
+def test_one_cycle_step_outside_the_cycle_raises_in_the_pure_layer() -> None:
+    one = ps.OneCycle(total_steps=10)
+    assert one(10, 1.0) == one(9, 1.0)
+    with pytest.raises(
+        ValueError, match=r"^OneCycle: step must be in \[0, total_steps=10\] .*Received: step=11 \(int\)$"
+    ):
+        one(11, 1.0)
+    with pytest.raises(ValueError, match=r"Received: step=-1"):
+        one.values(-1, [1.0])
+
+
+def test_one_cycle_writes_torch_group_keys() -> None:
+    optimizer = PlainOptimizer(0.5, 0.5)
+    for group in optimizer.param_groups:
+        group["momentum"] = 0.0
+    scheduler = ps.OneCycleLR(optimizer, [1.0, 2.0], total_steps=100, div_factor=4.0, final_div_factor=2.0)
+    assert [(g["initial_lr"], g["max_lr"], g["min_lr"]) for g in optimizer.param_groups] == [
+        (0.25, 1.0, 0.125),
+        (0.5, 2.0, 0.25),
+    ]
+    assert [(g["max_momentum"], g["base_momentum"], g["momentum"]) for g in optimizer.param_groups] == [
+        (0.95, 0.85, 0.95)
+    ] * 2
+    assert scheduler.base_lrs == [0.25, 0.5]
+    assert lrs_of(optimizer) == [0.25, 0.5]
+
+
+def test_one_cycle_epochs_are_checked_even_with_total_steps() -> None:
+    with pytest.raises(ValueError, match=r"^OneCycleLR: epochs must be an int >= 1\. Received: epochs=0 \(int\)$"):
+        ps.OneCycleLR(PlainOptimizer(0.1), 0.1, total_steps=10, epochs=0, cycle_momentum=False)
+    scheduler = ps.OneCycleLR(
+        PlainOptimizer(0.1), 0.1, total_steps=10, epochs=3, steps_per_epoch=5, cycle_momentum=False
+    )
+    assert scheduler.total_steps == 10  # torch's precedence
+
+
+def test_cyclic_mode_is_checked_even_with_a_scale_fn() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"^CyclicLR: mode must be one of 'triangular', 'triangular2', 'exp_range'\. Received: mode='custom'",
+    ):
+        ps.CyclicLR(PlainOptimizer(0.1), 0.01, 0.1, mode="custom", scale_fn=abs, cycle_momentum=False)  # type: ignore[arg-type]
+
+
+def test_cyclic_element_of_a_list_is_named() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"^CyclicLR: max_lr\[1\] must be a finite number >= 0 .*Received: max_lr\[1\]=-1\.0 \(float\)$",
+    ):
+        ps.CyclicLR(PlainOptimizer(0.1, 0.2), 0.01, [0.1, -1.0], cycle_momentum=False)
+    with pytest.raises(
+        ValueError,
+        match=r"^OneCycleLR: base_momentum\[0\] must be a finite number in \[0\.0, 1\.0\]\. Received: base_momentum\[0\]=1\.2",
+    ):
+        ps.OneCycleLR(PlainOptimizer(0.1), 0.1, 10, base_momentum=[1.2])
+
+
+def test_cyclic_with_existing_initial_lr_starts_at_base_lr() -> None:
+    """Difference: torch's step 0 uses a pre-existing ``initial_lr``; ours is ``base_lr``."""
+    optimizer = PlainOptimizer(0.5)
+    optimizer.param_groups[0]["initial_lr"] = 0.3
+    scheduler = ps.CyclicLR(optimizer, 0.01, 0.1, step_size_up=2, cycle_momentum=False)
+    assert lrs_of(optimizer) == [0.01] and scheduler.base_lrs == [0.01]
+    assert optimizer.param_groups[0]["initial_lr"] == 0.3  # kept, as torch keeps it
+    torch = pytest.importorskip("torch")
+    reference_opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.5)
+    reference_opt.param_groups[0]["initial_lr"] = 0.3
+    with quiet():
+        reference = torch.optim.lr_scheduler.CyclicLR(reference_opt, 0.01, 0.1, step_size_up=2, cycle_momentum=False)
+        assert reference_opt.param_groups[0]["lr"] == 0.3
+        reference.step()
+        scheduler.step()
+    assert lrs_of(optimizer) == pytest.approx([float(reference_opt.param_groups[0]["lr"])], rel=1e-12)
+
+
+# -- properties ----------------------------------------------------------------------------
+
+lr = st.floats(min_value=1e-6, max_value=1.0)
+cyclic_configs = st.fixed_dictionaries(
+    {
+        "base_lr": st.floats(0.0, 1e-3),
+        "max_lr": lr,
+        "step_size_up": st.integers(1, 40),
+        "step_size_down": st.one_of(st.none(), st.integers(1, 40)),
+        "mode": st.sampled_from(["triangular", "triangular2", "exp_range"]),
+        "gamma": st.floats(0.5, 1.0),
+        "cycle_momentum": st.just(True),
+    }
+)
+one_cycle_configs = st.fixed_dictionaries(
+    {
+        "max_lr": lr,
+        "total_steps": st.integers(3, 300),
+        "pct_start": st.floats(0.05, 0.95),
+        "anneal_strategy": st.sampled_from(["cos", "linear"]),
+        "three_phase": st.booleans(),
+        "div_factor": st.floats(1.0, 100.0),
+        "final_div_factor": st.floats(1.0, 1e4),
+    }
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(config=cyclic_configs, step=st.integers(0, 2000))
+def test_cyclic_stays_between_its_anchors(config: dict[str, Any], step: int) -> None:
+    cyclic = ps.Cyclic(**{k: v for k, v in config.items() if k != "max_lr"})
+    value = cyclic(step, config["max_lr"])
+    low, high = sorted((config["base_lr"], config["max_lr"]))
+    assert low - 1e-15 <= value <= high * (1 + 1e-12)
+    (momentum,) = cyclic.momenta(step) or []
+    assert 0.8 - 1e-12 <= momentum <= 0.9 + 1e-12
+
+
+@settings(max_examples=100, deadline=None)
+@given(config=one_cycle_configs, step=st.integers(0, 300))
+def test_one_cycle_stays_between_min_and_max(config: dict[str, Any], step: int) -> None:
+    one = ps.OneCycle(**{k: v for k, v in config.items() if k != "max_lr"})
+    if step > one.total_steps:
+        with pytest.raises(ValueError):
+            one(step, 1.0)
+        return
+    peak = config["max_lr"]
+    low = min(peak / config["div_factor"] / config["final_div_factor"], peak / config["div_factor"])
+    assert low - 1e-15 * peak <= one(step, peak) <= peak * (1 + 1e-12)
+    assert one(one.total_steps, peak) == one(one.total_steps - 1, peak)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    spec=st.one_of(st.tuples(st.just("CyclicLR"), cyclic_configs), st.tuples(st.just("OneCycleLR"), one_cycle_configs)),
+    data=st.data(),
+)
+def test_resume_at_a_random_step_is_exact_with_momenta(spec: tuple[str, dict[str, Any]], data: Any) -> None:
+    name, config = spec
+    cls = getattr(ps, name)
+    total = config.get("total_steps", 400)
+    stop = data.draw(st.integers(0, total - 1))
+    reference_opt, optimizer = PlainOptimizer(0.1, 0.1, momentum=0.0), PlainOptimizer(0.1, 0.1, momentum=0.0)
+    reference, scheduler = cls(reference_opt, **config), cls(optimizer, **config)
+    for _ in range(stop):
+        reference.step()
+        scheduler.step()
+    saved = json.loads(json.dumps({"optimizer": optimizer.param_groups, "scheduler": scheduler.state_dict()}))
+    fresh_opt = PlainOptimizer(0.1, 0.1, momentum=0.0)
+    fresh = cls(fresh_opt, **config)
+    fresh_opt.param_groups = saved["optimizer"]
+    fresh.load_state_dict(saved["scheduler"])
+    for _ in range(min(total - stop, 100)):
+        reference.step()
+        fresh.step()
+        assert fresh_opt.param_groups == reference_opt.param_groups  # lrs and momenta, bit-identical
+
+
+@settings(max_examples=60, deadline=None)
+@given(config=one_cycle_configs, data=st.data())
+def test_step_epoch_equals_stepping(config: dict[str, Any], data: Any) -> None:
+    epoch = data.draw(st.integers(0, config["total_steps"]))
+    stepped_opt, jumped_opt = PlainOptimizer(0.1, 0.1, momentum=0.0), PlainOptimizer(0.1, 0.1, momentum=0.0)
+    stepped, jumped = ps.OneCycleLR(stepped_opt, **config), ps.OneCycleLR(jumped_opt, **config)
+    for _ in range(epoch):
+        stepped.step()
+    jumped.step(epoch)
+    assert jumped_opt.param_groups == stepped_opt.param_groups
+    assert not math.isnan(lrs_of(jumped_opt)[0])
+
+
+# -- torch's family ----------------------------------------------------------------------------
+
+
+def test_golden_values() -> None:
+    assert ExponentialDecay(0.5).simulate(4, 8.0) == [8.0, 4.0, 2.0, 1.0]
+    assert [MultiStepDecay([2, 2, 5], 0.5)(t, 1.0) for t in (0, 1, 2, 4, 5, 100)] == [1, 1, 0.25, 0.25, 0.125, 0.125]
+    assert ConstantFactor(0.5, 3).simulate(5, 2.0) == [1.0, 1.0, 1.0, 2.0, 2.0]
+    assert ConstantFactor(0.5, 0).simulate(2, 2.0) == [2.0, 2.0]
+    assert LinearFactor(0.5, 0.0, 2).simulate(4, 1.0) == [0.5, 0.25, 0.0, 0.0]
+    assert PolynomialDecay(2, 1.0).simulate(4, 1.0) == [1.0, 0.5, 0.0, 0.0]
+    assert PolynomialDecay(3, 0.0).simulate(5, 1.0) == [1.0] * 5
+    sgdr = CosineWarmRestarts(T_0=3, T_mult=1, eta_min=0.1)
+    assert [sgdr(t, 1.0) for t in (0, 3, 6, 300)] == [1.0, 1.0, 1.0, 1.0]
+    assert sgdr(1.5, 1.0) == pytest.approx(0.1 + 0.9 * (1 + math.cos(math.pi / 2)) / 2)
+
+
+@pytest.mark.parametrize(("T_0", "T_mult"), [(1, 2), (1, 3), (2, 3), (5, 4), (7, 2)])
+def test_restart_cycles_are_exact_at_every_boundary(T_0: int, T_mult: int) -> None:
+    schedule = CosineWarmRestarts(T_0=T_0, T_mult=T_mult)
+    start, length = 0, T_0
+    for _ in range(12):
+        assert schedule.cycle(start) == (0, length)
+        assert schedule.cycle(start + length - 1) == (length - 1, length)
+        assert schedule.cycle(start + 0.5) == (0.5, length)
+        assert schedule(start, 2.0) == 2.0
+        start, length = start + length, length * T_mult
+
+
+def test_multiplicative_decay_products() -> None:
+    decay = MultiplicativeDecay(lambda t: 1.0 / t)
+    assert decay.simulate(5, 1.0) == [1.0, 1.0, 0.5, 1 / 6, 1 / 24]
+    assert decay.products([0, 2], 4, 2) == [1.0 / 24, 1 / 12]
+    assert decay.products([5], 3, 1) == [1.0]  # an empty range
+
+
+# -- pure objects: repr, config, from_config ------------------------------------------------
+
+
+def named(t: int) -> float:
+    return 0.5
+
+
+PURE = [
+    ExponentialDecay(0.9),
+    MultiStepDecay([30, 10], 0.5),
+    ConstantFactor(0.25, 4),
+    LinearFactor(0.1, 0.9, 7),
+    PolynomialDecay(10, 2.0),
+    CosineWarmRestarts(5, 2, 0.01),
+]
+
+
+@pytest.mark.parametrize("schedule", PURE, ids=lambda s: type(s).__name__)
+def test_config_round_trips_through_json(schedule: Schedule) -> None:
+    config = json.loads(json.dumps(schedule.to_config()))
+    again = Schedule.from_config(config)
+    assert again == schedule
+    assert repr(again) == repr(schedule)
+    assert again.simulate(30, 0.3) == schedule.simulate(30, 0.3)
+
+
+def test_reprs() -> None:
+    assert repr(MultiStepDecay([30, 10], 0.5)) == "MultiStepDecay(milestones=(10, 30), gamma=0.5)"
+    assert repr(ConstantFactor(0.25, 4)) == "ConstantFactor(scale=0.25, total_iters=4)"
+    assert repr(LambdaFactor(named)) == "LambdaFactor(lr_lambda=named)"
+    assert repr(MultiplicativeDecay([named, lambda t: 1.0])) == "MultiplicativeDecay(lr_lambda=[named, <lambda>])"
+    assert LambdaFactor([named, named]).to_config() == {"name": "LambdaFactor", "lr_lambda": ["named", "named"]}
+
+
+@pytest.mark.parametrize("cls", [LambdaFactor, MultiplicativeDecay])
+def test_function_schedules_cannot_be_rebuilt_from_config(cls: type[Schedule]) -> None:
+    config = cls(named).to_config()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=rf"^{cls.__name__}\.from_config: lr_lambda must be given as a function"):
+        cls.from_config(config)
+    with pytest.raises(TypeError, match=r"lr_lambda must be given as a function.*Received: lr_lambda='named'"):
+        Schedule.from_config(config)
+
+
+def test_constant_factor_config_uses_torch_name() -> None:
+    schedule = ConstantFactor(scale=0.5, total_iters=2)
+    assert schedule.to_config() == {"name": "ConstantFactor", "factor": 0.5, "total_iters": 2}
+    assert ConstantFactor.parameters() == ("factor", "total_iters")
+    assert schedule.replace(factor=0.25).scale == 0.25
+    with pytest.raises(ValueError, match=r"^ConstantFactor: factor must be a finite number in \(0\.0, 1\.0\]"):
+        schedule.replace(factor=2.0)
+
+
+def test_schedule_errors_name_the_schedule() -> None:
+    with pytest.raises(ValueError, match=r"^ExponentialDecay: gamma must be a finite number >= 0\.0"):
+        ExponentialDecay(-1.0)
+    with pytest.raises(TypeError, match=r"^LambdaFactor: lr_lambda must be a function or a non-empty list"):
+        LambdaFactor(3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"2 lr_lambda functions cannot serve 3 param groups"):
+        LambdaFactor([named, named]).values(1, [1.0, 1.0, 1.0])
+
+
+# -- lambdas: not saved, checked on load ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["LambdaLR", "MultiplicativeLR"])
+def test_state_names_the_functions_and_loading_checks_them(name: str) -> None:
+    cls = getattr(ps, name)
+    scheduler = cls(PlainOptimizer(0.1, 0.2), lr_lambda=[named, lambda t: 0.9])
+    scheduler.step()
+    state = json.loads(json.dumps(scheduler.state_dict()))
+    assert state["lr_lambdas"] == ["named", "<lambda>"]
+    assert state["config"] == {}
+    other = cls(PlainOptimizer(0.1, 0.2), lr_lambda=lambda t: 0.9)
+    before = other.state_dict()
+    with pytest.raises(ValueError, match=r"lr_lambdas'\] must be the names of the live lr_lambda functions"):
+        other.load_state_dict(state)
+    assert other.state_dict() == before
+    del state["lr_lambdas"]
+    with pytest.raises(ValueError, match=r"state_dict must be a dict holding 'lr_lambdas'"):
+        cls(PlainOptimizer(0.1, 0.2), lr_lambda=[named, lambda t: 0.9]).load_state_dict(state)
+    state["lr_lambdas"] = ["named", "<lambda>"]
+    state["config"] = {"lr_lambda": "named"}
+    with pytest.raises(ValueError, match=r"config must be made of the fields \[\]"):
+        cls(PlainOptimizer(0.1, 0.2), lr_lambda=[named, lambda t: 0.9]).load_state_dict(state)
+
+
+@pytest.mark.parametrize("name", ["LambdaLR", "MultiplicativeLR"])
+def test_a_failing_function_changes_nothing(name: str) -> None:
+    optimizer = PlainOptimizer(0.1)
+    scheduler = getattr(ps, name)(optimizer, lr_lambda=lambda t: 0.5 if t < 3 else -1.0)
+    scheduler.step()
+    scheduler.step()
+    before_groups, before_state = [dict(g) for g in optimizer.param_groups], scheduler.state_dict()
+    with pytest.raises(ValueError, match=rf"^{name}: lr_lambda must return a finite number >= 0\.0\. .*at epoch=3$"):
+        scheduler.step()
+    assert optimizer.param_groups == before_groups
+    assert scheduler.state_dict() == before_state
+    # LambdaLR calls the function at construction (epoch 0), which then fails before touching
+    # the optimizer; MultiplicativeLR first calls it at step 1, and that step changes nothing.
+    optimizer = PlainOptimizer(0.1)
+    epoch = 0 if name == "LambdaLR" else 1
+    with pytest.raises(
+        TypeError, match=rf"lr_lambda must return a finite number >= 0\.0\. Received: output=None .*epoch={epoch}$"
+    ):
+        getattr(ps, name)(optimizer, lr_lambda=lambda t: None, last_epoch=-1).step()
+    assert optimizer.param_groups == ([{"lr": 0.1}] if name == "LambdaLR" else [{"lr": 0.1, "initial_lr": 0.1}])
+
+
+def test_lambda_lr_construction_failure_leaves_the_optimizer_alone() -> None:
+    optimizer = PlainOptimizer(0.1)
+    with pytest.raises(TypeError, match=r"at epoch=0$"):
+        ps.LambdaLR(optimizer, lr_lambda=lambda t: "x")
+    assert optimizer.param_groups == [{"lr": 0.1}]
+
+
+@pytest.mark.parametrize("name", ["LambdaLR", "MultiplicativeLR"])
+def test_added_group_needs_a_single_function(name: str) -> None:
+    optimizer = PlainOptimizer(0.1)
+    scheduler = getattr(ps, name)(optimizer, lr_lambda=[named])
+    optimizer.param_groups.append({"lr": 0.3})
+    with pytest.raises(ValueError, match=r"a param group was added, but lr_lambda holds one function per group"):
+        scheduler.step()
+    assert scheduler.base_lrs == [0.1] and scheduler.last_epoch == 0
+
+
+def test_multiplicative_costs_one_call_per_step() -> None:
+    calls: list[int] = []
+
+    def factor(t: int) -> float:
+        calls.append(t)
+        return 0.999
+
+    scheduler = ps.MultiplicativeLR(PlainOptimizer(0.1, 0.2, 0.3), lr_lambda=factor)
+    for _ in range(1000):
+        scheduler.step()
+    assert calls == list(range(1, 1001))  # one call per step, shared by the groups
+    assert scheduler.get_last_lr() == scheduler.schedule.values(1000, [0.1, 0.2, 0.3])
+    calls.clear()
+    scheduler.step(10)  # a jump recomputes the product
+    assert calls == list(range(1, 11))
+
+
+# -- exact resume through JSON, with the states only these classes have -----------------------
+
+
+def run(name: str, config: dict[str, Any], steps: list[Any], optimizer: Any, scheduler: Any = None) -> Any:
+    scheduler = scheduler or getattr(ps, name)(optimizer, **config)
+    for action in steps:
+        if isinstance(action, tuple):
+            optimizer.param_groups[action[0]]["lr"] = action[1]
+        elif action is None:
+            scheduler.step()
+        else:
+            scheduler.step(action)
+    return scheduler
+
+
+RESUMES = [
+    ("PolynomialLR", {"total_iters": 5}, [None] * 7 + [(1, 0.03)] + [None] * 2),  # a held lr
+    ("MultiStepLR", {"milestones": [2, 9, 14], "gamma": 0.0}, [None] * 4 + [(0, 0.2)] + [None] * 3),
+    ("LinearLR", {"end_factor": 0.0, "total_iters": 3}, [None] * 6 + [(2, 0.4), None]),
+    ("ExponentialLR", {"gamma": 0.9}, [None] * 3 + [(2, 0.4), 7, None]),
+    ("MultiplicativeLR", {"lr_lambda": lambda t: 0.0 if t == 4 else 0.95}, [None] * 6 + [(0, 0.05)] + [None] * 3),
+    ("MultiplicativeLR", {"lr_lambda": named}, [None] * 3 + [(1, 0.3), 12, None]),
+    ("CosineAnnealingWarmRestarts", {"T_0": 3, "T_mult": 2}, [None] * 4 + [6.25, None]),
+    ("LambdaLR", {"lr_lambda": named}, [None] * 3 + [(1, 0.3), None]),
+]
+
+
+@pytest.mark.parametrize(("name", "config", "steps"), RESUMES, ids=[r[0] for r in RESUMES])
+def test_exact_resume_through_json(name: str, config: dict[str, Any], steps: list[Any]) -> None:
+    rng = random.Random(name)
+    lrs = [rng.uniform(0.01, 1.0) for _ in range(3)]
+    reference_opt = PlainOptimizer(*lrs)
+    reference = run(name, config, steps, reference_opt)
+    optimizer = PlainOptimizer(*lrs)
+    scheduler = run(name, config, steps, optimizer)
+    saved = json.loads(json.dumps({"optimizer": optimizer.param_groups, "scheduler": scheduler.state_dict()}))
+    fresh_opt = PlainOptimizer(*lrs)
+    fresh = getattr(ps, name)(fresh_opt, **config)
+    fresh_opt.param_groups = saved["optimizer"]
+    fresh.load_state_dict(saved["scheduler"])
+    for _ in range(40):
+        reference.step()
+        fresh.step()
+        assert lrs_of(fresh_opt) == lrs_of(reference_opt)  # bit-identical
+    assert json.loads(json.dumps(fresh.state_dict())) == json.loads(json.dumps(reference.state_dict()))
+
+
+def test_held_lr_after_polynomial_end_is_kept() -> None:
+    optimizer = PlainOptimizer(1.0)
+    scheduler = ps.PolynomialLR(optimizer, total_iters=2)
+    for _ in range(3):
+        scheduler.step()
+    optimizer.param_groups[0]["lr"] = 0.5
+    for _ in range(4):
+        scheduler.step()
+        assert lrs_of(optimizer) == [0.5]
+    assert scheduler.state_dict()["holds"] == [[3, 0.5]]
+
+
+@pytest.mark.parametrize(
+    ("change", "pattern"),
+    [
+        ({"holds": 3}, r"state_dict\['holds'\] must be a list of 1 entries"),
+        ({"holds": [[1]]}, r"state_dict\['holds'\]\[0\] must be null or \[step, lr\]"),
+        ({"holds": [[-1, 0.1]]}, r"state_dict\['holds'\]\[0\]\[0\] must be an int >= 0"),
+        ({"holds": [[1, float("nan")]]}, r"state_dict\['holds'\]\[0\]\[1\] must be a finite number"),
+    ],
+)
+def test_bad_holds_are_refused(change: dict[str, Any], pattern: str) -> None:
+    scheduler = ps.PolynomialLR(PlainOptimizer(1.0))
+    with pytest.raises((TypeError, ValueError), match=pattern):
+        scheduler.load_state_dict({**scheduler.state_dict(), **change})
+
+
+def test_restarts_bad_offset_and_epochs() -> None:
+    scheduler = ps.CosineAnnealingWarmRestarts(PlainOptimizer(1.0), T_0=3)
+    with pytest.raises(ValueError, match=r"state_dict\['offset'\] must be a finite number in \[0\.0, 1\.0\)"):
+        scheduler.load_state_dict({**scheduler.state_dict(), "offset": 1.5})
+    with pytest.raises(ValueError, match=r"^CosineAnnealingWarmRestarts\.step: epoch must be a finite number >= 0\.0"):
+        scheduler.step(-0.5)
+    assert scheduler.last_epoch == 0 and scheduler.T_cur == 0

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import pytest
 
-from conftest import PlainOptimizer, assert_close, lrs_of
+from conftest import PlainOptimizer, assert_close, lrs_of, quiet, torch_optimizer
 from paradox import scheduler as paradox_scheduler
 from paradox.scheduler import CosineAnnealingLR, StepLR
 
@@ -44,8 +43,7 @@ def test_loaded_state_compares_tensor_lrs_like_float_lrs(cls: Any, kwargs: dict[
     assert lrs[True] == lrs[False]
     # and both are torch's (its recursive form continues from the groups' 0.1)
     reference = getattr(torch.optim.lr_scheduler, cls.__name__)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         theirs = reference(_sgd(3, tensor=False), **kwargs)
         for _ in range(5):
             theirs.step()
@@ -68,8 +66,7 @@ def test_a_rebase_that_overflows_writes_no_nan() -> None:
     scheduler = StepLR(optimizer, step_size=1, gamma=1e-310)
     scheduler.step()
     optimizer.param_groups[0]["lr"] = 1.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         reference = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
         theirs = torch.optim.lr_scheduler.StepLR(reference, step_size=1, gamma=1e-310)
         theirs.step()
@@ -107,17 +104,11 @@ def test_warm_restarts_forget_a_fractional_epoch_when_restarted() -> None:
         return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
 
     ours_run = _restarts_after_constant(paradox_scheduler, fresh(), [0.5])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         torch_run = _restarts_after_constant(torch.optim.lr_scheduler, fresh(), [])
     assert ours_run[1] == (0.0, 1.0)
     assert [t_cur for t_cur, _ in ours_run[1:]] == [t_cur for t_cur, _ in torch_run[1:]]
     assert_close([lr for _, lr in ours_run], [lr for _, lr in torch_run])
-
-
-def _sgd_momentum() -> Any:
-    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.1} for _ in range(2)]
-    return torch.optim.SGD(groups, lr=0.1, momentum=0.9)
 
 
 def _groups_without_params(optimizer: Any) -> list[dict[str, Any]]:
@@ -137,11 +128,11 @@ def _groups_without_params(optimizer: Any) -> list[dict[str, Any]]:
 def test_cycled_load_refuses_a_per_group_anchor_of_the_wrong_length(make: Any, field: str) -> None:
     # Two groups, a saved anchor list of three: refused by load_state_dict itself, naming the
     # field, with nothing changed (it used to load, and fail at the next step()).
-    saved = make(_sgd_momentum())
+    saved = make(torch_optimizer([0.1, 0.1]))
     saved.step()
     state = saved.state_dict()
     state["config"][field] = [0.8, 0.8, 0.8]
-    optimizer = _sgd_momentum()
+    optimizer = torch_optimizer([0.1, 0.1])
     scheduler = make(optimizer)
     scheduler.step()
     before, groups_before = scheduler.state_dict(), _groups_without_params(optimizer)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-import warnings
 from typing import Any
 
 import numpy as np
 import pytest
 
 import paradox.scheduler.schedule as schedule_module
-from conftest import assert_close
+from conftest import assert_close, quiet
 from paradox.scheduler import (
     ConstantFactor,
     CosineAnnealing,
@@ -221,8 +220,7 @@ def torch_values(build: Any, steps: int) -> tuple[list[float], list[float]]:
     optimizer = torch.optim.SGD([param], lr=0.1, momentum=0.9)
     scheduler = build(optimizer, torch.optim.lr_scheduler)
     lrs, momenta = [], []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         for _ in range(steps):
             lrs.append(optimizer.param_groups[0]["lr"])
             momenta.append(optimizer.param_groups[0]["momentum"])

@@ -1,74 +1,70 @@
-"""Layer 2: stateful == pure == torch, for many random configs, 3 groups, float and Tensor lrs."""
+"""Parity with torch: our values == torch's (1e-9 relative) at every step, for every class.
+
+Random configs, 3 param groups, float and float64-Tensor lrs, SGD with momentum and Adam; plain
+``step()``, ``step(epoch)`` jumps, two schedulers on one optimizer, lrs changed by hand, composites,
+and resuming from torch's state dicts. Where we differ from torch on purpose: ``test_differences.py``.
+"""
 
 from __future__ import annotations
 
+import json
+import math
 import random
-import warnings
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from conftest import assert_close, lrs_of
+import paradox.scheduler as ps
+from conftest import PlainOptimizer, assert_close, lrs_of, quiet, random_lrs, torch_optimizer
 from paradox import scheduler as ours
 
 torch = pytest.importorskip("torch")
-from reference import torch_optimizer, torch_sched  # noqa: E402
+from torch.optim import lr_scheduler as torch_sched  # noqa: E402
 
-SEEDS = range(40)
+pytestmark = pytest.mark.usefixtures("quiet_warnings")
 
 
-def random_config(name: str, rng: random.Random) -> dict[str, Any]:
+# -- StepLR and CosineAnnealingLR: stateful == pure == torch, many random configs, 3 groups, float and Tensor lrs ---
+BASIC_SEEDS = range(40)
+
+
+def basic_config(name: str, rng: random.Random) -> dict[str, Any]:
     if name == "StepLR":
         return {"step_size": rng.randint(1, 12), "gamma": rng.choice([0.1, 0.5, rng.uniform(0.0, 1.0), 1.0])}
     return {"T_max": rng.randint(1, 40), "eta_min": rng.choice([0.0, rng.uniform(0.0, 1e-3)])}
 
 
-def random_lrs(rng: random.Random) -> list[float]:
-    return [rng.uniform(1e-4, 1.0) for _ in range(3)]
-
-
-def pair(name: str, config: dict[str, Any], lrs: list[float], tensor: bool) -> tuple[Any, Any, Any, Any]:
-    reference_opt = torch_optimizer(lrs, tensor=tensor)
-    our_opt = torch_optimizer(lrs, tensor=tensor)
-    reference = getattr(torch_sched, name)(reference_opt, **config)
-    scheduler = getattr(ours, name)(our_opt, **config)
-    return reference_opt, reference, our_opt, scheduler
-
-
 @pytest.mark.parametrize("tensor", [False, True], ids=["float", "tensor"])
 @pytest.mark.parametrize("name", ["StepLR", "CosineAnnealingLR"])
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", BASIC_SEEDS)
 def test_step_matches_torch(name: str, seed: int, tensor: bool) -> None:
     rng = random.Random(seed)
-    config = random_config(name, rng)
-    reference_opt, reference, our_opt, scheduler = pair(name, config, random_lrs(rng), tensor)
+    config = basic_config(name, rng)
+    reference_opt, reference, our_opt, scheduler = build_pair(name, config, random_lrs(rng), tensor)
     pure = scheduler.schedule
     bases = list(scheduler.base_lrs)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for step in range(200):
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt))
-            assert_close(scheduler.get_last_lr(), [float(lr) for lr in reference.get_last_lr()])
-            assert lrs_of(our_opt) == [pure(step, base) for base in bases]  # stateful == pure, exactly
-            reference_opt.step()
-            reference.step()
-            scheduler.step()
+    for step in range(200):
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt))
+        assert_close(scheduler.get_last_lr(), [float(lr) for lr in reference.get_last_lr()])
+        assert lrs_of(our_opt) == [pure(step, base) for base in bases]  # stateful == pure, exactly
+        reference_opt.step()
+        reference.step()
+        scheduler.step()
 
 
 @pytest.mark.parametrize("name", ["StepLR", "CosineAnnealingLR"])
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", BASIC_SEEDS)
 def test_step_epoch_jumps_match_torch_closed_form(name: str, seed: int) -> None:
     rng = random.Random(seed)
-    config = random_config(name, rng)
-    reference_opt, reference, our_opt, scheduler = pair(name, config, random_lrs(rng), False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for _ in range(30):
-            epoch = rng.randint(0, 300)
-            reference.step(epoch)
-            scheduler.step(epoch)
-            assert scheduler.last_epoch == reference.last_epoch == epoch
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt))
+    config = basic_config(name, rng)
+    reference_opt, reference, our_opt, scheduler = build_pair(name, config, random_lrs(rng), False)
+    for _ in range(30):
+        epoch = rng.randint(0, 300)
+        reference.step(epoch)
+        scheduler.step(epoch)
+        assert scheduler.last_epoch == reference.last_epoch == epoch
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt))
 
 
 def test_tensor_lr_is_updated_in_place() -> None:
@@ -105,50 +101,46 @@ def test_resume_with_last_epoch_matches_uninterrupted_torch(name: str, seed: int
     uninterrupted run; we follow the uninterrupted run (see "Differences from PyTorch").
     """
     rng = random.Random(seed)
-    config = random_config(name, rng)
+    config = basic_config(name, rng)
     lrs = random_lrs(rng)
     start = rng.randint(0, 60)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        reference_opt, reference, _, _ = pair(name, config, lrs, False)
-        for _ in range(start):
-            reference_opt.step()
-            reference.step()
-        our_opt = torch_optimizer(lrs)
-        our_opt.load_state_dict(reference_opt.state_dict())  # holds initial_lr and the lr at `start`
-        resumed = getattr(ours, name)(our_opt, last_epoch=start, **config)
+    reference_opt, reference, _, _ = build_pair(name, config, lrs, False)
+    for _ in range(start):
+        reference_opt.step()
         reference.step()
-        assert resumed.last_epoch == reference.last_epoch == start + 1
-        for _ in range(50):
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt))
-            reference.step()
-            resumed.step()
-        if name == "StepLR":
-            torch_opt = torch_optimizer(lrs)
-            torch_opt.load_state_dict(our_opt.state_dict())
-            resumed_reference = torch_sched.StepLR(torch_opt, last_epoch=resumed.last_epoch, **config)
-            resumed.step(resumed.last_epoch + 1)
-            assert_close(lrs_of(our_opt), lrs_of(torch_opt))
-            assert resumed_reference.last_epoch == resumed.last_epoch
+    our_opt = torch_optimizer(lrs)
+    our_opt.load_state_dict(reference_opt.state_dict())  # holds initial_lr and the lr at `start`
+    resumed = getattr(ours, name)(our_opt, last_epoch=start, **config)
+    reference.step()
+    assert resumed.last_epoch == reference.last_epoch == start + 1
+    for _ in range(50):
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt))
+        reference.step()
+        resumed.step()
+    if name == "StepLR":
+        torch_opt = torch_optimizer(lrs)
+        torch_opt.load_state_dict(our_opt.state_dict())
+        resumed_reference = torch_sched.StepLR(torch_opt, last_epoch=resumed.last_epoch, **config)
+        resumed.step(resumed.last_epoch + 1)
+        assert_close(lrs_of(our_opt), lrs_of(torch_opt))
+        assert resumed_reference.last_epoch == resumed.last_epoch
 
 
 @pytest.mark.parametrize("tensor", [False, True], ids=["float", "tensor"])
 @pytest.mark.parametrize("name", ["StepLR", "CosineAnnealingLR"])
 def test_loads_torch_state_dict(name: str, tensor: bool) -> None:
     config = {"step_size": 4, "gamma": 0.5} if name == "StepLR" else {"T_max": 30, "eta_min": 1e-4}
-    reference_opt, reference, our_opt, scheduler = pair(name, config, [0.1, 0.05, 0.02], tensor)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for _ in range(13):
-            reference_opt.step()
-            reference.step()
-        our_opt.load_state_dict(reference_opt.state_dict())
-        scheduler.load_state_dict(reference.state_dict())
-        assert scheduler.last_epoch == 13
-        for _ in range(40):
-            reference.step()
-            scheduler.step()
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt))
+    reference_opt, reference, our_opt, scheduler = build_pair(name, config, [0.1, 0.05, 0.02], tensor)
+    for _ in range(13):
+        reference_opt.step()
+        reference.step()
+    our_opt.load_state_dict(reference_opt.state_dict())
+    scheduler.load_state_dict(reference.state_dict())
+    assert scheduler.last_epoch == 13
+    for _ in range(40):
+        reference.step()
+        scheduler.step()
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt))
 
 
 def test_torch_state_dict_config_is_restored() -> None:
@@ -162,8 +154,7 @@ def test_works_with_adam_and_real_training() -> None:
     model = torch.nn.Linear(3, 1)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
     scheduler = ours.CosineAnnealingLR(optimizer, T_max=10)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no call-order warning: nothing is patched
+    with quiet("error"):
         for _ in range(10):
             optimizer.zero_grad()
             model(torch.ones(4, 3)).sum().backward()
@@ -179,24 +170,22 @@ def test_works_with_adam_and_real_training() -> None:
 def test_lr_changed_by_hand_between_steps_matches_torch(name: str, seed: int, tensor: bool) -> None:
     """A hand-set lr is taken up and the schedule continues from it, as torch's does."""
     rng = random.Random(seed)
-    config = random_config(name, rng)
+    config = basic_config(name, rng)
     if name == "CosineAnnealingLR":
         config["T_max"] = rng.randint(1, 10)  # short periods: hand changes land on the bottom too
-    reference_opt, reference, our_opt, scheduler = pair(name, config, random_lrs(rng), tensor)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for _ in range(80):
-            if rng.random() < 0.15:
-                index, lr = rng.randrange(3), rng.uniform(0.01, 1.0)
-                for optimizer in (reference_opt, our_opt):
-                    group = optimizer.param_groups[index]
-                    if tensor:
-                        group["lr"].fill_(lr)
-                    else:
-                        group["lr"] = lr
-            reference.step()
-            scheduler.step()
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
+    reference_opt, reference, our_opt, scheduler = build_pair(name, config, random_lrs(rng), tensor)
+    for _ in range(80):
+        if rng.random() < 0.15:
+            index, lr = rng.randrange(3), rng.uniform(0.01, 1.0)
+            for optimizer in (reference_opt, our_opt):
+                group = optimizer.param_groups[index]
+                if tensor:
+                    group["lr"].fill_(lr)
+                else:
+                    group["lr"] = lr
+        reference.step()
+        scheduler.step()
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -208,16 +197,1175 @@ def test_two_schedulers_on_one_optimizer_match_torch_chaining(first: str, second
     """torch's documented chaining: two schedulers step one optimizer and their effects compose."""
     rng = random.Random(seed)
     lrs = random_lrs(rng)
-    configs = [random_config(first, rng), random_config(second, rng)]
+    configs = [basic_config(first, rng), basic_config(second, rng)]
     reference_opt, our_opt = torch_optimizer(lrs), torch_optimizer(lrs)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        references = [getattr(torch_sched, n)(reference_opt, **c) for n, c in zip((first, second), configs)]
-        schedulers = [getattr(ours, n)(our_opt, **c) for n, c in zip((first, second), configs)]
-        for _ in range(120):
-            assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
-            reference_opt.step()
-            for reference in references:
-                reference.step()
-            for scheduler in schedulers:
-                scheduler.step()
+    references = [getattr(torch_sched, n)(reference_opt, **c) for n, c in zip((first, second), configs)]
+    schedulers = [getattr(ours, n)(our_opt, **c) for n, c in zip((first, second), configs)]
+    for _ in range(120):
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
+        reference_opt.step()
+        for reference in references:
+            reference.step()
+        for scheduler in schedulers:
+            scheduler.step()
+
+
+# -- torch's family: ours == torch under every call pattern torch supports (differences: test_differences.py) ---
+FAMILY_NAMES = [
+    "LambdaLR",
+    "MultiplicativeLR",
+    "MultiStepLR",
+    "ConstantLR",
+    "LinearLR",
+    "ExponentialLR",
+    "PolynomialLR",
+    "CosineAnnealingWarmRestarts",
+]
+CHAINABLE = {"MultiplicativeLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR"}
+
+# Deterministic factor functions (module-level, so names are stable).
+LAMBDA_POOL: list[Callable[[int], float]] = [
+    lambda t: 0.95**t,
+    lambda t: 1.0 / (t + 1),
+    lambda t: min(1.0, (t + 1) / 10),
+    lambda t: 0.5 * (1 + math.cos(math.pi * (t % 50) / 50)),
+    lambda t: 0.0 if 20 <= t < 25 else 0.99 ** (t // 3),
+]
+MULTIPLICATIVE_POOL: list[Callable[[int], float]] = [
+    lambda t: 0.99,
+    lambda t: 0.9 if t % 7 == 0 else 1.0,
+    lambda t: 1.0 - 1.0 / (t + 20),
+    lambda t: 1.01 if t < 30 else 0.98,
+]
+
+
+def assert_family_close(ours: Any, reference: Any) -> None:
+    """1e-9 relative; values that should be 0 may differ by torch's rounding residue (<= 1.4e-15).
+
+    torch's recursive LinearLR with ``end_factor=0`` reaches about ``lr * 1e-15`` instead of 0 at
+    ``total_iters`` (its per-step ratio does not cancel exactly); our closed form gives 0. The
+    largest residue in these runs is 1.37e-15, so ``abs_`` is the smallest bound that holds it.
+    """
+    assert_close(ours, reference, rel=1e-9, abs_=1.4e-15)
+
+
+def random_config(name: str, rng: random.Random, *, zeros: bool = False) -> dict[str, Any]:
+    """A random valid config; ``zeros`` favours configs whose factor reaches 0 (no base can be rebased)."""
+    if name in ("LambdaLR", "MultiplicativeLR"):
+        pool = LAMBDA_POOL if name == "LambdaLR" else MULTIPLICATIVE_POOL
+        if name == "MultiplicativeLR" and zeros:
+            pool = [*pool, lambda t: 0.0 if t == 15 else 0.97]
+        if rng.random() < 0.5:
+            return {"lr_lambda": rng.choice(pool)}
+        return {"lr_lambda": [rng.choice(pool) for _ in range(3)]}
+    if name == "MultiStepLR":
+        milestones = [rng.randint(0, 150) for _ in range(rng.randint(0, 6))]
+        gamma = 0.0 if zeros else rng.choice([0.1, 0.5, rng.uniform(0.0, 1.0), 1.0, 1.5])
+        return {"milestones": milestones, "gamma": gamma}
+    if name == "ConstantLR":
+        return {"factor": rng.choice([1 / 3, 0.5, rng.uniform(0.01, 1.0), 1.0]), "total_iters": rng.randint(1, 40)}
+    if name == "LinearLR":
+        return {
+            "start_factor": rng.choice([1 / 3, rng.uniform(0.01, 1.0), 1.0]),
+            "end_factor": 0.0 if zeros else rng.choice([1.0, rng.uniform(0.0, 1.0), 0.0]),
+            "total_iters": rng.randint(1, 60),
+        }
+    if name == "ExponentialLR":
+        return {"gamma": 0.0 if zeros else rng.choice([0.9, 0.99, rng.uniform(0.5, 1.0), 1.0, 1.01])}
+    if name == "PolynomialLR":
+        return {"total_iters": rng.randint(1, 60), "power": rng.choice([1.0, 2.0, 0.5, rng.uniform(0.0, 3.0)])}
+    return {"T_0": rng.randint(1, 30), "T_mult": rng.choice([1, 1, 2, 3]), "eta_min": rng.choice([0.0, 1e-4])}
+
+
+def build_pair(name: str, config: dict[str, Any], lrs: list[float], tensor: bool, kind: str = "sgd") -> tuple[Any, ...]:
+    reference_opt = torch_optimizer(lrs, tensor=tensor, kind=kind)
+    our_opt = torch_optimizer(lrs, tensor=tensor, kind=kind)
+    reference = getattr(torch_sched, name)(reference_opt, **config)
+    scheduler = getattr(ours, name)(our_opt, **config)
+    return reference_opt, reference, our_opt, scheduler
+
+
+def set_lr(group: dict[str, Any], value: float) -> None:
+    if isinstance(group["lr"], torch.Tensor):
+        group["lr"].fill_(value)
+    else:
+        group["lr"] = value
+
+
+@pytest.mark.parametrize("kind", ["sgd", "adam"])
+@pytest.mark.parametrize("tensor", [False, True], ids=["float", "tensor"])
+@pytest.mark.parametrize("name", FAMILY_NAMES)
+@pytest.mark.parametrize("seed", range(12))
+def test_plain_steps_match_torch_and_the_pure_schedule(name: str, seed: int, tensor: bool, kind: str) -> None:
+    rng = random.Random(f"{name}-{seed}")
+    config = random_config(name, rng)
+    reference_opt, reference, our_opt, scheduler = build_pair(name, config, random_lrs(rng), tensor, kind)
+    pure = scheduler.schedule
+    bases = list(scheduler.base_lrs)
+    for step in range(300):
+        assert_family_close(lrs_of(our_opt), lrs_of(reference_opt))
+        assert_family_close(scheduler.get_last_lr(), [float(lr) for lr in reference.get_last_lr()])
+        assert scheduler.last_epoch == reference.last_epoch == step
+        if step % 10 == 0:  # stateful == pure, exactly (the pure form recomputes from scratch)
+            assert lrs_of(our_opt) == pure.values(step, bases)
+        reference_opt.step()
+        reference.step()
+        scheduler.step()
+
+
+@pytest.mark.parametrize("tensor", [False, True], ids=["float", "tensor"])
+@pytest.mark.parametrize("name", [n for n in FAMILY_NAMES if n != "MultiplicativeLR"])
+@pytest.mark.parametrize("seed", range(12))
+def test_epoch_jumps_and_steps_match_torch(name: str, seed: int, tensor: bool) -> None:
+    """Jumps with ``step(epoch)`` mixed with plain steps (fractional epochs for the restarts)."""
+    rng = random.Random(f"jump-{name}-{seed}")
+    config = random_config(name, rng)
+    reference_opt, reference, our_opt, scheduler = build_pair(name, config, random_lrs(rng), tensor)
+    fractional = name == "CosineAnnealingWarmRestarts"
+    for _ in range(80):
+        if rng.random() < 0.4:
+            epoch: float = rng.randint(0, 400)
+            if fractional and rng.random() < 0.5:
+                epoch = rng.uniform(0, 400)
+            reference.step(epoch)
+            scheduler.step(epoch)
+        else:
+            reference.step()
+            scheduler.step()
+        assert scheduler.last_epoch == reference.last_epoch
+        if fractional and not 0 <= reference.T_cur < reference.T_i:
+            continue  # torch's log-based cycle search missed a restart: see the differences tests
+        if fractional:
+            assert scheduler.T_i == reference.T_i
+            assert scheduler.T_cur == pytest.approx(reference.T_cur, rel=1e-12, abs=1e-9)
+        assert_family_close(lrs_of(our_opt), lrs_of(reference_opt))
+
+
+PAIRS = [
+    ("ExponentialLR", "MultiStepLR"),  # torch's documented chaining example
+    ("MultiStepLR", "ExponentialLR"),
+    ("LinearLR", "ExponentialLR"),
+    ("ConstantLR", "MultiStepLR"),
+    ("PolynomialLR", "LinearLR"),
+    ("MultiplicativeLR", "MultiStepLR"),
+    ("ExponentialLR", "MultiplicativeLR"),
+    ("LambdaLR", "ExponentialLR"),
+    ("ExponentialLR", "LambdaLR"),
+    ("CosineAnnealingWarmRestarts", "ConstantLR"),
+    ("LinearLR", "CosineAnnealingWarmRestarts"),
+    ("ConstantLR", "PolynomialLR"),
+]
+
+
+@pytest.mark.parametrize("tensor", [False, True], ids=["float", "tensor"])
+@pytest.mark.parametrize(("first", "second"), PAIRS, ids=[f"{a}+{b}" for a, b in PAIRS])
+@pytest.mark.parametrize("seed", range(6))
+def test_two_schedulers_on_one_optimizer_match_torch(first: str, second: str, seed: int, tensor: bool) -> None:
+    rng = random.Random(f"chain-{first}-{second}-{seed}")
+    lrs = random_lrs(rng)
+    configs = [random_config(first, rng), random_config(second, rng)]
+    reference_opt = torch_optimizer(lrs, tensor=tensor)
+    our_opt = torch_optimizer(lrs, tensor=tensor)
+    references = [getattr(torch_sched, n)(reference_opt, **c) for n, c in zip((first, second), configs)]
+    schedulers = [getattr(ours, n)(our_opt, **c) for n, c in zip((first, second), configs)]
+    for _ in range(200):
+        assert_family_close(lrs_of(our_opt), lrs_of(reference_opt))
+        reference_opt.step()
+        for reference, scheduler in zip(references, schedulers):
+            reference.step()
+            scheduler.step()
+            assert_family_close(scheduler.get_last_lr(), [float(lr) for lr in reference.get_last_lr()])
+
+
+@pytest.mark.parametrize("zeros", [False, True], ids=["any", "zero-factor"])
+@pytest.mark.parametrize("tensor", [False, True], ids=["float", "tensor"])
+@pytest.mark.parametrize("name", FAMILY_NAMES)
+@pytest.mark.parametrize("seed", range(10))
+def test_lr_changed_by_hand_matches_torch(name: str, seed: int, tensor: bool, zeros: bool) -> None:
+    """Chainable classes continue from the new lr; LambdaLR and the restarts overwrite it.
+
+    ``zeros`` favours configs where the factor reaches 0 (PolynomialLR past total_iters, LinearLR
+    to 0, MultiStepLR and ExponentialLR with gamma 0, a MultiplicativeLR function returning 0):
+    torch then keeps the hand-set lr, or multiplies it on, and so do we.
+    """
+    rng = random.Random(f"hand-{name}-{seed}-{zeros}")
+    config = random_config(name, rng, zeros=zeros)
+    reference_opt, reference, our_opt, scheduler = build_pair(name, config, random_lrs(rng), tensor)
+    for _ in range(250):
+        if rng.random() < 0.1:
+            index, value = rng.randrange(3), rng.uniform(1e-4, 1.0)
+            set_lr(reference_opt.param_groups[index], value)
+            set_lr(our_opt.param_groups[index], value)
+        reference_opt.step()
+        reference.step()
+        scheduler.step()
+        assert_family_close(lrs_of(our_opt), lrs_of(reference_opt))
+
+
+@pytest.mark.parametrize("tensor", [False, True], ids=["float", "tensor"])
+@pytest.mark.parametrize("name", FAMILY_NAMES)
+@pytest.mark.parametrize("seed", range(5))
+def test_loads_torch_state_dict_and_continues_like_torch(name: str, seed: int, tensor: bool) -> None:
+    rng = random.Random(f"load-{name}-{seed}")
+    config = random_config(name, rng)
+    if name == "LinearLR":  # torch's recursion to end_factor=0 can write -6e-18: see the differences tests
+        config["end_factor"] = max(config["end_factor"], 0.05)
+    reference_opt, reference, our_opt, scheduler = build_pair(name, config, random_lrs(rng), tensor)
+    for _ in range(rng.randint(1, 80)):
+        reference_opt.step()
+        reference.step()
+    if name == "CosineAnnealingWarmRestarts" and seed % 2:
+        reference.step(reference.last_epoch + 0.25)  # a fractional epoch: torch keeps it in T_cur
+    our_opt.load_state_dict(reference_opt.state_dict())
+    scheduler.load_state_dict(reference.state_dict())
+    assert scheduler.last_epoch == reference.last_epoch
+    for _ in range(60):
+        reference_opt.step()
+        reference.step()
+        scheduler.step()
+        assert_family_close(lrs_of(our_opt), lrs_of(reference_opt))
+
+
+def test_torch_state_dict_restores_config() -> None:
+    configs = {
+        "MultiStepLR": {"milestones": [5, 5, 9], "gamma": 0.3},
+        "ConstantLR": {"factor": 0.2, "total_iters": 7},
+        "LinearLR": {"start_factor": 0.1, "end_factor": 0.9, "total_iters": 11},
+        "ExponentialLR": {"gamma": 0.77},
+        "PolynomialLR": {"total_iters": 13, "power": 1.5},
+        "CosineAnnealingWarmRestarts": {"T_0": 4, "T_mult": 3, "eta_min": 0.002},
+    }
+    for name, config in configs.items():
+        reference = getattr(torch_sched, name)(torch_optimizer([0.1]), **config)
+        defaults = {"MultiStepLR": {"milestones": [1]}, "ExponentialLR": {"gamma": 0.5}}
+        defaults["CosineAnnealingWarmRestarts"] = {"T_0": 2}
+        scheduler = getattr(ours, name)(torch_optimizer([0.1]), **defaults.get(name, {}))
+        with pytest.warns(ours.ConfigDriftWarning):
+            scheduler.load_state_dict(reference.state_dict())
+        for key, value in config.items():
+            got = getattr(scheduler, key)
+            assert (sorted(got.elements()) if key == "milestones" else got) == value, (name, key)
+
+
+class Ramp:
+    """A callable object with state, which torch saves in its LambdaLR state dict."""
+
+    def __init__(self, slope: float) -> None:
+        self.slope = slope
+
+    def __call__(self, epoch: int) -> float:
+        return 1.0 / (1.0 + self.slope * epoch)
+
+
+@pytest.mark.parametrize("name", ["LambdaLR", "MultiplicativeLR"])
+def test_torch_lambda_state_with_callable_objects_loads(name: str) -> None:
+    reference_opt = torch_optimizer([0.1, 0.2, 0.3])
+    reference = getattr(torch_sched, name)(reference_opt, lr_lambda=[Ramp(0.5), Ramp(0.1), lambda t: 0.99])
+    for _ in range(9):
+        reference.step()
+    state = reference.state_dict()
+    assert state["lr_lambdas"] == [{"slope": 0.5}, {"slope": 0.1}, None]
+    our_opt = torch_optimizer([0.1, 0.2, 0.3])
+    functions = [Ramp(7.0), Ramp(7.0), lambda t: 0.99]
+    scheduler = getattr(ours, name)(our_opt, lr_lambda=functions)
+    our_opt.load_state_dict(reference_opt.state_dict())
+    scheduler.load_state_dict(state)
+    assert [functions[0].slope, functions[1].slope] == [0.5, 0.1]  # restored as torch does
+    for _ in range(30):
+        reference.step()
+        scheduler.step()
+        assert_family_close(lrs_of(our_opt), lrs_of(reference_opt))
+
+
+def test_cosine_restarts_fractional_steps_follow_torch() -> None:
+    """torch's documented use: ``step(epoch + i / iters)`` within each epoch."""
+    reference_opt, reference, our_opt, scheduler = build_pair(
+        "CosineAnnealingWarmRestarts", {"T_0": 3, "T_mult": 2, "eta_min": 1e-3}, [0.1, 0.05, 0.2], False
+    )
+    iters = 7
+    for epoch in range(40):
+        for i in range(iters):
+            reference.step(epoch + i / iters)
+            scheduler.step(epoch + i / iters)
+            assert scheduler.last_epoch == reference.last_epoch == epoch
+            assert scheduler.T_i == reference.T_i
+            assert scheduler.T_cur == pytest.approx(reference.T_cur, abs=1e-12)
+            assert_family_close(lrs_of(our_opt), lrs_of(reference_opt))
+    # a plain step after a fractional one keeps the fraction, as torch's T_cur does
+    reference.step(5.5)
+    scheduler.step(5.5)
+    for _ in range(30):
+        reference.step()
+        scheduler.step()
+        assert scheduler.T_cur == pytest.approx(reference.T_cur, abs=1e-12)
+        assert_family_close(lrs_of(our_opt), lrs_of(reference_opt))
+
+
+def test_attributes_match_torch() -> None:
+    optimizer = torch_optimizer([0.1])
+    for name, config in [
+        ("MultiStepLR", {"milestones": [3, 3, 8], "gamma": 0.5}),
+        ("ConstantLR", {}),
+        ("LinearLR", {}),
+        ("PolynomialLR", {}),
+        ("ExponentialLR", {"gamma": 0.9}),
+        ("CosineAnnealingWarmRestarts", {"T_0": 4, "T_mult": 2}),
+    ]:
+        reference = getattr(torch_sched, name)(torch_optimizer([0.1]), **config)
+        scheduler = getattr(ours, name)(optimizer, **config)
+        for key in ("milestones", "gamma", "factor", "total_iters", "start_factor", "end_factor", "power"):
+            if hasattr(reference, key):
+                assert getattr(scheduler, key) == getattr(reference, key), (name, key)
+        for key in ("T_0", "T_mult", "eta_min", "T_i", "T_cur"):
+            if hasattr(reference, key):
+                assert getattr(scheduler, key) == getattr(reference, key), (name, key)
+        del optimizer.param_groups[0]["initial_lr"]
+
+
+# -- CyclicLR and OneCycleLR: lrs and momenta/betas, every step, many random configs -----------
+CYCLIC_NAMES = ["CyclicLR", "OneCycleLR"]
+KINDS = ["sgd", "adam"]
+
+
+def decay(x: float) -> float:
+    return 1.0 / (1.0 + 0.1 * x)
+
+
+def anchor(rng: random.Random, low: float, high: float) -> Any:
+    if rng.random() < 0.5:
+        return rng.uniform(low, high)
+    return [rng.uniform(low, high) for _ in range(3)]
+
+
+def cyclic_config(name: str, rng: random.Random) -> dict[str, Any]:
+    momentum = {"cycle_momentum": rng.random() < 0.8}
+    if rng.random() < 0.7:
+        momentum["base_momentum"] = anchor(rng, 0.7, 0.85)
+        momentum["max_momentum"] = anchor(rng, 0.86, 0.99)
+    if name == "CyclicLR":
+        config: dict[str, Any] = {
+            "base_lr": anchor(rng, 1e-4, 0.01),
+            "max_lr": anchor(rng, 0.02, 1.0),
+            "step_size_up": rng.randint(1, 30),
+            "step_size_down": rng.choice([None, rng.randint(1, 30)]),
+            "mode": rng.choice(["triangular", "triangular2", "exp_range"]),
+            "gamma": rng.uniform(0.95, 1.0),
+        }
+        if rng.random() < 0.25:
+            config["scale_fn"] = decay
+            config["scale_mode"] = rng.choice(["cycle", "iterations"])
+        return {**config, **momentum}
+    total = rng.randint(20, 400)
+    config = {
+        "max_lr": anchor(rng, 0.01, 1.0),
+        "pct_start": rng.uniform(2.5 / total, 0.95),
+        "anneal_strategy": rng.choice(["cos", "linear"]),
+        "div_factor": rng.uniform(2.0, 50.0),
+        "final_div_factor": rng.choice([1e4, rng.uniform(2.0, 1e3)]),
+        "three_phase": rng.random() < 0.3,
+    }
+    if config["three_phase"]:
+        config["pct_start"] = rng.uniform(2.5 / total, 0.45)
+    if rng.random() < 0.3:
+        steps_per_epoch = rng.randint(1, 20)
+        config.update(epochs=max(1, total // steps_per_epoch), steps_per_epoch=steps_per_epoch)
+    else:
+        config["total_steps"] = total
+    return {**config, **momentum}
+
+
+def total_of(config: dict[str, Any]) -> int:
+    return int(config.get("total_steps") or config["epochs"] * config["steps_per_epoch"])
+
+
+def momenta_of(optimizer: Any) -> list[float]:
+    return [float(g["betas"][0]) if "betas" in g else float(g["momentum"]) for g in optimizer.param_groups]
+
+
+def cyclic_pair(name: str, config: dict[str, Any], tensor: bool, kind: str) -> tuple[Any, Any, Any, Any]:
+    lrs = [0.3, 0.02, 0.5]
+    reference_opt = torch_optimizer(lrs, tensor=tensor, kind=kind)
+    our_opt = torch_optimizer(lrs, tensor=tensor, kind=kind)
+    reference = getattr(torch_sched, name)(reference_opt, **config)
+    scheduler = getattr(ours, name)(our_opt, **config)
+    return reference_opt, reference, our_opt, scheduler
+
+
+def assert_same(our_opt: Any, reference_opt: Any) -> None:
+    assert_close(lrs_of(our_opt), lrs_of(reference_opt))
+    assert_close(momenta_of(our_opt), momenta_of(reference_opt))
+
+
+def steps_for(name: str, config: dict[str, Any]) -> int:
+    return 300 if name == "CyclicLR" else total_of(config) - 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("tensor", [False, True], ids=["float", "tensor"])
+@pytest.mark.parametrize("name", CYCLIC_NAMES)
+@pytest.mark.parametrize("seed", range(12))
+def test_cyclic_step_matches_torch(name: str, seed: int, tensor: bool, kind: str) -> None:
+    rng = random.Random(seed * 7 + len(name))
+    config = cyclic_config(name, rng)
+    reference_opt, reference, our_opt, scheduler = cyclic_pair(name, config, tensor, kind)
+    for key in ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"):
+        assert [g.get(key) for g in our_opt.param_groups] == [g.get(key) for g in reference_opt.param_groups]
+    assert_close(scheduler.base_lrs, [float(lr) for lr in reference.base_lrs])
+    bases = list(scheduler._bases)
+    for step in range(steps_for(name, config) + 1):
+        assert_same(our_opt, reference_opt)
+        # torch's order of operations: the values are torch's to the last bit
+        assert lrs_of(our_opt) == lrs_of(reference_opt)
+        assert momenta_of(our_opt) == momenta_of(reference_opt)
+        assert_close(scheduler.get_last_lr(), [float(lr) for lr in reference.get_last_lr()])
+        lrs, momenta = scheduler.schedule.evaluate(step, bases)
+        assert lrs_of(our_opt) == pytest.approx(lrs, rel=1e-15) if tensor else lrs_of(our_opt) == lrs
+        if momenta is not None:
+            assert momenta_of(our_opt) == momenta  # stateful == pure, exactly
+        reference_opt.step()
+        reference.step()
+        scheduler.step()
+
+
+@pytest.mark.parametrize("name", CYCLIC_NAMES)
+@pytest.mark.parametrize("seed", range(12))
+def test_step_epoch_jumps_match_torch(name: str, seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    config = cyclic_config(name, rng)
+    reference_opt, reference, our_opt, scheduler = cyclic_pair(name, config, False, rng.choice(KINDS))
+    last = 400 if name == "CyclicLR" else total_of(config) - 1
+    for _ in range(25):
+        epoch = rng.randint(0, last)
+        reference.step(epoch)
+        scheduler.step(epoch)
+        assert scheduler.last_epoch == reference.last_epoch == epoch
+        assert_same(our_opt, reference_opt)
+
+
+@pytest.mark.parametrize("name", CYCLIC_NAMES)
+@pytest.mark.parametrize("seed", range(8))
+def test_hand_changed_lr_is_overwritten_like_torch(name: str, seed: int) -> None:
+    rng = random.Random(2000 + seed)
+    config = cyclic_config(name, rng)
+    reference_opt, reference, our_opt, scheduler = cyclic_pair(name, config, rng.random() < 0.5, rng.choice(KINDS))
+    for step in range(min(120, steps_for(name, config))):
+        if step % 7 == 3:
+            for optimizer in (reference_opt, our_opt):
+                group = optimizer.param_groups[step % 3]
+                if isinstance(group["lr"], torch.Tensor):
+                    group["lr"].fill_(0.123)
+                else:
+                    group["lr"] = 0.123
+        reference.step()
+        scheduler.step()
+        assert_same(our_opt, reference_opt)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", CYCLIC_NAMES)
+@pytest.mark.parametrize("seed", range(6))
+def test_resume_through_json_is_bit_exact(name: str, seed: int, kind: str) -> None:
+    rng = random.Random(3000 + seed)
+    config = cyclic_config(name, rng)
+    _, _, reference_opt, reference = cyclic_pair(name, config, False, kind)
+    _, _, our_opt, scheduler = cyclic_pair(name, config, False, kind)
+    total = steps_for(name, config)
+    stop = rng.randint(0, total - 1)
+    for _ in range(stop):
+        reference.step()
+        scheduler.step()
+    saved = json.loads(json.dumps({"optimizer": our_opt.state_dict(), "scheduler": scheduler.state_dict()}))
+    _, _, fresh_opt, fresh = cyclic_pair(name, config, False, kind)
+    saved["optimizer"]["param_groups"] = [
+        {**group, "betas": tuple(group["betas"])} if "betas" in group else group
+        for group in saved["optimizer"]["param_groups"]
+    ]
+    fresh_opt.load_state_dict(saved["optimizer"])
+    fresh.load_state_dict(saved["scheduler"])
+    for _ in range(total - stop):
+        reference.step()
+        fresh.step()
+        assert lrs_of(fresh_opt) == lrs_of(reference_opt)  # bit-identical
+        assert momenta_of(fresh_opt) == momenta_of(reference_opt)
+
+
+@pytest.mark.parametrize("tensor", [False, True], ids=["float", "tensor"])
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", CYCLIC_NAMES)
+@pytest.mark.parametrize("seed", range(4))
+def test_cyclic_loads_torch_state_dict(name: str, seed: int, kind: str, tensor: bool) -> None:
+    rng = random.Random(4000 + seed)
+    config = cyclic_config(name, rng)
+    config.pop("scale_fn", None)
+    reference_opt, reference, our_opt, scheduler = cyclic_pair(name, config, tensor, kind)
+    total = steps_for(name, config)
+    stop = rng.randint(1, total - 2)
+    for _ in range(stop):
+        reference_opt.step()
+        reference.step()
+    our_opt.load_state_dict(reference_opt.state_dict())
+    with quiet("error", ours.ConfigDriftWarning):
+        scheduler.load_state_dict(reference.state_dict())
+    assert scheduler.last_epoch == stop
+    for _ in range(total - stop):
+        reference.step()
+        scheduler.step()
+        assert_same(our_opt, reference_opt)
+
+
+def test_torch_state_with_another_config_is_restored() -> None:
+    optimizer = torch_optimizer([0.1, 0.2, 0.3])
+    reference = torch_sched.CyclicLR(
+        optimizer, 0.01, [0.5, 0.6, 0.7], step_size_up=5, step_size_down=9, mode="exp_range", gamma=0.99
+    )
+    scheduler = ours.CyclicLR(torch_optimizer([0.1, 0.2, 0.3]), 0.02, 0.4, step_size_up=3)
+    with pytest.warns(ours.ConfigDriftWarning, match=r"step_size_up: 3 -> 5"):
+        scheduler.load_state_dict(reference.state_dict())
+    assert (scheduler.step_size_up, scheduler.step_size_down, scheduler.mode, scheduler.gamma) == (
+        5,
+        9,
+        "exp_range",
+        0.99,
+    )
+    assert scheduler.max_lrs == [0.5, 0.6, 0.7]
+    assert scheduler.scale_mode == "iterations"
+
+
+def test_cyclic_attributes_match_torch() -> None:
+    optimizer = torch_optimizer([0.1, 0.2, 0.3], kind="adam")
+    reference = torch_sched.CyclicLR(
+        torch_optimizer([0.1] * 3, kind="adam"), [0.01, 0.02, 0.03], 0.5, step_size_up=3, step_size_down=5
+    )
+    scheduler = ours.CyclicLR(optimizer, [0.01, 0.02, 0.03], 0.5, step_size_up=3, step_size_down=5)
+    for attribute in (
+        "max_lrs",
+        "total_size",
+        "step_ratio",
+        "mode",
+        "gamma",
+        "scale_mode",
+        "cycle_momentum",
+        "use_beta1",
+        "base_momentums",
+        "max_momentums",
+        "base_lrs",
+    ):
+        assert getattr(scheduler, attribute) == getattr(reference, attribute), attribute
+    assert [scheduler.scale_fn(x) for x in (1, 2)] == [reference.scale_fn(x) for x in (1, 2)]
+    one = torch_sched.OneCycleLR(torch_optimizer([0.1] * 3), 0.5, epochs=4, steps_per_epoch=25)
+    mine = ours.OneCycleLR(torch_optimizer([0.1] * 3), 0.5, epochs=4, steps_per_epoch=25)
+    for attribute in ("total_steps", "cycle_momentum", "use_beta1", "base_lrs"):
+        assert getattr(mine, attribute) == getattr(one, attribute), attribute
+
+
+def test_cycle_momentum_needs_momentum_or_betas() -> None:
+    optimizer = torch.optim.Adagrad([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    with pytest.raises(ValueError, match="optimizer must support momentum"):
+        torch_sched.CyclicLR(optimizer, 0.01, 0.1)
+    for name, args in (("CyclicLR", (0.01, 0.1)), ("OneCycleLR", (0.1, 10))):
+        optimizer = torch.optim.Adagrad([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        before = dict(optimizer.param_groups[0])
+        with pytest.raises(
+            ValueError,
+            match=rf"^{name}: optimizer must be an optimizer with 'momentum' or 'betas'.*Received: optimizer=Adagrad",
+        ):
+            getattr(ours, name)(optimizer, *args)
+        assert optimizer.param_groups[0] == before
+        getattr(ours, name)(optimizer, *args, cycle_momentum=False)
+
+
+def test_plain_optimizer_momentum_is_judged_by_its_groups() -> None:
+    sgd_like = PlainOptimizer(0.1, 0.2)
+    for group in sgd_like.param_groups:
+        group["momentum"] = 0.0
+    ours.CyclicLR(sgd_like, 0.01, 0.1, step_size_up=2)
+    assert [g["momentum"] for g in sgd_like.param_groups] == [0.9, 0.9]
+    adam_like = PlainOptimizer(0.1)
+    adam_like.param_groups[0]["betas"] = (0.5, 0.999)
+    scheduler = ours.OneCycleLR(adam_like, 0.1, total_steps=10)
+    assert scheduler.use_beta1 and adam_like.param_groups[0]["betas"] == (0.95, 0.999)
+
+
+# -- beyond torch: OneCycleLR ends at total_steps --------------------------------------------
+
+
+@pytest.mark.parametrize("strategy", ["cos", "linear"])
+def test_one_cycle_holds_its_last_value_at_total_steps_where_torch_climbs_back(strategy: str) -> None:
+    config = {"max_lr": 0.1, "total_steps": 10, "anneal_strategy": strategy}
+    reference_opt, reference, our_opt, scheduler = cyclic_pair("OneCycleLR", config, False, "sgd")
+    for _ in range(9):
+        reference.step()
+        scheduler.step()
+    assert_same(our_opt, reference_opt)
+    last_lrs, last_momenta = lrs_of(our_opt), momenta_of(our_opt)
+    reference.step()  # torch's documented loop of total_steps calls ends here
+    scheduler.step()
+    assert lrs_of(our_opt) == last_lrs and momenta_of(our_opt) == last_momenta
+    assert lrs_of(reference_opt) != last_lrs  # torch's cosine climbs back / its line overshoots
+
+
+def test_one_cycle_stepped_past_total_steps_raises_and_changes_nothing() -> None:
+    optimizer = torch_optimizer([0.1, 0.2, 0.3], kind="adam")
+    scheduler = ours.OneCycleLR(optimizer, 0.1, total_steps=10)
+    for _ in range(10):
+        scheduler.step()
+    before = (json.dumps(scheduler.state_dict()), lrs_of(optimizer), momenta_of(optimizer))
+    message = (
+        r"^OneCycleLR\.step: step must be <= total_steps=10 \(the cycle ends there; .*\)\. Received: step=11 \(int\)$"
+    )
+    with pytest.raises(ValueError, match=message):
+        scheduler.step()
+    with pytest.raises(ValueError, match=message.replace("11", "500")):
+        scheduler.step(500)
+    assert (json.dumps(scheduler.state_dict()), lrs_of(optimizer), momenta_of(optimizer)) == before
+    scheduler.step(3)  # still usable
+    assert scheduler.last_epoch == 3
+
+
+def test_one_cycle_resume_past_the_end_is_refused_before_any_change() -> None:
+    optimizer = PlainOptimizer(0.1)
+    optimizer.param_groups[0]["initial_lr"] = 0.004
+    before = [dict(g) for g in optimizer.param_groups]
+    with pytest.raises(ValueError, match=r"^OneCycleLR\.step: step must be <= total_steps=10 .*Received: step=11"):
+        ours.OneCycleLR(optimizer, 0.1, total_steps=10, last_epoch=10, cycle_momentum=False)
+    assert optimizer.param_groups == before
+
+
+# -- custom scale_fn: never saved, passed again -----------------------------------------------
+
+
+def test_custom_scale_fn_matches_torch_and_is_not_saved() -> None:
+    config: dict[str, Any] = {
+        "base_lr": 0.01,
+        "max_lr": 0.1,
+        "step_size_up": 3,
+        "scale_fn": decay,
+        "scale_mode": "iterations",
+    }
+    reference_opt, reference, our_opt, scheduler = cyclic_pair("CyclicLR", config, False, "sgd")
+    for _ in range(50):
+        reference.step()
+        scheduler.step()
+        assert_same(our_opt, reference_opt)
+    state = json.loads(json.dumps(scheduler.state_dict()))
+    assert state["config"]["scale_fn"] == "custom"
+    again = ours.CyclicLR(
+        torch_optimizer([0.1] * 3), 0.01, 0.1, step_size_up=3, scale_fn=decay, scale_mode="iterations"
+    )
+    again.load_state_dict(state)
+    assert again.last_epoch == 50 and again.schedule.scale_fn is decay
+
+
+def test_state_saved_with_a_scale_fn_needs_one() -> None:
+    with_fn = ours.CyclicLR(PlainOptimizer(0.1), 0.01, 0.1, scale_fn=decay, cycle_momentum=False)
+    without = ours.CyclicLR(PlainOptimizer(0.1), 0.01, 0.1, cycle_momentum=False)
+    before = without.state_dict()
+    with pytest.raises(
+        ValueError,
+        match=r"^CyclicLR\.load_state_dict: scale_fn must be the custom function the state was saved with \(functions are never saved: pass the same one again, CyclicLR\(\.\.\., scale_fn=\.\.\.\), then load\)\. Received: scale_fn=None \(NoneType\)$",
+    ):
+        without.load_state_dict(with_fn.state_dict())
+    assert without.state_dict() == before
+    with pytest.raises(
+        ValueError,
+        match=r"^CyclicLR\.load_state_dict: scale_fn must be None: the state was saved without a custom scale_fn \(mode sets the scale\)\. Received: scale_fn=<function decay",
+    ):
+        with_fn.load_state_dict(without.state_dict())
+
+
+def test_torch_state_with_scale_fn_entries_loads_without_a_custom_function() -> None:
+    reference = torch_sched.CyclicLR(torch_optimizer([0.1]), 0.01, 0.1, step_size_up=4, mode="triangular2")
+    for _ in range(9):
+        reference.step()
+    state = reference.state_dict()
+    state["_scale_fn_ref"] = None
+    assert "_scale_fn_custom" in state
+    scheduler = ours.CyclicLR(torch_optimizer([0.1]), 0.01, 0.1, step_size_up=4, mode="triangular2")
+    scheduler.load_state_dict(state)
+    scheduler.step()
+    reference.step()
+    assert_close(scheduler.get_last_lr(), reference.get_last_lr())
+    custom = {**state, "_scale_fn_custom": {"a": 1}}  # torch's form of a callable object with state
+    with pytest.raises(ValueError, match=r"scale_fn must be the custom function the state was saved with"):
+        scheduler.load_state_dict(custom)
+
+
+def test_pure_config_round_trip_needs_the_function() -> None:
+    cyclic = ours.Cyclic(base_lr=[0.1, 0.2], step_size_up=3, scale_fn=decay)
+    config = json.loads(json.dumps(cyclic.to_config()))
+    assert ours.Cyclic.from_config(config, scale_fn=decay) == cyclic
+    with pytest.raises(
+        ValueError, match=r"^Cyclic\.from_config: scale_fn must be the custom function the state was saved with"
+    ):
+        ours.Cyclic.from_config(config)
+    with pytest.raises(ValueError, match=r"^Cyclic: scale_fn must be the function itself: a config records only"):
+        ours.Schedule.from_config(config)
+    plain = ours.Cyclic(base_lr=0.1)
+    assert ours.Schedule.from_config(plain.to_config()) == plain
+    one = ours.OneCycle(total_steps=100, base_momentum=[0.8, 0.85])
+    assert ours.Schedule.from_config(json.loads(json.dumps(one.to_config()))) == one
+
+
+# -- ReduceLROnPlateau, SequentialLR and ChainedScheduler: random configs, nesting, resume -----
+COMPOSE_SEEDS = range(25)
+
+
+def compose_lrs(rng: random.Random) -> list[float]:
+    return [rng.uniform(1e-3, 1.0) for _ in range(3)]
+
+
+def setup(rng: random.Random) -> tuple[list[float], bool, str]:
+    return compose_lrs(rng), rng.random() < 0.5, rng.choice(["sgd", "adam"])
+
+
+# -- ReduceLROnPlateau ---------------------------------------------------------------------------
+
+
+def plateau_config(rng: random.Random) -> dict[str, Any]:
+    return {
+        "mode": rng.choice(["min", "max"]),
+        "factor": rng.choice([0.1, 0.5, rng.uniform(0.0, 0.99)]),
+        "patience": rng.randint(0, 4),
+        "threshold": rng.choice([0.0, 1e-4, rng.uniform(0.0, 0.1)]),
+        "threshold_mode": rng.choice(["rel", "abs"]),
+        "cooldown": rng.randint(0, 3),
+        "min_lr": rng.choice([0.0, 1e-4, [rng.uniform(0, 1e-2) for _ in range(3)]]),
+        "eps": rng.choice([1e-8, 0.0, 1e-3]),
+    }
+
+
+def metrics(rng: random.Random, count: int, positive: bool) -> list[float]:
+    """Loss-like sequences with plateaus (exact repeats), small and large moves."""
+    value = rng.uniform(0.5, 5.0) if positive else rng.uniform(-3.0, 3.0)
+    values = []
+    for _ in range(count):
+        move = rng.choice(["same", "same", "tiny", "down", "up"])
+        if move == "tiny":
+            value += rng.choice([-1, 1]) * 1e-6
+        elif move == "down":
+            value -= rng.uniform(0, 0.3) * (abs(value) if positive else 1.0)
+        elif move == "up":
+            value += rng.uniform(0, 0.3) * (abs(value) if positive else 1.0)
+        values.append(value)
+    return values
+
+
+def assert_plateau_like(scheduler: Any, reference: Any) -> None:
+    assert scheduler.best == reference.best
+    assert scheduler.num_bad_epochs == reference.num_bad_epochs
+    assert scheduler.cooldown_counter == reference.cooldown_counter
+    assert scheduler.last_epoch == reference.last_epoch
+    assert scheduler.in_cooldown == reference.in_cooldown
+
+
+@pytest.mark.parametrize("seed", COMPOSE_SEEDS)
+def test_plateau_matches_torch(seed: int) -> None:
+    rng = random.Random(seed)
+    lrs, tensor, kind = setup(rng)
+    config = plateau_config(rng)
+    # torch's rel rule is only right for best >= 0 (see test_plateau_negative_metric_rel)
+    positive = config["threshold_mode"] == "rel"
+    reference_opt, our_opt = (
+        torch_optimizer(lrs, tensor=tensor, kind=kind),
+        torch_optimizer(lrs, tensor=tensor, kind=kind),
+    )
+    reference = torch_sched.ReduceLROnPlateau(reference_opt, **config)
+    scheduler = ours.ReduceLROnPlateau(our_opt, **config)
+    assert_plateau_like(scheduler, reference)
+    for step, metric in enumerate(metrics(rng, 250, positive)):
+        if step % 40 == 17:  # an lr changed by hand between steps
+            for opt in (reference_opt, our_opt):
+                opt.param_groups[1]["lr"] = 0.3 if not tensor else opt.param_groups[1]["lr"].fill_(0.3)
+        metric_in = torch.tensor(metric) if step % 7 == 0 else metric
+        reference.step(metric_in)
+        scheduler.step(metric_in)
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt))
+        assert_close(scheduler.get_last_lr(), [float(lr) for lr in reference.get_last_lr()])
+        assert_plateau_like(scheduler, reference)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_plateau_resume_through_json_is_bit_exact(seed: int) -> None:
+    rng = random.Random(seed)
+    lrs = compose_lrs(rng)
+    config = plateau_config(rng)
+    values = metrics(rng, 120, True)
+    reference_opt = torch_optimizer(lrs)
+    reference = ours.ReduceLROnPlateau(reference_opt, **config)
+    our_opt = torch_optimizer(lrs)
+    scheduler = ours.ReduceLROnPlateau(our_opt, **config)
+    cut = rng.randint(0, 60)
+    for metric in values[:cut]:
+        reference.step(metric)
+        scheduler.step(metric)
+    text = json.dumps(
+        {"optimizer": our_opt.state_dict()["param_groups"], "scheduler": scheduler.state_dict()}, allow_nan=False
+    )
+    saved = json.loads(text)
+    fresh_opt = torch_optimizer(lrs)
+    fresh = ours.ReduceLROnPlateau(fresh_opt, **config)
+    for group, saved_group in zip(fresh_opt.param_groups, saved["optimizer"]):
+        group["lr"], group["initial_lr"] = saved_group["lr"], saved_group["initial_lr"]
+    fresh.load_state_dict(saved["scheduler"])
+    for metric in values[cut:]:
+        reference.step(metric)
+        fresh.step(metric)
+        assert lrs_of(fresh_opt) == lrs_of(reference_opt)
+        assert (fresh.best, fresh.num_bad_epochs, fresh.cooldown_counter) == (
+            reference.best,
+            reference.num_bad_epochs,
+            reference.cooldown_counter,
+        )
+
+
+@pytest.mark.parametrize("mode", ["min", "max"])
+@pytest.mark.parametrize("before", [0, 1, 9])
+def test_plateau_loads_torch_state_dict(mode: str, before: int) -> None:
+    config = {"mode": mode, "factor": 0.5, "patience": 1, "cooldown": 1, "min_lr": [0.0, 1e-3, 0.0]}
+    reference_opt, our_opt = torch_optimizer([0.1, 0.05, 0.2]), torch_optimizer([0.1, 0.05, 0.2])
+    reference = torch_sched.ReduceLROnPlateau(reference_opt, **config)
+    rng = random.Random(before)
+    values = metrics(rng, 60, True)
+    for metric in values[:before]:
+        reference.step(metric)
+    state = reference.state_dict()
+    assert math.isinf(state["best"]) == (before == 0)
+    scheduler = ours.ReduceLROnPlateau(our_opt, mode="min" if mode == "max" else "max")  # config comes from the state
+    our_opt.load_state_dict(reference_opt.state_dict())
+    with pytest.warns(ours.ConfigDriftWarning, match="mode"):
+        scheduler.load_state_dict(state)
+    assert_plateau_like(scheduler, reference)
+    assert scheduler.min_lrs == [0.0, 1e-3, 0.0]
+    json.dumps(scheduler.state_dict(), allow_nan=False)  # the infinity is encoded
+    for metric in values[before:]:
+        reference.step(metric)
+        scheduler.step(metric)
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt))
+        assert_plateau_like(scheduler, reference)
+
+
+def test_plateau_state_encodes_infinities_as_strings() -> None:
+    for mode, text in (("min", "inf"), ("max", "-inf")):
+        scheduler = ours.ReduceLROnPlateau(torch_optimizer([0.1]), mode=mode)
+        state = scheduler.state_dict()
+        assert state["best"] == text
+        again = ours.ReduceLROnPlateau(torch_optimizer([0.1]), mode=mode)
+        again.load_state_dict(json.loads(json.dumps(state, allow_nan=False)))
+        assert again.best == scheduler.best == (math.inf if mode == "min" else -math.inf)
+
+
+# -- SequentialLR / ChainedScheduler --------------------------------------------------------------
+
+Pair = tuple[Callable[[Any], Any], Callable[[Any], Any]]
+
+
+def child_pair(rng: random.Random, chainable_only: bool = False, horizon: int = 400, first: bool = False) -> Pair:
+    """(torch builder, our builder) of one random child scheduler.
+
+    ``first``: the child sits in a chain that is the first child of a SequentialLR, where torch
+    re-runs step 0 outside the initial mode; only classes whose step 0 ignores that are drawn (see
+    test_chain_first_in_sequential_starts_its_children_at_step_0).
+    """
+    kind = rng.choice(["step", "linear"] if first else ["step", "cosine", "exp", "linear"])
+    if kind == "step":
+        size, gamma = rng.randint(1, 8), rng.uniform(0.3, 1.0)
+        return (lambda o: torch_sched.StepLR(o, size, gamma)), (lambda o: ours.StepLR(o, size, gamma))
+    if kind == "cosine":
+        # in a chain, keep the cosine away from its zero (a known gap of the core's chaining; see report)
+        t_max = rng.randint(horizon, 2 * horizon) if chainable_only else rng.randint(2, 30)
+        eta = 0.0 if chainable_only else rng.choice([0.0, 1e-4])
+        return (lambda o: torch_sched.CosineAnnealingLR(o, t_max, eta)), (
+            lambda o: ours.CosineAnnealingLR(o, t_max, eta)
+        )
+    if kind == "exp":
+        gamma = rng.uniform(0.9, 1.0)
+        return (lambda o: torch_sched.ExponentialLR(o, gamma)), (lambda o: ours.ExponentialLR(o, gamma))
+    start, end, total = rng.uniform(0.05, 1.0), rng.uniform(0.5, 1.0), rng.randint(1, 10)
+    return (
+        (lambda o: torch_sched.LinearLR(o, start, end, total)),
+        (lambda o: ours.LinearLR(o, start, end, total)),
+    )
+
+
+def sequential_pair(rng: random.Random, depth: int = 0, chainable_only: bool = False) -> Pair:
+    count = rng.randint(1, 4)
+    children = [
+        chained_pair(rng, depth + 1, first=True)
+        if depth == 0 and index == 0 and rng.random() < 0.3
+        else child_pair(rng, chainable_only)
+        for index in range(count)
+    ]
+    milestones = sorted(rng.sample(range(1, 60), count - 1))
+
+    def build_torch(o: Any) -> Any:
+        return torch_sched.SequentialLR(o, [make(o) for make, _ in children], milestones)
+
+    def build_ours(o: Any) -> Any:
+        return ours.SequentialLR(o, [make(o) for _, make in children], milestones)
+
+    return build_torch, build_ours
+
+
+def chained_pair(rng: random.Random, depth: int = 0, first: bool = False) -> Pair:
+    count = rng.randint(1, 3)
+    children = [
+        sequential_pair(rng, depth + 1, chainable_only=True)
+        if depth == 0 and rng.random() < 0.3
+        else child_pair(rng, True, first=first)
+        for _ in range(count)
+    ]
+
+    def build_torch(o: Any) -> Any:
+        return torch_sched.ChainedScheduler([make(o) for make, _ in children], optimizer=o)
+
+    def build_ours(o: Any) -> Any:
+        return ours.ChainedScheduler([make(o) for _, make in children], optimizer=o)
+
+    return build_torch, build_ours
+
+
+def run_pair(pair: Pair, rng: random.Random, steps: int = 200, by_hand: bool = False) -> None:
+    lrs, tensor, kind = setup(rng)
+    reference_opt, our_opt = (
+        torch_optimizer(lrs, tensor=tensor, kind=kind),
+        torch_optimizer(lrs, tensor=tensor, kind=kind),
+    )
+    reference, scheduler = pair[0](reference_opt), pair[1](our_opt)
+    for step in range(steps):
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt))
+        assert_close(scheduler.get_last_lr(), [float(lr) for lr in reference.get_last_lr()])
+        if by_hand and step % 23 == 11:
+            value = rng.uniform(1e-3, 1.0)
+            for opt in (reference_opt, our_opt):
+                if tensor:
+                    opt.param_groups[2]["lr"].fill_(value)
+                else:
+                    opt.param_groups[2]["lr"] = value
+        reference_opt.step()
+        reference.step()
+        scheduler.step()
+
+
+@pytest.mark.parametrize("seed", COMPOSE_SEEDS)
+def test_sequential_matches_torch(seed: int) -> None:
+    rng = random.Random(seed)
+    run_pair(sequential_pair(rng), rng)
+
+
+@pytest.mark.parametrize("seed", COMPOSE_SEEDS)
+def test_chained_matches_torch(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    run_pair(chained_pair(rng), rng)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_composite_lr_changed_by_hand_matches_torch(seed: int) -> None:
+    rng = random.Random(2000 + seed)
+    # cosines stay away from their zero: an lr changed there is a known gap of the core (see report)
+    pair = sequential_pair(rng, chainable_only=True) if seed % 2 else chained_pair(rng)
+    run_pair(pair, rng, by_hand=True)
+
+
+def test_nested_both_ways_match_torch() -> None:
+    def torch_seq_in_chain(o: Any) -> Any:
+        inner = torch_sched.SequentialLR(o, [torch_sched.LinearLR(o, 0.1, 1.0, 4), torch_sched.StepLR(o, 3, 0.5)], [4])
+        return torch_sched.ChainedScheduler([inner, torch_sched.ExponentialLR(o, 0.97)], optimizer=o)
+
+    def our_seq_in_chain(o: Any) -> Any:
+        inner = ours.SequentialLR(o, [ours.LinearLR(o, 0.1, 1.0, 4), ours.StepLR(o, 3, 0.5)], [4])
+        return ours.ChainedScheduler([inner, ours.ExponentialLR(o, 0.97)], optimizer=o)
+
+    def torch_chain_in_seq(o: Any) -> Any:
+        chain = torch_sched.ChainedScheduler(
+            [torch_sched.LinearLR(o, 0.1, 1.0, 4), torch_sched.StepLR(o, 1, 0.97)], optimizer=o
+        )
+        return torch_sched.SequentialLR(o, [chain, torch_sched.CosineAnnealingLR(o, 20, 1e-4)], [30])
+
+    def our_chain_in_seq(o: Any) -> Any:
+        chain = ours.ChainedScheduler([ours.LinearLR(o, 0.1, 1.0, 4), ours.StepLR(o, 1, 0.97)], optimizer=o)
+        return ours.SequentialLR(o, [chain, ours.CosineAnnealingLR(o, 20, 1e-4)], [30])
+
+    for tensor in (0, 1):
+        run_pair((torch_seq_in_chain, our_seq_in_chain), random.Random(tensor), steps=120)
+        run_pair((torch_chain_in_seq, our_chain_in_seq), random.Random(tensor), steps=120)
+
+
+def test_three_levels_keep_the_inner_milestones() -> None:
+    """Sequential(Chained(Sequential)): torch does not wind the inner SequentialLR's own clock back
+    at construction, so it switches one step early; ours switches at its milestone."""
+
+    def tree(module: Any, linear: Any, o: Any) -> Any:
+        inner = module.SequentialLR(o, [linear(o, 0.1, 1.0, 4), module.StepLR(o, 3, 0.5)], [4])
+        chain = module.ChainedScheduler([inner, module.StepLR(o, 1, 0.97)], optimizer=o)
+        return module.SequentialLR(o, [chain, module.CosineAnnealingLR(o, 20, 1e-4)], [30])
+
+    reference_opt, our_opt = torch_optimizer([1.0]), torch_optimizer([1.0])
+    reference, scheduler = tree(torch_sched, torch_sched.LinearLR, reference_opt), tree(ours, ours.LinearLR, our_opt)
+    for _ in range(3):
+        reference.step()
+        scheduler.step()
+    assert lrs_of(reference_opt) == pytest.approx([0.97])  # torch: the inner StepLR took over at 3
+    assert lrs_of(our_opt) == pytest.approx([(0.1 + 0.9 * 3 / 4) * 0.97**3])  # ours: still warming up
+    scheduler.step()
+    # the inner milestone, 4: torch's semantics, the next child starts from the base lr and the
+    # chain's other child multiplies in one step's ratio
+    assert lrs_of(our_opt) == pytest.approx([0.97])
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_composite_resume_through_json_is_bit_exact(seed: int) -> None:
+    rng = random.Random(3000 + seed)
+    pair = sequential_pair(rng) if seed % 2 else chained_pair(rng)
+    lrs = compose_lrs(rng)
+    reference_opt, our_opt = torch_optimizer(lrs), torch_optimizer(lrs)
+    reference, scheduler = pair[1](reference_opt), pair[1](our_opt)
+    cut = rng.randint(0, 80)
+    for _ in range(cut):
+        reference.step()
+        scheduler.step()
+    state = scheduler.state_dict()
+    assert len(state["schedulers"]) == len(scheduler.schedulers)
+    saved = json.loads(
+        json.dumps({"groups": our_opt.state_dict()["param_groups"], "scheduler": state}, allow_nan=False)
+    )
+    fresh_opt = torch_optimizer(lrs)
+    fresh = pair[1](fresh_opt)
+    for group, saved_group in zip(fresh_opt.param_groups, saved["groups"]):
+        group["lr"], group["initial_lr"] = saved_group["lr"], saved_group["initial_lr"]
+    fresh.load_state_dict(saved["scheduler"])
+    for _ in range(120):
+        reference.step()
+        fresh.step()
+        assert lrs_of(fresh_opt) == lrs_of(reference_opt)
+
+
+@pytest.mark.parametrize("cut", [0, 3, 7, 15])
+def test_composites_load_torch_state_dicts(cut: int) -> None:
+    def torch_tree(o: Any) -> Any:
+        chain = torch_sched.ChainedScheduler(
+            [torch_sched.StepLR(o, 2, 0.8), torch_sched.LinearLR(o, 0.5, 1.0, 4)], optimizer=o
+        )
+        return torch_sched.SequentialLR(o, [chain, torch_sched.StepLR(o, 3, 0.5)], [10])
+
+    def our_tree(o: Any) -> Any:
+        chain = ours.ChainedScheduler([ours.StepLR(o, 2, 0.8), ours.LinearLR(o, 0.5, 1.0, 4)], optimizer=o)
+        return ours.SequentialLR(o, [chain, ours.StepLR(o, 3, 0.5)], [10])
+
+    reference_opt, our_opt = torch_optimizer([0.1, 0.2, 0.3]), torch_optimizer([0.1, 0.2, 0.3])
+    reference, scheduler = torch_tree(reference_opt), our_tree(our_opt)
+    for _ in range(cut):
+        reference_opt.step()
+        reference.step()
+    our_opt.load_state_dict(reference_opt.state_dict())
+    scheduler.load_state_dict(reference.state_dict())
+    assert scheduler.last_epoch == reference.last_epoch
+    for _ in range(40):
+        reference.step()
+        scheduler.step()
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt))
+
+
+def test_sequential_with_plateau_is_refused_by_torch_but_works_here() -> None:
+    optimizer = torch_optimizer([0.1])
+    with pytest.raises(ValueError, match="does not support `ReduceLROnPlateau`"):
+        torch_sched.SequentialLR(
+            optimizer, [torch_sched.StepLR(optimizer, 2), torch_sched.ReduceLROnPlateau(optimizer)], [3]
+        )
+
+
+def test_chain_first_in_sequential_starts_its_children_at_step_0() -> None:
+    """torch re-runs a first-child chain's step 0 outside its children's initial mode, so an
+    ExponentialLR in it applies gamma at step 0 and stays one step ahead; ours starts at step 0."""
+    reference_opt, our_opt = torch_optimizer([1.0]), torch_optimizer([1.0])
+    chain = torch_sched.ChainedScheduler([torch_sched.ExponentialLR(reference_opt, 0.5)], optimizer=reference_opt)
+    torch_sched.SequentialLR(reference_opt, [chain, torch_sched.StepLR(reference_opt, 5)], [3])
+    assert lrs_of(reference_opt) == [0.5]  # torch: gamma ** 1 at step 0
+    ours.SequentialLR(
+        our_opt, [ours.ChainedScheduler([ours.ExponentialLR(our_opt, 0.5)]), ours.StepLR(our_opt, 5)], [3]
+    )
+    assert lrs_of(our_opt) == [1.0]
+
+
+# -- SequentialLR and ChainedScheduler with every class as a child -----------------------------
+def _halve_every_4(epoch: int) -> float:
+    return 0.5 ** (epoch // 4)
+
+
+def _shrink(epoch: int) -> float:
+    return 0.97
+
+
+CHILDREN: dict[str, dict[str, Any]] = {
+    "StepLR": {"step_size": 3, "gamma": 0.5},
+    "CosineAnnealingLR": {"T_max": 7, "eta_min": 0.001},
+    "ExponentialLR": {"gamma": 0.9},
+    "MultiStepLR": {"milestones": [2, 5], "gamma": 0.3},
+    "ConstantLR": {"factor": 0.5, "total_iters": 3},
+    "LinearLR": {"start_factor": 0.2, "total_iters": 4},
+    "PolynomialLR": {"total_iters": 6, "power": 2.0},
+    "CosineAnnealingWarmRestarts": {"T_0": 3, "T_mult": 2, "eta_min": 0.001},
+    "LambdaLR": {"lr_lambda": _halve_every_4},
+    "MultiplicativeLR": {"lr_lambda": _shrink},
+    "CyclicLR": {"base_lr": 0.01, "max_lr": 0.2, "step_size_up": 3, "cycle_momentum": False},
+    "OneCycleLR": {"max_lr": 0.3, "total_steps": 40, "cycle_momentum": False},
+}
+
+
+def build_child(module: Any, name: str, optimizer: Any) -> Any:
+    return getattr(module, name)(optimizer, **CHILDREN[name])
+
+
+@pytest.mark.parametrize("first", sorted(CHILDREN))
+@pytest.mark.parametrize("seed", range(3))
+def test_sequential_with_each_class_first_and_later(first: str, seed: int) -> None:
+    rng = random.Random(f"{first}-{seed}")
+    # Not MultiplicativeLR as a later child: there torch is wrong on purpose-built grounds (its
+    # step(0) at the milestone multiplies the previous child's lr); see the next test.
+    later = rng.choice([name for name in sorted(CHILDREN) if name not in {"OneCycleLR", "MultiplicativeLR"}])
+    lrs = [rng.uniform(0.01, 1.0) for _ in range(3)]
+    milestone = rng.randint(2, 9)
+    reference_opt, our_opt = torch_optimizer(lrs), torch_optimizer(lrs)
+    reference = torch_sched.SequentialLR(
+        reference_opt,
+        [build_child(torch_sched, first, reference_opt), build_child(torch_sched, later, reference_opt)],
+        milestones=[milestone],
+    )
+    ours = ps.SequentialLR(
+        our_opt, [build_child(ps, first, our_opt), build_child(ps, later, our_opt)], milestones=[milestone]
+    )
+    for _ in range(30):
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
+        reference_opt.step()
+        reference.step()
+        ours.step()
+
+
+@pytest.mark.parametrize("second", sorted(set(CHILDREN) - {"CyclicLR", "OneCycleLR", "LambdaLR"}))
+def test_chained_with_each_chainable_class(second: str) -> None:
+    lrs = [0.1, 0.05, 0.5]
+    reference_opt, our_opt = torch_optimizer(lrs), torch_optimizer(lrs)
+    reference = torch_sched.ChainedScheduler(
+        [torch_sched.ExponentialLR(reference_opt, gamma=0.95), build_child(torch_sched, second, reference_opt)]
+    )
+    ours = ps.ChainedScheduler([ps.ExponentialLR(our_opt, gamma=0.95), build_child(ps, second, our_opt)])
+    for _ in range(30):
+        assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
+        reference_opt.step()
+        reference.step()
+        ours.step()
+
+
+def test_multiplicative_after_a_milestone_starts_from_the_base_lr() -> None:
+    """torch's MultiplicativeLR, reached at a milestone, multiplies the previous child's last lr;
+    as its docs say ("multiply the lr of each group by the factor"), ours starts from initial_lr."""
+    optimizer = torch_optimizer([0.5])
+    warmup = ps.ExponentialLR(optimizer, gamma=0.5)
+    decay = ps.MultiplicativeLR(optimizer, lr_lambda=_shrink)
+    sequential = ps.SequentialLR(optimizer, [warmup, decay], milestones=[3])
+    seen = []
+    for _ in range(6):
+        seen.append(lrs_of(optimizer)[0])
+        sequential.step()
+    assert seen[:3] == [0.5, 0.25, 0.125]
+    assert seen[3] == 0.5
+    assert seen[4:] == pytest.approx([0.5 * 0.97, 0.5 * 0.97**2], rel=1e-15)

@@ -1,11 +1,12 @@
-"""Issue 4 for every public class: exact resume, atomic load under garbage, groups added later,
-no call-order warning. Configs, stop steps, metrics and garbage are drawn by hypothesis."""
+"""Reliability and state: state dicts, resume, bad input, and every public class built from random configs."""
 
 from __future__ import annotations
 
+import copy
+import json
 import math
 import re
-import warnings
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,19 +14,256 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import paradox.scheduler as ps
-from reliability_helpers import (
-    METRIC,
-    NAMES,
-    SAMPLE,
-    Optimizer,
-    make,
-    snapshot,
-    spec,
-    step,
-    takes_metric,
-    through_json,
-    values_of,
+from conftest import PlainOptimizer, lrs_of, quiet, shrink, snapshot
+
+# -- builders for every public class -----------------------------------------------------------
+
+
+#: Every public scheduler class, by name (the contract test checks this list is complete).
+NAMES = [
+    "StepLR",
+    "MultiStepLR",
+    "ConstantLR",
+    "LinearLR",
+    "ExponentialLR",
+    "PolynomialLR",
+    "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "LambdaLR",
+    "MultiplicativeLR",
+    "CyclicLR",
+    "OneCycleLR",
+    "ReduceLROnPlateau",
+    "SequentialLR",
+    "ChainedScheduler",
+]
+
+METRIC = st.floats(-10.0, 10.0, allow_nan=False)
+
+
+def warm(epoch: int) -> float:
+    return min(1.0, (epoch + 1) / 10)
+
+
+unit = st.floats(0.0, 1.0)
+positive_unit = st.floats(0.01, 1.0)
+
+SIMPLE = {
+    "StepLR": st.fixed_dictionaries({"step_size": st.integers(1, 20), "gamma": st.floats(0.0, 1.2)}),
+    "MultiStepLR": st.fixed_dictionaries(
+        {"milestones": st.lists(st.integers(0, 80), max_size=5), "gamma": st.floats(0.0, 1.2)}
+    ),
+    "ConstantLR": st.fixed_dictionaries({"factor": positive_unit, "total_iters": st.integers(0, 30)}),
+    "LinearLR": st.fixed_dictionaries(
+        {"start_factor": positive_unit, "end_factor": unit, "total_iters": st.integers(1, 30)}
+    ),
+    "ExponentialLR": st.fixed_dictionaries({"gamma": st.floats(0.0, 1.05)}),
+    "PolynomialLR": st.fixed_dictionaries({"total_iters": st.integers(1, 40), "power": st.floats(0.0, 3.0)}),
+    "CosineAnnealingLR": st.fixed_dictionaries({"T_max": st.integers(1, 40), "eta_min": st.floats(0.0, 1e-3)}),
+    "CosineAnnealingWarmRestarts": st.fixed_dictionaries(
+        {"T_0": st.integers(1, 20), "T_mult": st.integers(1, 3), "eta_min": st.floats(0.0, 1e-3)}
+    ),
+    "LambdaLR": st.fixed_dictionaries({"lr_lambda": st.sampled_from([shrink, warm])}),
+    "MultiplicativeLR": st.fixed_dictionaries({"lr_lambda": st.sampled_from([shrink, warm])}),
+    "CyclicLR": st.fixed_dictionaries(
+        {
+            "base_lr": st.floats(0.0, 0.1),
+            "max_lr": st.floats(0.0, 1.0),
+            "step_size_up": st.integers(1, 15),
+            "step_size_down": st.none() | st.integers(1, 15),
+            "mode": st.sampled_from(["triangular", "triangular2", "exp_range"]),
+            "gamma": st.floats(0.9, 1.0),
+            "cycle_momentum": st.booleans(),
+        }
+    ),
+    "OneCycleLR": st.fixed_dictionaries(
+        {
+            "max_lr": st.floats(0.0, 1.0),
+            "total_steps": st.integers(130, 300),
+            "pct_start": st.floats(0.05, 0.95),
+            "anneal_strategy": st.sampled_from(["cos", "linear"]),
+            "three_phase": st.booleans(),
+            "cycle_momentum": st.booleans(),
+            "div_factor": st.floats(1.0, 100.0),
+            "final_div_factor": st.floats(1.0, 1e4),
+        }
+    ),
+    "ReduceLROnPlateau": st.fixed_dictionaries(
+        {
+            "mode": st.sampled_from(["min", "max"]),
+            "factor": st.floats(0.0, 0.9),
+            "patience": st.integers(0, 4),
+            "threshold": st.floats(0.0, 0.1),
+            "threshold_mode": st.sampled_from(["rel", "abs"]),
+            "cooldown": st.integers(0, 3),
+            "min_lr": st.floats(0.0, 1e-3),
+        }
+    ),
+}
+
+#: Children of the composites: (class name, config) pairs.
+CHILD = st.sampled_from([n for n in SIMPLE if n not in ("OneCycleLR", "CyclicLR")]).flatmap(
+    lambda name: SIMPLE[name].map(lambda config: (name, config))
 )
+
+
+def spec(name: str) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
+    """A random (name, config) for class ``name``; composites hold random children."""
+    if name == "SequentialLR":
+        return st.lists(CHILD, min_size=1, max_size=3).flatmap(
+            lambda children: st.lists(
+                st.integers(1, 40), min_size=len(children) - 1, max_size=len(children) - 1, unique=True
+            ).map(lambda ms: (name, {"children": children, "milestones": sorted(ms)}))
+        )
+    if name == "ChainedScheduler":
+        return st.lists(CHILD, min_size=1, max_size=3).map(lambda children: (name, {"children": children}))
+    return SIMPLE[name].map(lambda config: (name, config))
+
+
+def make(name: str, config: dict[str, Any], optimizer: Any) -> Any:
+    """Build class ``name`` on ``optimizer`` (composites build their children first)."""
+    config = dict(config)
+    if name in ("SequentialLR", "ChainedScheduler"):
+        children = [make(child, child_config, optimizer) for child, child_config in config.pop("children")]
+        if name == "SequentialLR":
+            return ps.SequentialLR(optimizer, children, **config)
+        return ps.ChainedScheduler(children, **config)
+    return getattr(ps, name)(optimizer, **config)
+
+
+def takes_metric(scheduler: Any) -> bool:
+    return bool(getattr(scheduler, "_takes_metrics", False))
+
+
+def step(scheduler: Any, metric: float = 1.0) -> None:
+    if takes_metric(scheduler):
+        scheduler.step(metric)
+    else:
+        scheduler.step()
+
+
+def values_of(optimizer: Any) -> list[tuple[Any, ...]]:
+    """Each group's lr and momentum, exactly."""
+    return [(group["lr"], group.get("momentum"), group.get("betas")) for group in optimizer.param_groups]
+
+
+def through_json(value: Any) -> Any:
+    return json.loads(json.dumps(value, allow_nan=False))
+
+
+#: A sample config of every class, for the tests that do not draw one.
+SAMPLE: dict[str, dict[str, Any]] = {
+    "StepLR": {"step_size": 3, "gamma": 0.5},
+    "MultiStepLR": {"milestones": [3, 6, 20], "gamma": 0.5},
+    "ConstantLR": {"factor": 0.5, "total_iters": 4},
+    "LinearLR": {"start_factor": 0.25, "total_iters": 6},
+    "ExponentialLR": {"gamma": 0.9},
+    "PolynomialLR": {"total_iters": 8, "power": 2.0},
+    "CosineAnnealingLR": {"T_max": 10, "eta_min": 0.001},
+    "CosineAnnealingWarmRestarts": {"T_0": 5, "T_mult": 2, "eta_min": 0.001},
+    "LambdaLR": {"lr_lambda": shrink},
+    "MultiplicativeLR": {"lr_lambda": shrink},
+    "CyclicLR": {"base_lr": 0.01, "max_lr": 0.5, "step_size_up": 4, "step_size_down": 6},
+    "OneCycleLR": {"max_lr": 0.5, "total_steps": 500, "pct_start": 0.25},
+    "ReduceLROnPlateau": {"patience": 1, "factor": 0.5, "cooldown": 1, "min_lr": 0.001},
+    "SequentialLR": {
+        "children": [("LinearLR", {"start_factor": 0.1, "total_iters": 3}), ("CosineAnnealingLR", {"T_max": 20})],
+        "milestones": [3],
+    },
+    "ChainedScheduler": {"children": [("StepLR", {"step_size": 2, "gamma": 0.5}), ("ExponentialLR", {"gamma": 0.99})]},
+}
+
+
+# -- StepLR and CosineAnnealingLR --------------------------------------------------------------
+
+
+def test_leaving_the_float_range_raises_at_that_step_and_changes_nothing() -> None:
+    optimizer = PlainOptimizer(1.0, 2.0)
+    scheduler = ps.StepLR(optimizer, step_size=1, gamma=10.0)
+    for _ in range(307):
+        scheduler.step()
+    before_groups, before_state = copy.deepcopy(optimizer.param_groups), scheduler.state_dict()
+    with pytest.raises(ValueError, match=r"^StepLR: the value at step 308 leaves the float range") as info:
+        scheduler.step()
+    assert "Received: step=308" in str(info.value)
+    assert optimizer.param_groups == before_groups
+    assert scheduler.state_dict() == before_state
+    with pytest.raises(ValueError, match=r"the value at step 5000 leaves the float range"):
+        scheduler.step(5000)
+    assert scheduler.last_epoch == 307
+    assert all(math.isfinite(lr) for lr in lrs_of(optimizer))
+
+
+def test_pure_schedule_names_itself_when_used_alone() -> None:
+    with pytest.raises(ValueError, match=r"^StepDecay: the value at step 2000 leaves the float range"):
+        ps.StepDecay(step_size=1, gamma=2.0)(2000)
+
+
+def test_no_call_order_warning_since_nothing_is_patched() -> None:
+    torch = pytest.importorskip("torch")
+    model = torch.nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    step_function = optimizer.step
+    with quiet("error"):
+        scheduler = ps.CosineAnnealingLR(optimizer, T_max=10)
+        scheduler.step()  # before optimizer.step(): torch warns here, wrongly under AMP's skipped steps
+        scheduler.step()
+    assert optimizer.step == step_function
+
+
+def test_a_saved_milestone_counter_is_checked_before_it_is_expanded() -> None:
+    """torch saves MultiStepLR's milestones as a Counter; a corrupt count is refused, not expanded."""
+    optimizer = PlainOptimizer(0.1)
+    scheduler = ps.MultiStepLR(optimizer, milestones=[2, 4], gamma=0.5)
+    good = scheduler.state_dict()
+    before_groups, before_state = copy.deepcopy(optimizer.param_groups), scheduler.state_dict()
+    for count, error in ((10**25, ValueError), ("2", TypeError), (0, ValueError)):
+        bad = {**good, "config": {**good["config"], "milestones": {3: count}}}
+        with pytest.raises(error, match=r"state_dict\['config'\]\['milestones'\]\[3\] must be an int in \[1, 1000\]"):
+            scheduler.load_state_dict(bad)
+        assert optimizer.param_groups == before_groups
+        assert scheduler.state_dict() == before_state
+    with pytest.warns(ps.ConfigDriftWarning):
+        scheduler.load_state_dict({**good, "config": {**good["config"], "milestones": {3: 2}}})
+    assert scheduler.milestones == {3: 2}
+
+
+@pytest.mark.parametrize("name", ["StepLR", "OneCycleLR"])
+def test_a_removed_param_group_is_refused_and_changes_nothing(name: str) -> None:
+    optimizer = PlainOptimizer(0.1, 0.2)
+    config = {"step_size": 2} if name == "StepLR" else {"max_lr": 0.1, "total_steps": 10, "cycle_momentum": False}
+    scheduler = getattr(ps, name)(optimizer, **config)
+    scheduler.step()
+    optimizer.param_groups.pop()
+    before_groups, before_state = copy.deepcopy(optimizer.param_groups), scheduler.state_dict()
+    with pytest.raises(
+        ValueError,
+        match=rf"^{name}: len\(optimizer.param_groups\) must be >= 2, the groups the scheduler was built with "
+        r"\(groups cannot be removed\)\. Received: len\(optimizer.param_groups\)=1 \(int\)$",
+    ):
+        scheduler.step()
+    assert optimizer.param_groups == before_groups
+    assert scheduler.state_dict() == before_state
+
+
+@pytest.mark.parametrize("name", ["StepLR", "MultiStepLR", "ReduceLROnPlateau"])
+def test_the_drift_warning_points_at_the_callers_line(name: str) -> None:
+    def make(value: int) -> ps.LRScheduler:
+        optimizer = PlainOptimizer(0.1)
+        if name == "StepLR":
+            return ps.StepLR(optimizer, step_size=value)
+        if name == "MultiStepLR":
+            return ps.MultiStepLR(optimizer, milestones=[value])
+        return ps.ReduceLROnPlateau(optimizer, patience=value)
+
+    saved, live = make(3), make(5)
+    with pytest.warns(ps.ConfigDriftWarning) as record:
+        live.load_state_dict(saved.state_dict())
+    assert [Path(warning.filename).name for warning in record] == [Path(__file__).name]
+
+
+# -- every public class ------------------------------------------------------------------------
+
 
 LRS = (0.1, 0.02)
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -52,15 +290,15 @@ def test_resume_through_json_is_bit_identical(name: str, data: st.DataObject) ->
     _, config = data.draw(spec(name), label="config")
     stop = data.draw(st.integers(0, 60), label="stop")
     metrics = data.draw(st.lists(METRIC, min_size=stop + 40, max_size=stop + 40), label="metrics")
-    reference_opt = Optimizer(*LRS)
+    reference_opt = PlainOptimizer(*LRS, momentum=0.9)
     reference = make(name, config, reference_opt)
-    optimizer = Optimizer(*LRS)
+    optimizer = PlainOptimizer(*LRS, momentum=0.9)
     scheduler = make(name, config, optimizer)
     for metric in metrics[:stop]:
         step(reference, metric)
         step(scheduler, metric)
     saved = through_json({"optimizer": optimizer.param_groups, "scheduler": scheduler.state_dict()})
-    fresh_opt = Optimizer(*LRS)
+    fresh_opt = PlainOptimizer(*LRS, momentum=0.9)
     fresh = make(name, config, fresh_opt)
     fresh_opt.param_groups = saved["optimizer"]
     fresh.load_state_dict(saved["scheduler"])
@@ -115,7 +353,7 @@ OTHER_STATES: dict[str, dict[str, Any]] = {}
 def _other_state(name: str) -> dict[str, Any]:
     other = NAMES[(NAMES.index(name) + 1) % len(NAMES)]
     if other not in OTHER_STATES:
-        OTHER_STATES[other] = make(other, SAMPLE[other], Optimizer(*LRS)).state_dict()
+        OTHER_STATES[other] = make(other, SAMPLE[other], PlainOptimizer(*LRS, momentum=0.9)).state_dict()
     return OTHER_STATES[other]
 
 
@@ -123,10 +361,10 @@ def _other_state(name: str) -> dict[str, Any]:
 @FAST
 @given(data=st.data())
 def test_load_garbage_is_atomic(name: str, data: st.DataObject) -> None:
-    optimizer = Optimizer(*LRS)
+    optimizer = PlainOptimizer(*LRS, momentum=0.9)
     scheduler = make(name, SAMPLE[name], optimizer)
     step(scheduler, 2.0)
-    good = make(name, SAMPLE[name], Optimizer(*LRS))
+    good = make(name, SAMPLE[name], PlainOptimizer(*LRS, momentum=0.9))
     for metric in (3.0, 1.0, 1.0, 1.0, 1.0):
         step(good, metric)
     state = good.state_dict()
@@ -145,8 +383,7 @@ def test_load_garbage_is_atomic(name: str, data: st.DataObject) -> None:
             named = None  # without 'format' the state is read as torch's: another key is named
     before_groups, before_state = snapshot(optimizer), scheduler.state_dict()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ps.ConfigDriftWarning)
+        with quiet("ignore", ps.ConfigDriftWarning):
             scheduler.load_state_dict(garbage)
     except (TypeError, ValueError) as error:
         message = str(error)
@@ -171,7 +408,7 @@ def test_load_garbage_is_atomic(name: str, data: st.DataObject) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_param_group_added_later_follows_and_resumes(name: str) -> None:
     config = SAMPLE[name]
-    optimizer = Optimizer(*LRS)
+    optimizer = PlainOptimizer(*LRS, momentum=0.9)
     scheduler = make(name, config, optimizer)
     metrics = [3.0, 2.0, 2.0, 2.0, 2.0, 2.0, 1.0] * 6
     for metric in metrics[:4]:
@@ -192,7 +429,7 @@ def test_param_group_added_later_follows_and_resumes(name: str) -> None:
         assert group["lr"] == scheduler.schedule.values(5, [0.5, 0.5, 0.3])[2]
     # Resume after the add stays exact: the new group's base and state are saved.
     saved = through_json({"optimizer": optimizer.param_groups, "scheduler": scheduler.state_dict()})
-    fresh_opt = Optimizer(*LRS, 0.3)
+    fresh_opt = PlainOptimizer(*LRS, 0.3, momentum=0.9)
     fresh = make(name, config, fresh_opt)
     fresh_opt.param_groups = saved["optimizer"]
     fresh.load_state_dict(saved["scheduler"])
@@ -214,8 +451,7 @@ def test_no_call_order_warning_with_a_torch_optimizer(name: str) -> None:
         [{"params": [model.weight]}, {"params": [model.bias], "lr": 0.02}], lr=0.1, momentum=0.9
     )
     step_function = optimizer.step
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with quiet("error"):
         scheduler = make(name, SAMPLE[name], optimizer)
         step(scheduler, 1.0)  # before any optimizer.step(): torch warns here
         for _ in range(3):
@@ -245,18 +481,17 @@ def test_float_config_drift_warns_or_continues_live(name: str, key: str, saved: 
     config = {**SAMPLE[name], key: saved}
     if name == "CyclicLR":
         config["mode"] = "exp_range"
-    before = make(name, config, Optimizer(*LRS))
+    before = make(name, config, PlainOptimizer(*LRS, momentum=0.9))
     for metric in (3.0, 2.0, 2.0, 2.0):
         step(before, metric)
     state = through_json(before.state_dict())
-    restored = make(name, {**config, key: live}, Optimizer(*LRS))
+    restored = make(name, {**config, key: live}, PlainOptimizer(*LRS, momentum=0.9))
     with pytest.warns(ps.ConfigDriftWarning, match=rf"replacing the live values \({key}: {live!r} -> {saved!r}\)"):
         restored.load_state_dict(state)
     assert getattr(restored, key) == saved
-    optimizer = Optimizer(*LRS)
+    optimizer = PlainOptimizer(*LRS, momentum=0.9)
     kept = make(name, {**config, key: live}, optimizer)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with quiet("error"):
         kept.load_state_dict(state, config="live")
     assert getattr(kept, key) == live
     assert kept.last_epoch == 4
@@ -272,14 +507,14 @@ def test_composites_pass_drift_to_their_children() -> None:
     def chain(gamma: float, optimizer: Any) -> Any:
         return make("ChainedScheduler", {"children": [("StepLR", {"step_size": 2, "gamma": gamma})]}, optimizer)
 
-    saved = chain(0.5, Optimizer(*LRS))
+    saved = chain(0.5, PlainOptimizer(*LRS, momentum=0.9))
     for _ in range(3):
         saved.step()
-    live = chain(0.25, Optimizer(*LRS))
+    live = chain(0.25, PlainOptimizer(*LRS, momentum=0.9))
     with pytest.warns(ps.ConfigDriftWarning, match=r"StepLR\.load_state_dict .*\(gamma: 0\.25 -> 0\.5\)"):
         live.load_state_dict(through_json(saved.state_dict()))
     assert live.schedulers[0].gamma == 0.5
-    kept = chain(0.25, Optimizer(*LRS))
+    kept = chain(0.25, PlainOptimizer(*LRS, momentum=0.9))
     kept.load_state_dict(through_json(saved.state_dict()), config="live")
     assert kept.schedulers[0].gamma == 0.25
     assert kept.last_epoch == 3
@@ -308,7 +543,7 @@ GROWING = [
 
 @pytest.mark.parametrize(("name", "config", "at"), GROWING, ids=[g[0] for g in GROWING])
 def test_leaving_the_float_range_names_the_step_and_changes_nothing(name: str, config: Any, at: int | None) -> None:
-    optimizer = Optimizer(1.0, 2.0)
+    optimizer = PlainOptimizer(1.0, 2.0, momentum=0.9)
     scheduler = make(name, config, optimizer)
     error = None
     for _ in range(2000):
@@ -370,7 +605,7 @@ LONG: dict[str, dict[str, Any]] = {
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_ten_million_steps_match_the_closed_form(name: str) -> None:
-    optimizer = Optimizer(*LRS)
+    optimizer = PlainOptimizer(*LRS, momentum=0.9)
     scheduler = make(name, LONG[name], optimizer)
     advance = scheduler.step
     if name == "ReduceLROnPlateau":
@@ -385,7 +620,7 @@ def test_ten_million_steps_match_the_closed_form(name: str) -> None:
     if isinstance(scheduler, ps.ScheduledLR):
         # Bit-identical to the closed form evaluated directly, and to a fresh scheduler's jump.
         assert lrs == scheduler.schedule.values(N, scheduler._bases)
-        fresh_opt = Optimizer(*LRS)
+        fresh_opt = PlainOptimizer(*LRS, momentum=0.9)
         fresh = make(name, LONG[name], fresh_opt)
         fresh.step(N)
         assert values_of(fresh_opt) == values_of(optimizer)  # momenta too
