@@ -17,7 +17,7 @@ from .validate import check_int, fail, hyper_value, is_tensor, named, naming, ow
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any, ClassVar, Literal, Protocol, TypeVar
+    from typing import Any, Literal, Protocol, TypeVar
 
     _F = TypeVar("_F")
 
@@ -434,24 +434,12 @@ class ScheduledLR(LRScheduler):
     """A scheduler that drives a pure :class:`~paradox.scheduler.Schedule`.
 
     Each group's lr at step ``t`` is ``schedule(t, base)``, computed from ``t``: no history, no
-    drift. When a group's lr is changed outside the scheduler (by hand, or by another scheduler on
-    the same optimizer), that lr is taken as the schedule's value at the current step and the group
-    continues from it, which is torch's chaining behaviour.
+    drift. An lr changed outside the scheduler is overwritten at the next step, as torch's classes
+    computed from ``base_lrs`` alone do (LambdaLR, CyclicLR, ...); the classes that torch chains
+    derive from :class:`~paradox.scheduler.chain.ChainableLR` instead.
     """
 
     _schedule: Schedule
-
-    #: Whether an lr changed outside the scheduler is taken up (torch's chainable classes). False
-    #: for classes that torch computes from ``base_lrs`` alone (LambdaLR, CyclicLR, ...), which
-    #: overwrite such a change at the next step.
-    _chainable: ClassVar[bool] = True
-
-    #: Whether some group's base moved away from its ``base_lrs`` entry by a rebase.
-    _rebased: bool = False
-
-    #: Whether a zero of the factor, where every base gives the floor, drops earlier rebases and
-    #: goes back to ``base_lrs`` (torch's cosine recursion does; decays stay at 0 after a zero).
-    _restarts_at_zero: ClassVar[bool] = False
 
     def __init__(self, optimizer: SupportsParamGroups, schedule: Schedule, last_epoch: int = -1) -> None:
         self._schedule = schedule
@@ -463,16 +451,10 @@ class ScheduledLR(LRScheduler):
         return self._schedule
 
     def _pure_form(self) -> tuple[Schedule, list[float]] | None:
-        if self._rebased or not self._untouched():
-            return None
-        return self._schedule, list(self._bases)
+        return (self._schedule, list(self._bases)) if self._untouched() else None
 
     def _start(self, lrs: list[float]) -> None:
-        # Fresh: the groups' current lrs are the bases (they equal base_lrs unless another
-        # scheduler already acts on the optimizer). Resuming, or for a class that torch computes
-        # from base_lrs alone (not chainable), the bases are the initial lrs.
-        self._bases = list(lrs) if self.last_epoch == -1 and self._chainable else list(self.base_lrs)
-        self._rebased = self._chainable and self._bases != self.base_lrs
+        self._bases = list(self.base_lrs)
 
     def _adopted(self, lrs: list[float]) -> None:
         self._bases.extend(lrs)
@@ -488,41 +470,9 @@ class ScheduledLR(LRScheduler):
         return self._schedule.values(self.last_epoch, self._bases)
 
     def _lrs_at(self, step: int) -> list[Any]:
-        if self._rebased:
-            self._drop_rebase_at_zero()
         if type(self).get_lr is ScheduledLR.get_lr:  # the schedule's values, with no detour
             return self._schedule.values(step, self._bases)
         return super()._lrs_at(step)
-
-    def _drop_rebase_at_zero(self) -> None:
-        previous = self.last_epoch  # the step being left
-        if self._restarts_at_zero and previous >= 0 and self._schedule.factor(previous) == 0.0:
-            # At a zero of the factor every lr equals the floor, whatever its base, so nothing of
-            # an earlier rebase is left: torch's recursion restarts from base_lrs there, as we do.
-            self._bases = list(self.base_lrs)
-            self._rebased = False
-
-    def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
-        if not self._chainable:
-            return scheduled
-        schedule = self._schedule
-        base = schedule.rebase(self._previous_epoch, lr)
-        if base is None:
-            # The lr was set at a zero of the factor, where no base gives it: like torch, carry
-            # its offset above the floor into this step.
-            base = self._offset_base(index, lr)
-        if base is None:
-            return scheduled
-        self._bases[index] = base
-        self._rebased = True
-        return schedule(self.last_epoch, base)
-
-    def _offset_base(self, index: int, lr: float) -> float | None:
-        """The base whose value at this step is the group's scheduled value plus ``lr - floor``."""
-        factor: float = self._schedule.factor(self.last_epoch)
-        if factor == 0.0:
-            return None
-        return self._bases[index] + (lr - self._schedule.floor) / factor
 
     # -- state -------------------------------------------------------------------------------
 
@@ -536,11 +486,9 @@ class ScheduledLR(LRScheduler):
 
     def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
         bases = read_values("bases", state.get("bases", state["base_lrs"]), count, signed=True)
-        base_lrs = read_values("base_lrs", state["base_lrs"], count)
 
         def apply() -> None:
             self._bases = bases
-            self._rebased = self._chainable and bases != base_lrs
 
         return apply
 

@@ -1,5 +1,12 @@
-"""torch's chaining: continuing from an lr changed outside the scheduler (by hand, or by a second
-scheduler on the same optimizer), as torch's recursive form does."""
+"""torch's chaining, in one place: continuing from an lr changed outside the scheduler (by hand, or
+by a second scheduler on the same optimizer), as torch's recursive form does.
+
+:class:`ChainableLR` takes a changed lr up (the schedule's inverse, ``Schedule.rebase``, gives the
+group its new base); :class:`DecayLR` adds what a decay needs where its factor is 0
+(:meth:`Decay.ratio`). The write loop (``LRScheduler._write``) finds the changed lrs and calls
+``_taken_up``; classes that torch computes from ``base_lrs`` alone derive from ``ScheduledLR``
+and overwrite them. ``MultiplicativeLR`` multiplies the lr it finds, with its own running product.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,12 @@ from collections.abc import Mapping
 
 from .base import ScheduledLR
 from .schedule import Schedule
+from .state import read_values
 from .validate import check_float, check_int, fail
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, ClassVar
 
     from .base import Apply
 
@@ -30,11 +38,77 @@ class Decay(Schedule):
 
 
 class ChainableLR(ScheduledLR):
-    """A decay that continues from an lr changed outside it.
+    """torch's chainable classes: an lr changed outside the scheduler is continued from.
 
-    A changed lr is rebased: the schedule continues from it (``Schedule.rebase``). Where the factor
-    is 0 no base gives that lr, so the group holds it: from the step ``s`` it was set at, its lr is
-    ``lr_set * ratio(s, t)`` (``Decay.ratio``).
+    torch computes these classes' lrs from the lr each group holds, so a change made by hand or by
+    a second scheduler on the same optimizer carries on. Here every lr is ``schedule(t, base)``, so
+    a changed lr ``lr`` found at step ``t`` becomes the group's new base, the one whose value at
+    ``t - 1`` is ``lr`` (:meth:`Schedule.rebase`), and the group continues from it. Two corners
+    follow torch's recursions:
+
+    - where the factor is 0 no base gives ``lr``: the group carries ``lr - floor`` into the step,
+      on top of its scheduled value (:meth:`_offset_base`);
+    - a class whose recursion restarts at a zero of the factor (the cosine:
+      ``_restarts_at_zero``) drops every rebase there and goes back to ``base_lrs``.
+
+    Built fresh, the bases are the groups' current lrs (another scheduler may already act on them);
+    resumed, they are ``base_lrs``.
+    """
+
+    #: Whether some group's base moved away from its ``base_lrs`` entry by a rebase.
+    _rebased: bool = False
+
+    #: Whether a zero of the factor drops earlier rebases (torch's cosine recursion does).
+    _restarts_at_zero: ClassVar[bool] = False
+
+    def _start(self, lrs: list[float]) -> None:
+        self._bases = list(lrs) if self.last_epoch == -1 else list(self.base_lrs)
+        self._rebased = self._bases != self.base_lrs
+
+    def _pure_form(self) -> tuple[Schedule, list[float]] | None:
+        return None if self._rebased else super()._pure_form()
+
+    def _lrs_at(self, step: int) -> list[Any]:
+        previous = self.last_epoch  # the step being left
+        if self._rebased and self._restarts_at_zero and previous >= 0 and self._schedule.factor(previous) == 0.0:
+            # Every base gives the floor at a zero of the factor: nothing of a rebase is left.
+            self._bases = list(self.base_lrs)
+            self._rebased = False
+        return super()._lrs_at(step)
+
+    def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
+        base = self._schedule.rebase(self._previous_epoch, lr)
+        if base is None:
+            base = self._offset_base(index, lr)
+        if base is None:
+            return scheduled
+        self._bases[index] = base
+        self._rebased = True
+        return self._schedule(self.last_epoch, base)
+
+    def _offset_base(self, index: int, lr: float) -> float | None:
+        """The base whose value at this step is the group's scheduled value plus ``lr - floor``."""
+        factor: float = self._schedule.factor(self.last_epoch)
+        if factor == 0.0:
+            return None
+        return self._bases[index] + (lr - self._schedule.floor) / factor
+
+    def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
+        apply_bases = super()._read_extra_state(state, count)
+        base_lrs = read_values("base_lrs", state["base_lrs"], count)
+
+        def apply() -> None:
+            apply_bases()
+            self._rebased = self._bases != base_lrs
+
+        return apply
+
+
+class DecayLR(ChainableLR):
+    """A chainable decay (``value(t) = base * factor(t)``) that holds an lr set where its factor is 0.
+
+    No base gives such an lr, so from the step ``s`` it was set at, the group's lr is
+    ``lr_set * ratio(s, t)`` (:meth:`Decay.ratio`), torch's product of per-step multipliers.
     """
 
     _schedule: Decay
@@ -66,9 +140,6 @@ class ChainableLR(ScheduledLR):
             if hold is not None and step >= hold[0]:
                 values[index] = hold[1] * self._schedule.ratio(hold[0], step)
         return values
-
-    def _pure_form(self) -> tuple[Schedule, list[float]] | None:
-        return None if any(hold is not None for hold in self._holds) else super()._pure_form()
 
     def _extra_state(self) -> dict[str, Any]:
         holds = [None if hold is None else [hold[0], hold[1]] for hold in self._holds]

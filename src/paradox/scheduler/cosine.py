@@ -7,6 +7,7 @@ import math
 from collections.abc import Mapping
 
 from .base import ConfigParam, ScheduledLR
+from .chain import ChainableLR
 from .schedule import SCALAR, Schedule
 from .validate import check_float, check_int, fail, is_number, named, naming
 
@@ -121,7 +122,7 @@ def _check_strict_int(name: str, value: object) -> int:
     return int(value)
 
 
-class CosineAnnealingLR(ScheduledLR):
+class CosineAnnealingLR(ChainableLR):
     r"""Anneal each group's lr from its base to ``eta_min`` along a cosine over ``T_max`` epochs.
 
     Formula and arguments as :class:`CosineAnnealing` (``t`` is ``last_epoch``), plus
@@ -176,7 +177,6 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
     (1, 1.5, 0.146447)
     """
 
-    _chainable = False
     _schedule: CosineWarmRestarts
 
     T_0 = ConfigParam()

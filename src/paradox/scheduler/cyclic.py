@@ -126,7 +126,6 @@ class CycledLR(ScheduledLR):
     """
 
     _schedule: CycledSchedule
-    _chainable: ClassVar[bool] = False
 
     #: True when momentum is cycled through ``betas[0]`` (Adam-style), as torch's attribute.
     use_beta1: bool

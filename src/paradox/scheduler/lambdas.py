@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from numbers import Real
 
 from .base import ScheduledLR, _nothing, param_groups
+from .chain import ChainableLR
 from .schedule import SCALAR, Schedule, leaves_float_range
 from .state import read_count, read_values
 from .validate import check_int, fail, is_number, named, to_float
@@ -297,8 +298,6 @@ class LambdaLR(_LambdaLR):
     ['<lambda>', '<lambda>']
     """
 
-    _chainable = False
-
     @named
     def __init__(
         self, optimizer: SupportsParamGroups, lr_lambda: LrLambda | list[LrLambda], last_epoch: int = -1
@@ -306,7 +305,7 @@ class LambdaLR(_LambdaLR):
         super().__init__(optimizer, LambdaFactor(check_lambdas(lr_lambda, len(param_groups(optimizer)))), last_epoch)
 
 
-class MultiplicativeLR(_LambdaLR):
+class MultiplicativeLR(_LambdaLR, ChainableLR):
     r"""Multiply each group's lr by a function of the epoch at every epoch.
 
     Formula and arguments as :class:`MultiplicativeDecay` (``t`` is ``last_epoch``), plus

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .base import ConfigParam, ScheduledLR
-from .chain import ChainableLR, Decay
+from .chain import Decay, DecayLR
 from .schedule import SCALAR
 from .validate import check_float, check_int, fail, named
 
@@ -150,7 +150,7 @@ class _Factor(ConfigParam):
         return schedule.scale if isinstance(schedule, ConstantFactor) else self
 
 
-class ConstantLR(ChainableLR):
+class ConstantLR(DecayLR):
     r"""Scale each group's lr by a constant ``factor`` until epoch ``total_iters``.
 
     Formula and arguments as :class:`ConstantFactor` (``factor`` is its ``scale``; ``t`` is
@@ -176,7 +176,7 @@ class ConstantLR(ChainableLR):
         super().__init__(optimizer, ConstantFactor(factor, total_iters), last_epoch)
 
 
-class LinearLR(ChainableLR):
+class LinearLR(DecayLR):
     r"""Scale each group's lr by a factor moving linearly from ``start_factor`` to ``end_factor``.
 
     Formula and arguments as :class:`LinearFactor` (``t`` is ``last_epoch``), plus ``optimizer``
@@ -208,7 +208,7 @@ class LinearLR(ChainableLR):
         super().__init__(optimizer, LinearFactor(start_factor, end_factor, total_iters), last_epoch)
 
 
-class PolynomialLR(ChainableLR):
+class PolynomialLR(DecayLR):
     r"""Decay each group's lr to 0 along a polynomial over ``total_iters`` epochs.
 
     Formula and arguments as :class:`PolynomialDecay` (``t`` is ``last_epoch``), plus

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 
 from .base import ConfigParam, ScheduledLR
-from .chain import ChainableLR, Decay
+from .chain import ChainableLR, Decay, DecayLR
 from .schedule import SCALAR, Schedule
 from .validate import check_float, check_int, fail, named
 
@@ -135,7 +135,7 @@ def check_milestones(value: object) -> tuple[int, ...]:
     return tuple(sorted(steps))
 
 
-class StepLR(ScheduledLR):
+class StepLR(ChainableLR):
     r"""Decay each group's lr by ``gamma`` every ``step_size`` epochs.
 
     Formula and arguments as :class:`StepDecay` (``t`` is ``last_epoch``), plus ``optimizer`` and
@@ -161,7 +161,7 @@ class StepLR(ScheduledLR):
         super().__init__(optimizer, StepDecay(step_size, gamma), last_epoch)
 
 
-class ExponentialLR(ChainableLR):
+class ExponentialLR(DecayLR):
     r"""Decay each group's lr by ``gamma`` every epoch.
 
     Formula and arguments as :class:`ExponentialDecay` (``t`` is ``last_epoch``), plus
@@ -193,7 +193,7 @@ class _Milestones(ConfigParam):
         return self if instance is None else Counter(super().__get__(instance, owner))
 
 
-class MultiStepLR(ChainableLR):
+class MultiStepLR(DecayLR):
     r"""Decay each group's lr by ``gamma`` at each milestone.
 
     Formula and arguments as :class:`MultiStepDecay` (``t`` is ``last_epoch``), plus ``optimizer``
