@@ -1348,11 +1348,26 @@ def test_chained_with_each_chainable_class(second: str) -> None:
         [torch_sched.ExponentialLR(reference_opt, gamma=0.95), build_child(torch_sched, second, reference_opt)]
     )
     ours = ps.ChainedScheduler([ps.ExponentialLR(our_opt, gamma=0.95), build_child(ps, second, our_opt)])
-    for _ in range(30):
+    product = ours.schedule  # the pure form, for chains of decays only
+    assert (product is None) == (second in {"CosineAnnealingLR", "CosineAnnealingWarmRestarts", "MultiplicativeLR"})
+    for step in range(30):
         assert_close(lrs_of(our_opt), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
+        if product is not None:
+            assert_close(product.values(step, lrs), lrs_of(reference_opt), rel=1e-9, abs_=1e-12)
         reference_opt.step()
         reference.step()
         ours.step()
+
+
+def test_product_round_trips_through_its_config_and_refuses_a_floor() -> None:
+    product = ps.Product([ps.StepDecay(3, 0.5), ps.LinearFactor(start_factor=0.1, total_iters=4)])
+    assert ps.Schedule.from_config(json.loads(json.dumps(product.to_config()))) == product
+    assert product.last_change == 4
+    assert ps.Product([ps.ExponentialDecay(0.9), ps.StepDecay(3)]).last_change is None
+    with pytest.raises(ValueError, match=r"^Product: schedules\[1\]\.floor must be 0 .*Received: .*0\.001"):
+        ps.Product([ps.StepDecay(3), ps.CosineAnnealing(T_max=5, eta_min=0.001)])
+    with pytest.raises(TypeError, match=r"^Product: schedules must be a non-empty list"):
+        ps.Product(ps.StepDecay(3))  # type: ignore[arg-type]
 
 
 def test_multiplicative_after_a_milestone_starts_from_the_base_lr() -> None:

@@ -20,7 +20,7 @@ does the same from a shell).
 """
 
 from .base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
-from .compose import ChainedScheduler, Sequential, SequentialLR
+from .compose import ChainedScheduler, Product, Sequential, SequentialLR
 from .cosine import CosineAnnealing, CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineWarmRestarts
 from .cyclic import Cyclic, CyclicLR
 from .lambdas import LambdaFactor, LambdaLR, MultiplicativeDecay, MultiplicativeLR
@@ -81,6 +81,7 @@ __all__ = [
     "OneCycleLR",
     "PolynomialDecay",
     "PolynomialLR",
+    "Product",
     "ReduceLROnPlateau",
     "Schedule",
     "ScheduledLR",

@@ -1,15 +1,17 @@
-"""Composition: the pure :class:`Sequential` schedule, and torch's ``SequentialLR`` and
-``ChainedScheduler``, which drive child schedulers on one optimizer."""
+"""Composition: the pure :class:`Sequential` and :class:`Product` schedules, and torch's
+``SequentialLR`` and ``ChainedScheduler``, which drive child schedulers on one optimizer."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
-from .base import LRScheduler, group_value, param_groups, set_lr
+from .base import LRScheduler, ScheduledLR, group_value, param_groups, set_lr
+from .chain import DecayLR
 from .plateau import check_metric
 from .schedule import SCALAR, Schedule
 from .state import FORMAT, STATE_KEYS, check_mapping, read_config, read_ours
+from .step import StepLR
 from .validate import check_int, fail, named, naming, owner_name
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -47,6 +49,23 @@ def active_segment(milestones: Sequence[int], step: float) -> tuple[int, float]:
     return index, step - (milestones[index - 1] if index else 0)
 
 
+def check_schedules(schedules: object) -> tuple[Schedule, ...]:
+    """A non-empty list of schedules, each a :class:`Schedule` or its ``to_config()`` dict."""
+    rule = "a non-empty list of schedules (Schedule objects or their to_config() dicts)"
+    if isinstance(schedules, (str, bytes, Mapping)) or not isinstance(schedules, Sequence):
+        fail("schedules", rule, schedules, kind=True)
+    if not schedules:
+        fail("schedules", rule, schedules)
+    checked: list[Schedule] = []
+    for index, item in enumerate(schedules):
+        if isinstance(item, Mapping):
+            item = Schedule.from_config(item)
+        if not isinstance(item, Schedule):
+            fail(f"schedules[{index}]", "a Schedule (StepDecay(...), CosineAnnealing(...), ...)", item, kind=True)
+        checked.append(item)
+    return tuple(checked)
+
+
 class Sequential(Schedule):
     r"""Run schedules one after another, each starting at its own step 0 at its milestone.
 
@@ -82,20 +101,8 @@ class Sequential(Schedule):
 
     def __init__(self, schedules: Sequence[Schedule], milestones: Sequence[int]) -> None:
         with self._building():
-            rule = "a non-empty list of schedules (Schedule objects or their to_config() dicts)"
-            if isinstance(schedules, (str, bytes, Mapping)) or not isinstance(schedules, Sequence):
-                fail("schedules", rule, schedules, kind=True)
-            if not schedules:
-                fail("schedules", rule, schedules)
-            checked: list[Schedule] = []
-            for index, item in enumerate(schedules):
-                if isinstance(item, Mapping):
-                    item = Schedule.from_config(item)
-                if not isinstance(item, Schedule):
-                    rule = "a Schedule (StepDecay(...), CosineAnnealing(...), ...)"
-                    fail(f"schedules[{index}]", rule, item, kind=True)
-                checked.append(item)
-            self.schedules = tuple(checked)
+            checked = check_schedules(schedules)
+            self.schedules = checked
             self.milestones = tuple(check_switches(milestones, len(checked), "one fewer than the schedules"))
             self.floor = min(schedule.floor for schedule in checked)  # the lowest any schedule approaches
 
@@ -148,6 +155,61 @@ class Sequential(Schedule):
             "schedules": [schedule.to_config() for schedule in self.schedules],
             "milestones": list(self.milestones),
         }
+
+
+class Product(Schedule):
+    r"""Multiply schedules: the pure form of torch's ``ChainedScheduler`` over decays.
+
+    Formula: ``value(t, base) = base * factor_1(t) * factor_2(t) * ...``. Every schedule must have
+    a floor of 0 (a decay, or a cosine with ``eta_min=0``): values above a floor do not multiply.
+
+    ``ChainedScheduler.schedule`` is a ``Product`` when every child is a chainable decay
+    (``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``ConstantLR``, ``LinearLR``,
+    ``PolynomialLR``); the chain itself continues each step from the lr the previous child wrote,
+    as torch's does, so its lrs equal this product up to rounding (a few ulp over thousands of
+    steps), and ``simulate`` steps it.
+
+    Args:
+        schedules: a non-empty list of :class:`Schedule` objects (or their ``to_config()``
+            dicts), each with floor 0.
+
+    Raises:
+        TypeError: ``schedules`` is not a list of schedules.
+        ValueError: ``schedules`` is empty, or a schedule has a floor other than 0.
+
+    >>> from paradox.scheduler import ExponentialDecay, StepDecay
+    >>> both = Product([StepDecay(step_size=2, gamma=0.5), ExponentialDecay(gamma=0.9)])
+    >>> [round(value, 6) for value in both.simulate(4, base=1.0)]
+    [1.0, 0.9, 0.405, 0.3645]
+    """
+
+    def __init__(self, schedules: Sequence[Schedule]) -> None:
+        with self._building():
+            checked = check_schedules(schedules)
+            for index, schedule in enumerate(checked):
+                if schedule.floor != 0.0:
+                    fail(
+                        f"schedules[{index}].floor",
+                        "0 (a product of values above a floor is not one schedule)",
+                        schedule.floor,
+                    )
+            self.schedules = checked
+
+    @property
+    def last_change(self) -> int | None:
+        """The last step where some factor changes, or None if one changes for ever."""
+        changes = [schedule.length or schedule.last_change for schedule in self.schedules]
+        return None if None in changes else max(change for change in changes if change is not None)
+
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        product = 1.0
+        for schedule in self.schedules:
+            product = product * schedule.factor(step, xp)
+        return product
+
+    def to_config(self) -> dict[str, Any]:
+        """``{"name": "Product", "schedules": [<each schedule's config>]}``."""
+        return {"name": type(self).__name__, "schedules": [schedule.to_config() for schedule in self.schedules]}
 
 
 def _check_children(schedulers: object, optimizer: object | None) -> list[LRScheduler]:
@@ -494,6 +556,14 @@ class ChainedScheduler(_Composite):
         self._attach(bound, children)
         self.last_epoch = 0
         self._last_lr = _lrs(groups)
+
+    @property
+    def schedule(self) -> Product | None:
+        """The children's decays multiplied (:class:`Product`), or None when a child is not a
+        chainable decay: a cosine, a plateau, a cyclic or lambda schedule, a composite."""
+        if not all(isinstance(child, DecayLR | StepLR) for child in self._schedulers):
+            return None
+        return Product([child.schedule for child in self._schedulers if isinstance(child, ScheduledLR)])
 
     def step(self, metrics: Any = None) -> None:
         """Step every child in order (plateau children with ``metrics``).
