@@ -164,3 +164,21 @@ def test_an_outside_write_of_the_very_float_the_scheduler_writes_next_is_taken_u
         theirs.step()
         assert_close(lrs_of(ours), [group["lr"] for group in reference.param_groups])
     assert lrs_of(ours) == [0.2, 0.4]
+
+
+def test_step_lr_with_gamma_0_holds_an_lr_set_by_hand_until_its_next_decay() -> None:
+    # torch's StepLR keeps the lr it finds between two decays: set to 0.3 at step 5 under
+    # gamma=0 (every lr already 0), it stays 0.3 until step 6 multiplies it by 0. Ours wrote 0.
+    ours, reference = torch_optimizer([0.1]), torch_optimizer([0.1])
+    schedulers = [StepLR(ours, step_size=3, gamma=0.0), torch.optim.lr_scheduler.StepLR(reference, 3, gamma=0.0)]
+    seen = []
+    for step in range(1, 8):
+        if step == 5:
+            for optimizer in (ours, reference):
+                optimizer.param_groups[0]["lr"] = 0.3
+        reference.step()  # an optimizer step first, as torch expects
+        for scheduler in schedulers:
+            scheduler.step()
+        seen.append(lrs_of(ours)[0])
+        assert lrs_of(ours) == lrs_of(reference)
+    assert seen == [0.1, 0.1, 0.0, 0.0, 0.3, 0.0, 0.0]

@@ -11,7 +11,6 @@ from .chain import DecayLR
 from .plateau import check_metric
 from .schedule import SCALAR, Schedule
 from .state import FORMAT, STATE_KEYS, check_mapping, read_config, read_ours
-from .step import StepLR
 from .validate import check_int, fail, named, naming, owner_name
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -561,7 +560,7 @@ class ChainedScheduler(_Composite):
     def schedule(self) -> Product | None:
         """The children's decays multiplied (:class:`Product`), or None when a child is not a
         chainable decay: a cosine, a plateau, a cyclic or lambda schedule, a composite."""
-        if not all(isinstance(child, DecayLR | StepLR) for child in self._schedulers):
+        if not all(isinstance(child, DecayLR) for child in self._schedulers):
             return None
         return Product([child.schedule for child in self._schedulers if isinstance(child, ScheduledLR)])
 

@@ -7,8 +7,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 
 from .base import ConfigParam, ScheduledLR
-from .chain import ChainableLR, Decay, DecayLR
-from .schedule import SCALAR, Schedule
+from .chain import Decay, DecayLR
+from .schedule import SCALAR
 from .validate import check_float, check_int, fail, named
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .base import Apply, SupportsParamGroups
 
 
-class StepDecay(Schedule):
+class StepDecay(Decay):
     r"""Multiply by ``gamma`` every ``step_size`` steps.
 
     Formula: ``value(t) = base * gamma ** (t // step_size)``.
@@ -49,6 +49,9 @@ class StepDecay(Schedule):
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return self.gamma ** (step // self.step_size)
+
+    def ratio(self, start: int, stop: int) -> float:
+        return float(self.gamma ** (stop // self.step_size - start // self.step_size))
 
 
 class ExponentialDecay(Decay):
@@ -135,7 +138,7 @@ def check_milestones(value: object) -> tuple[int, ...]:
     return tuple(sorted(steps))
 
 
-class StepLR(ChainableLR):
+class StepLR(DecayLR):
     r"""Decay each group's lr by ``gamma`` every ``step_size`` epochs.
 
     Formula and arguments as :class:`StepDecay` (``t`` is ``last_epoch``), plus ``optimizer`` and
