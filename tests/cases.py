@@ -26,7 +26,7 @@ class Case:
     sets_lr: bool = False
     #: How to build it when it is not ``Class(optimizer, **config)`` (composites build children).
     factory: Callable[..., Any] | None = None
-    #: Parts of the generic contract the class does not have, so those tests skip:
+    #: Parts of the generic contract the class does not have (those tests are not run for it):
     #: "schedule" (no pure ``schedule``), "last_epoch" (no ``last_epoch`` argument), "step_epoch"
     #: (no ``step(epoch)``), "config" (no config attributes to set or drift), "children" (built
     #: around child schedulers, which do the ``initial_lr`` resume check themselves).

@@ -6,6 +6,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -29,11 +30,11 @@ def advance(case: Case, scheduler: Any) -> None:
     scheduler.step(*case.step_args)
 
 
-def needs(case: Case, *parts: str) -> None:
-    """Skip a test that relies on a part of the contract the class does not have (see Case.lacks)."""
-    missing = sorted(set(parts) & case.lacks)
-    if missing:
-        pytest.skip(f"{case.name} has no {', '.join(missing)}")
+def having(*parts: str, where: Callable[[Case], bool] = lambda case: True) -> Any:
+    """Parametrize ``case`` over the classes that have these parts of the contract (see
+    ``Case.lacks``) and pass ``where``: a test runs only where it applies, and never skips."""
+    cases = [case for case in CASES if not set(parts) & case.lacks and where(case)]
+    return pytest.mark.parametrize("case", cases, ids=[case.name for case in cases])
 
 
 def expected_lrs(case: Case, scheduler: Any, step: int, bases: tuple[float, ...]) -> list[float]:
@@ -85,9 +86,8 @@ def test_construction_takes_the_initial_step(case: Case) -> None:
         assert lrs_of(optimizer) == expected_lrs(case, scheduler, 0, (0.1, 0.02, 0.5))
 
 
+@having(where=lambda case: not case.sets_lr)  # the others set each group's base from their own arguments
 def test_existing_initial_lr_is_kept(case: Case) -> None:
-    if case.sets_lr:
-        pytest.skip("the class sets each group's base from its own arguments, as torch's does")
     optimizer = PlainOptimizer(0.1)
     optimizer.param_groups[0]["initial_lr"] = 0.3
     scheduler = build(case, optimizer)
@@ -142,22 +142,22 @@ def test_bad_optimizers_are_refused(case: Case, optimizer: Any, error: type[Exce
         (1.5, ValueError, r"last_epoch must be an int >= -1\. Received: last_epoch=1\.5"),
     ],
 )
+@having("last_epoch")
 def test_bad_last_epoch(case: Case, last_epoch: Any, error: type[Exception], pattern: str) -> None:
-    needs(case, "last_epoch")
     with pytest.raises(error, match=pattern):
         build(case, last_epoch=last_epoch)
 
 
+@having("last_epoch", "children")
 def test_resume_without_initial_lr_names_the_fix(case: Case) -> None:
-    needs(case, "last_epoch", "children")
     optimizer = PlainOptimizer(0.1, 0.2)
     with pytest.raises(ValueError, match=r"param_groups\[0\] must hold 'initial_lr' when resuming.*load the"):
         build(case, optimizer, last_epoch=5)
     assert "initial_lr" not in optimizer.param_groups[1]
 
 
+@having("last_epoch", "schedule")
 def test_resume_with_last_epoch_jumps_to_the_next_step(case: Case) -> None:
-    needs(case, "last_epoch", "schedule")
     optimizer = PlainOptimizer(0.1, 0.2)
     for group in optimizer.param_groups:
         group["initial_lr"] = group["lr"]
@@ -166,33 +166,39 @@ def test_resume_with_last_epoch_jumps_to_the_next_step(case: Case) -> None:
     assert lrs_of(optimizer) == expected_lrs(case, scheduler, 6, (0.1, 0.2))
 
 
+BAD_EPOCHS: list[tuple[Any, type[Exception], str]] = [
+    (-3, ValueError, r"\.step: epoch must be an int >= 0\. Received: epoch=-3 \(int\)"),
+    (float("nan"), ValueError, r"\.step: epoch must be an int >= 0\. Received: epoch=nan"),
+    ("4", TypeError, r"\.step: epoch must be an int >= 0\. Received: epoch='4' \(str\)"),
+    (2.5, ValueError, r"\.step: epoch must be an int >= 0\. Received: epoch=2\.5"),
+]
+
+
 @pytest.mark.parametrize(
-    ("epoch", "error", "pattern"),
-    [
-        (-3, ValueError, r"\.step: epoch must be an int >= 0\. Received: epoch=-3 \(int\)"),
-        (float("nan"), ValueError, r"\.step: epoch must be an int >= 0\. Received: epoch=nan"),
-        ("4", TypeError, r"\.step: epoch must be an int >= 0\. Received: epoch='4' \(str\)"),
-        (2.5, ValueError, r"\.step: epoch must be an int >= 0\. Received: epoch=2\.5"),
+    ("case", "epoch", "error", "pattern"),
+    [  # a class taking fractional epochs accepts 2.5, and its rule names a number instead of an int
+        pytest.param(case, epoch, error, pattern.replace("an int >= 0", r"a finite number >= 0\.0"), id=case.name)
+        if case.fractional_epochs
+        else pytest.param(case, epoch, error, pattern, id=case.name)
+        for case in CASES
+        if "step_epoch" not in case.lacks
+        for epoch, error, pattern in BAD_EPOCHS
+        if not (case.fractional_epochs and epoch == 2.5)
     ],
 )
 def test_bad_epochs_change_nothing(case: Case, epoch: Any, error: type[Exception], pattern: str) -> None:
-    needs(case, "step_epoch")
     optimizer = PlainOptimizer(0.1, 0.2)
     scheduler = build(case, optimizer)
     scheduler.step()
     before_groups, before_state = snapshot(optimizer), scheduler.state_dict()
-    if case.fractional_epochs:  # step(2.5) is valid; the rule names a number instead of an int
-        if epoch == 2.5:
-            pytest.skip("fractional epochs are accepted by this class")
-        pattern = pattern.replace("an int >= 0", r"a finite number >= 0\.0")
     with pytest.raises(error, match=pattern):
         scheduler.step(epoch)
     assert optimizer.param_groups == before_groups
     assert scheduler.state_dict() == before_state
 
 
+@having("step_epoch", "schedule")
 def test_step_epoch_is_an_exact_jump_without_warning(case: Case, recwarn: pytest.WarningsRecorder) -> None:
-    needs(case, "step_epoch", "schedule")
     optimizer = PlainOptimizer(0.1, 0.2)
     scheduler = build(case, optimizer)
     for epoch in (7, 3, 1000, 0, 12):
@@ -262,10 +268,16 @@ GARBAGE: list[tuple[Any, type[Exception], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("change", "error", "pattern"), GARBAGE)
+@pytest.mark.parametrize(
+    ("case", "change", "error", "pattern"),
+    [  # only a scheduler with a pure schedule saves "bases"
+        pytest.param(case, change, error, pattern, id=case.name)
+        for case in CASES
+        for change, error, pattern in GARBAGE
+        if "schedule" not in case.lacks or "bases" not in (change if isinstance(change, dict) else {})
+    ],
+)
 def test_load_garbage_changes_nothing(case: Case, change: Any, error: type[Exception], pattern: str) -> None:
-    if "bases" in (change if isinstance(change, dict) else {}):
-        needs(case, "schedule")
     optimizer = PlainOptimizer(0.1, 0.02, 0.5)
     scheduler = build(case, optimizer)
     advance(case, scheduler)
@@ -280,8 +292,8 @@ def test_load_garbage_changes_nothing(case: Case, change: Any, error: type[Excep
     assert scheduler.state_dict() == before_state
 
 
+@having("config")
 def test_bad_saved_config_is_refused(case: Case) -> None:
-    needs(case, "config")
     scheduler = build(case)
     state = scheduler.state_dict()
     if case.config:  # classes whose only arguments are functions have no config fields
@@ -294,10 +306,8 @@ def test_bad_saved_config_is_refused(case: Case) -> None:
         scheduler.load_state_dict(state)
 
 
+@having("config", where=lambda case: bool(case.config))
 def test_config_attributes_are_validated(case: Case) -> None:
-    needs(case, "config")
-    if not case.config:
-        pytest.skip("no config fields: the only arguments are functions")
     scheduler = build(case)
     key, value = next(iter(case.config.items()))
     assert getattr(scheduler, key) == value
@@ -306,11 +316,9 @@ def test_config_attributes_are_validated(case: Case) -> None:
     assert getattr(scheduler, key) == value
 
 
+@having("config", where=lambda case: any(isinstance(v, int) for v in case.config.values()))
 def test_config_drift_warns_and_restores_saved(case: Case) -> None:
-    needs(case, "config")
-    key, value = next(((k, v) for k, v in case.config.items() if isinstance(v, int)), (None, 0))
-    if key is None:
-        pytest.skip("no int config field to drift")
+    key, value = next((k, v) for k, v in case.config.items() if isinstance(v, int))
     saved = build(case)
     for _ in range(4):
         advance(case, saved)
@@ -324,8 +332,8 @@ def test_config_drift_warns_and_restores_saved(case: Case) -> None:
     assert kept.last_epoch == 4
 
 
+@having("schedule")
 def test_param_group_added_later_follows_the_schedule(case: Case) -> None:
-    needs(case, "schedule")
     optimizer = PlainOptimizer(0.1)
     scheduler = build(case, optimizer)
     for _ in range(4):
@@ -402,8 +410,8 @@ def test_no_torch_import_in_core() -> None:
     assert out.split() == ["False", "False"]
 
 
+@having("schedule")
 def test_lr_written_is_float_and_matches_closed_form_after_long_run(case: Case) -> None:
-    needs(case, "schedule")
     optimizer = PlainOptimizer(0.1, 0.02, 0.5)
     scheduler = build(case, optimizer)
     for _ in range(5000):
