@@ -467,12 +467,16 @@ class ScheduledLR(LRScheduler):
         super()._restart(step)
 
     def get_lr(self) -> list[Any]:
-        return self._schedule.values(self.last_epoch, self._bases)
+        return self._scheduled(self.last_epoch)
 
     def _lrs_at(self, step: int) -> list[Any]:
-        if type(self).get_lr is ScheduledLR.get_lr:  # the schedule's values, with no detour
-            return self._schedule.values(step, self._bases)
+        if type(self).get_lr is ScheduledLR.get_lr:  # no torch-style get_lr of a subclass: no detour
+            return self._scheduled(step)
         return super()._lrs_at(step)
+
+    def _scheduled(self, step: float) -> list[Any]:
+        """The lrs at ``step``, one per group: what subclasses override (not :meth:`get_lr`)."""
+        return self._schedule.values(step, self._bases)
 
     # -- state -------------------------------------------------------------------------------
 

@@ -68,13 +68,13 @@ class ChainableLR(ScheduledLR):
     def _pure_form(self) -> tuple[Schedule, list[float]] | None:
         return None if self._rebased else super()._pure_form()
 
-    def _lrs_at(self, step: int) -> list[Any]:
+    def _scheduled(self, step: float) -> list[Any]:
         previous = self.last_epoch  # the step being left
         if self._rebased and self._restarts_at_zero and previous >= 0 and self._schedule.factor(previous) == 0.0:
             # Every base gives the floor at a zero of the factor: nothing of a rebase is left.
             self._bases = list(self.base_lrs)
             self._rebased = False
-        return super()._lrs_at(step)
+        return self._schedule.values(step, self._bases)
 
     def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
         base = self._schedule.rebase(self._previous_epoch, lr)
@@ -133,12 +133,12 @@ class DecayLR(ChainableLR):
         self._rebased = True
         return lr * self._schedule.ratio(previous, self.last_epoch)
 
-    def get_lr(self) -> list[Any]:
-        values = super().get_lr()
-        step = self.last_epoch
-        for index, hold in enumerate(self._holds):
-            if hold is not None and step >= hold[0]:
-                values[index] = hold[1] * self._schedule.ratio(hold[0], step)
+    def _scheduled(self, step: float) -> list[Any]:
+        values = self._schedule.values(step, self._bases)
+        if self._rebased:  # a hold sets it
+            for index, hold in enumerate(self._holds):
+                if hold is not None and step >= hold[0]:
+                    values[index] = hold[1] * self._schedule.ratio(hold[0], int(step))
         return values
 
     def _extra_state(self) -> dict[str, Any]:

@@ -235,8 +235,8 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
         self._offset = 0.0
         super()._restart(step)
 
-    def get_lr(self) -> list[Any]:
-        return self._schedule.values(self._position, self._bases)
+    def _scheduled(self, step: float) -> list[Any]:
+        return self._schedule.values(step + self._offset if self._offset else step, self._bases)
 
     def _extra_state(self) -> dict[str, Any]:
         return {**super()._extra_state(), "offset": self._offset}

@@ -163,8 +163,8 @@ class CycledLR(ScheduledLR):
     def _start(self, lrs: list[float]) -> None:
         self._bases = list(self._peaks)
 
-    def get_lr(self) -> list[Any]:
-        lrs, self._momenta = self._schedule.evaluate(self.last_epoch, self._bases)
+    def _scheduled(self, step: float) -> list[Any]:
+        lrs, self._momenta = self._schedule.evaluate(step, self._bases)  # the momenta, for _write
         return lrs
 
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:

@@ -357,8 +357,8 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
         self._products[index] = product
         return lr * product
 
-    def get_lr(self) -> list[Any]:
-        step, count = self.last_epoch, len(self._bases)
+    def _scheduled(self, step: float) -> list[Any]:
+        step, count = int(step), len(self._bases)
         if step == self._product_step:
             products = self._products
         elif self._product_step >= 0 and step == self._product_step + 1:

@@ -269,14 +269,14 @@ class OneCycleLR(CycledLR):
         anchors = [self._schedule.lr_anchors(peak) for peak in peaks]
         return [{"initial_lr": lrs[0], "max_lr": lrs[1], "min_lr": lrs[-1]} for lrs in anchors]
 
-    def get_lr(self) -> list[Any]:
+    def _scheduled(self, step: float) -> list[Any]:
         # Also refuses a resume past the end (at the initial step), before anything is written.
         total = self._schedule.total_steps
-        if self.last_epoch > total:
+        if step > total:
             with naming(f"{type(self).__name__}.step"):
                 rule = f"<= total_steps={total} (the cycle ends there; build the scheduler with a larger "
-                fail("step", rule + "total_steps, or epochs, to go on)", self.last_epoch)
-        return super().get_lr()
+                fail("step", rule + "total_steps, or epochs, to go on)", step)
+        return super()._scheduled(step)
 
     # -- state -------------------------------------------------------------------------------
 
