@@ -125,7 +125,7 @@ def test_values_out_of_range_fall_back_to_the_scalar_error() -> None:
         OneCycle(total_steps=10).simulate(12)
 
 
-# -- simulate(): the fast path is the stepping path ---------------------------------------------
+# -- simulate(): the vectorised path is the stepping path ----------------------------------------
 
 SPECS = [
     "StepLR(step_size=7, gamma=0.5)",
@@ -155,7 +155,7 @@ def stepped(spec: str, steps: int, lr: list[float]) -> Any:
 
 
 @pytest.mark.parametrize("spec", SPECS)
-def test_simulate_fast_path_equals_stepping_bit_for_bit(spec: str) -> None:
+def test_vectorised_simulate_equals_stepping(spec: str) -> None:
     lr = [0.1, 0.02]
     reference = stepped(spec, 700, lr)
     assert simulate(spec, 700, lr=lr, exact=True) == reference
@@ -165,7 +165,7 @@ def test_simulate_fast_path_equals_stepping_bit_for_bit(spec: str) -> None:
     optimizer = PreviewOptimizer(lr)
     from paradox.scheduler.preview.spec import load
 
-    assert pure_form(load(spec).build(optimizer)) is not None, "this spec takes the fast path"
+    assert pure_form(load(spec).build(optimizer)) is not None, "this spec is simulated as arrays"
 
 
 def test_simulate_of_a_scheduler_mid_run_continues_from_its_step() -> None:
