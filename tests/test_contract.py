@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import math
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -428,3 +430,36 @@ def test_messages_are_one_line(case: Case) -> None:
             build(case, **overrides)
         assert "\n" not in str(info.value)
         assert re.search(r"Received: \w+=", str(info.value))
+
+
+def test_imports_run_one_way_with_no_cycle() -> None:
+    """Issue 10: the preview imports the drivers, the drivers import the schedules, never back,
+    not even from inside a function; only the package's ``__init__`` (the facade) sees every layer."""
+    root = Path(ps.__file__).parent
+    imports: dict[str, set[str]] = {}
+    for path in root.rglob("*.py"):
+        module = ".".join(path.relative_to(root.parents[1]).with_suffix("").parts).removesuffix(".__init__")
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        found = imports.setdefault(module, set())
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                names = [node.module] if node.module else [alias.name for alias in node.names]  # from .. import step
+                found.update(f"{base}.{name}" for name in names)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                found.update(name for name in names if name.startswith("paradox.scheduler"))
+    facade = "paradox.scheduler"
+    assert all(facade not in targets for module, targets in imports.items() if module != facade)
+
+    def reachable(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for target in imports.get(todo.pop(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return seen
+
+    assert [module for module in imports if module != facade and module in reachable(module)] == []

@@ -20,14 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import compose, cosine, cyclic, lambdas, one_cycle, plateau, polynomial, step
 from ..base import LRScheduler, ScheduledLR, _LRScheduler
+from ..chain import ChainableLR, DecayLR
+from ..cyclic import CycledLR
 from ..schedule import SCHEDULES
 
 #: Longest spec accepted, in characters, and deepest nesting of lists and calls.
 MAX_LENGTH = 10_000
 MAX_DEPTH = 32
 
-_BASES = (LRScheduler, _LRScheduler, ScheduledLR)
+_BASES = (LRScheduler, _LRScheduler, ScheduledLR, ChainableLR, DecayLR, CycledLR)
+#: The modules of the families, where every public schedule and scheduler is defined.
+_FAMILIES = (step, polynomial, cosine, lambdas, cyclic, one_cycle, plateau, compose)
 _REGISTERED: dict[str, type[Any]] = {}
 _FUNCTION_PARAMS = frozenset({"lr_lambda", "scale_fn"})
 
@@ -55,15 +60,13 @@ def unregister(cls: type[Any]) -> None:
 def schedulers() -> dict[str, type[Any]]:
     """Every schedule a spec may name, by name, sorted: the package's public schedulers (torch's
     names) and pure schedules (``StepDecay``, ``Sequential``, ...), and registered ones."""
-    import paradox.scheduler as package
-
     found: dict[str, type[Any]] = {}
-    for name in package.__all__:
-        value = getattr(package, name, None)
-        if isinstance(value, type) and value in SCHEDULES.values():
-            found[name] = value
-        elif isinstance(value, type) and issubclass(value, LRScheduler) and value not in _BASES:
-            found[name] = value  # _LRScheduler, the one private name in __all__, is a base
+    for module in _FAMILIES:
+        for name, value in vars(module).items():
+            if not isinstance(value, type) or value.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            if value in SCHEDULES.values() or (issubclass(value, LRScheduler) and value not in _BASES):
+                found[name] = value
     return dict(sorted({**found, **_REGISTERED}.items()))
 
 
