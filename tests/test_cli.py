@@ -225,6 +225,10 @@ def test_metrics_errors(capsys: pytest.CaptureFixture[str], preview_classes: Non
     bad.write_text("1\nnope\n")
     code, _, err = run(capsys, "table", "PlateauLR()", "--metrics", str(bad))
     assert (code, err) == (2, f"paradox-lr: error: --metrics {bad}: line 2: 'nope' is not a finite number\n")
+    huge = tmp_path / "huge.json"  # a JSON int beyond the float range (it raised OverflowError)
+    huge.write_text(f"[1.0, {10**400}]")
+    code, _, err = run(capsys, "table", "PlateauLR()", "--metrics", str(huge))
+    assert (code, err) == (2, f"paradox-lr: error: --metrics {huge}: item 1: {10**400!r} is not a finite number\n")
 
 
 # -- values against torch -----------------------------------------------------------------

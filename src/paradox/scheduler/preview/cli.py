@@ -201,7 +201,7 @@ def read_metrics(path: str) -> list[float]:
     for place, item in items:
         try:
             value = math.nan if isinstance(item, bool) else float(item)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON int beyond the float range
             value = math.nan
         if not math.isfinite(value):
             raise _InputError(f"--metrics {path}: {place}: {item!r} is not a finite number")
