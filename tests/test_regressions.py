@@ -182,3 +182,22 @@ def test_step_lr_with_gamma_0_holds_an_lr_set_by_hand_until_its_next_decay() -> 
         seen.append(lrs_of(ours)[0])
         assert lrs_of(ours) == lrs_of(reference)
     assert seen == [0.1, 0.1, 0.0, 0.0, 0.3, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("name", ["OneCycleLR", "CyclicLR"])
+def test_cycle_momentum_cannot_change_after_construction(name: str) -> None:
+    # Turned on later (by attribute or by loading a state saved with it on), it wrote a
+    # "momentum" key into Adam's groups instead of cycling betas[0]; torch raises a KeyError.
+    args = (0.1, 10) if name == "OneCycleLR" else (0.01, 0.1)
+    optimizer = torch_optimizer([0.1], kind="adam")
+    scheduler = getattr(paradox_scheduler, name)(optimizer, *args, cycle_momentum=False)
+    saved = getattr(paradox_scheduler, name)(torch_optimizer([0.1], kind="adam"), *args).state_dict()
+    before = (scheduler.state_dict(), dict(optimizer.param_groups[0]))
+    with pytest.raises(ValueError, match=rf"^{name}: cycle_momentum must be False, as built"):
+        scheduler.cycle_momentum = True
+    with pytest.raises(ValueError, match=r"state_dict\['config'\]\['cycle_momentum'\] must be False, the live value"):
+        scheduler.load_state_dict(saved)
+    assert (scheduler.state_dict(), dict(optimizer.param_groups[0])) == before
+    scheduler.load_state_dict(saved, config="live")  # the saved step, under the live config
+    scheduler.step()
+    assert "momentum" not in optimizer.param_groups[0] and scheduler.cycle_momentum is False

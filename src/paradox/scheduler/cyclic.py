@@ -18,7 +18,7 @@ TYPE_CHECKING = False  # typing is not imported at run time: it would double the
 if TYPE_CHECKING:
     from typing import Any, ClassVar, Literal
 
-    from .base import ParamGroup, SupportsParamGroups
+    from .base import Apply, ParamGroup, SupportsParamGroups
 
 
 #: A per-group anchor as torch takes it: one number for every group, or one per group.
@@ -119,6 +119,19 @@ class CycledSchedule(Schedule):
         return None  # computed from its anchors alone: an outside change is not taken up
 
 
+MOMENTUM_IS_FIXED = "it decides which keys the param groups hold: build a new scheduler to change it"
+
+
+class CycleMomentumParam(ConfigParam):
+    """``cycle_momentum``: readable, and fixed once the scheduler is built."""
+
+    def __set__(self, instance: ScheduledLR, value: Any) -> None:
+        live = instance._schedule.cycle_momentum  # type: ignore[attr-defined]
+        if value != live:
+            with naming(type(instance).__name__):
+                fail("cycle_momentum", f"{live!r}, as built ({MOMENTUM_IS_FIXED})", value)
+
+
 class CycledLR(ScheduledLR):
     """Driver of a :class:`CycledSchedule`: writes the lrs, and the momenta where they are cycled.
 
@@ -208,6 +221,13 @@ class CycledLR(ScheduledLR):
         self._bases.extend(peaks)
 
     # -- state -------------------------------------------------------------------------------
+
+    def _read_config(self, saved: dict[str, Any], mode: str) -> Apply:
+        live = self._schedule.cycle_momentum
+        if mode == "saved" and saved.get("cycle_momentum", live) != live:
+            rule = f"{live!r}, the live value ({MOMENTUM_IS_FIXED}; or load with config='live')"
+            fail("state_dict['config']['cycle_momentum']", rule, saved["cycle_momentum"])
+        return super()._read_config(saved, mode)
 
     def _build_schedule(self, config: dict[str, Any]) -> Schedule:
         # A per-group list of another length would load and fail at the next step(): checked here,
@@ -462,7 +482,7 @@ class CyclicLR(CycledLR):
     mode = ConfigParam()
     gamma = ConfigParam()
     scale_mode = ConfigParam()
-    cycle_momentum = ConfigParam()
+    cycle_momentum = CycleMomentumParam()
 
     @named
     def __init__(

@@ -6,7 +6,16 @@ import math
 from collections.abc import Mapping, Sequence
 
 from .base import ConfigParam
-from .cyclic import Anchor, CycledLR, CycledSchedule, as_number, check_anchor, check_choice, check_flag
+from .cyclic import (
+    Anchor,
+    CycledLR,
+    CycledSchedule,
+    CycleMomentumParam,
+    as_number,
+    check_anchor,
+    check_choice,
+    check_flag,
+)
 from .schedule import SCALAR, distinct, spread
 from .validate import check_float, check_int, fail, named, naming
 
@@ -226,7 +235,7 @@ class OneCycleLR(CycledLR):
     total_steps = ConfigParam()
     pct_start = ConfigParam()
     anneal_strategy = ConfigParam()
-    cycle_momentum = ConfigParam()
+    cycle_momentum = CycleMomentumParam()
     div_factor = ConfigParam()
     final_div_factor = ConfigParam()
     three_phase = ConfigParam()
