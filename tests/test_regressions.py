@@ -201,3 +201,21 @@ def test_cycle_momentum_cannot_change_after_construction(name: str) -> None:
     scheduler.load_state_dict(saved, config="live")  # the saved step, under the live config
     scheduler.step()
     assert "momentum" not in optimizer.param_groups[0] and scheduler.cycle_momentum is False
+
+
+def test_a_group_added_before_a_cycled_child_takes_over_follows_its_own_peak() -> None:
+    # SequentialLR restarts OneCycleLR at its milestone; the restart went back to the peaks of the
+    # groups the child was built with, so a group added since got no lr of its own (0.0016 one
+    # step after the milestone instead of 0.0395, the one-cycle value for its peak 0.3).
+    optimizer = PlainOptimizer(0.1, momentum=0.9)
+    first = paradox_scheduler.ConstantLR(optimizer, factor=0.5, total_iters=3)
+    cycle = paradox_scheduler.OneCycleLR(optimizer, max_lr=0.2, total_steps=20)
+    sequential = paradox_scheduler.SequentialLR(optimizer, [first, cycle], milestones=[3])
+    sequential.step()
+    optimizer.param_groups.append({"lr": 0.3, "momentum": 0.9})
+    seen = []
+    for _ in range(4):
+        sequential.step()
+        seen.append(lrs_of(optimizer))
+    expected = paradox_scheduler.OneCycle(total_steps=20)
+    assert seen[1:] == [expected.values(step, [0.2, 0.3]) for step in (0, 1, 2)]

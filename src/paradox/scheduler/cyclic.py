@@ -152,8 +152,8 @@ class CycledLR(ScheduledLR):
         groups = param_groups(optimizer)
         epoch = check_int("last_epoch", last_epoch, minimum=-1)
         fresh_lrs(groups)
-        self._peaks = per_group("max_lr", max_lr, len(groups))
-        keys = self._new_group_keys(schedule, self._peaks, 0)
+        self._bases = per_group("max_lr", max_lr, len(groups))
+        keys = self._new_group_keys(schedule, self._bases, 0)
         self.use_beta1 = schedule.cycle_momentum and uses_beta1(optimizer, groups)
         self._momenta: list[float] | None = None
         if epoch == -1:  # the momenta themselves are written by the initial step
@@ -174,7 +174,7 @@ class CycledLR(ScheduledLR):
         return keys
 
     def _start(self, lrs: list[float]) -> None:
-        self._bases = list(self._peaks)
+        pass  # the bases are the peaks, whatever the groups' lrs: set once, then extended or loaded
 
     def _scheduled(self, step: float) -> list[Any]:
         lrs, self._momenta = self._schedule.evaluate(step, self._bases)  # the momenta, for _write
