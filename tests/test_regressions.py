@@ -219,3 +219,19 @@ def test_a_group_added_before_a_cycled_child_takes_over_follows_its_own_peak() -
         seen.append(lrs_of(optimizer))
     expected = paradox_scheduler.OneCycle(total_steps=20)
     assert seen[1:] == [expected.values(step, [0.2, 0.3]) for step in (0, 1, 2)]
+
+
+def test_multiplicative_decay_leaving_the_float_range_raises_like_its_scheduler() -> None:
+    # The pure schedule returned inf where MultiplicativeLR raises, naming the step.
+    schedule = paradox_scheduler.MultiplicativeDecay(lr_lambda=_huge)
+    assert schedule.values(1, [1.0]) == [1e300]
+    with pytest.raises(ValueError, match=r"^MultiplicativeDecay: the value at step 2 leaves the float range"):
+        schedule.values(2, [1.0])
+    with pytest.raises(ValueError, match=r"^MultiplicativeLR: the value at step 2 leaves the float range"):
+        scheduler = paradox_scheduler.MultiplicativeLR(PlainOptimizer(1.0), lr_lambda=_huge)
+        scheduler.step()
+        scheduler.step()
+
+
+def _huge(epoch: int) -> float:
+    return 1e300

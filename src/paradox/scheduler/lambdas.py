@@ -201,7 +201,10 @@ class MultiplicativeDecay(_FunctionSchedule):
 
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
         products = self.products([0] * len(bases), check_int("step", step, minimum=0), len(bases))
-        return [base * product for base, product in zip(bases, products)]
+        values = [base * product for base, product in zip(bases, products)]
+        if not all(value < math.inf for value in values):  # a growing product left the float range
+            raise leaves_float_range(self._owner, step, f"products={products!r}")
+        return values
 
 
 class _LambdaLR(ScheduledLR):
