@@ -235,3 +235,17 @@ def test_multiplicative_decay_leaving_the_float_range_raises_like_its_scheduler(
 
 def _huge(epoch: int) -> float:
     return 1e300
+
+
+def test_one_cycle_refuses_a_total_beyond_float_steps_with_a_value_error() -> None:
+    # Found by the garbage-state property test: total_steps=10**400 in a loaded config raised
+    # OverflowError from the phase table instead of the usual ValueError (and changed nothing).
+    optimizer = PlainOptimizer(0.1, momentum=0.9)
+    scheduler = paradox_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=100)
+    state = scheduler.state_dict()
+    state["config"]["total_steps"] = 10**400
+    with pytest.raises(ValueError, match=r"total_steps must be an int in \[1, 2\*\*53\]"):
+        scheduler.load_state_dict(state)
+    assert scheduler.total_steps == 100
+    with pytest.raises(ValueError, match=r"^OneCycleLR: total_steps must be an int in \[1, 2\*\*53\]"):
+        paradox_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=2**53 + 1)

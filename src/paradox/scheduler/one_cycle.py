@@ -85,6 +85,8 @@ class OneCycle(CycledSchedule):
     ) -> None:
         with self._building():
             self.total_steps = check_int("total_steps", total_steps, minimum=1)
+            if self.total_steps > 2**53:  # the phase table holds steps as floats
+                fail("total_steps", "an int in [1, 2**53] (steps are counted in floats)", total_steps)
             self.pct_start = check_float("pct_start", pct_start, minimum=0.0, maximum=1.0, min_open=True, max_open=True)
             self.anneal_strategy = check_choice("anneal_strategy", anneal_strategy, ("cos", "linear"))
             self.cycle_momentum = check_flag("cycle_momentum", cycle_momentum)
