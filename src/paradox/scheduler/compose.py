@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
-from .base import LRScheduler, ScheduledLR, group_value, param_groups, set_lr
+from .base import LRScheduler, group_value, param_groups, set_lr
 from .chain import DecayLR
 from .plateau import check_metric
 from .schedule import SCALAR, Schedule
@@ -21,11 +21,8 @@ if TYPE_CHECKING:
 
 
 def check_switches(milestones: Any, count: int, note: str) -> list[int]:
-    """The steps at which ``count`` schedules hand over: ``count - 1`` strictly increasing ints >= 1.
-
-    ``note`` says, in the message, where the count comes from (SequentialLR's and Sequential's
-    wording differ).
-    """
+    """The ``count - 1`` strictly increasing ints >= 1 at which ``count`` schedules hand over
+    (``note``: where the message says the count comes from)."""
     rule = f"a strictly increasing list of {count - 1} ints >= 1 ({note})"
     if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
         fail("milestones", rule, milestones, kind=True)
@@ -41,9 +38,9 @@ def check_switches(milestones: Any, count: int, note: str) -> list[int]:
     return checked
 
 
-def active_segment(milestones: Sequence[int], step: float) -> tuple[int, float]:
-    """The index of the segment holding ``step`` (segments start at 0 and at each milestone) and
-    the step within it."""
+def active_segment(milestones: Sequence[int], step: Any) -> tuple[int, Any]:
+    """The index of the segment holding ``step`` (they start at 0 and at each milestone) and the
+    step within it."""
     index = bisect_right(milestones, step)
     return index, step - (milestones[index - 1] if index else 0)
 
@@ -83,32 +80,24 @@ class Sequential(Schedule):
 
     Raises:
         TypeError: ``schedules`` is not a list of schedules, or ``milestones`` not a list of ints.
-        ValueError: ``schedules`` is empty, or the milestones are not strictly increasing ints
-            >= 1, one fewer than the schedules.
+        ValueError: no schedules, or milestones not strictly increasing ints >= 1, one fewer than
+            the schedules.
 
     >>> from paradox.scheduler import CosineAnnealing, LinearFactor
     >>> warmup_cosine = Sequential(
     ...     [LinearFactor(start_factor=0.25, total_iters=2), CosineAnnealing(T_max=4)], milestones=[2]
     ... )
-    >>> warmup_cosine.milestones, warmup_cosine.schedules[1]
-    ((2,), CosineAnnealing(T_max=4, eta_min=0.0))
     >>> [round(value, 6) for value in warmup_cosine.simulate(7, base=1.0)]
     [0.25, 0.625, 1.0, 0.853553, 0.5, 0.146447, 0.0]
-    >>> warmup_cosine.length
-    6
+    >>> warmup_cosine.milestones, warmup_cosine.length
+    ((2,), 6)
     """
 
     def __init__(self, schedules: Sequence[Schedule], milestones: Sequence[int]) -> None:
         with self._building():
-            checked = check_schedules(schedules)
-            self.schedules = checked
-            self.milestones = tuple(check_switches(milestones, len(checked), "one fewer than the schedules"))
-            self.floor = min(schedule.floor for schedule in checked)  # the lowest any schedule approaches
-
-    def active(self, step: float) -> tuple[Schedule, float]:
-        """The schedule active at ``step`` and its own step there (``step - m_k``)."""
-        index, local = active_segment(self.milestones, step)
-        return self.schedules[index], local
+            self.schedules = check_schedules(schedules)
+            self.milestones = tuple(check_switches(milestones, len(self.schedules), "one fewer than the schedules"))
+            self.floor = min(schedule.floor for schedule in self.schedules)  # the lowest any approaches
 
     @property
     def length(self) -> int | None:
@@ -118,16 +107,16 @@ class Sequential(Schedule):
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         """The active schedule's factor at its own step (relative to that schedule's floor)."""
-        schedule, local = self.active(step)
-        return schedule.factor(local)
+        index, local = active_segment(self.milestones, step)
+        return self.schedules[index].factor(local)
 
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
         return self.evaluate(step, bases, xp)[0]
 
     def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
         if xp is SCALAR:
-            schedule, local = self.active(step)
-            return schedule.evaluate(local, bases)
+            index, local = active_segment(self.milestones, step)
+            return self.schedules[index].evaluate(local, bases)
         # An array of steps: each schedule evaluates the steps of its own segment.
         segment = xp.upto(self.milestones, step)
         lrs: list[Any] = [xp.zeros(step.shape) for _ in bases]
@@ -144,8 +133,8 @@ class Sequential(Schedule):
         return lrs, momenta
 
     def rebase(self, step: float, value: float) -> float | None:
-        schedule, local = self.active(step)
-        return schedule.rebase(local, value)
+        index, local = active_segment(self.milestones, step)
+        return self.schedules[index].rebase(local, value)
 
     def to_config(self) -> dict[str, Any]:
         """``{"name": "Sequential", "schedules": [<each schedule's config>], "milestones": [...]}``."""
@@ -161,12 +150,8 @@ class Product(Schedule):
 
     Formula: ``value(t, base) = base * factor_1(t) * factor_2(t) * ...``. Every schedule must have
     a floor of 0 (a decay, or a cosine with ``eta_min=0``): values above a floor do not multiply.
-
-    ``ChainedScheduler.schedule`` is a ``Product`` when every child is a chainable decay
-    (``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``ConstantLR``, ``LinearLR``,
-    ``PolynomialLR``); the chain itself continues each step from the lr the previous child wrote,
-    as torch's does, so its lrs equal this product up to rounding (a few ulp over thousands of
-    steps), and ``simulate`` steps it.
+    A ``ChainedScheduler`` of decays continues each step from the lr the previous child wrote, as
+    torch's does, so its lrs equal this product up to rounding (a few ulp over thousands of steps).
 
     Args:
         schedules: a non-empty list of :class:`Schedule` objects (or their ``to_config()``
@@ -184,15 +169,11 @@ class Product(Schedule):
 
     def __init__(self, schedules: Sequence[Schedule]) -> None:
         with self._building():
-            checked = check_schedules(schedules)
-            for index, schedule in enumerate(checked):
+            self.schedules = check_schedules(schedules)
+            for index, schedule in enumerate(self.schedules):
                 if schedule.floor != 0.0:
-                    fail(
-                        f"schedules[{index}].floor",
-                        "0 (a product of values above a floor is not one schedule)",
-                        schedule.floor,
-                    )
-            self.schedules = checked
+                    rule = "0 (a product of values above a floor is not one schedule)"
+                    fail(f"schedules[{index}].floor", rule, schedule.floor)
 
     @property
     def last_change(self) -> int | None:
@@ -222,8 +203,7 @@ def _check_children(schedulers: object, optimizer: object | None) -> list[LRSche
         if not isinstance(child, LRScheduler):
             rule = "a paradox.scheduler scheduler (build it from paradox.scheduler, not torch.optim.lr_scheduler)"
             fail(f"schedulers[{index}]", rule, child, kind=True)
-        if optimizer is None:
-            optimizer = child.optimizer
+        optimizer = child.optimizer if optimizer is None else optimizer
         if child.optimizer is not optimizer:  # fail() would print their multi-line reprs
             name, owner = f"schedulers[{index}].optimizer", owner_name()
             raise ValueError(
@@ -238,13 +218,8 @@ def _describe(value: object) -> str:
     return f"<{type(value).__name__} object at {id(value):#x}>"
 
 
-def _lrs(groups: list[ParamGroup]) -> list[float]:
-    return [float(group["lr"]) for group in groups]
-
-
 def _undo_initial_steps(scheduler: LRScheduler) -> None:
-    """Torch's bookkeeping: the children built before the composite took an initial step each;
-    their clocks go back one step (the active child is then restarted)."""
+    """Torch's bookkeeping: each child took an initial step when built; its clock goes back one."""
     if isinstance(scheduler, _Composite):
         for child in scheduler._schedulers:
             _undo_initial_steps(child)
@@ -258,7 +233,6 @@ class _Composite(LRScheduler):
     _schedulers: list[LRScheduler]
     #: For each child, whether its step takes the metric (a plateau, or a composite holding one).
     _metric_takers: list[bool]
-    #: Whether some child takes the metric.
     _takes_metrics: bool
 
     def _attach(self, optimizer: SupportsParamGroups, children: list[LRScheduler]) -> None:
@@ -280,16 +254,23 @@ class _Composite(LRScheduler):
         """The lrs at the current step: the ones written last."""
         return list(self._last_lr)
 
-    def _metric(self, metrics: Any) -> float:
-        """Check ``metrics`` (given, or needed) against what the children take; nothing changes on error."""
-        with naming(f"{type(self).__name__}.step"):
-            if not self._takes_metrics:
-                rule = "None: no child takes a metric (only ReduceLROnPlateau does); call step()"
-                fail("metrics", rule, metrics, kind=True)
-            if metrics is None:
-                rule = "given: a child is a ReduceLROnPlateau, so every step needs the monitored metric"
-                fail("metrics", rule + ", as in step(val_loss)", metrics, kind=True)
-            return check_metric(metrics)
+    def _begin_step(self, metrics: Any) -> float | None:
+        """The metric, checked against what the children take (None when none does), and the groups
+        added since taken in; nothing changes on error."""
+        metric = None
+        if metrics is not None or self._takes_metrics:
+            with naming(f"{type(self).__name__}.step"):
+                if not self._takes_metrics:
+                    rule = "None: no child takes a metric (only ReduceLROnPlateau does); call step()"
+                    fail("metrics", rule, metrics, kind=True)
+                if metrics is None:
+                    rule = "given: a child is a ReduceLROnPlateau, so every step needs the monitored metric"
+                    fail("metrics", rule + ", as in step(val_loss)", metrics, kind=True)
+                metric = check_metric(metrics)
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self._last_lr):
+            self._adopt_groups(groups)
+        return metric
 
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
         """Take in added groups here, then in each child that lacks them (before any child writes)."""
@@ -305,7 +286,7 @@ class _Composite(LRScheduler):
     def _restart(self, step: int) -> None:
         self.last_epoch = step
         self._take_over(step)
-        self._last_lr = _lrs(self.optimizer.param_groups)
+        self._last_lr = [float(group["lr"]) for group in self.optimizer.param_groups]
 
     # -- state -------------------------------------------------------------------------------
 
@@ -353,8 +334,18 @@ class _Composite(LRScheduler):
         apply_progress()
 
     def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        """torch's state of the same class in this library's layout (but for ``schedulers``)."""
-        raise NotImplementedError
+        """torch's state of the same class in this library's layout (but for ``schedulers``). torch's
+        ``SequentialLR`` saves no step count (it is ``last_epoch``), its ``ChainedScheduler`` no clock."""
+        last_epoch = state.get("last_epoch", self.last_epoch)
+        return {
+            "config": {key: state.get("_" + key, value) for key, value in self._config().items()},
+            "last_epoch": last_epoch,
+            "step_count": state.get(
+                "_step_count", max(int(last_epoch), 0) if "last_epoch" in state else self._step_count
+            ),
+            "base_lrs": state.get("base_lrs", self.base_lrs),
+            "last_lr": state.get("_last_lr", self._last_lr),
+        }
 
 
 #: How SequentialLR's milestone message counts them.
@@ -392,8 +383,7 @@ class SequentialLR(_Composite):
     >>> from paradox.scheduler import CosineAnnealingLR, StepLR
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> warmup = StepLR(optimizer, step_size=100, gamma=0.5)  # constant here
-    >>> cosine = CosineAnnealingLR(optimizer, T_max=4)
-    >>> scheduler = SequentialLR(optimizer, [warmup, cosine], milestones=[2])
+    >>> scheduler = SequentialLR(optimizer, [warmup, CosineAnnealingLR(optimizer, T_max=4)], milestones=[2])
     >>> lrs = []
     >>> for epoch in range(7):
     ...     lrs.append(round(scheduler.get_last_lr()[0], 6))
@@ -468,15 +458,11 @@ class SequentialLR(_Composite):
         Raises:
             TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN (nothing changes).
         """
-        metric = None if metrics is None and not self._takes_metrics else self._metric(metrics)
-        groups = self.optimizer.param_groups
-        if len(groups) != len(self._last_lr):
-            self._adopt_groups(groups)
+        metric = self._begin_step(metrics)
         target = self.last_epoch + 1
-        milestones = self._milestones
-        index = bisect_right(milestones, target)
+        index = bisect_right(self._milestones, target)
         child = self._schedulers[index]
-        if index and target == milestones[index - 1]:
+        if index and target == self._milestones[index - 1]:
             self._take_over(target)
         elif self._metric_takers[index]:
             step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
@@ -506,15 +492,6 @@ class SequentialLR(_Composite):
             )
         return super()._read_config(saved, mode)
 
-    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            "config": {"milestones": state.get("_milestones", self._milestones)},
-            "last_epoch": state.get("last_epoch", 0),
-            "step_count": state.get("_step_count", max(int(state.get("last_epoch", 0)), 0)),
-            "base_lrs": state.get("base_lrs", self.base_lrs),
-            "last_lr": state.get("_last_lr", []),
-        }
-
 
 class ChainedScheduler(_Composite):
     r"""Step every child scheduler each step, in order, so that their effects multiply.
@@ -535,8 +512,7 @@ class ChainedScheduler(_Composite):
     >>> from paradox.scheduler import StepLR
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> every_2 = StepLR(optimizer, step_size=2, gamma=0.5)
-    >>> every_3 = StepLR(optimizer, step_size=3, gamma=0.1)
-    >>> scheduler = ChainedScheduler([every_2, every_3])
+    >>> scheduler = ChainedScheduler([every_2, StepLR(optimizer, step_size=3, gamma=0.1)])
     >>> lrs = []
     >>> for epoch in range(7):
     ...     lrs.append(round(scheduler.get_last_lr()[0], 6))
@@ -554,15 +530,15 @@ class ChainedScheduler(_Composite):
         groups = param_groups(bound)
         self._attach(bound, children)
         self.last_epoch = 0
-        self._last_lr = _lrs(groups)
+        self._last_lr = [float(group["lr"]) for group in groups]
 
     @property
     def schedule(self) -> Product | None:
         """The children's decays multiplied (:class:`Product`), or None when a child is not a
-        chainable decay: a cosine, a plateau, a cyclic or lambda schedule, a composite."""
-        if not all(isinstance(child, DecayLR) for child in self._schedulers):
-            return None
-        return Product([child.schedule for child in self._schedulers if isinstance(child, ScheduledLR)])
+        chainable decay (``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``ConstantLR``,
+        ``LinearLR``, ``PolynomialLR``): the chain's lrs equal it up to rounding."""
+        decays = [child.schedule for child in self._schedulers if isinstance(child, DecayLR)]
+        return Product(decays) if len(decays) == len(self._schedulers) else None
 
     def step(self, metrics: Any = None) -> None:
         """Step every child in order (plateau children with ``metrics``).
@@ -570,10 +546,7 @@ class ChainedScheduler(_Composite):
         Raises:
             TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN (nothing changes).
         """
-        metric = None if metrics is None and not self._takes_metrics else self._metric(metrics)
-        groups = self.optimizer.param_groups
-        if len(groups) != len(self._last_lr):
-            self._adopt_groups(groups)
+        metric = self._begin_step(metrics)
         for child, takes in zip(self._schedulers, self._metric_takers):
             if takes:
                 step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
@@ -587,12 +560,3 @@ class ChainedScheduler(_Composite):
     def _take_over(self, step: int) -> None:
         for child in self._schedulers:
             child._restart(step)
-
-    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            "config": {},
-            "last_epoch": state.get("last_epoch", self.last_epoch),
-            "step_count": state.get("_step_count", self._step_count),
-            "base_lrs": state.get("base_lrs", self.base_lrs),
-            "last_lr": state.get("_last_lr", self._last_lr),
-        }
