@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
@@ -138,11 +139,7 @@ class Sequential(Schedule):
 
     def to_config(self) -> dict[str, Any]:
         """``{"name": "Sequential", "schedules": [<each schedule's config>], "milestones": [...]}``."""
-        return {
-            "name": type(self).__name__,
-            "schedules": [schedule.to_config() for schedule in self.schedules],
-            "milestones": list(self.milestones),
-        }
+        return {**super().to_config(), "schedules": [schedule.to_config() for schedule in self.schedules]}
 
 
 class Product(Schedule):
@@ -182,14 +179,11 @@ class Product(Schedule):
         return None if None in changes else max(change for change in changes if change is not None)
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
-        product = 1.0
-        for schedule in self.schedules:
-            product = product * schedule.factor(step, xp)
-        return product
+        return math.prod(schedule.factor(step, xp) for schedule in self.schedules)
 
     def to_config(self) -> dict[str, Any]:
         """``{"name": "Product", "schedules": [<each schedule's config>]}``."""
-        return {"name": type(self).__name__, "schedules": [schedule.to_config() for schedule in self.schedules]}
+        return {**super().to_config(), "schedules": [schedule.to_config() for schedule in self.schedules]}
 
 
 def _check_children(schedulers: object, optimizer: object | None) -> list[LRScheduler]:
@@ -288,8 +282,6 @@ class _Composite(LRScheduler):
         self._take_over(step)
         self._last_lr = [float(group["lr"]) for group in self.optimizer.param_groups]
 
-    # -- state -------------------------------------------------------------------------------
-
     def state_dict(self) -> dict[str, Any]:
         """Strict-JSON state holding each child's own ``state_dict()`` under ``"schedulers"``."""
         return {**super().state_dict(), "schedulers": [child.state_dict() for child in self._schedulers]}
@@ -306,8 +298,17 @@ class _Composite(LRScheduler):
         state = check_mapping(state_dict)
         if "format" in state:
             state = read_ours(state, type(self).__name__, (*STATE_KEYS, "schedulers"))
-        elif "_schedulers" in state:
-            state = {"schedulers": list(state["_schedulers"]), **self._from_torch(state)}
+        elif "_schedulers" in state:  # torch's: its SequentialLR saves no step count, its ChainedScheduler no clock
+            last_epoch = state.get("last_epoch", self.last_epoch)
+            steps = max(int(last_epoch), 0) if "last_epoch" in state else self._step_count
+            state = {
+                "schedulers": list(state["_schedulers"]),
+                "config": {key: state.get("_" + key, value) for key, value in self._config().items()},
+                "last_epoch": last_epoch,
+                "step_count": state.get("_step_count", steps),
+                "base_lrs": state.get("base_lrs", self.base_lrs),
+                "last_lr": state.get("_last_lr", self._last_lr),
+            }
         else:
             fail("state_dict", f"a state dict with 'format': {FORMAT!r} or torch's '_schedulers'", sorted(state))
         children = state["schedulers"]
@@ -333,20 +334,6 @@ class _Composite(LRScheduler):
         apply_config()
         apply_progress()
 
-    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        """torch's state of the same class in this library's layout (but for ``schedulers``). torch's
-        ``SequentialLR`` saves no step count (it is ``last_epoch``), its ``ChainedScheduler`` no clock."""
-        last_epoch = state.get("last_epoch", self.last_epoch)
-        return {
-            "config": {key: state.get("_" + key, value) for key, value in self._config().items()},
-            "last_epoch": last_epoch,
-            "step_count": state.get(
-                "_step_count", max(int(last_epoch), 0) if "last_epoch" in state else self._step_count
-            ),
-            "base_lrs": state.get("base_lrs", self.base_lrs),
-            "last_lr": state.get("_last_lr", self._last_lr),
-        }
-
 
 #: How SequentialLR's milestone message counts them.
 _SWITCHES = "len(schedulers) - 1, one per switch"
@@ -355,16 +342,15 @@ _SWITCHES = "len(schedulers) - 1, one per switch"
 class SequentialLR(_Composite):
     r"""Run child schedulers one after another, switching at the milestones.
 
-    With milestones ``m_1 < m_2 < ...`` (and ``m_0 = 0``), at step ``t`` the active child is the
-    ``k``-th with ``m_k <= t < m_{k+1}``, at its own step ``t - m_k``. When a child takes over (at
-    construction and at each milestone) every group's lr goes back to its ``initial_lr`` and the
-    child starts there, at its step 0, as if newly built::
+    The child active at step ``t`` is the ``k``-th with ``m_k <= t < m_{k+1}`` (``m_0 = 0``), at
+    its own step ``t - m_k``: when it takes over, every group's lr goes back to its ``initial_lr``
+    and the child starts there, as if newly built::
 
         lr(t) = child_k.value(t - m_k, base_lr)
 
     A child steps from the lrs the groups hold, so an lr changed by hand is taken up, as in torch.
-    A ``ReduceLROnPlateau`` child is allowed: ``step(metrics)`` passes the metric to it (every
-    step then needs the metric); at its milestone it starts afresh (no best yet).
+    A ``ReduceLROnPlateau`` child gets the metric of ``step(metrics)`` (every step then needs one)
+    and starts afresh (no best yet) at its milestone.
 
     Args:
         optimizer: the optimizer every child schedules (the same object).
@@ -419,14 +405,11 @@ class SequentialLR(_Composite):
     def schedule(self) -> Sequential | None:
         """The children's schedules run one after another (:class:`Sequential`), or None when a
         child has no pure schedule (a ``ReduceLROnPlateau``, a torch-style ``get_lr``)."""
-        schedules = [child.schedule for child in self._schedulers]
-        if None in schedules:
-            return None
-        return Sequential([schedule for schedule in schedules if schedule is not None], self._milestones)
+        schedules = [child.schedule for child in self._schedulers if child.schedule is not None]
+        return Sequential(schedules, self._milestones) if len(schedules) == len(self._schedulers) else None
 
     def _pure_form(self) -> tuple[Schedule, list[float]] | None:
-        # Each child starts from the initial lrs at its milestone; the running one must be at its
-        # own step, on those lrs, with nothing taken up from outside.
+        # The running child at its own step, on the initial lrs, with nothing taken up from outside.
         index, local = self._active(self.last_epoch)
         child = self._schedulers[index]
         form = child._pure_form() if self._untouched() and child.last_epoch == local else None
@@ -471,9 +454,7 @@ class SequentialLR(_Composite):
             child.step()
         self.last_epoch = target
         self._step_count += 1
-        # The lrs the active child just wrote, shared, not copied: a scheduler replaces its
-        # _last_lr list and never changes it in place.
-        self._last_lr = child._last_lr
+        self._last_lr = child._last_lr  # shared, not copied: a scheduler replaces its list, never changes it
 
     def _config(self) -> dict[str, Any]:
         return {"milestones": list(self._milestones)}

@@ -213,8 +213,6 @@ class _LambdaLR(ScheduledLR):
             )
         super()._adopt_groups(groups)
 
-    # -- state: no config; the functions' names instead ------------------------------------
-
     def _config(self) -> dict[str, Any]:
         return {}
 

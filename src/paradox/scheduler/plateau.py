@@ -314,8 +314,6 @@ class ReduceLROnPlateau(LRScheduler):
         self.last_epoch = step
         self._last_lr = [float(group["lr"]) for group in groups]
 
-    # -- state ---------------------------------------------------------------------------------
-
     def _config(self) -> dict[str, Any]:
         return self._settings.fields()
 
@@ -334,9 +332,27 @@ class ReduceLROnPlateau(LRScheduler):
         ``best`` may be a number or ``"inf"``/``"-inf"`` (ours) or a float infinity (torch's).
         Everything is validated before anything changes; see :meth:`LRScheduler.load_state_dict`.
         """
-        if isinstance(state_dict, Mapping) and "format" not in state_dict:
-            state_dict = self._from_torch(state_dict)
-        super().load_state_dict(state_dict, config=config)
+        state = state_dict
+        if isinstance(state, Mapping) and "format" not in state:  # torch's, which saves no base lrs
+            keys = ("best", "num_bad_epochs", "cooldown_counter", "last_epoch", "mode", "min_lrs")
+            if not all(key in state for key in keys):
+                rule = f"a state dict with 'format': {FORMAT!r} or torch's ReduceLROnPlateau keys {list(keys)}"
+                fail("state_dict", rule, sorted(state))
+            fields = {key: state[key] for key in _PlateauConfig.parameters() if key in state}
+            default = state.get("default_min_lr")
+            fields["min_lr"] = default if default is not None else list(state["min_lrs"])
+            state = {
+                "format": FORMAT,
+                "version": VERSION,
+                "class": type(self).__name__,
+                "config": fields,
+                "last_epoch": state["last_epoch"],
+                "step_count": state.get("_step_count", state["last_epoch"]),
+                "base_lrs": state.get("base_lrs", self.base_lrs),
+                "last_lr": state.get("_last_lr", []),
+                **{key: state[key] for key in keys[:3]},
+            }
+        super().load_state_dict(state, config=config)
 
     def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
         for key in ("best", "num_bad_epochs", "cooldown_counter"):
@@ -366,27 +382,6 @@ class ReduceLROnPlateau(LRScheduler):
                 self._settings = settings
 
         return apply
-
-    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        """torch's ``ReduceLROnPlateau`` state in this library's layout (torch saves no base lrs)."""
-        keys = ("best", "num_bad_epochs", "cooldown_counter", "last_epoch", "mode", "min_lrs")
-        if not all(key in state for key in keys):
-            rule = f"a state dict with 'format': {FORMAT!r} or torch's ReduceLROnPlateau keys {list(keys)}"
-            fail("state_dict", rule, sorted(state))
-        config = {key: state[key] for key in _PlateauConfig.parameters() if key in state}
-        default = state.get("default_min_lr")
-        config["min_lr"] = default if default is not None else list(state["min_lrs"])
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "class": type(self).__name__,
-            "config": config,
-            "last_epoch": state["last_epoch"],
-            "step_count": state.get("_step_count", state["last_epoch"]),
-            "base_lrs": state.get("base_lrs", self.base_lrs),
-            "last_lr": state.get("_last_lr", []),
-            **{key: state[key] for key in keys[:3]},
-        }
 
 
 __all__ = ["ReduceLROnPlateau", "check_metric"]
