@@ -410,7 +410,7 @@ class SequentialLR(_Composite):
 
     def _pure_form(self) -> tuple[Schedule, list[float]] | None:
         # The running child at its own step, on the initial lrs, with nothing taken up from outside.
-        index, local = self._active(self.last_epoch)
+        index, local = active_segment(self._milestones, self.last_epoch)
         child = self._schedulers[index]
         form = child._pure_form() if self._untouched() and child.last_epoch == local else None
         initial = [group.get("initial_lr") for group in self.optimizer.param_groups]
@@ -419,14 +419,9 @@ class SequentialLR(_Composite):
             return None
         return schedule, initial
 
-    def _active(self, step: int) -> tuple[int, int]:
-        """The index of the child active at ``step`` and the child's own step there."""
-        index, local = active_segment(self._milestones, step)
-        return index, int(local)
-
     def _take_over(self, step: int) -> None:
         """Put the lrs back to ``initial_lr`` and start the child active at ``step`` there."""
-        index, local = self._active(step)
+        index, local = active_segment(self._milestones, step)
         for group in self.optimizer.param_groups:
             set_lr(group, float(group["initial_lr"]))
         self._schedulers[index]._restart(local)

@@ -1,7 +1,4 @@
-"""Schedules built from user functions: torch's ``lr_lambda`` for LambdaLR and MultiplicativeLR.
-
-A function cannot be saved as plain data: configs and states hold only the functions' names.
-"""
+"""Schedules of user functions (torch's ``lr_lambda``); configs and states hold only their names."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""``ReduceLROnPlateau``: a metric controller that cuts the lr when the metric stops improving.
-
-Its lrs depend on the metrics given so far, not on the step. Its state: the best metric (in strict
-JSON, infinities as ``"inf"``/``"-inf"``), the bad-epoch and cooldown counters.
-"""
+"""``ReduceLROnPlateau``: a metric controller that cuts the lr when the metric stops improving."""
 
 from __future__ import annotations
 
@@ -120,7 +116,7 @@ class ReduceLROnPlateau(LRScheduler):
     r"""Multiply each group's lr by ``factor`` when a metric has stopped improving.
 
     Call ``step(metrics)`` once per epoch with the monitored quantity (a validation loss, say). A
-    metric is an improvement when it beats the best so far by more than the threshold:
+    metric improves on the best so far (at first ``+inf`` for min, ``-inf`` for max) when:
 
     ========  ===========  ==================================================
     mode      threshold    ``current`` improves on ``best`` when
@@ -131,9 +127,8 @@ class ReduceLROnPlateau(LRScheduler):
     ``max``   ``abs``      ``current > best + threshold``
     ========  ===========  ==================================================
 
-    (For ``best >= 0`` the ``rel`` rules are torch's ``best * (1 -/+ threshold)``; for a negative
-    ``best`` torch's rule would count a worse metric as an improvement, ours does not.) Before the
-    first metric ``best`` is ``+inf`` (min) or ``-inf`` (max), so the first metric always improves.
+    (torch's ``rel`` rule, ``best * (1 -/+ threshold)``, is the same for ``best >= 0``; for a
+    negative ``best`` it counts a worse metric as an improvement, ours does not.)
 
     Each metric that does not improve counts one bad epoch; an improvement resets the count. When
     the count exceeds ``patience``, each group's lr (its current one, whoever set it) becomes
@@ -155,8 +150,7 @@ class ReduceLROnPlateau(LRScheduler):
     Raises:
         TypeError: an argument has the wrong type (``mode=1``, ``patience=2.5``...).
         ValueError: an argument is out of its range above, a ``min_lr`` list is not one per param
-            group, or a group lr is bad. ``step`` raises for a metric that is NaN (``ValueError``)
-            or not a number (``TypeError``).
+            group, or a group lr is bad. (``step`` raises for a metric that is NaN or no number.)
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> scheduler = ReduceLROnPlateau(optimizer, patience=1, factor=0.5)
@@ -240,9 +234,8 @@ class ReduceLROnPlateau(LRScheduler):
 
     def _changed(self, changes: Mapping[str, Any]) -> _PlateauConfig:
         """The config with ``changes``, checked."""
-        return _PlateauConfig.build({**self._settings.fields(), **changes}).check_groups(
-            len(self.optimizer.param_groups)
-        )
+        settings = _PlateauConfig.build({**self._settings.fields(), **changes})
+        return settings.check_groups(len(self.optimizer.param_groups))
 
     def is_better(self, current: float, best: float) -> bool:
         """Whether ``current`` improves on ``best`` by more than the threshold (see the table)."""
