@@ -1205,3 +1205,17 @@ def test_multiplicative_after_a_milestone_starts_from_the_base_lr() -> None:
     assert seen[:3] == [0.5, 0.25, 0.125]
     assert seen[3] == 0.5
     assert seen[4:] == pytest.approx([0.5 * 0.97, 0.5 * 0.97**2], rel=1e-15)
+
+
+def test_product_of_the_other_decays_is_torchs_chain() -> None:
+    """Issue 10 item 1: a chain of decays, none of them ExponentialLR, is the Product of their schedules."""
+    names = ["StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "PolynomialLR"]
+    lrs = [0.1, 0.03]
+    reference_opt, our_opt = torch_optimizer(lrs), torch_optimizer(lrs)
+    reference = torch_sched.ChainedScheduler([build_child(torch_sched, name, reference_opt) for name in names])
+    product = ps.ChainedScheduler([build_child(ps, name, our_opt) for name in names]).schedule
+    assert isinstance(product, ps.Product) and len(product.schedules) == len(names)
+    for step in range(10):
+        assert_close(product.values(step, lrs), lrs_of(reference_opt), rel=1e-12)
+        reference_opt.step()
+        reference.step()

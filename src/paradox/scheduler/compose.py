@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
-from .base import LRScheduler, ScheduledLR, group_value, param_groups, set_lr
+from .base import LRScheduler, group_value, param_groups, set_lr
 from .chain import DecayLR
 from .plateau import check_metric
 from .schedule import SCALAR, Schedule
@@ -21,11 +22,8 @@ if TYPE_CHECKING:
 
 
 def check_switches(milestones: Any, count: int, note: str) -> list[int]:
-    """The steps at which ``count`` schedules hand over: ``count - 1`` strictly increasing ints >= 1.
-
-    ``note`` says, in the message, where the count comes from (SequentialLR's and Sequential's
-    wording differ).
-    """
+    """The ``count - 1`` strictly increasing ints >= 1 at which ``count`` schedules hand over
+    (``note``: where the message says the count comes from)."""
     rule = f"a strictly increasing list of {count - 1} ints >= 1 ({note})"
     if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
         fail("milestones", rule, milestones, kind=True)
@@ -41,9 +39,9 @@ def check_switches(milestones: Any, count: int, note: str) -> list[int]:
     return checked
 
 
-def active_segment(milestones: Sequence[int], step: float) -> tuple[int, float]:
-    """The index of the segment holding ``step`` (segments start at 0 and at each milestone) and
-    the step within it."""
+def active_segment(milestones: Sequence[int], step: Any) -> tuple[int, Any]:
+    """The index of the segment holding ``step`` (they start at 0 and at each milestone) and the
+    step within it."""
     index = bisect_right(milestones, step)
     return index, step - (milestones[index - 1] if index else 0)
 
@@ -83,32 +81,24 @@ class Sequential(Schedule):
 
     Raises:
         TypeError: ``schedules`` is not a list of schedules, or ``milestones`` not a list of ints.
-        ValueError: ``schedules`` is empty, or the milestones are not strictly increasing ints
-            >= 1, one fewer than the schedules.
+        ValueError: no schedules, or milestones not strictly increasing ints >= 1, one fewer than
+            the schedules.
 
     >>> from paradox.scheduler import CosineAnnealing, LinearFactor
     >>> warmup_cosine = Sequential(
     ...     [LinearFactor(start_factor=0.25, total_iters=2), CosineAnnealing(T_max=4)], milestones=[2]
     ... )
-    >>> warmup_cosine.milestones, warmup_cosine.schedules[1]
-    ((2,), CosineAnnealing(T_max=4, eta_min=0.0))
     >>> [round(value, 6) for value in warmup_cosine.simulate(7, base=1.0)]
     [0.25, 0.625, 1.0, 0.853553, 0.5, 0.146447, 0.0]
-    >>> warmup_cosine.length
-    6
+    >>> warmup_cosine.milestones, warmup_cosine.length
+    ((2,), 6)
     """
 
     def __init__(self, schedules: Sequence[Schedule], milestones: Sequence[int]) -> None:
         with self._building():
-            checked = check_schedules(schedules)
-            self.schedules = checked
-            self.milestones = tuple(check_switches(milestones, len(checked), "one fewer than the schedules"))
-            self.floor = min(schedule.floor for schedule in checked)  # the lowest any schedule approaches
-
-    def active(self, step: float) -> tuple[Schedule, float]:
-        """The schedule active at ``step`` and its own step there (``step - m_k``)."""
-        index, local = active_segment(self.milestones, step)
-        return self.schedules[index], local
+            self.schedules = check_schedules(schedules)
+            self.milestones = tuple(check_switches(milestones, len(self.schedules), "one fewer than the schedules"))
+            self.floor = min(schedule.floor for schedule in self.schedules)  # the lowest any approaches
 
     @property
     def length(self) -> int | None:
@@ -118,16 +108,16 @@ class Sequential(Schedule):
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         """The active schedule's factor at its own step (relative to that schedule's floor)."""
-        schedule, local = self.active(step)
-        return schedule.factor(local)
+        index, local = active_segment(self.milestones, step)
+        return self.schedules[index].factor(local)
 
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
         return self.evaluate(step, bases, xp)[0]
 
     def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
         if xp is SCALAR:
-            schedule, local = self.active(step)
-            return schedule.evaluate(local, bases)
+            index, local = active_segment(self.milestones, step)
+            return self.schedules[index].evaluate(local, bases)
         # An array of steps: each schedule evaluates the steps of its own segment.
         segment = xp.upto(self.milestones, step)
         lrs: list[Any] = [xp.zeros(step.shape) for _ in bases]
@@ -144,16 +134,12 @@ class Sequential(Schedule):
         return lrs, momenta
 
     def rebase(self, step: float, value: float) -> float | None:
-        schedule, local = self.active(step)
-        return schedule.rebase(local, value)
+        index, local = active_segment(self.milestones, step)
+        return self.schedules[index].rebase(local, value)
 
     def to_config(self) -> dict[str, Any]:
         """``{"name": "Sequential", "schedules": [<each schedule's config>], "milestones": [...]}``."""
-        return {
-            "name": type(self).__name__,
-            "schedules": [schedule.to_config() for schedule in self.schedules],
-            "milestones": list(self.milestones),
-        }
+        return {**super().to_config(), "schedules": [schedule.to_config() for schedule in self.schedules]}
 
 
 class Product(Schedule):
@@ -161,12 +147,8 @@ class Product(Schedule):
 
     Formula: ``value(t, base) = base * factor_1(t) * factor_2(t) * ...``. Every schedule must have
     a floor of 0 (a decay, or a cosine with ``eta_min=0``): values above a floor do not multiply.
-
-    ``ChainedScheduler.schedule`` is a ``Product`` when every child is a chainable decay
-    (``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``ConstantLR``, ``LinearLR``,
-    ``PolynomialLR``); the chain itself continues each step from the lr the previous child wrote,
-    as torch's does, so its lrs equal this product up to rounding (a few ulp over thousands of
-    steps), and ``simulate`` steps it.
+    A ``ChainedScheduler`` of decays continues each step from the lr the previous child wrote, as
+    torch's does, so its lrs equal this product up to rounding (a few ulp over thousands of steps).
 
     Args:
         schedules: a non-empty list of :class:`Schedule` objects (or their ``to_config()``
@@ -184,15 +166,11 @@ class Product(Schedule):
 
     def __init__(self, schedules: Sequence[Schedule]) -> None:
         with self._building():
-            checked = check_schedules(schedules)
-            for index, schedule in enumerate(checked):
+            self.schedules = check_schedules(schedules)
+            for index, schedule in enumerate(self.schedules):
                 if schedule.floor != 0.0:
-                    fail(
-                        f"schedules[{index}].floor",
-                        "0 (a product of values above a floor is not one schedule)",
-                        schedule.floor,
-                    )
-            self.schedules = checked
+                    rule = "0 (a product of values above a floor is not one schedule)"
+                    fail(f"schedules[{index}].floor", rule, schedule.floor)
 
     @property
     def last_change(self) -> int | None:
@@ -201,14 +179,11 @@ class Product(Schedule):
         return None if None in changes else max(change for change in changes if change is not None)
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
-        product = 1.0
-        for schedule in self.schedules:
-            product = product * schedule.factor(step, xp)
-        return product
+        return math.prod(schedule.factor(step, xp) for schedule in self.schedules)
 
     def to_config(self) -> dict[str, Any]:
         """``{"name": "Product", "schedules": [<each schedule's config>]}``."""
-        return {"name": type(self).__name__, "schedules": [schedule.to_config() for schedule in self.schedules]}
+        return {**super().to_config(), "schedules": [schedule.to_config() for schedule in self.schedules]}
 
 
 def _check_children(schedulers: object, optimizer: object | None) -> list[LRScheduler]:
@@ -222,8 +197,7 @@ def _check_children(schedulers: object, optimizer: object | None) -> list[LRSche
         if not isinstance(child, LRScheduler):
             rule = "a paradox.scheduler scheduler (build it from paradox.scheduler, not torch.optim.lr_scheduler)"
             fail(f"schedulers[{index}]", rule, child, kind=True)
-        if optimizer is None:
-            optimizer = child.optimizer
+        optimizer = child.optimizer if optimizer is None else optimizer
         if child.optimizer is not optimizer:  # fail() would print their multi-line reprs
             name, owner = f"schedulers[{index}].optimizer", owner_name()
             raise ValueError(
@@ -238,13 +212,8 @@ def _describe(value: object) -> str:
     return f"<{type(value).__name__} object at {id(value):#x}>"
 
 
-def _lrs(groups: list[ParamGroup]) -> list[float]:
-    return [float(group["lr"]) for group in groups]
-
-
 def _undo_initial_steps(scheduler: LRScheduler) -> None:
-    """Torch's bookkeeping: the children built before the composite took an initial step each;
-    their clocks go back one step (the active child is then restarted)."""
+    """Torch's bookkeeping: each child took an initial step when built; its clock goes back one."""
     if isinstance(scheduler, _Composite):
         for child in scheduler._schedulers:
             _undo_initial_steps(child)
@@ -258,7 +227,6 @@ class _Composite(LRScheduler):
     _schedulers: list[LRScheduler]
     #: For each child, whether its step takes the metric (a plateau, or a composite holding one).
     _metric_takers: list[bool]
-    #: Whether some child takes the metric.
     _takes_metrics: bool
 
     def _attach(self, optimizer: SupportsParamGroups, children: list[LRScheduler]) -> None:
@@ -280,16 +248,23 @@ class _Composite(LRScheduler):
         """The lrs at the current step: the ones written last."""
         return list(self._last_lr)
 
-    def _metric(self, metrics: Any) -> float:
-        """Check ``metrics`` (given, or needed) against what the children take; nothing changes on error."""
-        with naming(f"{type(self).__name__}.step"):
-            if not self._takes_metrics:
-                rule = "None: no child takes a metric (only ReduceLROnPlateau does); call step()"
-                fail("metrics", rule, metrics, kind=True)
-            if metrics is None:
-                rule = "given: a child is a ReduceLROnPlateau, so every step needs the monitored metric"
-                fail("metrics", rule + ", as in step(val_loss)", metrics, kind=True)
-            return check_metric(metrics)
+    def _begin_step(self, metrics: Any) -> float | None:
+        """The metric, checked against what the children take (None when none does), and the groups
+        added since taken in; nothing changes on error."""
+        metric = None
+        if metrics is not None or self._takes_metrics:
+            with naming(f"{type(self).__name__}.step"):
+                if not self._takes_metrics:
+                    rule = "None: no child takes a metric (only ReduceLROnPlateau does); call step()"
+                    fail("metrics", rule, metrics, kind=True)
+                if metrics is None:
+                    rule = "given: a child is a ReduceLROnPlateau, so every step needs the monitored metric"
+                    fail("metrics", rule + ", as in step(val_loss)", metrics, kind=True)
+                metric = check_metric(metrics)
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self._last_lr):
+            self._adopt_groups(groups)
+        return metric
 
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
         """Take in added groups here, then in each child that lacks them (before any child writes)."""
@@ -305,9 +280,7 @@ class _Composite(LRScheduler):
     def _restart(self, step: int) -> None:
         self.last_epoch = step
         self._take_over(step)
-        self._last_lr = _lrs(self.optimizer.param_groups)
-
-    # -- state -------------------------------------------------------------------------------
+        self._last_lr = [float(group["lr"]) for group in self.optimizer.param_groups]
 
     def state_dict(self) -> dict[str, Any]:
         """Strict-JSON state holding each child's own ``state_dict()`` under ``"schedulers"``."""
@@ -325,8 +298,17 @@ class _Composite(LRScheduler):
         state = check_mapping(state_dict)
         if "format" in state:
             state = read_ours(state, type(self).__name__, (*STATE_KEYS, "schedulers"))
-        elif "_schedulers" in state:
-            state = {"schedulers": list(state["_schedulers"]), **self._from_torch(state)}
+        elif "_schedulers" in state:  # torch's: its SequentialLR saves no step count, its ChainedScheduler no clock
+            last_epoch = state.get("last_epoch", self.last_epoch)
+            steps = max(int(last_epoch), 0) if "last_epoch" in state else self._step_count
+            state = {
+                "schedulers": list(state["_schedulers"]),
+                "config": {key: state.get("_" + key, value) for key, value in self._config().items()},
+                "last_epoch": last_epoch,
+                "step_count": state.get("_step_count", steps),
+                "base_lrs": state.get("base_lrs", self.base_lrs),
+                "last_lr": state.get("_last_lr", self._last_lr),
+            }
         else:
             fail("state_dict", f"a state dict with 'format': {FORMAT!r} or torch's '_schedulers'", sorted(state))
         children = state["schedulers"]
@@ -352,10 +334,6 @@ class _Composite(LRScheduler):
         apply_config()
         apply_progress()
 
-    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        """torch's state of the same class in this library's layout (but for ``schedulers``)."""
-        raise NotImplementedError
-
 
 #: How SequentialLR's milestone message counts them.
 _SWITCHES = "len(schedulers) - 1, one per switch"
@@ -364,16 +342,15 @@ _SWITCHES = "len(schedulers) - 1, one per switch"
 class SequentialLR(_Composite):
     r"""Run child schedulers one after another, switching at the milestones.
 
-    With milestones ``m_1 < m_2 < ...`` (and ``m_0 = 0``), at step ``t`` the active child is the
-    ``k``-th with ``m_k <= t < m_{k+1}``, at its own step ``t - m_k``. When a child takes over (at
-    construction and at each milestone) every group's lr goes back to its ``initial_lr`` and the
-    child starts there, at its step 0, as if newly built::
+    The child active at step ``t`` is the ``k``-th with ``m_k <= t < m_{k+1}`` (``m_0 = 0``), at
+    its own step ``t - m_k``: when it takes over, every group's lr goes back to its ``initial_lr``
+    and the child starts there, as if newly built::
 
         lr(t) = child_k.value(t - m_k, base_lr)
 
     A child steps from the lrs the groups hold, so an lr changed by hand is taken up, as in torch.
-    A ``ReduceLROnPlateau`` child is allowed: ``step(metrics)`` passes the metric to it (every
-    step then needs the metric); at its milestone it starts afresh (no best yet).
+    A ``ReduceLROnPlateau`` child gets the metric of ``step(metrics)`` (every step then needs one)
+    and starts afresh (no best yet) at its milestone.
 
     Args:
         optimizer: the optimizer every child schedules (the same object).
@@ -392,8 +369,7 @@ class SequentialLR(_Composite):
     >>> from paradox.scheduler import CosineAnnealingLR, StepLR
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> warmup = StepLR(optimizer, step_size=100, gamma=0.5)  # constant here
-    >>> cosine = CosineAnnealingLR(optimizer, T_max=4)
-    >>> scheduler = SequentialLR(optimizer, [warmup, cosine], milestones=[2])
+    >>> scheduler = SequentialLR(optimizer, [warmup, CosineAnnealingLR(optimizer, T_max=4)], milestones=[2])
     >>> lrs = []
     >>> for epoch in range(7):
     ...     lrs.append(round(scheduler.get_last_lr()[0], 6))
@@ -429,15 +405,12 @@ class SequentialLR(_Composite):
     def schedule(self) -> Sequential | None:
         """The children's schedules run one after another (:class:`Sequential`), or None when a
         child has no pure schedule (a ``ReduceLROnPlateau``, a torch-style ``get_lr``)."""
-        schedules = [child.schedule for child in self._schedulers]
-        if None in schedules:
-            return None
-        return Sequential([schedule for schedule in schedules if schedule is not None], self._milestones)
+        schedules = [child.schedule for child in self._schedulers if child.schedule is not None]
+        return Sequential(schedules, self._milestones) if len(schedules) == len(self._schedulers) else None
 
     def _pure_form(self) -> tuple[Schedule, list[float]] | None:
-        # Each child starts from the initial lrs at its milestone; the running one must be at its
-        # own step, on those lrs, with nothing taken up from outside.
-        index, local = self._active(self.last_epoch)
+        # The running child at its own step, on the initial lrs, with nothing taken up from outside.
+        index, local = active_segment(self._milestones, self.last_epoch)
         child = self._schedulers[index]
         form = child._pure_form() if self._untouched() and child.last_epoch == local else None
         initial = [group.get("initial_lr") for group in self.optimizer.param_groups]
@@ -446,14 +419,9 @@ class SequentialLR(_Composite):
             return None
         return schedule, initial
 
-    def _active(self, step: int) -> tuple[int, int]:
-        """The index of the child active at ``step`` and the child's own step there."""
-        index, local = active_segment(self._milestones, step)
-        return index, int(local)
-
     def _take_over(self, step: int) -> None:
         """Put the lrs back to ``initial_lr`` and start the child active at ``step`` there."""
-        index, local = self._active(step)
+        index, local = active_segment(self._milestones, step)
         for group in self.optimizer.param_groups:
             set_lr(group, float(group["initial_lr"]))
         self._schedulers[index]._restart(local)
@@ -468,15 +436,11 @@ class SequentialLR(_Composite):
         Raises:
             TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN (nothing changes).
         """
-        metric = None if metrics is None and not self._takes_metrics else self._metric(metrics)
-        groups = self.optimizer.param_groups
-        if len(groups) != len(self._last_lr):
-            self._adopt_groups(groups)
+        metric = self._begin_step(metrics)
         target = self.last_epoch + 1
-        milestones = self._milestones
-        index = bisect_right(milestones, target)
+        index = bisect_right(self._milestones, target)
         child = self._schedulers[index]
-        if index and target == milestones[index - 1]:
+        if index and target == self._milestones[index - 1]:
             self._take_over(target)
         elif self._metric_takers[index]:
             step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
@@ -485,9 +449,7 @@ class SequentialLR(_Composite):
             child.step()
         self.last_epoch = target
         self._step_count += 1
-        # The lrs the active child just wrote, shared, not copied: a scheduler replaces its
-        # _last_lr list and never changes it in place.
-        self._last_lr = child._last_lr
+        self._last_lr = child._last_lr  # shared, not copied: a scheduler replaces its list, never changes it
 
     def _config(self) -> dict[str, Any]:
         return {"milestones": list(self._milestones)}
@@ -505,15 +467,6 @@ class SequentialLR(_Composite):
                 milestones,
             )
         return super()._read_config(saved, mode)
-
-    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            "config": {"milestones": state.get("_milestones", self._milestones)},
-            "last_epoch": state.get("last_epoch", 0),
-            "step_count": state.get("_step_count", max(int(state.get("last_epoch", 0)), 0)),
-            "base_lrs": state.get("base_lrs", self.base_lrs),
-            "last_lr": state.get("_last_lr", []),
-        }
 
 
 class ChainedScheduler(_Composite):
@@ -535,8 +488,7 @@ class ChainedScheduler(_Composite):
     >>> from paradox.scheduler import StepLR
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> every_2 = StepLR(optimizer, step_size=2, gamma=0.5)
-    >>> every_3 = StepLR(optimizer, step_size=3, gamma=0.1)
-    >>> scheduler = ChainedScheduler([every_2, every_3])
+    >>> scheduler = ChainedScheduler([every_2, StepLR(optimizer, step_size=3, gamma=0.1)])
     >>> lrs = []
     >>> for epoch in range(7):
     ...     lrs.append(round(scheduler.get_last_lr()[0], 6))
@@ -554,15 +506,15 @@ class ChainedScheduler(_Composite):
         groups = param_groups(bound)
         self._attach(bound, children)
         self.last_epoch = 0
-        self._last_lr = _lrs(groups)
+        self._last_lr = [float(group["lr"]) for group in groups]
 
     @property
     def schedule(self) -> Product | None:
         """The children's decays multiplied (:class:`Product`), or None when a child is not a
-        chainable decay: a cosine, a plateau, a cyclic or lambda schedule, a composite."""
-        if not all(isinstance(child, DecayLR) for child in self._schedulers):
-            return None
-        return Product([child.schedule for child in self._schedulers if isinstance(child, ScheduledLR)])
+        chainable decay (``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``ConstantLR``,
+        ``LinearLR``, ``PolynomialLR``): the chain's lrs equal it up to rounding."""
+        decays = [child.schedule for child in self._schedulers if isinstance(child, DecayLR)]
+        return Product(decays) if len(decays) == len(self._schedulers) else None
 
     def step(self, metrics: Any = None) -> None:
         """Step every child in order (plateau children with ``metrics``).
@@ -570,10 +522,7 @@ class ChainedScheduler(_Composite):
         Raises:
             TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN (nothing changes).
         """
-        metric = None if metrics is None and not self._takes_metrics else self._metric(metrics)
-        groups = self.optimizer.param_groups
-        if len(groups) != len(self._last_lr):
-            self._adopt_groups(groups)
+        metric = self._begin_step(metrics)
         for child, takes in zip(self._schedulers, self._metric_takers):
             if takes:
                 step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
@@ -587,12 +536,3 @@ class ChainedScheduler(_Composite):
     def _take_over(self, step: int) -> None:
         for child in self._schedulers:
             child._restart(step)
-
-    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            "config": {},
-            "last_epoch": state.get("last_epoch", self.last_epoch),
-            "step_count": state.get("_step_count", self._step_count),
-            "base_lrs": state.get("base_lrs", self.base_lrs),
-            "last_lr": state.get("_last_lr", self._last_lr),
-        }

@@ -1,7 +1,4 @@
-"""Schedules built from user functions: torch's ``lr_lambda`` for LambdaLR and MultiplicativeLR.
-
-A function cannot be saved as plain data: configs and states hold only the functions' names.
-"""
+"""Schedules of user functions (torch's ``lr_lambda``); configs and states hold only their names."""
 
 from __future__ import annotations
 
@@ -94,32 +91,24 @@ class _FunctionSchedule(Schedule):
 
     def outputs(self, step: int, count: int) -> list[float]:
         """Each of ``count`` groups' function at ``step``, checked; each function is called once."""
+        functions = self.functions(count)
         seen: dict[int, float] = {}
-        out = []
-        for function in self.functions(count):
-            key = id(function)
-            if key not in seen:
-                seen[key] = _output(self._owner, function, step)
-            out.append(seen[key])
-        return out
-
-    def names(self, count: int) -> list[str]:
-        """The functions' names, one per group."""
-        return [function_name(function) for function in self.functions(count)]
-
-    def _shown(self) -> str | list[str]:
-        functions = self.lr_lambda
-        return [function_name(f) for f in functions] if isinstance(functions, tuple) else function_name(functions)
+        for function in functions:
+            if id(function) not in seen:
+                seen[id(function)] = _output(self._owner, function, step)
+        return [seen[id(function)] for function in functions]
 
     def __repr__(self) -> str:
-        shown = self._shown()
+        shown = self.to_config()["lr_lambda"]
         if isinstance(shown, list):
             shown = "[" + ", ".join(shown) + "]"
         return f"{type(self).__name__}(lr_lambda={shown})"
 
     def to_config(self) -> dict[str, Any]:
         """The class and the functions' names: enough to describe the schedule, not to rebuild it."""
-        return {"name": type(self).__name__, "lr_lambda": self._shown()}
+        functions = self.lr_lambda
+        shown = [function_name(f) for f in functions] if isinstance(functions, tuple) else function_name(functions)
+        return {"name": type(self).__name__, "lr_lambda": shown}
 
     @classmethod
     @named
@@ -176,28 +165,12 @@ class MultiplicativeDecay(_FunctionSchedule):
 
     >>> def shrink(step):
     ...     return 0.5
-    >>> schedule = MultiplicativeDecay(lr_lambda=shrink)
-    >>> schedule.simulate(4, base=1.0)
+    >>> MultiplicativeDecay(lr_lambda=shrink).simulate(4, base=1.0)
     [1.0, 0.5, 0.25, 0.125]
     """
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return self.products([0], check_int("step", step, minimum=0), 1)[0]
-
-    def products(self, starts: Sequence[int], stop: int, count: int) -> list[float]:
-        """For each group ``i``: the product of its function over steps ``starts[i] + 1 .. stop``
-        (1.0 for an empty range), taken in step order: bit for bit a scheduler's running product."""
-        out: list[float] = []
-        done: dict[tuple[int, int], float] = {}
-        for function, start in zip(self.functions(count), starts):
-            key = (id(function), start)
-            if key not in done:
-                product = 1.0
-                for step in range(start + 1, stop + 1):
-                    product *= _output(self._owner, function, step)
-                done[key] = product
-            out.append(done[key])
-        return out
 
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
         products = self.products([0] * len(bases), check_int("step", step, minimum=0), len(bases))
@@ -205,6 +178,19 @@ class MultiplicativeDecay(_FunctionSchedule):
         if not all(value < math.inf for value in values):  # a growing product left the float range
             raise leaves_float_range(self._owner, step, f"products={products!r}")
         return values
+
+    def products(self, starts: Sequence[int], stop: int, count: int) -> list[float]:
+        """For each group ``i``: the product of its function over steps ``starts[i] + 1 .. stop``
+        (1.0 for an empty range), taken in step order: bit for bit a scheduler's running product."""
+        functions = self.functions(count)
+        done: dict[tuple[int, int], float] = {}
+        for function, start in zip(functions, starts):
+            if (id(function), start) not in done:
+                product = 1.0
+                for step in range(start + 1, stop + 1):
+                    product *= _output(self._owner, function, step)
+                done[id(function), start] = product
+        return [done[id(function), start] for function, start in zip(functions, starts)]
 
 
 class _LambdaLR(ScheduledLR):
@@ -227,8 +213,6 @@ class _LambdaLR(ScheduledLR):
             )
         super()._adopt_groups(groups)
 
-    # -- state: no config; the functions' names instead ------------------------------------
-
     def _config(self) -> dict[str, Any]:
         return {}
 
@@ -238,7 +222,7 @@ class _LambdaLR(ScheduledLR):
         return _nothing
 
     def _extra_state(self) -> dict[str, Any]:
-        return {**super()._extra_state(), "lr_lambdas": self._schedule.names(len(self.base_lrs))}
+        return {**super()._extra_state(), "lr_lambdas": [function_name(f) for f in self.lr_lambdas]}
 
     def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
         apply_base = super()._read_extra_state(state, count)
@@ -246,30 +230,23 @@ class _LambdaLR(ScheduledLR):
         entries = state["torch"].get("lr_lambdas") if "torch" in state else None
         updates: list[tuple[Any, dict[str, Any]]] = []
         if entries is not None:  # torch's: per group, None or a callable object's __dict__
-            rule = f"a list of {count} entries (None or a dict), one per param group"
-            if not isinstance(entries, (list, tuple)):
-                fail("state_dict['lr_lambdas']", rule, entries, kind=True)
-            if len(entries) != count:
-                fail("state_dict['lr_lambdas']", rule, entries)
+            if not isinstance(entries, (list, tuple)) or len(entries) != count:
+                rule = f"a list of {count} entries (None or a dict), one per param group"
+                fail("state_dict['lr_lambdas']", rule, entries, kind=not isinstance(entries, (list, tuple)))
             for index, (function, entry) in enumerate(zip(functions, entries)):
                 if entry is not None and not isinstance(entry, Mapping):
                     fail(f"state_dict['lr_lambdas'][{index}]", "None or a dict", entry, kind=True)
                 if entry is not None and not isinstance(function, types.FunctionType):
                     updates.append((function, dict(entry)))
         elif "lr_lambdas" in state or "torch" not in state:  # ours: the functions' names
-            names = [function_name(function) for function in functions]
-            saved = state.get("lr_lambdas")
             if "lr_lambdas" not in state:
                 fail("state_dict", "a dict holding 'lr_lambdas'", sorted(state))
+            saved, names = state["lr_lambdas"], [function_name(function) for function in functions]
             if not isinstance(saved, list):
                 fail("state_dict['lr_lambdas']", f"a list of {count} function names", saved, kind=True)
             if saved != names:
-                fail(
-                    "state_dict['lr_lambdas']",
-                    f"the names of the live lr_lambda functions {names} (build the scheduler with the same "
-                    "functions as the run that saved it)",
-                    saved,
-                )
+                rule = f"the names of the live lr_lambda functions {names} (build the scheduler with the same "
+                fail("state_dict['lr_lambdas']", rule + "functions as the run that saved it)", saved)
 
         def apply() -> None:
             apply_base()
@@ -284,9 +261,9 @@ class LambdaLR(_LambdaLR):
 
     Formula and arguments as :class:`LambdaFactor` (``t`` is ``last_epoch``; a list holds one
     function per param group), plus ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`).
-    Like torch's, this class computes each lr from
-    ``base_lrs``: an lr changed outside it is overwritten at the next step. ``state_dict()`` holds
-    the functions' names: pass the same functions to the scheduler that loads it.
+    Like torch's, this class computes each lr from ``base_lrs``: an lr changed outside it is
+    overwritten at the next step. ``state_dict()`` holds the functions' names: pass the same
+    functions to the scheduler that loads it.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}, {"lr": 1.0}]})()
     >>> scheduler = LambdaLR(optimizer, lr_lambda=[lambda t: 0.5 ** t, lambda t: 1 / (t + 1)])
@@ -313,10 +290,9 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
 
     Formula and arguments as :class:`MultiplicativeDecay` (``t`` is ``last_epoch``), plus
     ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`); functions are saved by name, as
-    for :class:`LambdaLR`. The running product is kept
-    (and saved), so a step costs one call of each function; ``step(epoch)`` recomputes it. An lr
-    changed outside the scheduler at step ``s`` is continued from, as in torch:
-    ``lr_set * lr_lambda(s + 1) * ... * lr_lambda(t)``.
+    for :class:`LambdaLR`. The running product is kept (and saved), so a step costs one call of
+    each function; ``step(epoch)`` recomputes it. An lr changed outside the scheduler at step
+    ``s`` is continued from, as in torch: ``lr_set * lr_lambda(s + 1) * ... * lr_lambda(t)``.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = MultiplicativeLR(optimizer, lr_lambda=lambda epoch: 0.9)
@@ -389,20 +365,17 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
 
     def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
         apply_base = super()._read_extra_state(state, count)
+        anchors, products, product_step = [0] * count, [1.0] * count, -1  # torch's: recompute at the next step
         if "products" in state:
-            anchors = state.get("anchors")
-            if not isinstance(anchors, (list, tuple)) or len(anchors) != count:
-                fail("state_dict['anchors']", f"a list of {count} ints >= 0", anchors, kind=True)
-            anchor_list = [read_count(f"anchors[{i}]", value, minimum=0) for i, value in enumerate(anchors)]
+            saved = state.get("anchors")
+            if not isinstance(saved, (list, tuple)) or len(saved) != count:
+                fail("state_dict['anchors']", f"a list of {count} ints >= 0", saved, kind=True)
+            anchors = [read_count(f"anchors[{i}]", value, minimum=0) for i, value in enumerate(saved)]
             products = read_values("products", state["products"], count)
             product_step = read_count("product_step", state.get("product_step"), minimum=-1)
-        else:  # torch's state: no products; recompute them at the next step
-            anchor_list, products, product_step = [0] * count, [1.0] * count, -1
 
         def apply() -> None:
             apply_base()
-            self._anchors = anchor_list
-            self._products = products
-            self._product_step = product_step
+            self._anchors, self._products, self._product_step = anchors, products, product_step
 
         return apply

@@ -1,8 +1,4 @@
-"""``ReduceLROnPlateau``: a metric controller that cuts the lr when the metric stops improving.
-
-Its lrs depend on the metrics given so far, not on the step. Its state: the best metric (in strict
-JSON, infinities as ``"inf"``/``"-inf"``), the bad-epoch and cooldown counters.
-"""
+"""``ReduceLROnPlateau``: a metric controller that cuts the lr when the metric stops improving."""
 
 from __future__ import annotations
 
@@ -45,6 +41,12 @@ class _PlateauConfig(Record):
             self.min_lr = _min_lr(min_lr)
             self.eps = check_float("eps", eps, minimum=0.0)
 
+    def check_groups(self, count: int) -> _PlateauConfig:
+        """Itself, once a per-group ``min_lr`` is checked to hold one value per group."""
+        if isinstance(self.min_lr, tuple) and len(self.min_lr) != count:
+            fail("min_lr", f"a number, or a list of {count} values (one per param group)", list(self.min_lr))
+        return self
+
 
 def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     rule = " or ".join(repr(item) for item in allowed)
@@ -69,11 +71,6 @@ def _min_lr(value: object) -> float | tuple[float, ...]:
         if not math.isfinite(to_float(item)) or item < 0:
             fail("min_lr", rule, value)
     return tuple(float(item) for item in value)
-
-
-def _check_min_lr_count(min_lr: float | tuple[float, ...], count: int) -> None:
-    if isinstance(min_lr, tuple) and len(min_lr) != count:
-        fail("min_lr", f"a number, or a list of {count} values (one per param group)", list(min_lr))
 
 
 def check_metric(value: Any) -> float:
@@ -119,7 +116,7 @@ class ReduceLROnPlateau(LRScheduler):
     r"""Multiply each group's lr by ``factor`` when a metric has stopped improving.
 
     Call ``step(metrics)`` once per epoch with the monitored quantity (a validation loss, say). A
-    metric is an improvement when it beats the best so far by more than the threshold:
+    metric improves on the best so far (at first ``+inf`` for min, ``-inf`` for max) when:
 
     ========  ===========  ==================================================
     mode      threshold    ``current`` improves on ``best`` when
@@ -130,15 +127,13 @@ class ReduceLROnPlateau(LRScheduler):
     ``max``   ``abs``      ``current > best + threshold``
     ========  ===========  ==================================================
 
-    (For ``best >= 0`` the ``rel`` rules are torch's ``best * (1 -/+ threshold)``; for a negative
-    ``best`` torch's rule would count a worse metric as an improvement, ours does not.) Before the
-    first metric ``best`` is ``+inf`` (min) or ``-inf`` (max), so the first metric always improves.
+    (torch's ``rel`` rule, ``best * (1 -/+ threshold)``, is the same for ``best >= 0``; for a
+    negative ``best`` it counts a worse metric as an improvement, ours does not.)
 
     Each metric that does not improve counts one bad epoch; an improvement resets the count. When
-    the count exceeds ``patience``, each group's lr becomes ``max(lr * factor, min_lr)`` (skipped
-    when the change is not larger than ``eps``), the count resets and ``cooldown`` epochs follow
-    in which bad epochs are not counted. The lr reduced is the group's current one (an lr changed
-    by hand, or by another scheduler, included).
+    the count exceeds ``patience``, each group's lr (its current one, whoever set it) becomes
+    ``max(lr * factor, min_lr)`` (skipped when the change is not larger than ``eps``), the count
+    resets and ``cooldown`` epochs follow in which bad epochs are not counted.
 
     Args:
         optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
@@ -155,8 +150,7 @@ class ReduceLROnPlateau(LRScheduler):
     Raises:
         TypeError: an argument has the wrong type (``mode=1``, ``patience=2.5``...).
         ValueError: an argument is out of its range above, a ``min_lr`` list is not one per param
-            group, or a group lr is bad. ``step`` raises for a metric that is NaN (``ValueError``)
-            or not a number (``TypeError``).
+            group, or a group lr is bad. (``step`` raises for a metric that is NaN or no number.)
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> scheduler = ReduceLROnPlateau(optimizer, patience=1, factor=0.5)
@@ -203,19 +197,14 @@ class ReduceLROnPlateau(LRScheduler):
     ) -> None:
         groups = param_groups(optimizer)
         settings = _PlateauConfig(mode, factor, patience, threshold, threshold_mode, cooldown, min_lr, eps)
-        _check_min_lr_count(settings.min_lr, len(groups))
-        lrs, base_lrs = fresh_lrs(groups)
+        settings.check_groups(len(groups))
+        self._last_lr, self.base_lrs = fresh_lrs(groups)
         # Everything is checked; from here on the optimizer is changed.
         keep_initial_lrs(groups)
         self.optimizer = optimizer
-        self.base_lrs = base_lrs
         self._settings = settings
-        self.last_epoch = 0
         self._step_count = 0
-        self._last_lr: list[Any] = lrs
-        self._reset()
-
-    # -- torch's attributes --------------------------------------------------------------------
+        self._restart(0)
 
     @property
     def mode_worse(self) -> float:
@@ -244,15 +233,9 @@ class ReduceLROnPlateau(LRScheduler):
         return None if isinstance(value, tuple) else value
 
     def _changed(self, changes: Mapping[str, Any]) -> _PlateauConfig:
-        """The config with ``changes``, checked (a per-group ``min_lr`` needs one value per group)."""
+        """The config with ``changes``, checked."""
         settings = _PlateauConfig.build({**self._settings.fields(), **changes})
-        _check_min_lr_count(settings.min_lr, len(self.optimizer.param_groups))
-        return settings
-
-    def _reset(self) -> None:
-        self.best = self.mode_worse
-        self.num_bad_epochs = 0
-        self.cooldown_counter = 0
+        return settings.check_groups(len(self.optimizer.param_groups))
 
     def is_better(self, current: float, best: float) -> bool:
         """Whether ``current`` improves on ``best`` by more than the threshold (see the table)."""
@@ -266,8 +249,6 @@ class ReduceLROnPlateau(LRScheduler):
         if settings.mode == "min":
             return current < best - margin
         return current > best + margin
-
-    # -- stepping ------------------------------------------------------------------------------
 
     def get_lr(self) -> list[Any]:
         """The lrs at the current step: the ones last written (or found) in the param groups."""
@@ -289,12 +270,11 @@ class ReduceLROnPlateau(LRScheduler):
         min_lrs, count = self.min_lrs, len(groups)
         if len(min_lrs) != count:  # per group, and groups were added since
             with naming(type(self).__name__):
-                fail(
-                    "min_lr",
+                rule = (
                     f"a list of {count} values, one per param group (the optimizer now has {count} groups: "
-                    f"set scheduler.min_lrs to a list of {count} values)",
-                    min_lrs,
+                    f"set scheduler.min_lrs to a list of {count} values)"
                 )
+                fail("min_lr", rule, min_lrs)
         if count != len(self._last_lr):
             self._adopt_groups(groups)
         self.last_epoch += 1
@@ -323,11 +303,9 @@ class ReduceLROnPlateau(LRScheduler):
         groups = self.optimizer.param_groups
         if len(groups) != len(self._last_lr):
             self._adopt_groups(groups)
-        self._reset()
+        self.best, self.num_bad_epochs, self.cooldown_counter = self.mode_worse, 0, 0
         self.last_epoch = step
         self._last_lr = [float(group["lr"]) for group in groups]
-
-    # -- state ---------------------------------------------------------------------------------
 
     def _config(self) -> dict[str, Any]:
         return self._settings.fields()
@@ -347,9 +325,27 @@ class ReduceLROnPlateau(LRScheduler):
         ``best`` may be a number or ``"inf"``/``"-inf"`` (ours) or a float infinity (torch's).
         Everything is validated before anything changes; see :meth:`LRScheduler.load_state_dict`.
         """
-        if isinstance(state_dict, Mapping) and "format" not in state_dict:
-            state_dict = self._from_torch(state_dict)
-        super().load_state_dict(state_dict, config=config)
+        state = state_dict
+        if isinstance(state, Mapping) and "format" not in state:  # torch's, which saves no base lrs
+            keys = ("best", "num_bad_epochs", "cooldown_counter", "last_epoch", "mode", "min_lrs")
+            if not all(key in state for key in keys):
+                rule = f"a state dict with 'format': {FORMAT!r} or torch's ReduceLROnPlateau keys {list(keys)}"
+                fail("state_dict", rule, sorted(state))
+            fields = {key: state[key] for key in _PlateauConfig.parameters() if key in state}
+            default = state.get("default_min_lr")
+            fields["min_lr"] = default if default is not None else list(state["min_lrs"])
+            state = {
+                "format": FORMAT,
+                "version": VERSION,
+                "class": type(self).__name__,
+                "config": fields,
+                "last_epoch": state["last_epoch"],
+                "step_count": state.get("_step_count", state["last_epoch"]),
+                "base_lrs": state.get("base_lrs", self.base_lrs),
+                "last_lr": state.get("_last_lr", []),
+                **{key: state[key] for key in keys[:3]},
+            }
+        super().load_state_dict(state, config=config)
 
     def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
         for key in ("best", "num_bad_epochs", "cooldown_counter"):
@@ -379,30 +375,6 @@ class ReduceLROnPlateau(LRScheduler):
                 self._settings = settings
 
         return apply
-
-    def _from_torch(self, state: Mapping[str, Any]) -> dict[str, Any]:
-        """torch's ``ReduceLROnPlateau`` state in this library's layout (torch saves no base lrs)."""
-        keys = ("best", "num_bad_epochs", "cooldown_counter", "last_epoch", "mode", "min_lrs")
-        if not all(key in state for key in keys):
-            fail(
-                "state_dict",
-                f"a state dict with 'format': {FORMAT!r} or torch's ReduceLROnPlateau keys {list(keys)}",
-                sorted(state),
-            )
-        config = {key: state[key] for key in _PlateauConfig.parameters() if key in state}
-        default = state.get("default_min_lr")
-        config["min_lr"] = default if default is not None else list(state["min_lrs"])
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "class": type(self).__name__,
-            "config": config,
-            "last_epoch": state["last_epoch"],
-            "step_count": state.get("_step_count", state["last_epoch"]),
-            "base_lrs": state.get("base_lrs", self.base_lrs),
-            "last_lr": state.get("_last_lr", []),
-            **{key: state[key] for key in keys[:3]},
-        }
 
 
 __all__ = ["ReduceLROnPlateau", "check_metric"]
