@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conftest import PlainOptimizer, assert_close, lrs_of, quiet, torch_optimizer
+from conftest import PlainOptimizer, assert_close, lrs_of, quiet, shrink, torch_optimizer
 from paradox import scheduler as paradox_scheduler
 from paradox.scheduler import CosineAnnealingLR, StepLR
 
@@ -249,3 +249,15 @@ def test_one_cycle_refuses_a_total_beyond_float_steps_with_a_value_error() -> No
     assert scheduler.total_steps == 100
     with pytest.raises(ValueError, match=r"^OneCycleLR: total_steps must be an int in \[1, 2\*\*53\]"):
         paradox_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=2**53 + 1)
+
+
+def test_multiplicative_state_whose_products_are_not_of_its_step_is_refused() -> None:
+    # A state whose last_epoch was 2**40 but whose products were of step 0 loaded, and the next
+    # step recomputed the product over 2**40 steps: the quick suite hung when its property test
+    # drew such a state.
+    scheduler = paradox_scheduler.MultiplicativeLR(PlainOptimizer(0.1), lr_lambda=shrink)
+    state = scheduler.state_dict()
+    state["last_epoch"] = 2**40
+    with pytest.raises(ValueError, match=r"state_dict\['product_step'\] must be -1 or state_dict\['last_epoch'\]"):
+        scheduler.load_state_dict(state)
+    assert scheduler.last_epoch == 0

@@ -373,6 +373,10 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
             anchors = [read_count(f"anchors[{i}]", value, minimum=0) for i, value in enumerate(saved)]
             products = read_values("products", state["products"], count)
             product_step = read_count("product_step", state.get("product_step"), minimum=-1)
+            last_epoch = state["last_epoch"]  # checked already: the products are those of this step
+            if product_step not in (-1, last_epoch):  # else the next step recomputes them from step 0
+                rule = f"-1 or state_dict['last_epoch'] ({last_epoch})"
+                fail("state_dict['product_step']", rule, product_step)
 
         def apply() -> None:
             apply_base()
