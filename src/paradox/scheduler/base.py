@@ -102,9 +102,8 @@ class LRScheduler:
                         "optimizer's state_dict (which holds 'initial_lr') before creating the scheduler, "
                         "or create it with last_epoch=-1 and call scheduler.load_state_dict(...)."
                     )
-            base_lrs = [group_value(groups, index, "initial_lr") for index in range(len(groups))]
         # Everything is checked; the optimizer is changed (and changed back if the initial step fails).
-        added = [group for group in groups if "initial_lr" not in group] if last_epoch == -1 else []
+        added = [group for group in groups if "initial_lr" not in group]  # none when resuming
         keep_initial_lrs(added)
         self.optimizer = optimizer
         self.base_lrs = base_lrs
@@ -265,12 +264,8 @@ class LRScheduler:
         return {}
 
     def state_dict(self) -> dict[str, Any]:
-        """The scheduler's state as plain, strict-JSON data.
-
-        It holds the format name and version, the class name, the config, the step
-        (``last_epoch``, ``step_count``), ``base_lrs`` and the lrs last written. It loads with
-        ``torch.load(weights_only=True)`` and round-trips through ``json``.
-        """
+        """The state as strict-JSON data (``json`` and ``torch.load(weights_only=True)`` read it):
+        format, version, class, config, ``last_epoch``, ``step_count``, ``base_lrs``, ``last_lr``."""
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -288,10 +283,7 @@ class LRScheduler:
 
     @named
     def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
-        """Restore a state from :meth:`state_dict` (or from torch's scheduler of the same class).
-
-        Everything is validated before anything changes; on error the scheduler and the optimizer
-        are left as they were.
+        """Restore a state from :meth:`state_dict` (or torch's of the same class), all checked first.
 
         Args:
             state_dict: the saved state.

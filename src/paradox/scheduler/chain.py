@@ -40,7 +40,7 @@ class ChainableLR(ScheduledLR):
     becomes the group's new base, the one whose value at ``t - 1`` is ``lr`` (:meth:`Schedule.rebase`).
 
     Where the factor is 0 no base gives ``lr``: the group carries ``lr - floor`` on top of its
-    scheduled value (:meth:`_offset_base`). A class whose recursion restarts at a zero of the factor
+    scheduled value. A class whose recursion restarts at a zero of the factor
     (the cosine: ``_restarts_at_zero``) drops every rebase there. Built fresh, the bases are the
     groups' current lrs; resumed, they are ``base_lrs``.
     """
@@ -66,20 +66,14 @@ class ChainableLR(ScheduledLR):
 
     def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
         base = self._schedule.rebase(self._previous_epoch, lr)
-        if base is None:
-            base = self._offset_base(index, lr)
-        if base is None:
-            return scheduled
+        if base is None:  # the base whose value now is the scheduled one plus ``lr - floor``
+            factor: float = self._schedule.factor(self.last_epoch)
+            if factor == 0.0:
+                return scheduled
+            base = self._bases[index] + (lr - self._schedule.floor) / factor
         self._bases[index] = base
         self._rebased = True
         return self._schedule(self.last_epoch, base)
-
-    def _offset_base(self, index: int, lr: float) -> float | None:
-        """The base whose value at this step is the group's scheduled value plus ``lr - floor``."""
-        factor: float = self._schedule.factor(self.last_epoch)
-        if factor == 0.0:
-            return None
-        return self._bases[index] + (lr - self._schedule.floor) / factor
 
     def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
         apply_bases = super()._read_extra_state(state, count)

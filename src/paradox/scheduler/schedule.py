@@ -36,7 +36,6 @@ class Record:
     """
 
     _fields: ClassVar[tuple[str, ...]] = ()
-
     _owner: str = ""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -149,27 +148,16 @@ class Math:
         xp.pick(values, index)                         ``values[index]`` (a table's rows unpack as columns)
     """
 
-    all: Any
-    before: Any
-    cos: Any
-    floor: Any
-    log: Any
-    minimum: Any
-    pick: Any
-    upto: Any
-    where: Any
-    zeros: Any
-
     def __init__(self, np: Any = None) -> None:
-        if np is None:  # one step: C functions, and one small Python one
-            self.all, self.cos, self.floor, self.log, self.minimum = bool, math.cos, math.floor, math.log, min
-            self.before, self.upto, self.pick, self.where = bisect_left, bisect_right, getitem, _where
-        else:
+        if np is not None:
             self.all, self.cos, self.floor, self.log, self.minimum = np.all, np.cos, np.floor, np.log, np.minimum
             self.where, self.zeros = np.where, np.zeros
             self.before = lambda edges, x: np.searchsorted(edges, x, side="left")
             self.upto = lambda edges, x: np.searchsorted(edges, x, side="right")
             self.pick = lambda values, index: np.asarray(values)[np.asarray(index, dtype=np.intp)].T
+        else:  # one step: C functions, and one small Python one
+            self.all, self.cos, self.floor, self.log, self.minimum = bool, math.cos, math.floor, math.log, min
+            self.before, self.upto, self.pick, self.where = bisect_left, bisect_right, getitem, _where
 
 
 def _where(condition: object, yes: Any, no: Any) -> Any:
