@@ -138,9 +138,8 @@ def _hashable(value: Any) -> Any:
 class Math:
     """The functions a formula uses besides Python's operators, for one step or for an array.
 
-    A schedule's formula is written once, as ``factor(step, xp)``: with ``xp=SCALAR`` (the
-    default) it evaluates one step, a Python number, and with ``xp=arrays()`` a numpy array of
-    steps, element by element::
+    A formula is written once, as ``factor(step, xp)``: ``xp=SCALAR`` (the default) for one step,
+    ``xp=Math(numpy)`` for an array of steps::
 
         xp.cos, xp.log, xp.floor, xp.minimum, xp.all   as in math / numpy
         xp.where(condition, yes, no)                   ``yes if condition else no``

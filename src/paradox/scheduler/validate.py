@@ -4,11 +4,8 @@ Every check raises before anything is changed, with one message template::
 
     <Owner>: <param> must be <rule>. Received: <param>=<value!r> (<type>)
 
-``TypeError`` is raised for a value of the wrong kind, ``ValueError`` for a value of the right kind
-that breaks the rule. ``bool`` is never accepted where a number is expected.
-
-``<Owner>`` is the public entry point the user called (``StepLR``, ``StepLR.load_state_dict``),
-named once, where the call starts, with :class:`naming`; the checks themselves take no owner.
+``TypeError`` for a value of the wrong kind (``bool`` is never a number), ``ValueError`` for one that
+breaks the rule. ``<Owner>``, the entry point the user called, is set once with :class:`naming`.
 """
 
 from __future__ import annotations
