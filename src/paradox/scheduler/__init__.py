@@ -30,8 +30,7 @@ from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, Poly
 from .schedule import Schedule
 from .step import ExponentialDecay, ExponentialLR, MultiStepDecay, MultiStepLR, StepDecay, StepLR
 
-# The preview tools are loaded on first use (PEP 562), so that a training script that only
-# schedules pays nothing for them at import.
+# The preview tools are loaded on first use (PEP 562): importing the package does not pay for them.
 _LAZY = {"Trace": ".preview.simulate", "plot": ".preview.plot", "simulate": ".preview.simulate"}
 
 TYPE_CHECKING = False

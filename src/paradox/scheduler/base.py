@@ -1,10 +1,5 @@
-"""The stateful layer: ``LRScheduler`` owns the clock, the base lrs and the writes to the optimizer.
-
-``LRScheduler`` (alias ``_LRScheduler``, the seed's name) keeps torch's contract, so a torch-style
-subclass that overrides :meth:`LRScheduler.get_lr` works unchanged. The torch-named classes derive
-from :class:`ScheduledLR`, which evaluates a pure :class:`~paradox.scheduler.Schedule` and holds no
-formula of its own.
-"""
+"""The stateful layer: ``LRScheduler`` owns the clock, the base lrs and the writes to the optimizer;
+:class:`ScheduledLR` drives a pure :class:`~paradox.scheduler.Schedule`."""
 
 from __future__ import annotations
 
@@ -38,11 +33,8 @@ class ConfigDriftWarning(UserWarning):
 
 
 def warn_config_drift(class_name: str, live: Mapping[str, Any], restored: Mapping[str, Any], drift: list[str]) -> None:
-    """Warn that ``load_state_dict`` replaced the live values of the ``drift`` fields.
-
-    The warning points at the first caller outside this package (the user's ``load_state_dict``
-    call, however many overrides and composites lie between).
-    """
+    """Warn that ``load_state_dict`` replaced the live ``drift`` fields, at the first caller outside
+    this package."""
     import sys
     import warnings  # imported when used: config drift is rare
 
@@ -110,18 +102,14 @@ class LRScheduler:
                         "optimizer's state_dict (which holds 'initial_lr') before creating the scheduler, "
                         "or create it with last_epoch=-1 and call scheduler.load_state_dict(...)."
                     )
-            base_lrs = [group_value(groups, index, "initial_lr") for index in range(len(groups))]
-        # Everything is checked; from here on the optimizer is changed (and changed back if the
-        # initial step fails: a schedule or get_lr can raise there).
-        added = [group for group in groups if "initial_lr" not in group] if last_epoch == -1 else []
+        # Everything is checked; the optimizer is changed (and changed back if the initial step fails).
+        added = [group for group in groups if "initial_lr" not in group]  # none when resuming
         keep_initial_lrs(added)
         self.optimizer = optimizer
         self.base_lrs = base_lrs
         self.last_epoch = last_epoch
         self._step_count = 0
         self._last_lr: list[Any] = lrs
-        # The step a step() started from, read by _taken_up while that step writes; a fast step,
-        # which takes up nothing, does not keep it.
         self._previous_epoch = last_epoch
         self._tensor_marks: dict[int, tuple[int, int]] = {}
         try:
@@ -133,9 +121,7 @@ class LRScheduler:
             raise
 
     def _start(self, lrs: list[float]) -> None:
-        """Hook for subclasses, called once before the initial step with the groups' lrs."""
-
-    # -- the contract ------------------------------------------------------------------------
+        """Hook: called once before the initial step with the groups' lrs."""
 
     def get_lr(self) -> list[Any]:
         """The learning rates at ``self.last_epoch``, one per param group."""
@@ -147,14 +133,11 @@ class LRScheduler:
         return None
 
     def _pure_form(self) -> tuple[Schedule, list[float]] | None:
-        """``(schedule, bases)`` such that the lrs of every step ahead are
-        ``schedule.evaluate(t, bases)``, or None. ``simulate`` evaluates that as arrays instead of
-        stepping; each class answers for its own state (an lr changed outside it, a held lr)."""
+        """``(schedule, bases)`` giving the lrs of every step ahead (``simulate`` uses it), or None."""
         return None
 
     def _untouched(self) -> bool:
-        """Every group holds the float this scheduler wrote last, and the class is the library's
-        own (a subclass may override ``get_lr``)."""
+        """Every group holds the float written last, and the class is the library's own."""
         groups, written = self.optimizer.param_groups, self._last_lr
         return (
             type(self).__module__.startswith("paradox.scheduler.")
@@ -204,14 +187,8 @@ class LRScheduler:
         return lrs
 
     def _restart(self, step: int) -> None:
-        """Hook for composites: start again, from the groups' current lrs, and go to ``step``.
-
-        ``SequentialLR`` calls it when a child takes over at a milestone (after putting every
-        group's lr back to its ``initial_lr``) and ``ChainedScheduler`` passes it on to each of its
-        children in turn. The lrs the groups hold now are taken as written by this scheduler (not
-        as outside changes), then the scheduler steps to ``step`` and writes its lrs there. A
-        subclass whose ``step()`` keeps state beyond ``last_epoch`` overrides this to reset it.
-        """
+        """Hook for composites (a ``SequentialLR`` milestone): take the groups' lrs as written by this
+        scheduler and go to ``step``. A subclass with state beyond ``last_epoch`` resets it here."""
         self._last_lr = [float(group["lr"]) for group in self.optimizer.param_groups]
         self.last_epoch = step - 1
         self.step()
@@ -265,19 +242,12 @@ class LRScheduler:
         self._last_lr = out
 
     def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
-        """Hook: the lr to write for a group whose lr was set to ``lr`` outside the scheduler.
-
-        The default, torch's for schedules computed from ``base_lrs`` alone, overwrites it.
-        """
+        """Hook: the lr to write for a group set to ``lr`` outside the scheduler (default: overwrite it)."""
         return scheduled
 
     @named
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
-        """Take in param groups added since the last step (``optimizer.add_param_group``).
-
-        A new group's base is its lr when it first meets the scheduler; from the current step on it
-        follows the schedule like the others.
-        """
+        """Take in param groups added since the last step; a new group's base is its lr now."""
         known = len(self._last_lr)
         check_no_group_removed(groups, known)
         lrs = [group_value(groups, index, "lr") for index in range(known, len(groups))]
@@ -289,19 +259,13 @@ class LRScheduler:
     def _adopted(self, lrs: list[float]) -> None:
         """Hook for subclasses: groups with these lrs were added to the optimizer."""
 
-    # -- state -------------------------------------------------------------------------------
-
     def _config(self) -> dict[str, Any]:
         """The schedule's config as plain data; empty for a scheduler with none."""
         return {}
 
     def state_dict(self) -> dict[str, Any]:
-        """The scheduler's state as plain, strict-JSON data.
-
-        It holds the format name and version, the class name, the config, the step
-        (``last_epoch``, ``step_count``), ``base_lrs`` and the lrs last written. It loads with
-        ``torch.load(weights_only=True)`` and round-trips through ``json``.
-        """
+        """The state as strict-JSON data (``json`` and ``torch.load(weights_only=True)`` read it):
+        format, version, class, config, ``last_epoch``, ``step_count``, ``base_lrs``, ``last_lr``."""
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -319,10 +283,7 @@ class LRScheduler:
 
     @named
     def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
-        """Restore a state from :meth:`state_dict` (or from torch's scheduler of the same class).
-
-        Everything is validated before anything changes; on error the scheduler and the optimizer
-        are left as they were.
+        """Restore a state from :meth:`state_dict` (or torch's of the same class), all checked first.
 
         Args:
             state_dict: the saved state.
@@ -347,9 +308,7 @@ class LRScheduler:
         apply_config()
         apply_extra()
         apply_progress()
-        # The marks vouch for values written before the load; against the loaded last_lr every
-        # tensor lr must be compared again, as a float lr is.
-        self._tensor_marks = {}
+        self._tensor_marks = {}  # compare every tensor lr with the loaded last_lr
 
     def _read_progress(self, state: Mapping[str, Any], count: int) -> Apply:
         """Check the entries every scheduler saves (the clock and the lrs); return their change."""
@@ -390,9 +349,10 @@ def fresh_lrs(groups: list[ParamGroup]) -> tuple[list[float], list[float]]:
 
 
 def keep_initial_lrs(groups: list[ParamGroup]) -> None:
-    """Give each group without an ``initial_lr`` its lr as one (a copy, for a tensor lr)."""
+    """Give each group without an ``initial_lr`` its lr as one (a clone, for a tensor lr)."""
     for group in groups:
-        group.setdefault("initial_lr", copy_value(group["lr"]))
+        lr = group["lr"]
+        group.setdefault("initial_lr", lr.clone() if is_tensor(lr) else lr)
 
 
 def check_no_group_removed(groups: list[ParamGroup], known: int) -> None:
@@ -406,10 +366,8 @@ def check_no_group_removed(groups: list[ParamGroup], known: int) -> None:
 
 
 def _mark(tensor: Any) -> tuple[int, int]:
-    """Identifies a tensor and its content: torch bumps ``_version`` at every in-place change.
-
-    A tensor without ``_version`` gets a fresh mark each time, so its value is always compared.
-    """
+    """Identifies a tensor and its content (torch bumps ``_version`` at every in-place change); a
+    tensor without ``_version`` gets a fresh mark each time."""
     return id(tensor), getattr(tensor, "_version", next(_unversioned))
 
 
@@ -417,11 +375,7 @@ _unversioned = iter(range(-1, -(2**62), -1))
 
 
 def _tensor_changed(tensor: Any, written: float) -> bool:
-    """Whether a tensor lr differs from the float last written into it, beyond its own rounding.
-
-    A float32 tensor holds the written float rounded to 24 bits, so only a relative difference
-    above 2**-23 counts as a change made outside the scheduler.
-    """
+    """Whether a tensor lr differs from the float written into it beyond float32 rounding (2**-23)."""
     value = float(tensor)
     return abs(value - written) > 2.0**-23 * abs(written)
 
@@ -431,12 +385,10 @@ class _LRScheduler(LRScheduler):
 
 
 class ScheduledLR(LRScheduler):
-    """A scheduler that drives a pure :class:`~paradox.scheduler.Schedule`.
+    """A scheduler whose lr at step ``t`` is ``schedule(t, base)`` for each group's base.
 
-    Each group's lr at step ``t`` is ``schedule(t, base)``, computed from ``t``: no history, no
-    drift. An lr changed outside the scheduler is overwritten at the next step, as torch's classes
-    computed from ``base_lrs`` alone do (LambdaLR, CyclicLR, ...); the classes that torch chains
-    derive from :class:`~paradox.scheduler.chain.ChainableLR` instead.
+    An lr changed outside it is overwritten at the next step, as torch's classes computed from
+    ``base_lrs`` alone do; torch's chainable classes derive from :class:`~.chain.ChainableLR`.
     """
 
     _schedule: Schedule
@@ -460,8 +412,7 @@ class ScheduledLR(LRScheduler):
         self._bases.extend(lrs)
 
     def _restart(self, step: int) -> None:
-        # As if built fresh on the groups' current lrs (each class's _start decides what its
-        # bases are: those lrs, base_lrs, or its own anchors), then evaluated at ``step``.
+        # As if built fresh on the groups' current lrs, then evaluated at ``step``.
         self.last_epoch = -1
         self._start([float(group["lr"]) for group in self.optimizer.param_groups])
         super()._restart(step)
@@ -477,8 +428,6 @@ class ScheduledLR(LRScheduler):
     def _scheduled(self, step: float) -> list[Any]:
         """The lrs at ``step``, one per group: what subclasses override (not :meth:`get_lr`)."""
         return self._schedule.values(step, self._bases)
-
-    # -- state -------------------------------------------------------------------------------
 
     def _config(self) -> dict[str, Any]:
         config = self._schedule.to_config()
@@ -497,11 +446,8 @@ class ScheduledLR(LRScheduler):
         return apply
 
     def _build_schedule(self, config: dict[str, Any]) -> Schedule:
-        """Hook: build a schedule of this scheduler's kind from a plain (saved or merged) config.
-
-        Subclasses whose schedule holds something a config cannot (a user function) put it back
-        here, and may refuse a config that expects another one.
-        """
+        """Hook: build this scheduler's kind of schedule from a plain config (a subclass puts back
+        what a config cannot hold, a user function)."""
         return type(self._schedule).build(config)
 
     def _read_config(self, saved: dict[str, Any], mode: str) -> Apply:
@@ -520,11 +466,8 @@ class ScheduledLR(LRScheduler):
 
 
 class ConfigParam:
-    """A scheduler attribute that reads (and, validated, replaces) one field of its schedule.
-
-    ``StepLR.gamma`` is one: ``scheduler.gamma`` reads the schedule's ``gamma``, and
-    ``scheduler.gamma = 0.5`` builds a new, checked schedule, as torch users expect of an attribute.
-    """
+    """A scheduler attribute that reads one field of its schedule; setting it builds a new, checked
+    schedule (``scheduler.gamma = 0.5``)."""
 
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
@@ -568,8 +511,3 @@ def group_value(groups: list[ParamGroup], index: int, key: str) -> float:
     if key not in group:
         fail(f"optimizer.param_groups[{index}]", f"a dict holding {key!r}", sorted(group))
     return hyper_value(f"optimizer.param_groups[{index}][{key!r}]", group[key])
-
-
-def copy_value(value: Any) -> Any:
-    """A copy that does not alias a tensor (``clone``); floats are returned as they are."""
-    return value.clone() if is_tensor(value) else value

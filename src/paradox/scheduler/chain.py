@@ -1,11 +1,9 @@
 """torch's chaining, in one place: continuing from an lr changed outside the scheduler (by hand, or
 by a second scheduler on the same optimizer), as torch's recursive form does.
 
-:class:`ChainableLR` takes a changed lr up (the schedule's inverse, ``Schedule.rebase``, gives the
-group its new base); :class:`DecayLR` adds what a decay needs where its factor is 0
-(:meth:`Decay.ratio`). The write loop (``LRScheduler._write``) finds the changed lrs and calls
-``_taken_up``; classes that torch computes from ``base_lrs`` alone derive from ``ScheduledLR``
-and overwrite them. ``MultiplicativeLR`` multiplies the lr it finds, with its own running product.
+``LRScheduler._write`` finds each changed lr and calls ``_taken_up``, which ``ScheduledLR`` answers
+by overwriting it; :class:`ChainableLR` takes it up instead, and :class:`DecayLR` adds what a decay
+needs where its factor is 0.
 """
 
 from __future__ import annotations
@@ -38,27 +36,17 @@ class Decay(Schedule):
 
 
 class ChainableLR(ScheduledLR):
-    """torch's chainable classes: an lr changed outside the scheduler is continued from.
+    """torch's chainable classes: an lr ``lr`` changed outside the scheduler, found at step ``t``,
+    becomes the group's new base, the one whose value at ``t - 1`` is ``lr`` (:meth:`Schedule.rebase`).
 
-    torch computes these classes' lrs from the lr each group holds, so a change made by hand or by
-    a second scheduler on the same optimizer carries on. Here every lr is ``schedule(t, base)``, so
-    a changed lr ``lr`` found at step ``t`` becomes the group's new base, the one whose value at
-    ``t - 1`` is ``lr`` (:meth:`Schedule.rebase`), and the group continues from it. Two corners
-    follow torch's recursions:
-
-    - where the factor is 0 no base gives ``lr``: the group carries ``lr - floor`` into the step,
-      on top of its scheduled value (:meth:`_offset_base`);
-    - a class whose recursion restarts at a zero of the factor (the cosine:
-      ``_restarts_at_zero``) drops every rebase there and goes back to ``base_lrs``.
-
-    Built fresh, the bases are the groups' current lrs (another scheduler may already act on them);
-    resumed, they are ``base_lrs``.
+    Where the factor is 0 no base gives ``lr``: the group carries ``lr - floor`` on top of its
+    scheduled value. A class whose recursion restarts at a zero of the factor
+    (the cosine: ``_restarts_at_zero``) drops every rebase there. Built fresh, the bases are the
+    groups' current lrs; resumed, they are ``base_lrs``.
     """
 
     #: Whether some group's base moved away from its ``base_lrs`` entry by a rebase.
     _rebased: bool = False
-
-    #: Whether a zero of the factor drops earlier rebases (torch's cosine recursion does).
     _restarts_at_zero: ClassVar[bool] = False
 
     def _start(self, lrs: list[float]) -> None:
@@ -78,20 +66,14 @@ class ChainableLR(ScheduledLR):
 
     def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
         base = self._schedule.rebase(self._previous_epoch, lr)
-        if base is None:
-            base = self._offset_base(index, lr)
-        if base is None:
-            return scheduled
+        if base is None:  # the base whose value now is the scheduled one plus ``lr - floor``
+            factor: float = self._schedule.factor(self.last_epoch)
+            if factor == 0.0:
+                return scheduled
+            base = self._bases[index] + (lr - self._schedule.floor) / factor
         self._bases[index] = base
         self._rebased = True
         return self._schedule(self.last_epoch, base)
-
-    def _offset_base(self, index: int, lr: float) -> float | None:
-        """The base whose value at this step is the group's scheduled value plus ``lr - floor``."""
-        factor: float = self._schedule.factor(self.last_epoch)
-        if factor == 0.0:
-            return None
-        return self._bases[index] + (lr - self._schedule.floor) / factor
 
     def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
         apply_bases = super()._read_extra_state(state, count)
@@ -105,11 +87,8 @@ class ChainableLR(ScheduledLR):
 
 
 class DecayLR(ChainableLR):
-    """A chainable decay (``value(t) = base * factor(t)``) that holds an lr set where its factor is 0.
-
-    No base gives such an lr, so from the step ``s`` it was set at, the group's lr is
-    ``lr_set * ratio(s, t)`` (:meth:`Decay.ratio`), torch's product of per-step multipliers.
-    """
+    """A chainable decay that holds an lr set where its factor is 0: from the step ``s`` it was set
+    at, the group's lr is ``lr_set * ratio(s, t)`` (:meth:`Decay.ratio`)."""
 
     _schedule: Decay
     _holds: list[tuple[int, float] | None]

@@ -1,17 +1,6 @@
-"""The pure layer: a schedule is an immutable, closed-form function of the step.
-
-Every schedule has the form::
-
-    value(t, base) = floor + (base - floor) * factor(t)
-
-where ``factor(t)`` depends on the step ``t`` and the schedule's config only, and ``floor`` is the
-value the schedule reaches when the factor is 0 (``eta_min`` for cosine, 0 for pure decays). The
-value at step ``t`` is computed from ``t``, never from the value at ``t - 1``, so any step can be
-evaluated directly, in O(1), and a long run does not drift.
-
-Schedules know nothing of optimizers. The torch-named schedulers drive them: they own the clock and
-the per-group bases, and write ``value(t, base)`` into each param group.
-"""
+"""The pure layer: a schedule is an immutable, closed-form function of the step,
+``value(t, base) = floor + (base - floor) * factor(t)``, computed from ``t`` alone (O(1), no drift).
+Schedules know nothing of optimizers: the torch-named schedulers drive them."""
 
 from __future__ import annotations
 
@@ -42,14 +31,11 @@ class Record:
                 with self._building():
                     self.every = check_int("every", every, minimum=1)
 
-    Errors raised there name the class called (or the scheduler that built the record), and the
-    record is immutable once built: :meth:`replace` makes a changed, checked copy.
+    Errors raised there name the class called (or the scheduler building it). A record is immutable
+    once built: :meth:`replace` makes a changed, checked copy.
     """
 
-    #: The fields: the parameters of the subclass's ``__init__``, in order.
     _fields: ClassVar[tuple[str, ...]] = ()
-
-    #: The entry point named in errors raised when the record is used; set once it is built.
     _owner: str = ""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -85,8 +71,6 @@ class Record:
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, *map(_hashable, self._values())))
-
-    # -- config ------------------------------------------------------------------------------
 
     def fields(self) -> dict[str, Any]:
         """The fields as plain, JSON-ready data (tuples become lists)."""
@@ -154,9 +138,8 @@ def _hashable(value: Any) -> Any:
 class Math:
     """The functions a formula uses besides Python's operators, for one step or for an array.
 
-    A schedule's formula is written once, as ``factor(step, xp)``: with ``xp=SCALAR`` (the
-    default) it evaluates one step, a Python number, and with ``xp=arrays()`` a numpy array of
-    steps, element by element::
+    A formula is written once, as ``factor(step, xp)``: ``xp=SCALAR`` (the default) for one step,
+    ``xp=Math(numpy)`` for an array of steps::
 
         xp.cos, xp.log, xp.floor, xp.minimum, xp.all   as in math / numpy
         xp.where(condition, yes, no)                   ``yes if condition else no``
@@ -164,27 +147,16 @@ class Math:
         xp.pick(values, index)                         ``values[index]`` (a table's rows unpack as columns)
     """
 
-    all: Any
-    before: Any
-    cos: Any
-    floor: Any
-    log: Any
-    minimum: Any
-    pick: Any
-    upto: Any
-    where: Any
-    zeros: Any
-
     def __init__(self, np: Any = None) -> None:
-        if np is None:  # one step: C functions, and one small Python one
-            self.all, self.cos, self.floor, self.log, self.minimum = bool, math.cos, math.floor, math.log, min
-            self.before, self.upto, self.pick, self.where = bisect_left, bisect_right, getitem, _where
-        else:
+        if np is not None:
             self.all, self.cos, self.floor, self.log, self.minimum = np.all, np.cos, np.floor, np.log, np.minimum
             self.where, self.zeros = np.where, np.zeros
             self.before = lambda edges, x: np.searchsorted(edges, x, side="left")
             self.upto = lambda edges, x: np.searchsorted(edges, x, side="right")
             self.pick = lambda values, index: np.asarray(values)[np.asarray(index, dtype=np.intp)].T
+        else:  # one step: C functions, and one small Python one
+            self.all, self.cos, self.floor, self.log, self.minimum = bool, math.cos, math.floor, math.log, min
+            self.before, self.upto, self.pick, self.where = bisect_left, bisect_right, getitem, _where
 
 
 def _where(condition: object, yes: Any, no: Any) -> Any:
@@ -225,9 +197,7 @@ def leaves_float_range(owner: str, step: object, detail: str) -> ValueError:
 class Schedule(Record):
     """Base class of the pure schedules: ``value(t, base) = floor + (base - floor) * factor(t)``.
 
-    A subclass checks and sets its fields in ``__init__`` (see :class:`Record`), implements
-    :meth:`factor`, and may override :attr:`floor`, :attr:`length`, :meth:`values` and
-    :meth:`rebase`.
+    A subclass sets its checked fields in ``__init__`` (see :class:`Record`) and implements :meth:`factor`.
 
     >>> class Halving(Schedule):
     ...     def __init__(self, every: int = 2) -> None:
@@ -245,10 +215,7 @@ class Schedule(Record):
         if cls.factor is not Schedule.factor and not cls.__name__.startswith("_"):  # not an abstract base
             SCHEDULES[cls.__name__] = cls
 
-    # -- the maths ---------------------------------------------------------------------------
-
-    #: The value approached as the factor goes to 0 (``eta_min`` for a cosine); 0.0 unless the
-    #: schedule says otherwise.
+    #: The value where the factor is 0 (``eta_min`` for a cosine).
     floor: float = 0.0
 
     @property
@@ -263,13 +230,8 @@ class Schedule(Record):
         return None
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
-        """The step-dependent part of the schedule, usually in [0, 1].
-
-        ``step`` is a number, or a numpy array of steps with ``xp=numpy``: a formula is written
-        once, with Python's operators and ``xp``'s functions (``xp.cos``, ``xp.where``, ...), and
-        evaluates a step or an array of steps alike. :data:`SCALAR` gives those functions for a
-        number.
-        """
+        """The step-dependent part of the schedule, usually in [0, 1], for a step or (with
+        ``xp=Math(numpy)``) an array of steps: one formula, written with ``xp``'s functions."""
         raise NotImplementedError
 
     def __call__(self, step: float, base: float = 1.0) -> float:
@@ -313,16 +275,8 @@ class Schedule(Record):
         return self.values(step, bases, xp), None
 
     def rebase(self, step: float, value: float) -> float | None:
-        """The base for which the schedule gives ``value`` at ``step``, or None if none does.
-
-        A scheduler uses this when a group's lr was changed outside it (by hand, or by a second
-        scheduler on the same optimizer): the new lr becomes the schedule's value at the current
-        step, and the schedule continues from there, as torch's chainable form does.
-
-        None also when the base would not be finite (a factor so small that the division
-        overflows): such a base gives inf or NaN at the next steps, never an lr. Overrides keep
-        this contract: a base they return is a finite float.
-        """
+        """The finite base for which the schedule gives ``value`` at ``step``, or None (torch's chaining,
+        :mod:`~paradox.scheduler.chain`, continues from an lr changed outside the scheduler)."""
         factor = self.factor(step)
         if factor == 0.0:
             return None
@@ -333,12 +287,9 @@ class Schedule(Record):
     def simulate(self, steps: int, base: float = 1.0, *, exact: bool = False) -> list[float]:
         """The values at steps ``0 .. steps - 1`` for ``base``, with no optimizer involved.
 
-        With numpy installed the steps are evaluated as one array, by the same formula (numpy is
-        imported here, never at package import, and only for 50,000 steps or more unless it is
-        already imported). numpy's ``cos`` and ``**`` may round differently from Python's, so a
-        value may differ from ``self(step, base)`` by an ulp or two (documented bound: 2 ulp);
-        ``exact=True``, or a schedule whose formula takes no arrays (a user function), evaluates
-        step by step, exactly ``self(step, base)``.
+        With numpy (imported for 50,000 steps or more, or if already imported) the steps are one
+        array, within 2 ulp of ``self(step, base)``; ``exact=True``, or a formula that takes no
+        arrays, steps exactly ``self(step, base)``.
 
         >>> from paradox.scheduler import StepDecay
         >>> StepDecay(step_size=2, gamma=0.5).simulate(5, base=1.0)
@@ -355,9 +306,8 @@ class Schedule(Record):
     def arrays(self, start: int, count: int, bases: Sequence[float]) -> tuple[list[Any], list[Any] | None] | None:
         """:meth:`evaluate` at the steps ``start .. start + count - 1`` as numpy arrays, one per base.
 
-        None when numpy is missing (or not worth importing for so few values), when the formula
-        takes no arrays, or when a value is not a finite number (stepping then raises the error
-        that names the step).
+        None when numpy is missing or not worth importing, the formula takes no arrays, or a value is
+        not finite (stepping then raises the error naming the step).
         """
         np = load_numpy(count * len(bases))
         if np is None or not count:
@@ -374,8 +324,6 @@ class Schedule(Record):
         if momenta is not None:
             momenta = [np.broadcast_to(np.asarray(values, dtype=np.float64), steps.shape) for values in momenta]
         return lrs, momenta
-
-    # -- config ------------------------------------------------------------------------------
 
     def to_config(self) -> dict[str, Any]:
         """A plain, JSON-ready dict: ``{"name": <class name>, <field>: <value>, ...}``."""
@@ -397,8 +345,7 @@ class Schedule(Record):
             return target.build(params)
 
 
-#: Importing numpy costs about 0.1-0.2 s, as much as stepping some 50,000 values: fewer values
-#: than this are computed in Python unless numpy is already imported (the CLI stays light).
+#: Importing numpy costs as much as stepping some 50,000 values in Python.
 IMPORT_NUMPY_FROM = 50_000
 
 

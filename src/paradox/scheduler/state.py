@@ -1,9 +1,5 @@
-"""Scheduler state as plain, strict-JSON data, and the checks that guard loading it.
-
-A state dict holds only dicts, lists, strings, ints and finite floats, so it survives
-``json.dumps(..., allow_nan=False)`` and ``torch.load(weights_only=True)``. It names its format,
-version and class, carries the config, and is validated whole before anything is changed.
-"""
+"""Scheduler state as plain, strict-JSON data (dicts, lists, strings, ints, finite floats), and the
+checks that guard loading it."""
 
 from __future__ import annotations
 
@@ -18,10 +14,6 @@ if TYPE_CHECKING:
 
 FORMAT = "paradox.scheduler"
 VERSION = 1
-
-#: Keys every torch ``LRScheduler.state_dict()`` holds; used to recognise torch's format.
-_TORCH_KEYS = ("base_lrs", "last_epoch")
-
 
 #: The keys every state of this library holds.
 STATE_KEYS = ("config", "last_epoch", "step_count", "base_lrs", "last_lr")
@@ -52,16 +44,14 @@ def read_state(state: object, class_name: str, config_keys: tuple[str, ...]) -> 
     """Check the envelope of ``state`` and return it in this library's layout.
 
     A state written by torch's scheduler of the same class is converted: its config entries
-    (``step_size``, ``T_max``, ...) are gathered under ``config`` and ``_last_lr`` becomes
-    ``last_lr``; the whole torch state is kept under ``torch`` for the entries a class reads
-    itself (``T_cur``, ``lr_lambdas``). Nothing but the envelope (format, version, class, key
-    presence) is checked here.
+    are gathered under ``config``, ``_last_lr`` becomes ``last_lr``, and the whole torch state is
+    kept under ``torch`` for the entries a class reads itself (``T_cur``, ``lr_lambdas``).
     """
     state = check_mapping(state)
     if "format" in state:
         return read_ours(state, class_name, STATE_KEYS)
-    if all(key in state for key in _TORCH_KEYS):
-        converted = {
+    if "base_lrs" in state and "last_epoch" in state:  # torch's format
+        return {
             "config": {key: state[key] for key in config_keys if key in state},
             "last_epoch": state["last_epoch"],
             "step_count": state.get("_step_count", 1),
@@ -69,7 +59,6 @@ def read_state(state: object, class_name: str, config_keys: tuple[str, ...]) -> 
             "last_lr": state.get("_last_lr", state["base_lrs"]),
             "torch": state,
         }
-        return converted
     fail(
         "state_dict",
         f"a state dict with 'format': {FORMAT!r} or torch's 'base_lrs' and 'last_epoch'",

@@ -4,11 +4,8 @@ Every check raises before anything is changed, with one message template::
 
     <Owner>: <param> must be <rule>. Received: <param>=<value!r> (<type>)
 
-``TypeError`` is raised for a value of the wrong kind, ``ValueError`` for a value of the right kind
-that breaks the rule. ``bool`` is never accepted where a number is expected.
-
-``<Owner>`` is the public entry point the user called (``StepLR``, ``StepLR.load_state_dict``),
-named once, where the call starts, with :class:`naming`; the checks themselves take no owner.
+``TypeError`` for a value of the wrong kind (``bool`` is never a number), ``ValueError`` for one that
+breaks the rule. ``<Owner>``, the entry point the user called, is set once with :class:`naming`.
 """
 
 from __future__ import annotations
@@ -35,9 +32,8 @@ def owner_name() -> str:
 
 
 def named(method: _F) -> _F:
-    """Run a method with its entry point named in error messages: ``StepLR.load_state_dict`` for a
-    public method, ``StepLR`` for ``__init__`` and private ones (the class of the instance called).
-    Under ``@classmethod`` it names the class the method was called on."""
+    """Run a method with its entry point named in errors: ``StepLR.load_state_dict`` for a public
+    method, ``StepLR`` for ``__init__`` and private ones (the class called)."""
     function: Any = method
     suffix = "" if function.__name__.startswith("_") else "." + function.__name__
 
@@ -55,11 +51,8 @@ def named(method: _F) -> _F:
 
 
 class naming:
-    """Name ``owner`` in the messages of the checks run inside the ``with`` block.
-
-    ``outer=True`` keeps a name already set: a schedule built by a scheduler (``StepLR`` builds a
-    ``StepDecay``) reports its errors under the scheduler's name, the call the user made.
-    """
+    """Name ``owner`` in the errors raised inside the ``with`` block; ``outer=True`` keeps a name
+    already set (a ``StepDecay`` built by ``StepLR`` reports as ``StepLR``)."""
 
     __slots__ = ("_name", "_outer", "_token")
 
@@ -92,8 +85,7 @@ def is_number(value: object) -> bool:
 
 
 def to_float(value: Any) -> float:
-    """``float(value)`` for a number, with an int too large for a float as ``inf`` (not an
-    ``OverflowError``), so range checks refuse it with the standard message."""
+    """``float(value)``, with an int too large for a float as ``inf`` (not an ``OverflowError``)."""
     try:
         return float(value)
     except OverflowError:
