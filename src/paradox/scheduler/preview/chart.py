@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from .simulate import Trace, piecewise_constant
@@ -11,19 +12,10 @@ _DOTS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
 _BLANK = 0x2800
 
 
-def number(value: float) -> str:
-    """A compact, readable number: ``0.1``, ``0.0505``, ``1e-05``."""
-    return f"{value:.6g}"
-
-
-def _tick(value: float) -> str:
-    return f"{value:.3g}"
-
-
 def render(trace: Trace, width: int = 80, height: int = 24, log: bool = False) -> str:
     """The chart and summary of ``trace``, at most ``width`` columns and about ``height`` lines."""
     width = max(width, 40)
-    info = f"lr {', '.join(number(s[0]) for s in trace.lr)}  ·  steps 0..{trace.steps - 1}"
+    info = f"lr {', '.join(f'{s[0]:.6g}' for s in trace.lr)}  ·  steps 0..{trace.steps - 1}"
     if log:
         info += "  ·  log scale"
     if len(trace.label) + 5 + len(info) <= width:
@@ -40,16 +32,14 @@ def _fit(text: str, width: int) -> str:
 
 
 def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
-    every = [v for series in trace.lr for v in series]  # one scale for all the groups
-    positive = [v for v in every if v > 0 and math.isfinite(v)] if log else []
+    values = [v for series in trace.lr for v in series]  # one scale for all the groups
+    positive = [v for v in values if v > 0 and math.isfinite(v)] if log else []
     is_log = bool(positive)
     if is_log:  # log10, with values <= 0 drawn at the smallest positive one
         floor = math.log10(min(positive))
-        mapped_every = [math.log10(v) if v > 0 else floor for v in every]
-        low, high = min(mapped_every), max(mapped_every)
-    else:
-        mapped_every, finite = every, [v for v in every if math.isfinite(v)]
-        low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+        values = [math.log10(v) if v > 0 else floor for v in values]
+    finite = values if is_log else [v for v in values if math.isfinite(v)]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
     if high - low <= 1e-12 * max(abs(high), 1e-300):
         pad = abs(high) * 0.5
         low, high = (0.0, 1.0) if high == 0.0 else (low - pad, high + pad)
@@ -65,35 +55,26 @@ def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
         grid[y // 4][x // 2] |= _DOTS[x % 2][y % 4]
 
     count = trace.steps
-
-    def to_y(value: float) -> int:
-        return round((high - value) / (high - low) * (dots_y - 1))
-
-    def to_x(step: int) -> int:
-        return 0 if count == 1 else round(step * (dots_x - 1) / (count - 1))
-
-    start = 0
-    for series in trace.lr:
-        mapped = mapped_every[start : start + len(series)]  # this group's values, mapped above
-        start += len(series)
+    for group, series in enumerate(trace.lr):
         stepped = piecewise_constant(series)  # hold the value for the whole step, then jump at its end
-        previous_x, previous_y = to_x(0), to_y(mapped[0])
-        plot(previous_x, previous_y)
-        for step in range(1, count):
-            x, y = to_x(step), to_y(mapped[step])
+        points = [
+            (round(step * (dots_x - 1) / max(count - 1, 1)), round((high - v) / (high - low) * (dots_y - 1)))
+            for step, v in enumerate(values[group * count : (group + 1) * count])
+        ]
+        plot(*points[0])
+        for (previous_x, previous_y), (x, y) in itertools.pairwise(points):
             span, last = x - previous_x, previous_y
             for dx in range(1, span + 1) if span else (0,):
                 cy = y if dx == span else previous_y if stepped else round(previous_y + (y - previous_y) * dx / span)
                 for fill in range(min(last, cy), max(last, cy) + 1):
                     plot(previous_x + dx, fill)
                 last = cy
-            previous_x, previous_y = x, y
 
-    lines = []
-    for r in range(rows):
-        label = labels.get(r, "").rjust(label_width)
-        axis = "┤" if r in labels else "│"
-        lines.append(f"{label} {axis}" + "".join(chr(_BLANK + bits) if bits else " " for bits in grid[r]).rstrip())
+    lines = [
+        f"{labels.get(r, '').rjust(label_width)} {'┤' if r in labels else '│'}"
+        + "".join(chr(_BLANK + bits) if bits else " " for bits in grid[r]).rstrip()
+        for r in range(rows)
+    ]
     axis_line, label_line = _x_axis(count, cells)
     lines.append(" " * label_width + " └" + axis_line)
     lines.append(" " * (label_width + 2) + label_line)
@@ -112,18 +93,18 @@ def _y_labels(low: float, high: float, rows: int, is_log: bool) -> dict[int, str
     def shown(y: float) -> float:
         return 10**y if is_log else y
 
-    labels = {0: _tick(shown(high)), rows - 1: _tick(shown(low))}
-    wanted = max(1, rows // 4)
+    labels = {0: f"{shown(high):.3g}", rows - 1: f"{shown(low):.3g}"}
     if is_log and high - low < 2:  # less than two decades: 1, 2, 5 times each power of ten
         ticks = [math.log10(m) + k for k in range(math.floor(low), math.ceil(high) + 1) for m in (1, 2, 5)]
         ticks = [tick for tick in ticks if low <= tick <= high]
     else:
-        spacing = max(1.0, float(math.ceil((high - low) / wanted))) if is_log else _nice((high - low) / wanted)
+        step = (high - low) / max(1, rows // 4)
+        spacing = max(1.0, float(math.ceil(step))) if is_log else _nice(step)
         ticks = [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]
     for tick in ticks:
         row = round((high - tick) / (high - low) * (rows - 1))
         if all(abs(row - other) >= 2 for other in labels):
-            labels[row] = _tick(shown(tick))
+            labels[row] = f"{shown(tick):.3g}"
     return labels
 
 
@@ -159,9 +140,9 @@ def summary_lines(trace: Trace, width: int) -> list[str]:
         peak = max(range(len(series)), key=lambda i: (series[i], -i))
         low = min(range(len(series)), key=lambda i: (series[i], i))
         prefix = f"lr_{index}: " if len(trace.lr) > 1 else ""
-        for fmt in (number, _tick):  # full precision if it fits on one line, else 3 digits
-            first = f"{prefix}start {fmt(series[0])}  peak {fmt(series[peak])} (step {peak})"
-            second = f"min {fmt(series[low])} (step {low})  final {fmt(series[-1])}"
+        for digits in (6, 3):  # full precision if it fits on one line, else 3 digits
+            first = f"{prefix}start {series[0]:.{digits}g}  peak {series[peak]:.{digits}g} (step {peak})"
+            second = f"min {series[low]:.{digits}g} (step {low})  final {series[-1]:.{digits}g}"
             if len(first) + 2 + len(second) <= width:
                 lines.append(f"{first}  {second}")
                 break
@@ -172,7 +153,7 @@ def summary_lines(trace: Trace, width: int) -> list[str]:
             break
     if trace.momentum is not None:
         values = trace.momentum[0]
-        lines.append(_fit(f"momentum {number(min(values))} .. {number(max(values))} (cycled)", width))
+        lines.append(_fit(f"momentum {min(values):.6g} .. {max(values):.6g} (cycled)", width))
     lines.append(_phase_line(trace.phases(), width))
     return lines
 
@@ -181,7 +162,7 @@ def _phase_line(phases: list[int], width: int) -> str:
     head, tail = "phase changes at steps ", f", ... ({len(phases)} in all)"
     if not phases or len(head + ", ".join(map(str, phases))) <= width:
         return head + ", ".join(map(str, phases)) if phases else "phase changes: none"
-    shown = 0  # as many as fit with the tail
-    while shown < len(phases) and len(head + ", ".join(map(str, phases[: shown + 1])) + tail) <= width:
-        shown += 1
+    shown = len(phases) - 1  # as many as fit with the tail
+    while shown and len(head + ", ".join(map(str, phases[:shown])) + tail) > width:
+        shown -= 1
     return head + ", ".join(map(str, phases[:shown])) + tail

@@ -1,8 +1,7 @@
 """``paradox-lr``: preview any schedule before training (``show``, ``table``, ``plot``, ``list``).
 
-Exit status: 0 on success, 2 for bad input (a malformed or hostile spec, a bad option or file),
-1 when an optional package is missing or the output cannot be written. Errors are one line on
-stderr, never a traceback.
+Exit status: 0 on success, 2 for bad input, 1 when an optional package is missing or the output
+cannot be written. Errors are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -64,10 +63,10 @@ def _positive(name: str, text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    lr_help = "base lr; a comma list means several param groups (default 0.1)"
-    common.add_argument("--lr", type=_lrs, default=[0.1], metavar="LR[,LR...]", help=lr_help)
-    steps_help = "steps to show (default: the schedule's natural length, else 100)"
-    common.add_argument("--steps", type=partial(_positive, "--steps"), metavar="N", help=steps_help)
+    groups = "base lr; a comma list means several param groups (default 0.1)"
+    common.add_argument("--lr", type=_lrs, default=[0.1], metavar="LR[,LR...]", help=groups)
+    natural = "steps to show (default: the schedule's natural length, else 100)"
+    common.add_argument("--steps", type=partial(_positive, "--steps"), metavar="N", help=natural)
     common.add_argument("--metrics", metavar="FILE", help="one metric per step, for ReduceLROnPlateau")
 
     parser = _Parser(

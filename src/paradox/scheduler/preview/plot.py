@@ -11,10 +11,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-#: The hint shown when matplotlib is missing.
-INSTALL_HINT = 'plotting needs matplotlib: pip install "paradox[plot]"'
-
-
 class PlotUnavailable(ImportError):
     """matplotlib is not installed."""
 
@@ -30,15 +26,14 @@ def plot(
 ) -> Any:
     """Overlay the lr curves of ``specs`` in one matplotlib figure, with a legend of their specs.
 
-    Without ``steps``, each curve is extended to the longest natural length where its schedule
-    allows it (one that ends earlier, like OneCycleLR, or runs out of metrics keeps its own).
+    Without ``steps``, each curve is extended to the longest natural length where it can be.
 
     Args:
         specs: spec strings, ``"@path"`` configs, config dicts, schedules, schedulers, or :class:`Trace` objects.
         output: write the figure there (``.png``, ``.svg`` or ``.pdf``); None only returns it.
         steps, lr, metrics: as for :func:`simulate`.
         log: a log-scale y axis.
-        title: the figure title; default: none, for the legend says it all.
+        title: the figure title (default none).
 
     Returns:
         The ``matplotlib.figure.Figure`` (no pyplot state is touched).
@@ -59,7 +54,7 @@ def plot(
     try:
         from matplotlib.figure import Figure
     except ImportError:
-        raise PlotUnavailable(INSTALL_HINT) from None
+        raise PlotUnavailable('plotting needs matplotlib: pip install "paradox[plot]"') from None
     traces = [spec if isinstance(spec, Trace) else simulate(spec, steps, lr=lr, metrics=metrics) for spec in specs]
     longest = max(trace.steps for trace in traces)
     figure = Figure(figsize=(8, 4.5), dpi=110, layout="constrained")
@@ -72,15 +67,10 @@ def plot(
             label = f"{trace.label} [lr_{index}]" if len(trace.lr) > 1 else trace.label
             style = "steps-post" if piecewise_constant(series) else "default"
             axes.plot(range(trace.steps), series, label=label, linewidth=1.8, drawstyle=style)
-    axes.set_xlabel("step")
-    axes.set_ylabel("learning rate")
-    if log:
-        axes.set_yscale("log")
+    axes.set(xlabel="step", ylabel="learning rate", yscale="log" if log else "linear", title=title or "")
     axes.grid(True, which="major", alpha=0.3)
     axes.margins(x=0.01)
     axes.legend(loc="best", fontsize="small", frameon=False)
-    if title:
-        axes.set_title(title)
     if path is not None:
         figure.savefig(path)
     return figure

@@ -17,42 +17,31 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-#: Fallback length when a schedule has no natural end, and the longest simulation allowed.
 DEFAULT_STEPS = 100
 MAX_STEPS = 1_000_000
 MAX_VALUES = 10_000_000
 
-_MOMENTUM = 0.9
-_BETAS = (0.9, 0.999)
-
 
 class PreviewOptimizer:
-    """A stand-in optimizer whose groups have ``lr``, ``momentum`` and ``betas`` (so that OneCycleLR
-    and CyclicLR can cycle momentum; ``betas`` wins, as with Adam, when a scheduler picks one)."""
+    """A stand-in optimizer whose groups have ``lr``, ``momentum`` and ``betas`` (for OneCycleLR, CyclicLR)."""
 
     def __init__(self, lrs: Sequence[float]) -> None:
-        self.defaults: dict[str, Any] = {"lr": lrs[0], "momentum": _MOMENTUM, "betas": _BETAS}
-        self.param_groups: list[dict[str, Any]] = [
-            {"params": [], "lr": lr, "momentum": _MOMENTUM, "betas": _BETAS} for lr in lrs
-        ]
+        momenta = {"momentum": 0.9, "betas": (0.9, 0.999)}
+        self.defaults: dict[str, Any] = {"lr": lrs[0], **momenta}
+        self.param_groups: list[dict[str, Any]] = [{"params": [], "lr": lr, **momenta} for lr in lrs]
         self.state: dict[Any, Any] = {}
 
-    def step(self) -> None:  # present because some schedulers check for it
-        pass
-
-    def zero_grad(self) -> None:
+    def step(self) -> None:  # some schedulers check for it
         pass
 
 
 def _series(values: Any) -> array[float]:
-    """One series as an ``array('d')``, copied as raw bytes from a float64 numpy array (30 times
-    faster than through Python floats)."""
     from array import array  # imported when used: it pulls in collections (3 ms at import)
 
     if isinstance(values, array) and values.typecode == "d":
         return values
     if getattr(values, "dtype", None) == "float64":
-        return array("d", values.tobytes())
+        return array("d", values.tobytes())  # 30 times faster than through Python floats
     return array("d", values)
 
 
@@ -126,11 +115,6 @@ def simulate(
 ) -> Trace:
     """Simulate a schedule and return its values per step, from step 0 (the lr of the first optimizer step).
 
-    A scheduler whose steps ahead are a pure schedule is evaluated as arrays when numpy is
-    installed (10^6 steps of OneCycleLR in tens of milliseconds), any other is stepped on a stand-in
-    optimizer: the values are those the scheduler sets, bit for bit, except that numpy's cosine may
-    differ from ``math.cos`` by an ulp on builds with their own SIMD cosine (none measured so far).
-
     Args:
         spec_or_scheduler: a spec string (``"CosineAnnealingLR(T_max=100)"``), ``"@path"`` to a JSON/YAML/TOML
             config, a config dict, a pure :class:`Schedule`, or a scheduler (simulated on a deep copy, from its step).
@@ -177,12 +161,18 @@ def simulate(
 
 
 def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: str, *, exact: bool = False) -> Trace:
-    """Record each group's lr (and momentum) from the scheduler's current state: as arrays when
-    its steps ahead are its pure schedule (``_pure_form``), else by stepping it."""
-    from .spec import SpecError
+    """Record each group's lr (and momentum) from the scheduler's current state, as arrays or by stepping it."""
+    import inspect
+
+    from .spec import SpecError, _one_line
 
     name = type(scheduler).__name__
-    accepts, required = takes_metrics(scheduler)
+    try:  # whether step() takes metrics first, and must be given them (composites pass on metrics=None)
+        first = next(iter(inspect.signature(scheduler.step).parameters.values()), None)
+    except (TypeError, ValueError):
+        first = None
+    accepts = first is not None and first.name == "metrics"
+    required = first is not None and accepts and first.default is first.empty
     needs_metrics = f"{name} is stepped with a metric: give one per step with --metrics FILE"
     if required and metrics is None:
         raise SpecError(needs_metrics)
@@ -198,10 +188,17 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
         raise SpecError(
             f"{len(groups)} param groups x {steps} steps is {len(groups) * steps} values; the limit is {MAX_VALUES}"
         )
-    if given is None and not exact:
-        trace = _arrays(scheduler, steps, label)
-        if trace is not None:
-            return trace
+    key = "betas" if getattr(scheduler, "use_beta1", False) else "momentum"  # the one it cycles
+    form = scheduler._pure_form() if given is None and not exact and isinstance(scheduler, LRScheduler) else None
+    arrays = None if form is None else form[0].arrays(scheduler.last_epoch, steps, form[1])
+    if arrays is not None:  # used when row 0 is what the groups hold now
+        now = [[float(group["lr"]) for group in groups], [_hyper(group, key) for group in groups]]
+        if not any(
+            abs(float(row[0]) - value) > 2 * math.ulp(value)
+            for series, values in zip((arrays[0], arrays[1] or ()), now)
+            for row, value in zip(series, values)
+        ):
+            return Trace(label, *arrays)
     lrs: list[list[float]] = [[] for _ in groups]
     momenta: dict[str, list[list[float]]] = {key: [[] for _ in groups] for key in ("betas", "momentum")}
     for step in range(steps):
@@ -212,14 +209,14 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
                 else:
                     scheduler.step(given[step - 1])
             except Exception as error:
-                text = " ".join(str(error).split()) or type(error).__name__
+                text = _one_line(error)
                 if accepts and metrics is None and "metrics" in text:
                     raise SpecError(needs_metrics) from None
                 raise SpecError(f"{name} failed at step {step}: {text}") from None
         for index, group in enumerate(groups):
             lrs[index].append(float(group["lr"]))
-            for key, table in momenta.items():
-                table[index].append(_hyper(group, key))
+            for hyper, table in momenta.items():
+                table[index].append(_hyper(group, hyper))
     for table in momenta.values():  # beta1 first, as Adam-style schedulers prefer it
         if any(
             value != series[0] and not (math.isnan(value) and math.isnan(series[0]))
@@ -227,10 +224,7 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
             for value in series
         ):
             return Trace(label, lrs, table)
-    cycled = getattr(scheduler, "cycle_momentum", False) is True
-    return Trace(
-        label, lrs, momenta["betas" if getattr(scheduler, "use_beta1", False) else "momentum"] if cycled else None
-    )
+    return Trace(label, lrs, momenta[key] if getattr(scheduler, "cycle_momentum", False) is True else None)
 
 
 def _hyper(group: Mapping[str, Any], key: str) -> float:
@@ -244,55 +238,25 @@ def _hyper(group: Mapping[str, Any], key: str) -> float:
         return math.nan
 
 
-def takes_metrics(scheduler: Any) -> tuple[bool, bool]:
-    """Whether ``step`` takes ``metrics`` first, and whether it must be given (ReduceLROnPlateau);
-    composites that take ``metrics=None`` to pass on get one only when the user supplies metrics."""
-    import inspect
-
-    try:
-        first = next(iter(inspect.signature(scheduler.step).parameters.values()), None)
-    except (TypeError, ValueError):
-        first = None
-    return (False, False) if first is None or first.name != "metrics" else (True, first.default is first.empty)
-
-
-def _arrays(scheduler: Any, steps: int, label: str) -> Trace | None:
-    """The trace of a scheduler whose steps ahead are its pure schedule, as arrays; None to step."""
-    form = scheduler._pure_form() if isinstance(scheduler, LRScheduler) else None
-    arrays = None if form is None else form[0].arrays(scheduler.last_epoch, steps, form[1])
-    if arrays is None:
-        return None
-    lrs, momenta = arrays
-    groups = scheduler.optimizer.param_groups
-    key = "betas" if getattr(scheduler, "use_beta1", False) else "momentum"
-    now = [[float(group["lr"]) for group in groups], [_hyper(group, key) for group in groups]]
-    for series, values in zip((lrs, momenta or ()), now):  # row 0 is what the groups hold now
-        if any(abs(float(row[0]) - value) > 2 * math.ulp(value) for row, value in zip(series, values)):
-            return None
-    return Trace(label, lrs, momenta)
-
-
 def natural_steps(scheduler: Any) -> int:
-    """How many rows show the whole schedule: to its end (``T_max + 1`` rows), else twice its last
-    change (at least 100), else 100. A composite without a pure schedule is measured by its children."""
+    """How many rows show the whole schedule: to its end, else twice its last change (at least 100)."""
     schedule = scheduler if isinstance(scheduler, Schedule) else getattr(scheduler, "schedule", None)
-    if isinstance(schedule, Sequential):
-        return min(schedule.milestones[-1] + natural_steps(schedule.schedules[-1]), MAX_STEPS)
-    if isinstance(schedule, Schedule):
+    if isinstance(schedule, Schedule) and not isinstance(schedule, Sequential):
         if schedule.length:
             return min(schedule.length + 1, MAX_STEPS)
-        change = schedule.last_change
-        return min(max(DEFAULT_STEPS, 2 * change + 1), MAX_STEPS) if change else DEFAULT_STEPS
-    children = getattr(scheduler, "schedulers", None)
-    if not isinstance(children, list) or not children:
+        return min(max(DEFAULT_STEPS, 2 * (schedule.last_change or 0) + 1), MAX_STEPS)
+    parent = schedule if isinstance(schedule, Sequential) else scheduler  # measured by its children
+    children = getattr(parent, "schedules" if parent is schedule else "schedulers", None)
+    if not isinstance(children, (list, tuple)) or not children:
         return DEFAULT_STEPS
-    rows = [natural_steps(child) for child in children]
-    milestones = getattr(scheduler, "milestones", None)
-    return min(milestones[-1] + rows[-1], MAX_STEPS) if milestones else max(rows)
+    milestones: Sequence[int] | None = getattr(parent, "milestones", None)
+    if milestones:
+        return min(milestones[-1] + natural_steps(children[-1]), MAX_STEPS)
+    return max(natural_steps(child) for child in children)
 
 
 def piecewise_constant(series: Sequence[float]) -> bool:
-    """True when most steps keep the value (StepLR, MultiStepLR): drawn as steps, not slopes."""
+    """True when most steps keep the value (StepLR): drawn as steps, not slopes."""
     flat = sum(1 for a, b in itertools.pairwise(series) if a == b)
     return flat * 2 >= len(series) - 1
 
@@ -311,21 +275,18 @@ def phase_changes(values: Sequence[float]) -> list[int]:
     [2, 3]
     """
     count = len(values) - 1
-    if count < 1:
-        return []
     scale = max((abs(v) for v in values), default=0.0) or 1.0
     deltas = [values[i + 1] - values[i] for i in range(count)]
     kinds = [0 if abs(d) <= 1e-12 * scale else (1 if d > 0 else -1) for d in deltas]
 
-    def is_jump(i: int) -> bool:
-        if kinds[i] == 0:
-            return False
-        for j in (i - 1, i + 1):
-            if 0 <= j < count and kinds[j] == kinds[i] and abs(deltas[i]) <= 3 * abs(deltas[j]):
-                return False
-        return count > 1
-
-    jumps = [is_jump(i) for i in range(count)]
+    jumps = [
+        count > 1
+        and kinds[i] != 0
+        and not any(
+            0 <= j < count and kinds[j] == kinds[i] and abs(deltas[i]) <= 3 * abs(deltas[j]) for j in (i - 1, i + 1)
+        )
+        for i in range(count)
+    ]
     changes = {i + 1 for i in range(count) if jumps[i]}
     changes |= {i for i in range(1, count) if not (jumps[i] or jumps[i - 1]) and kinds[i] != kinds[i - 1]}
     return sorted(changes)

@@ -1,10 +1,7 @@
 """Spec strings and config dicts: a schedule written the way it is constructed, minus the optimizer.
 
-A spec is parsed with :mod:`ast`, never evaluated: it may call only known schedulers (``paradox-lr
-list``, plus any :func:`register` adds) with literal arguments or other calls (children built on the
-same optimizer just before their parent); anything else is refused with a one-line :class:`SpecError`.
-A config dict is the same tree as data (``{"name": "StepLR", "step_size": 10}``, children as nested
-``{"name": ...}`` dicts); ``@path`` reads one from JSON, YAML or TOML.
+A spec is parsed with :mod:`ast`, never evaluated; a config dict is the same tree as data
+(``{"name": "StepLR", "step_size": 10}``); ``@path`` reads one from JSON, YAML or TOML.
 """
 
 from __future__ import annotations
@@ -31,7 +28,6 @@ MAX_LENGTH = 10_000
 MAX_DEPTH = 32
 
 _BASES = (LRScheduler, _LRScheduler, ScheduledLR, ChainableLR, DecayLR, CycledLR)
-#: The modules of the families, where every public schedule and scheduler is defined.
 _FAMILIES = (step, polynomial, cosine, lambdas, cyclic, one_cycle, plateau, compose)
 _REGISTERED: dict[str, type[Any]] = {}
 _FUNCTION_PARAMS = frozenset({"lr_lambda", "scale_fn"})
@@ -58,8 +54,7 @@ def unregister(cls: type[Any]) -> None:
 
 
 def schedulers() -> dict[str, type[Any]]:
-    """Every schedule a spec may name, by name, sorted: the package's public schedulers (torch's
-    names) and pure schedules (``StepDecay``, ``Sequential``, ...), and registered ones."""
+    """Every schedule a spec may name, by name, sorted: public schedulers, pure schedules, registered ones."""
     found: dict[str, type[Any]] = {}
     for module in _FAMILIES:
         for name, value in vars(module).items():
@@ -70,7 +65,7 @@ def schedulers() -> dict[str, type[Any]]:
     return dict(sorted({**found, **_REGISTERED}.items()))
 
 
-@dataclass
+@dataclass(repr=False)
 class Pending:
     """A scheduler to build: its class, its arguments (which may hold Pending children), and where."""
 
@@ -80,35 +75,21 @@ class Pending:
 
     def text(self) -> str:
         """The spec as text: ``StepLR(step_size=10, gamma=0.5)``, children written out too."""
-        return f"{self.cls.__name__}({', '.join(f'{name}={_text(value)}' for name, value in self.kwargs.items())})"
+        return f"{self.cls.__name__}({', '.join(f'{name}={value!r}' for name, value in self.kwargs.items())})"
+
+    __repr__ = text
 
     def build(self, optimizer: Any) -> Any:
         """Build children first (in order), then this scheduler, on ``optimizer``."""
         kwargs = {name: _build(value, optimizer) for name, value in self.kwargs.items()}
-        if "optimizer" in _signature(self.cls)[0]:
+        if "optimizer" in inspect.signature(self.cls).parameters:
             kwargs["optimizer"] = optimizer
         try:
             return self.cls(**kwargs)
-        except SpecError:
-            raise
-        except (TypeError, ValueError) as error:
-            raise SpecError(f"{self.where}: {_one_line(error)}") from None
-        except Exception as error:  # a scheduler's own failure, reported without a traceback
-            raise SpecError(
-                f"{self.where}: {self.cls.__name__} failed: {type(error).__name__}: {_one_line(error)}"
-            ) from None
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, Pending):
-        return value.text()
-    if isinstance(value, list):
-        return "[" + ", ".join(_text(item) for item in value) + "]"
-    if isinstance(value, tuple):
-        return "(" + ", ".join(_text(item) for item in value) + ("," if len(value) == 1 else "") + ")"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_text(key)}: {_text(item)}" for key, item in value.items()) + "}"
-    return repr(value)
+        except Exception as error:  # a scheduler's own failure too, reported without a traceback
+            crash = not isinstance(error, (TypeError, ValueError))
+            failed = f"{self.cls.__name__} failed: {type(error).__name__}: " if crash else ""
+            raise SpecError(f"{self.where}: {failed}{_one_line(error)}") from None
 
 
 def _build(value: Any, optimizer: Any) -> Any:
@@ -126,10 +107,10 @@ def _one_line(error: BaseException) -> str:
 
 
 def _signature(cls: type[Any]) -> tuple[dict[str, inspect.Parameter], bool]:
-    """The constructor's named parameters, and whether it also takes ``*args`` or ``**kwargs``."""
+    """The constructor's named parameters but the optimizer, and whether it takes ``*args`` or ``**kwargs``."""
     params = inspect.signature(cls).parameters.values()
     named = {param.name: param for param in params if param.kind not in (param.VAR_POSITIONAL, param.VAR_KEYWORD)}
-    return named, len(named) < len(params)
+    return {name: param for name, param in named.items() if name != "optimizer"}, len(named) < len(params)
 
 
 def signature_text(cls: type[Any]) -> str:
@@ -137,7 +118,6 @@ def signature_text(cls: type[Any]) -> str:
     parts = [
         name if param.default is param.empty else f"{name}={param.default!r}"
         for name, param in _signature(cls)[0].items()
-        if name != "optimizer"
     ]
     return f"{cls.__name__}({', '.join(parts)})"
 
@@ -146,9 +126,6 @@ def description(cls: type[Any]) -> str:
     """The first line of the class docstring."""
     doc = (inspect.getdoc(cls) or "").strip()
     return doc.splitlines()[0].replace("``", "") if doc else ""
-
-
-# -- the text form --------------------------------------------------------------------------
 
 
 def parse(text: str) -> Pending:
@@ -202,7 +179,7 @@ class _Reader:
             raise self.fail(func, _unknown_schedule(func.id, self.known))
         cls = self.known[func.id]
         args, keywords = (node.args, node.keywords) if isinstance(node, ast.Call) else ([], [])
-        names = [name for name in _signature(cls)[0] if name != "optimizer"]
+        names = list(_signature(cls)[0])
 
         def items() -> Iterator[tuple[str, str, str, ast.expr]]:
             for index, arg in enumerate(args):
@@ -246,11 +223,9 @@ class _Reader:
                     raise self.fail(key, f"a dict key must be a literal; found {self.text(key)}")
                 result[key_value] = self.value(item, depth + 1)
             return result
-        if isinstance(node, ast.Call):
+        if isinstance(node, ast.Call) or (isinstance(node, ast.Name) and node.id in self.known):
             return self.call(node, depth)
         if isinstance(node, ast.Name):
-            if node.id in self.known:
-                return self.call(node, depth)
             close = difflib.get_close_matches(node.id, list(self.known), n=1)
             hint = f"; did you mean {close[0]}(...)?" if close else ""
             raise self.fail(
@@ -284,9 +259,6 @@ _REFUSED: tuple[tuple[type[ast.AST] | tuple[type[ast.AST], ...], str], ...] = (
 )
 
 
-# -- checks shared by the text and the config forms -----------------------------------------
-
-
 def _unknown_schedule(name: str, known: Mapping[str, type[Any]]) -> str:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     if close:
@@ -297,8 +269,7 @@ def _unknown_schedule(name: str, known: Mapping[str, type[Any]]) -> str:
 def _call(
     cls: type[Any], items: Iterable[tuple[Any, str, str, Any]], where: str, read: Callable[[str, Any], Any]
 ) -> Pending:
-    """A call checked the same way in both forms; ``items`` are its arguments as ``(name, where the
-    name is, where the value is, the value to read)``, read in order."""
+    """A call checked alike in both forms; ``items`` are ``(name, where it is, where its value is, value)``."""
     params, varargs = _signature(cls)
     kwargs: dict[str, Any] = {}
     wheres: dict[str, str] = {}
@@ -308,15 +279,14 @@ def _call(
         if name == "optimizer":
             raise SpecError(f"{at}: {cls.__name__}'s optimizer is supplied by paradox-lr; leave it out")
         if name not in params and not varargs:
-            close = difflib.get_close_matches(name, [key for key in params if key != "optimizer"], n=1, cutoff=0.6)
+            close = difflib.get_close_matches(name, list(params), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise SpecError(f"{at}: {cls.__name__} has no parameter {name!r}{hint} ({signature_text(cls)})")
         if name in kwargs:
             raise SpecError(f"{at}: {cls.__name__} got {name!r} twice")
         kwargs[name], wheres[name] = read(name, value), value_at
     for name, param in params.items():
-        required = param.default is param.empty
-        if name == "optimizer" or not (required or name in kwargs):
+        if param.default is not param.empty and name not in kwargs:
             continue
         if name in _FUNCTION_PARAMS or "Callable" in str(param.annotation):
             raise SpecError(
@@ -335,9 +305,6 @@ def _call(
                 f"StepLR(step_size=10). Received: {child!r}"
             )
     return Pending(cls, kwargs, where)
-
-
-# -- the config form ------------------------------------------------------------------------
 
 
 def from_config(config: Any, origin: str = "config") -> Pending:
@@ -367,7 +334,7 @@ def _config_value(value: Any, origin: str, path: str, known: dict[str, type[Any]
     if depth > MAX_DEPTH:
         raise SpecError(f"{origin}: {path}: the config is nested more than {MAX_DEPTH} levels deep")
     if value is None or isinstance(value, (bool, int, float, str)):
-        return value  # a non-finite float too: the scheduler's own check names the parameter
+        return value
     if isinstance(value, (list, tuple)):
         return [_config_value(item, origin, f"{path}[{index}]", known, depth + 1) for index, item in enumerate(value)]
     if isinstance(value, Mapping):
@@ -394,29 +361,23 @@ def read_config(path: str) -> Pending:
         raise SpecError(f"@{path}: cannot read the file: {error.strerror or _one_line(error)}") from None
     except UnicodeDecodeError as error:
         raise SpecError(f"@{path}: the file is not UTF-8 text: {_one_line(error)}") from None
-    if suffix == ".json":
-        try:
+    toml = "tomllib" if sys.version_info >= (3, 11) else "tomli"
+    try:
+        if suffix == ".json":
             data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise SpecError(f"{name}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
-    elif suffix == ".toml":
-        toml = _optional(
-            "tomllib" if sys.version_info >= (3, 11) else "tomli",
-            "reading TOML on Python 3.10 needs tomli: pip install tomli",
-        )
-        try:
-            data = toml.loads(text)
-        except Exception as error:  # tomllib.TOMLDecodeError / tomli's
-            raise SpecError(f"{name}: invalid TOML: {_one_line(error)}") from None
-    else:
-        yaml = _optional("yaml", f"{name}: reading YAML needs PyYAML: pip install pyyaml")
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-            problem = getattr(error, "problem", None) or _one_line(error)
-            raise SpecError(f"{name}: invalid YAML{at}: {problem}") from None
+        elif suffix == ".toml":
+            data = _optional(toml, "reading TOML on Python 3.10 needs tomli: pip install tomli").loads(text)
+        else:
+            data = _optional("yaml", f"{name}: reading YAML needs PyYAML: pip install pyyaml").safe_load(text)
+    except MissingDependency:
+        raise
+    except json.JSONDecodeError as error:
+        raise SpecError(f"{name}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+    except Exception as error:  # TOML's or YAML's decode error
+        mark = getattr(error, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or _one_line(error)
+        raise SpecError(f"{name}: invalid {'TOML' if suffix == '.toml' else 'YAML'}{at}: {problem}") from None
     return from_config(data, name)
 
 
