@@ -16,11 +16,9 @@ def render(trace: Trace, width: int = 80, height: int = 24, log: bool = False) -
     """The chart and summary of ``trace``, at most ``width`` columns and about ``height`` lines."""
     width = max(width, 40)
     info = f"lr {', '.join(f'{s[0]:.6g}' for s in trace.lr)}  ·  steps 0..{trace.steps - 1}"
-    if log:
-        info += "  ·  log scale"
-    if len(trace.label) + 5 + len(info) <= width:
-        header = [f"{trace.label}  ·  {info}"]
-    else:
+    info += "  ·  log scale" if log else ""
+    header = [f"{trace.label}  ·  {info}"]
+    if len(header[0]) > width:
         header = [_fit(trace.label, width), _fit(info, width)]
     summary = summary_lines(trace, width)
     rows = max(4, min(height - 3 - len(header) - len(summary), 24))

@@ -139,24 +139,17 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"{signature_text(cls)}\n    {description(cls)}\n")
         return 0
     metrics = None if args.metrics is None else read_metrics(args.metrics)
+    options: dict[str, Any] = {"steps": args.steps, "lr": args.lr, "metrics": metrics}
     if args.command == "plot":
         from .plot import plot
 
-        plot(
-            *args.specs,
-            output=args.output,
-            steps=args.steps,
-            lr=args.lr,
-            log=args.log,
-            metrics=metrics,
-            title=args.title,
-        )
+        plot(*args.specs, output=args.output, log=args.log, title=args.title, **options)
         out.write(f"wrote {args.output}\n")
         return 0
     from .simulate import simulate
 
     # table promises exact values on every platform: cosines by math.cos (see simulate's exact).
-    trace = simulate(args.spec, args.steps, lr=args.lr, metrics=metrics, exact=args.command == "table")
+    trace = simulate(args.spec, exact=args.command == "table", **options)
     if args.command == "show":
         from .chart import render
 
@@ -192,7 +185,7 @@ def read_metrics(path: str) -> list[float]:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise _InputError(f"--metrics {path}: invalid JSON at line {error.lineno}: {error.msg}") from None
-        items = [(f"item {index}", item) for index, item in enumerate(data if isinstance(data, list) else [data])]
+        items = [(f"item {index}", item) for index, item in enumerate(data)]
     else:
         lines = enumerate(text.splitlines(), start=1)
         items = [(f"line {n}", part) for n, line in lines for part in line.split("#", 1)[0].replace(",", " ").split()]
@@ -208,7 +201,3 @@ def read_metrics(path: str) -> list[float]:
     if not values:
         raise _InputError(f"--metrics {path}: the file holds no numbers")
     return values
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -48,8 +48,7 @@ def plot(
     import contextlib
     from pathlib import Path
 
-    path = None if output is None else Path(output)
-    if path is not None and path.suffix.lower() not in (".png", ".svg", ".pdf"):
+    if output is not None and Path(output).suffix.lower() not in (".png", ".svg", ".pdf"):
         raise ValueError(f"plot: output must end in .png, .svg or .pdf. Received: output={str(output)!r} (str)")
     try:
         from matplotlib.figure import Figure
@@ -71,6 +70,6 @@ def plot(
     axes.grid(True, which="major", alpha=0.3)
     axes.margins(x=0.01)
     axes.legend(loc="best", fontsize="small", frameon=False)
-    if path is not None:
-        figure.savefig(path)
+    if output is not None:
+        figure.savefig(output)
     return figure

@@ -95,9 +95,7 @@ class Trace:
     def rows(self, every: int = 1) -> list[list[float]]:
         """One row per step (``[step, lr..., momentum...]``); with ``every=k``, steps 0, k, 2k, ... and the last."""
         series = [*self.lr, *(self.momentum or ())]
-        chosen = list(range(0, self.steps, every))
-        if chosen and chosen[-1] != self.steps - 1:
-            chosen.append(self.steps - 1)
+        chosen = [*range(0, self.steps - 1, every), self.steps - 1] if self.steps else []
         return [[step, *(values[step] for values in series)] for step in chosen]
 
     def phases(self, group: int = 0) -> list[int]:
@@ -140,10 +138,9 @@ def simulate(
         if not lrs:
             raise ValueError("simulate: lr must be a number or a non-empty list of numbers. Received: lr=[]")
         metric_values = None if metrics is None else [check_float(f"metrics[{i}]", m) for i, m in enumerate(metrics)]
-        if steps is not None:
-            if check_int("steps", steps, minimum=1) > MAX_STEPS:
-                raise ValueError(f"simulate: steps must be an int in [1, {MAX_STEPS}]. Received: steps={steps!r} (int)")
-            steps = int(steps)
+        if steps is not None and check_int("steps", steps, minimum=1) > MAX_STEPS:
+            raise ValueError(f"simulate: steps must be an int in [1, {MAX_STEPS}]. Received: steps={steps!r} (int)")
+        steps = None if steps is None else int(steps)
     if isinstance(spec_or_scheduler, Schedule) or hasattr(spec_or_scheduler, "optimizer"):
         built, label = spec_or_scheduler, repr(spec_or_scheduler)
     else:  # a spec or a config of a scheduler or a pure schedule, in one dialect

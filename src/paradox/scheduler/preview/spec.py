@@ -186,10 +186,8 @@ class _Reader:
                 if isinstance(arg, ast.Starred):
                     raise self.refuse(arg, "")
                 if index >= len(names):
-                    raise self.fail(
-                        arg,
-                        f"{cls.__name__} takes at most {len(names)} arguments ({', '.join(names)}); got {len(args)}",
-                    )
+                    most = f"at most {len(names)} arguments ({', '.join(names)})"
+                    raise self.fail(arg, f"{cls.__name__} takes {most}; got {len(args)}")
                 yield names[index], self.where(arg), self.where(arg), arg
             for keyword in keywords:
                 if keyword.arg is None:
@@ -228,11 +226,8 @@ class _Reader:
         if isinstance(node, ast.Name):
             close = difflib.get_close_matches(node.id, list(self.known), n=1)
             hint = f"; did you mean {close[0]}(...)?" if close else ""
-            raise self.fail(
-                node,
-                f"{node.id!r} is not a value; write a literal (number, string, True, False, None, "
-                f"list, tuple, dict) or a schedule{hint}",
-            )
+            literal = "a literal (number, string, True, False, None, list, tuple, dict)"
+            raise self.fail(node, f"{node.id!r} is not a value; write {literal} or a schedule{hint}")
         raise self.refuse(node, "{} is not allowed in a spec")
 
     def refuse(self, node: ast.AST, problem: str) -> SpecError:
@@ -310,11 +305,8 @@ def _call(
 def from_config(config: Any, origin: str = "config") -> Pending:
     """A :class:`Pending` scheduler from a config dict (``{"name": "StepLR", "step_size": 10}``)."""
     if not isinstance(config, Mapping) or "name" not in config:
-        raise SpecError(
-            f"{origin}: the top level must be a dict with a 'name', such as "
-            '{"name": "StepLR", "step_size": 10}. '
-            f"Received: {type(config).__name__}"
-        )
+        example, kind = '{"name": "StepLR", "step_size": 10}', type(config).__name__
+        raise SpecError(f"{origin}: the top level must be a dict with a 'name', such as {example}. Received: {kind}")
     return _config_call(config, origin, "", schedulers(), 0)
 
 
