@@ -112,22 +112,15 @@ def _x_axis(count: int, cells: int) -> tuple[str, str]:
     last = count - 1
     spacing = max(1, round(_nice(last / max(1, cells // 12))))
     axis, labels, free = ["─"] * cells, [" "] * cells, 0
-
-    def place(step: int) -> None:
-        nonlocal free
+    ticks = [step for step in range(0, last + 1, spacing) if last - step >= spacing / 2]
+    for step in [*ticks, last]:  # the last step is placed last
         cell = min(cells - 1, round(step * (2 * cells - 1) / last) // 2)
         text = str(step)
         start = min(max(0, cell - len(text) // 2), cells - len(text))
-        if start < free or axis[cell] == "┬":
-            return
-        axis[cell] = "┬"
-        labels[start : start + len(text)] = list(text)
-        free = start + len(text) + 1
-
-    for step in range(0, last + 1, spacing):
-        if last - step >= spacing / 2:  # the last step is placed last
-            place(step)
-    place(last)
+        if start >= free and axis[cell] != "┬":
+            axis[cell] = "┬"
+            labels[start : start + len(text)] = list(text)
+            free = start + len(text) + 1
     return "".join(axis), "".join(labels).rstrip()
 
 

@@ -201,10 +201,7 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
     for step in range(steps):
         if step:
             try:
-                if given is None:
-                    scheduler.step()
-                else:
-                    scheduler.step(given[step - 1])
+                scheduler.step(*([] if given is None else [given[step - 1]]))
             except Exception as error:
                 text = _one_line(error)
                 if accepts and metrics is None and "metrics" in text:

@@ -365,11 +365,12 @@ def read_config(path: str) -> Pending:
         raise
     except json.JSONDecodeError as error:
         raise SpecError(f"{name}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
-    except Exception as error:  # TOML's or YAML's decode error
+    except Exception as error:  # TOML's or YAML's decode error, or too deep a nesting
         mark = getattr(error, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or _one_line(error)
-        raise SpecError(f"{name}: invalid {'TOML' if suffix == '.toml' else 'YAML'}{at}: {problem}") from None
+        kind = {".json": "JSON", ".toml": "TOML"}.get(suffix, "YAML")
+        raise SpecError(f"{name}: invalid {kind}{at}: {problem}") from None
     return from_config(data, name)
 
 
