@@ -96,8 +96,8 @@ def _y_labels(low: float, high: float, rows: int, is_log: bool) -> dict[int, str
         ticks = [math.log10(m) + k for k in range(math.floor(low), math.ceil(high) + 1) for m in (1, 2, 5)]
         ticks = [tick for tick in ticks if low <= tick <= high]
     else:
-        step = (high - low) / max(1, rows // 4)
-        spacing = max(1.0, float(math.ceil(step))) if is_log else _nice(step)
+        raw = (high - low) / max(1, rows // 4)
+        spacing = max(1.0, float(math.ceil(raw))) if is_log else _nice(raw)
         ticks = [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]
     for tick in ticks:
         row = round((high - tick) / (high - low) * (rows - 1))

@@ -169,7 +169,7 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
     except (TypeError, ValueError):
         first = None
     accepts = first is not None and first.name == "metrics"
-    required = first is not None and accepts and first.default is first.empty
+    required = accepts and first is not None and first.default is first.empty
     needs_metrics = f"{name} is stepped with a metric: give one per step with --metrics FILE"
     if required and metrics is None:
         raise SpecError(needs_metrics)
@@ -197,7 +197,7 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
         ):
             return Trace(label, *arrays)
     lrs: list[list[float]] = [[] for _ in groups]
-    momenta: dict[str, list[list[float]]] = {key: [[] for _ in groups] for key in ("betas", "momentum")}
+    momenta: dict[str, list[list[float]]] = {hyper: [[] for _ in groups] for hyper in ("betas", "momentum")}
     for step in range(steps):
         if step:
             try:
