@@ -12,6 +12,7 @@ import pytest
 import paradox.scheduler.schedule as schedule_module
 from conftest import assert_close, quiet
 from paradox.scheduler import (
+    ChainedScheduler,
     ConstantFactor,
     CosineAnnealing,
     CosineAnnealingLR,
@@ -33,6 +34,7 @@ from paradox.scheduler import (
     simulate,
 )
 from paradox.scheduler.preview.simulate import PreviewOptimizer
+from paradox.scheduler.preview.spec import load
 
 SCHEDULES: list[Schedule] = [
     StepDecay(step_size=7, gamma=0.9),
@@ -145,27 +147,14 @@ SPECS = [
 ]
 
 
-def pure_form(scheduler: Any) -> Any:
-    return scheduler._pure_form()
-
-
-def stepped(spec: str, steps: int, lr: list[float]) -> Any:
-    """simulate() stepping the scheduler (exact=True never takes the array path)."""
-    return simulate(spec, steps, lr=lr, exact=True)
-
-
 @pytest.mark.parametrize("spec", SPECS)
 def test_vectorised_simulate_equals_stepping(spec: str) -> None:
     lr = [0.1, 0.02]
-    reference = stepped(spec, 700, lr)
-    assert simulate(spec, 700, lr=lr, exact=True) == reference
+    reference = simulate(spec, 700, lr=lr, exact=True)  # exact=True steps the scheduler, never the arrays
     trace = simulate(spec, 700, lr=lr)
     for ours, theirs in zip([*trace.lr, *(trace.momentum or ())], [*reference.lr, *(reference.momentum or ())]):
         assert_ulps(list(ours), list(theirs))
-    optimizer = PreviewOptimizer(lr)
-    from paradox.scheduler.preview.spec import load
-
-    assert pure_form(load(spec).build(optimizer)) is not None, "this spec is simulated as arrays"
+    assert load(spec).build(PreviewOptimizer(lr))._pure_form() is not None, "this spec is simulated as arrays"
 
 
 def test_simulate_of_a_scheduler_mid_run_continues_from_its_step() -> None:
@@ -186,7 +175,7 @@ def test_an_lr_changed_by_hand_sends_simulate_to_stepping() -> None:
     scheduler = CosineAnnealingLR(optimizer, T_max=100)
     scheduler.step()
     optimizer.param_groups[0]["lr"] = 0.05  # taken up at the next step
-    assert pure_form(scheduler) is None
+    assert scheduler._pure_form() is None
     trace = simulate(scheduler, 5)
     scheduler.step()
     assert trace.lr[0][1] == optimizer.param_groups[0]["lr"]
@@ -196,18 +185,15 @@ def test_subclasses_and_chains_are_stepped() -> None:
     class Mine(StepLR):
         pass
 
-    optimizer = PreviewOptimizer([0.1])
-    assert pure_form(Mine(optimizer, step_size=2)) is None
-    from paradox.scheduler import ChainedScheduler
-
+    assert Mine(PreviewOptimizer([0.1]), step_size=2)._pure_form() is None
     optimizer = PreviewOptimizer([0.1])
     chain = ChainedScheduler([StepLR(optimizer, step_size=2), ExponentialLR(optimizer, gamma=0.9)])
-    assert pure_form(chain) is None
+    assert chain._pure_form() is None
 
 
 def test_simulate_without_numpy_steps(no_numpy: None) -> None:
     spec = SPECS[-2]
-    assert simulate(spec, 300, lr=0.1) == stepped(spec, 300, [0.1])
+    assert simulate(spec, 300, lr=0.1) == simulate(spec, 300, lr=[0.1], exact=True)
 
 
 # -- against torch -----------------------------------------------------------------------------
