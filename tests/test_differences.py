@@ -18,17 +18,25 @@ from torch.optim import lr_scheduler as torch_sched  # noqa: E402
 pytestmark = pytest.mark.usefixtures("quiet_warnings")
 
 
+def pair(name: str, **config: Any) -> tuple[Any, Any, Any, Any]:
+    """torch's scheduler ``name`` and ours, each on an optimizer of one group at lr 1.0."""
+    reference_opt, optimizer = torch_optimizer([1.0]), PlainOptimizer(1.0)
+    return (
+        reference_opt,
+        getattr(torch_sched, name)(reference_opt, **config),
+        optimizer,
+        getattr(ours, name)(optimizer, **config),
+    )
+
+
 # -- torch's family ----------------------------------------------------------------------------
 
 
 def test_multiplicative_step_epoch_is_the_closed_form() -> None:
     """torch multiplies the current lr by ``lr_lambda(epoch)`` once; we give the product up to epoch."""
-    reference_opt = torch_optimizer([1.0])
-    reference = torch_sched.MultiplicativeLR(reference_opt, lr_lambda=lambda t: 0.5)
+    reference_opt, reference, optimizer, scheduler = pair("MultiplicativeLR", lr_lambda=lambda t: 0.5)
     reference.step(5)
     assert lrs_of(reference_opt) == [0.5]
-    optimizer = PlainOptimizer(1.0)
-    scheduler = ours.MultiplicativeLR(optimizer, lr_lambda=lambda t: 0.5)
     scheduler.step(5)
     assert lrs_of(optimizer) == [0.5**5]
     scheduler.step(2)
@@ -37,17 +45,13 @@ def test_multiplicative_step_epoch_is_the_closed_form() -> None:
 
 def test_restarts_jump_to_a_restart_gives_base_lr() -> None:
     """torch finds the cycle with a float logarithm that can miss a restart (log(243, 3) < 5)."""
-    reference_opt = torch_optimizer([1.0])
-    reference = torch_sched.CosineAnnealingWarmRestarts(reference_opt, T_0=1, T_mult=3)
+    reference_opt, reference, optimizer, scheduler = pair("CosineAnnealingWarmRestarts", T_0=1, T_mult=3)
     reference.step(121)
     assert (reference.T_cur, reference.T_i, lrs_of(reference_opt)) == (81.0, 81, [0.0])
-    optimizer = PlainOptimizer(1.0)
-    scheduler = ours.CosineAnnealingWarmRestarts(optimizer, T_0=1, T_mult=3)
     scheduler.step(121)
     assert (scheduler.T_cur, scheduler.T_i, lrs_of(optimizer)) == (0, 243, [1.0])
     # torch's own step-by-step run agrees with us
-    stepped_opt = torch_optimizer([1.0])
-    stepped = torch_sched.CosineAnnealingWarmRestarts(stepped_opt, T_0=1, T_mult=3)
+    stepped_opt, stepped, _, _ = pair("CosineAnnealingWarmRestarts", T_0=1, T_mult=3)
     for _ in range(121):
         stepped.step()
     assert (stepped.T_cur, stepped.T_i, lrs_of(stepped_opt)) == (0, 243, [1.0])
@@ -99,14 +103,11 @@ def test_restarts_resume_with_last_epoch_in_a_later_cycle() -> None:
 def test_constant_lr_with_zero_total_iters_scales_nothing() -> None:
     """torch's recursive form scales by ``factor`` at step 0 and never undoes it; its closed form
     (and ours) scales no step."""
-    reference_opt = torch_optimizer([1.0])
-    reference = torch_sched.ConstantLR(reference_opt, factor=0.5, total_iters=0)
+    reference_opt, reference, optimizer, scheduler = pair("ConstantLR", factor=0.5, total_iters=0)
     reference.step()
     assert lrs_of(reference_opt) == [0.5]
     reference.step(3)
     assert lrs_of(reference_opt) == [1.0]  # torch's closed form
-    optimizer = PlainOptimizer(1.0)
-    scheduler = ours.ConstantLR(optimizer, factor=0.5, total_iters=0)
     assert lrs_of(optimizer) == [1.0]
     scheduler.step()
     assert lrs_of(optimizer) == [1.0]
@@ -114,16 +115,14 @@ def test_constant_lr_with_zero_total_iters_scales_nothing() -> None:
 
 def test_linear_lr_to_zero_reaches_exactly_zero() -> None:
     """torch's per-step ratio does not cancel exactly: it leaves a residue (even a negative one)."""
-    reference_opt = torch_optimizer([1.0])
-    reference = torch_sched.LinearLR(reference_opt, start_factor=1 / 3, end_factor=0.0, total_iters=44)
+    reference_opt, reference, optimizer, scheduler = pair(
+        "LinearLR", start_factor=1 / 3, end_factor=0.0, total_iters=44
+    )
     for _ in range(44):
         reference.step()
+        scheduler.step()
     assert lrs_of(reference_opt)[0] != 0.0
     assert abs(lrs_of(reference_opt)[0]) < 1e-15
-    optimizer = PlainOptimizer(1.0)
-    scheduler = ours.LinearLR(optimizer, start_factor=1 / 3, end_factor=0.0, total_iters=44)
-    for _ in range(44):
-        scheduler.step()
     assert lrs_of(optimizer) == [0.0]
 
 
@@ -150,10 +149,7 @@ def test_arguments_torch_lets_through_are_refused(name: str, config: dict[str, A
 def test_step_epoch_after_an_outside_change_continues_from_it() -> None:
     """torch's ``step(epoch)`` uses its closed form from ``base_lrs``, dropping an lr set by hand
     (or by a second scheduler); ours keeps continuing from it, as its ``step()`` does."""
-    reference_opt = torch_optimizer([1.0])
-    reference = torch_sched.ExponentialLR(reference_opt, gamma=0.5)
-    optimizer = PlainOptimizer(1.0)
-    scheduler = ours.ExponentialLR(optimizer, gamma=0.5)
+    reference_opt, reference, optimizer, scheduler = pair("ExponentialLR", gamma=0.5)
     for _ in range(2):
         reference.step()
         scheduler.step()
@@ -238,8 +234,7 @@ def test_composites_take_a_metric_exactly_when_a_child_is_a_plateau(name: str) -
 @pytest.mark.parametrize(("mode", "best", "worse"), [("min", -1.0, -0.95), ("max", -1.0, -1.05)])
 def test_negative_metric_in_rel_mode_is_judged_correctly(mode: str, best: float, worse: float) -> None:
     config = {"mode": mode, "patience": 0, "threshold": 0.1, "threshold_mode": "rel", "factor": 0.5}
-    reference = torch_sched.ReduceLROnPlateau(torch_optimizer([1.0]), **config)
-    scheduler = ours.ReduceLROnPlateau(PlainOptimizer(1.0), **config)
+    _, reference, _, scheduler = pair("ReduceLROnPlateau", **config)
     for plateau in (reference, scheduler):
         plateau.step(best)
         plateau.step(worse)
@@ -342,24 +337,15 @@ def test_children_on_another_optimizer_are_refused() -> None:
         ours.SequentialLR(mine, [ours.ChainedScheduler([stranger])], [])
 
 
+NON_EMPTY = r"schedulers must be a non-empty list of paradox\.scheduler schedulers\. Received: schedulers="
+
+
 @pytest.mark.parametrize(
     ("make", "error", "pattern"),
     [
-        (
-            lambda o: ours.SequentialLR(o, [], []),
-            ValueError,
-            r"^SequentialLR: schedulers must be a non-empty list of paradox\.scheduler schedulers\. Received: schedulers=\[\] \(list\)$",
-        ),
-        (
-            lambda o: ours.ChainedScheduler([]),
-            ValueError,
-            r"^ChainedScheduler: schedulers must be a non-empty list of paradox\.scheduler schedulers\. Received: schedulers=\[\]",
-        ),
-        (
-            lambda o: ours.ChainedScheduler(ours.StepLR(o, 2)),
-            TypeError,
-            r"^ChainedScheduler: schedulers must be a non-empty list of paradox\.scheduler schedulers\. Received: schedulers=<",
-        ),
+        (lambda o: ours.SequentialLR(o, [], []), ValueError, rf"^SequentialLR: {NON_EMPTY}\[\] \(list\)$"),
+        (lambda o: ours.ChainedScheduler([]), ValueError, rf"^ChainedScheduler: {NON_EMPTY}\[\]"),
+        (lambda o: ours.ChainedScheduler(ours.StepLR(o, 2)), TypeError, rf"^ChainedScheduler: {NON_EMPTY}<"),
         (
             lambda o: ours.SequentialLR(o, [ours.StepLR(o, 2), "StepLR"], [2]),
             TypeError,
