@@ -21,14 +21,12 @@ from paradox.scheduler import (
     ExponentialDecay,
     ExponentialLR,
     LinearFactor,
-    LinearLR,
     MultiStepDecay,
     OneCycle,
     OneCycleLR,
     PolynomialDecay,
     Schedule,
     Sequential,
-    SequentialLR,
     StepDecay,
     StepLR,
     simulate,
@@ -69,8 +67,7 @@ def steps_of(schedule: Schedule) -> int:
     return schedule.length + 1 if isinstance(schedule, OneCycle) else 1500
 
 
-@pytest.fixture
-def no_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+def without_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     """The library as without numpy: its lazy import finds nothing."""
     monkeypatch.setattr(schedule_module, "load_numpy", lambda values: None)
 
@@ -95,11 +92,12 @@ def test_the_array_path_is_the_scalar_formula_to_2_ulp(schedule: Any, monkeypatc
     elif isinstance(schedule, (Cyclic, OneCycle)):
         assert arrays[1] is None
     assert schedule.simulate(count, 0.3, exact=True) == loop
-    monkeypatch.setattr(schedule_module, "load_numpy", lambda values: None)  # without numpy: the Python loop
+    without_numpy(monkeypatch)
     assert schedule.simulate(count, 0.3) == loop
 
 
-def test_a_large_simulate_without_numpy_is_still_correct(no_numpy: None) -> None:
+def test_a_large_simulate_without_numpy_is_still_correct(monkeypatch: pytest.MonkeyPatch) -> None:
+    without_numpy(monkeypatch)
     schedule = CosineAnnealing(T_max=60_000)
     values = schedule.simulate(60_001, base=0.1)
     assert values[0] == 0.1 and values[-1] == 0.0 and values[30_000] == schedule(30_000, 0.1)
@@ -138,13 +136,15 @@ SPECS = [
 
 
 @pytest.mark.parametrize("spec", SPECS)
-def test_vectorised_simulate_equals_stepping(spec: str) -> None:
+def test_vectorised_simulate_equals_stepping(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
     lr = [0.1, 0.02]
     reference = simulate(spec, 700, lr=lr, exact=True)  # exact=True steps the scheduler, never the arrays
     trace = simulate(spec, 700, lr=lr)
     for ours, theirs in zip([*trace.lr, *(trace.momentum or ())], [*reference.lr, *(reference.momentum or ())]):
         assert_ulps(list(ours), list(theirs))
     assert load(spec).build(PreviewOptimizer(lr))._pure_form() is not None, "this spec is simulated as arrays"
+    without_numpy(monkeypatch)  # then simulate steps
+    assert simulate(spec, 700, lr=lr) == reference
 
 
 def test_simulate_of_a_scheduler_mid_run_continues_from_its_step() -> None:
@@ -181,11 +181,6 @@ def test_subclasses_and_chains_are_stepped() -> None:
     assert chain._pure_form() is None
 
 
-def test_simulate_without_numpy_steps(no_numpy: None) -> None:
-    spec = SPECS[-2]
-    assert simulate(spec, 300, lr=0.1) == simulate(spec, 300, lr=[0.1], exact=True)
-
-
 # -- against torch -----------------------------------------------------------------------------
 
 torch = pytest.importorskip("torch")
@@ -218,17 +213,8 @@ def test_warmup_cosine_sequential_is_torchs_sequential_lr() -> None:
     )
     values = pure.simulate(total, base=0.1)
     assert_close(values, reference)
-    optimizer = PreviewOptimizer([0.1])
-    ours = SequentialLR(
-        optimizer,
-        [LinearLR(optimizer, start_factor=0.01, total_iters=warm), CosineAnnealingLR(optimizer, T_max=total - warm)],
-        [warm],
-    )
-    stepped_values = []
-    for _ in range(total):
-        stepped_values.append(optimizer.param_groups[0]["lr"])
-        ours.step()
-    assert values == stepped_values
+    spec = f"SequentialLR([LinearLR(start_factor=0.01, total_iters={warm}), CosineAnnealingLR(T_max={total - warm})], [{warm}])"
+    assert values == list(simulate(spec, total, lr=0.1, exact=True).lr[0])  # the stepped SequentialLR
 
 
 def test_one_cycle_simulate_is_torchs_with_momentum() -> None:
