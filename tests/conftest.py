@@ -37,15 +37,12 @@ def snapshot(optimizer: Any) -> list[dict[str, Any]]:
 
 
 @contextlib.contextmanager
-def refused(
-    scheduler: Any, error: type[Exception] | tuple[type[Exception], ...], pattern: str, optimizer: Any = None
-) -> Iterator[pytest.ExceptionInfo[Exception]]:
-    """Expect ``error`` matching ``pattern``, with the scheduler's state and the optimizer's groups unchanged."""
-    optimizer = scheduler.optimizer if optimizer is None else optimizer
-    groups, state = snapshot(optimizer), scheduler.state_dict()
-    with pytest.raises(error, match=pattern) as info:
-        yield info
-    assert optimizer.param_groups == groups
+def refused(scheduler: Any, error: type[Exception], pattern: str) -> Iterator[None]:
+    """Expect ``error`` matching ``pattern``, with the scheduler's state and its optimizer's groups unchanged."""
+    groups, state = snapshot(scheduler.optimizer), scheduler.state_dict()
+    with pytest.raises(error, match=pattern):
+        yield
+    assert scheduler.optimizer.param_groups == groups
     assert scheduler.state_dict() == state
 
 

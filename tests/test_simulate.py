@@ -63,10 +63,6 @@ SCHEDULES: list[Schedule] = [
 ]
 
 
-def steps_of(schedule: Schedule) -> int:
-    return schedule.length + 1 if isinstance(schedule, OneCycle) else 1500
-
-
 def without_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     """The library as without numpy: its lazy import finds nothing."""
     monkeypatch.setattr(schedule_module, "load_numpy", lambda values: None)
@@ -81,7 +77,7 @@ def assert_ulps(ours: list[float], reference: list[float], ulps: int = 2) -> Non
 
 @pytest.mark.parametrize("schedule", SCHEDULES, ids=repr)
 def test_the_array_path_is_the_scalar_formula_to_2_ulp(schedule: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    count = steps_of(schedule)
+    count = schedule.length + 1 if isinstance(schedule, OneCycle) else 1500
     loop = [schedule(t, 0.3) for t in range(count)]
     arrays = schedule.arrays(0, count, [0.3, 2.0])
     assert arrays is not None, "every formula listed here takes arrays"
