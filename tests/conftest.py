@@ -36,6 +36,16 @@ def snapshot(optimizer: Any) -> list[dict[str, Any]]:
     return copy.deepcopy(optimizer.param_groups)
 
 
+@contextlib.contextmanager
+def refused(scheduler: Any, error: type[Exception], pattern: str) -> Iterator[None]:
+    """Expect ``error`` matching ``pattern``, with the scheduler's state and its optimizer's groups unchanged."""
+    groups, state = snapshot(scheduler.optimizer), scheduler.state_dict()
+    with pytest.raises(error, match=pattern):
+        yield
+    assert scheduler.optimizer.param_groups == groups
+    assert scheduler.state_dict() == state
+
+
 def shrink(epoch: int) -> float:
     """A module-level factor function (picklable, stable name) for LambdaLR and MultiplicativeLR."""
     return 0.97 if epoch % 3 else 0.9
@@ -77,8 +87,3 @@ def torch_optimizer(lrs: list[float], *, tensor: bool = False, kind: str = "sgd"
     if kind == "adam":
         return torch.optim.Adam(groups, lr=0.1)
     return torch.optim.SGD(groups, lr=0.1, momentum=0.9)
-
-
-@pytest.fixture
-def plain() -> type[PlainOptimizer]:
-    return PlainOptimizer

@@ -7,19 +7,11 @@ from typing import Any
 
 import pytest
 
-from conftest import PlainOptimizer, assert_close, lrs_of, quiet, shrink, torch_optimizer
+from conftest import PlainOptimizer, assert_close, lrs_of, quiet, refused, shrink, torch_optimizer
 from paradox import scheduler as paradox_scheduler
 from paradox.scheduler import CosineAnnealingLR, StepLR
 
 torch = pytest.importorskip("torch")
-
-
-def _sgd(count: int, *, tensor: bool) -> Any:
-    groups = []
-    for _ in range(count):
-        lr: Any = torch.tensor(0.1, dtype=torch.float64) if tensor else 0.1
-        groups.append({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr})
-    return torch.optim.SGD(groups, lr=0.1)
 
 
 @pytest.mark.parametrize(
@@ -29,45 +21,31 @@ def _sgd(count: int, *, tensor: bool) -> Any:
 def test_loaded_state_compares_tensor_lrs_like_float_lrs(cls: Any, kwargs: dict[str, Any]) -> None:
     # A state loaded into a fresh scheduler on a fresh optimizer (its state not loaded): the
     # groups hold 0.1, not the loaded last_lr, so the next step takes that lr up, tensor or not.
-    lrs = {}
-    for tensor in (False, True):
-        scheduler = cls(_sgd(3, tensor=tensor), **kwargs)
+    def resumed(scheduler_class: Any, tensor: bool) -> list[float]:
+        scheduler = scheduler_class(torch_optimizer([0.1] * 3, tensor=tensor), **kwargs)
         for _ in range(5):
             scheduler.step()
-        state = scheduler.state_dict()
-        optimizer = _sgd(3, tensor=tensor)
-        fresh = cls(optimizer, **kwargs)
-        fresh.load_state_dict(state)
+        optimizer = torch_optimizer([0.1] * 3, tensor=tensor)
+        fresh = scheduler_class(optimizer, **kwargs)
+        fresh.load_state_dict(scheduler.state_dict())
         fresh.step()
-        lrs[tensor] = [float(group["lr"]) for group in optimizer.param_groups]
-    assert lrs[True] == lrs[False]
-    # and both are torch's (its recursive form continues from the groups' 0.1)
-    reference = getattr(torch.optim.lr_scheduler, cls.__name__)
-    with quiet():
-        theirs = reference(_sgd(3, tensor=False), **kwargs)
-        for _ in range(5):
-            theirs.step()
-        optimizer = _sgd(3, tensor=False)
-        fresh_theirs = reference(optimizer, **kwargs)
-        fresh_theirs.load_state_dict(theirs.state_dict())
-        fresh_theirs.step()
-    assert_close(lrs[False], lrs_of(optimizer))
+        return lrs_of(optimizer)
+
+    assert resumed(cls, True) == resumed(cls, False)
+    with quiet():  # and both are torch's (its recursive form continues from the groups' 0.1)
+        assert_close(resumed(cls, False), resumed(getattr(torch.optim.lr_scheduler, cls.__name__), False))
 
 
 def test_a_rebase_that_overflows_writes_no_nan() -> None:
-    # gamma=1e-310: after one step the factor is 1e-310, so the base that gives an lr of 1.0 set by
-    # hand there is 1e310, which overflows to inf (and inf * 0.0 is NaN at the next step). Now no
-    # base is taken: the lr is finite and the bases stay finite.
-    # Asserted against torch: its recursive form gives 1.0 * gamma = 1e-310 at step 2, where we
-    # give 0.0 (the schedule's value, since the factor gamma**2 underflows to 0 and no offset can
-    # be carried); the two agree within the suite's absolute tolerance (1e-15), not bit for bit.
-    # At step 3 both give exactly 0.0.
+    # gamma=1e-310: the base that gives an lr of 1.0 set by hand after one step was 1e310 = inf (and
+    # inf * 0.0 NaN at the next step); now no base is taken. torch gives 1e-310 at step 2 where we
+    # give 0.0 (gamma**2 underflows): equal within the suite's absolute tolerance; at step 3 both 0.0.
     optimizer = PlainOptimizer(0.1)
     scheduler = StepLR(optimizer, step_size=1, gamma=1e-310)
     scheduler.step()
     optimizer.param_groups[0]["lr"] = 1.0
     with quiet():
-        reference = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        reference = torch_optimizer([0.1])
         theirs = torch.optim.lr_scheduler.StepLR(reference, step_size=1, gamma=1e-310)
         theirs.step()
         reference.param_groups[0]["lr"] = 1.0
@@ -94,53 +72,57 @@ def _restarts_after_constant(module: Any, optimizer: Any, first_steps: list[floa
 
 
 def test_warm_restarts_forget_a_fractional_epoch_when_restarted() -> None:
-    # CosineAnnealingWarmRestarts stepped to a fractional epoch (step(0.5)) before a SequentialLR
-    # takes it over at milestone 2: there it starts at its step 0 (T_cur == 0, lr == base_lr), as
-    # every child does (README, "SequentialLR and ChainedScheduler"), not at T_cur == 0.5.
-    # Asserted against torch: its values for the same child never stepped fractionally (T_cur == 0
-    # at the milestone, which older torch's step(0) there gave too). torch 2.13's SequentialLR
-    # re-evaluates the child without resetting T_cur, so with step(0.5) first it would keep 0.5.
-    def fresh() -> Any:
-        return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
-
-    ours_run = _restarts_after_constant(paradox_scheduler, fresh(), [0.5])
+    # Stepped to epoch 0.5 before a SequentialLR takes it over at milestone 2, it starts there at its
+    # step 0 (T_cur == 0, lr == base_lr) as every child does, not at T_cur == 0.5. Asserted against
+    # torch's run of the same child never stepped fractionally (torch 2.13 would keep T_cur == 0.5).
+    ours_run = _restarts_after_constant(paradox_scheduler, torch_optimizer([1.0]), [0.5])
     with quiet():
-        torch_run = _restarts_after_constant(torch.optim.lr_scheduler, fresh(), [])
+        torch_run = _restarts_after_constant(torch.optim.lr_scheduler, torch_optimizer([1.0]), [])
     assert ours_run[1] == (0.0, 1.0)
     assert [t_cur for t_cur, _ in ours_run[1:]] == [t_cur for t_cur, _ in torch_run[1:]]
     assert_close([lr for _, lr in ours_run], [lr for _, lr in torch_run])
 
 
-def _groups_without_params(optimizer: Any) -> list[dict[str, Any]]:
-    return [{key: value for key, value in group.items() if key != "params"} for group in optimizer.param_groups]
+CONFIGS: dict[str, dict[str, Any]] = {
+    "OneCycleLR": {"max_lr": 1.0, "total_steps": 20},
+    "CyclicLR": {"base_lr": 0.01, "max_lr": 0.1},
+    "MultiplicativeLR": {"lr_lambda": shrink},
+}
 
 
 @pytest.mark.parametrize(
-    ("make", "field"),
+    ("name", "field", "value", "pattern"),
     [
-        (lambda optimizer: paradox_scheduler.OneCycleLR(optimizer, max_lr=1.0, total_steps=20), "base_momentum"),
-        (lambda optimizer: paradox_scheduler.OneCycleLR(optimizer, max_lr=1.0, total_steps=20), "max_momentum"),
-        (lambda optimizer: paradox_scheduler.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1), "base_lr"),
-        (lambda optimizer: paradox_scheduler.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1), "base_momentum"),
+        # Two groups, a saved per-group anchor list of three: it used to load, and fail at the next step().
+        ("OneCycleLR", "base_momentum", [0.8] * 3, r"base_momentum must be a number or a list of 2 values"),
+        ("OneCycleLR", "max_momentum", [0.8] * 3, r"max_momentum must be a number or a list of 2 values"),
+        ("CyclicLR", "base_lr", [0.8] * 3, r"base_lr must be a number or a list of 2 values"),
+        ("CyclicLR", "base_momentum", [0.8] * 3, r"base_momentum must be a number or a list of 2 values"),
+        # Found by the garbage-state property test: an OverflowError from the phase table, not a ValueError.
+        ("OneCycleLR", "total_steps", 10**400, r"total_steps must be an int in \[1, 2\*\*53\]"),
+        # Products of step 1 under last_epoch=2**40 loaded, and the next step recomputed the product over
+        # 2**40 steps: the quick suite hung when its property test drew such a state.
+        (
+            "MultiplicativeLR",
+            "last_epoch",
+            2**40,
+            r"state_dict\['product_step'\] must be -1 or state_dict\['last_epoch'\]",
+        ),
     ],
-    ids=["OneCycleLR-base_momentum", "OneCycleLR-max_momentum", "CyclicLR-base_lr", "CyclicLR-base_momentum"],
 )
-def test_cycled_load_refuses_a_per_group_anchor_of_the_wrong_length(make: Any, field: str) -> None:
-    # Two groups, a saved anchor list of three: refused by load_state_dict itself, naming the
-    # field, with nothing changed (it used to load, and fail at the next step()).
-    saved = make(torch_optimizer([0.1, 0.1]))
-    saved.step()
-    state = saved.state_dict()
-    state["config"][field] = [0.8, 0.8, 0.8]
-    optimizer = torch_optimizer([0.1, 0.1])
-    scheduler = make(optimizer)
+def test_a_corrupt_state_is_refused_by_load_state_dict_itself(name: str, field: str, value: Any, pattern: str) -> None:
+    scheduler = getattr(paradox_scheduler, name)(PlainOptimizer(0.1, 0.1, momentum=0.9), **CONFIGS[name])
     scheduler.step()
-    before, groups_before = scheduler.state_dict(), _groups_without_params(optimizer)
-    with pytest.raises(ValueError, match=rf"{field} must be a number or a list of 2 values"):
+    state = scheduler.state_dict()
+    (state if field == "last_epoch" else state["config"])[field] = value
+    with refused(scheduler, ValueError, pattern):
         scheduler.load_state_dict(state)
-    assert scheduler.state_dict() == before
-    assert _groups_without_params(optimizer) == groups_before
     scheduler.step()  # still usable
+
+
+def test_one_cycle_refuses_a_total_beyond_float_steps_when_built() -> None:
+    with pytest.raises(ValueError, match=r"^OneCycleLR: total_steps must be an int in \[1, 2\*\*53\]"):
+        paradox_scheduler.OneCycleLR(PlainOptimizer(0.1, momentum=0.9), max_lr=0.1, total_steps=2**53 + 1)
 
 
 def test_an_outside_write_of_the_very_float_the_scheduler_writes_next_is_taken_up() -> None:
@@ -149,12 +131,11 @@ def test_an_outside_write_of_the_very_float_the_scheduler_writes_next_is_taken_u
     # step 2: the first child's write is an outside change for the cosine, as in torch (0.2 at
     # step 2), however the floats were made (it used to depend on object identity: a resumed
     # run, whose floats came from JSON, gave 0.2 and an uninterrupted one 0.1).
-    torch = pytest.importorskip("torch")
     ours = PlainOptimizer(0.1, 0.2)
     chain = paradox_scheduler.ChainedScheduler(
         [paradox_scheduler.CosineAnnealingWarmRestarts(ours, T_0=1), CosineAnnealingLR(ours, T_max=1)]
     )
-    reference = torch.optim.SGD([{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in (0.1, 0.2)])
+    reference = torch_optimizer([0.1, 0.2])
     sched = torch.optim.lr_scheduler
     theirs = sched.ChainedScheduler(
         [sched.CosineAnnealingWarmRestarts(reference, T_0=1), sched.CosineAnnealingLR(reference, T_max=1)]
@@ -237,27 +218,13 @@ def _huge(epoch: int) -> float:
     return 1e300
 
 
-def test_one_cycle_refuses_a_total_beyond_float_steps_with_a_value_error() -> None:
-    # Found by the garbage-state property test: total_steps=10**400 in a loaded config raised
-    # OverflowError from the phase table instead of the usual ValueError (and changed nothing).
-    optimizer = PlainOptimizer(0.1, momentum=0.9)
-    scheduler = paradox_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=100)
-    state = scheduler.state_dict()
-    state["config"]["total_steps"] = 10**400
-    with pytest.raises(ValueError, match=r"total_steps must be an int in \[1, 2\*\*53\]"):
-        scheduler.load_state_dict(state)
-    assert scheduler.total_steps == 100
-    with pytest.raises(ValueError, match=r"^OneCycleLR: total_steps must be an int in \[1, 2\*\*53\]"):
-        paradox_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=2**53 + 1)
+@pytest.mark.xfail(strict=True, raises=ValueError, reason="open bug: product_step=0 with last_epoch=-1 is refused")
+def test_sequential_reloads_its_state_before_a_multiplicative_child_takes_over() -> None:
+    # Found while cutting tests (a property test drew it): a MultiplicativeLR waiting for its milestone
+    # saves last_epoch=-1 with product_step=0, and the check added for the 2**40 bug refuses that state.
+    def sequential() -> Any:
+        optimizer = PlainOptimizer(0.1)
+        children = [StepLR(optimizer, 2), paradox_scheduler.MultiplicativeLR(optimizer, lr_lambda=shrink)]
+        return paradox_scheduler.SequentialLR(optimizer, children, milestones=[1])
 
-
-def test_multiplicative_state_whose_products_are_not_of_its_step_is_refused() -> None:
-    # A state whose last_epoch was 2**40 but whose products were of step 0 loaded, and the next
-    # step recomputed the product over 2**40 steps: the quick suite hung when its property test
-    # drew such a state.
-    scheduler = paradox_scheduler.MultiplicativeLR(PlainOptimizer(0.1), lr_lambda=shrink)
-    state = scheduler.state_dict()
-    state["last_epoch"] = 2**40
-    with pytest.raises(ValueError, match=r"state_dict\['product_step'\] must be -1 or state_dict\['last_epoch'\]"):
-        scheduler.load_state_dict(state)
-    assert scheduler.last_epoch == 0
+    sequential().load_state_dict(sequential().state_dict())

@@ -12,6 +12,7 @@ import pytest
 import paradox.scheduler.schedule as schedule_module
 from conftest import assert_close, quiet
 from paradox.scheduler import (
+    ChainedScheduler,
     ConstantFactor,
     CosineAnnealing,
     CosineAnnealingLR,
@@ -20,19 +21,18 @@ from paradox.scheduler import (
     ExponentialDecay,
     ExponentialLR,
     LinearFactor,
-    LinearLR,
     MultiStepDecay,
     OneCycle,
     OneCycleLR,
     PolynomialDecay,
     Schedule,
     Sequential,
-    SequentialLR,
     StepDecay,
     StepLR,
     simulate,
 )
 from paradox.scheduler.preview.simulate import PreviewOptimizer
+from paradox.scheduler.preview.spec import load
 
 SCHEDULES: list[Schedule] = [
     StepDecay(step_size=7, gamma=0.9),
@@ -63,12 +63,7 @@ SCHEDULES: list[Schedule] = [
 ]
 
 
-def steps_of(schedule: Schedule) -> int:
-    return schedule.length + 1 if isinstance(schedule, OneCycle) else 1500
-
-
-@pytest.fixture
-def no_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+def without_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     """The library as without numpy: its lazy import finds nothing."""
     monkeypatch.setattr(schedule_module, "load_numpy", lambda values: None)
 
@@ -81,33 +76,24 @@ def assert_ulps(ours: list[float], reference: list[float], ulps: int = 2) -> Non
 
 
 @pytest.mark.parametrize("schedule", SCHEDULES, ids=repr)
-def test_the_array_path_is_the_scalar_formula_to_2_ulp(schedule: Schedule) -> None:
-    count = steps_of(schedule)
+def test_the_array_path_is_the_scalar_formula_to_2_ulp(schedule: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    count = schedule.length + 1 if isinstance(schedule, OneCycle) else 1500
+    loop = [schedule(t, 0.3) for t in range(count)]
     arrays = schedule.arrays(0, count, [0.3, 2.0])
     assert arrays is not None, "every formula listed here takes arrays"
     for base, values in zip([0.3, 2.0], arrays[0]):
         assert_ulps(values.tolist(), [schedule(t, base) for t in range(count)])
-    assert schedule.simulate(count, 0.3, exact=True) == [schedule(t, 0.3) for t in range(count)]
-
-
-@pytest.mark.parametrize("schedule", [s for s in SCHEDULES if isinstance(s, (Cyclic, OneCycle))], ids=repr)
-def test_the_array_path_gives_the_momenta_to_2_ulp(schedule: Any) -> None:
-    count = steps_of(schedule)
-    arrays = schedule.arrays(0, count, [0.3])
-    expected = [schedule.evaluate(t, [0.3])[1] for t in range(count)]
-    if schedule.cycle_momentum:
-        assert_ulps(arrays[1][0].tolist(), [m[0] for m in expected])
-    else:
+    if getattr(schedule, "cycle_momentum", False):  # the momenta too
+        assert_ulps(arrays[1][0].tolist(), [schedule.evaluate(t, [0.3])[1][0] for t in range(count)])
+    elif isinstance(schedule, (Cyclic, OneCycle)):
         assert arrays[1] is None
+    assert schedule.simulate(count, 0.3, exact=True) == loop
+    without_numpy(monkeypatch)
+    assert schedule.simulate(count, 0.3) == loop
 
 
-@pytest.mark.parametrize("schedule", SCHEDULES, ids=repr)
-def test_without_numpy_simulate_is_the_python_loop(schedule: Schedule, no_numpy: None) -> None:
-    count = steps_of(schedule)
-    assert schedule.simulate(count, 0.3) == [schedule(t, 0.3) for t in range(count)]
-
-
-def test_a_large_simulate_without_numpy_is_still_correct(no_numpy: None) -> None:
+def test_a_large_simulate_without_numpy_is_still_correct(monkeypatch: pytest.MonkeyPatch) -> None:
+    without_numpy(monkeypatch)
     schedule = CosineAnnealing(T_max=60_000)
     values = schedule.simulate(60_001, base=0.1)
     assert values[0] == 0.1 and values[-1] == 0.0 and values[30_000] == schedule(30_000, 0.1)
@@ -145,27 +131,16 @@ SPECS = [
 ]
 
 
-def pure_form(scheduler: Any) -> Any:
-    return scheduler._pure_form()
-
-
-def stepped(spec: str, steps: int, lr: list[float]) -> Any:
-    """simulate() stepping the scheduler (exact=True never takes the array path)."""
-    return simulate(spec, steps, lr=lr, exact=True)
-
-
 @pytest.mark.parametrize("spec", SPECS)
-def test_vectorised_simulate_equals_stepping(spec: str) -> None:
+def test_vectorised_simulate_equals_stepping(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
     lr = [0.1, 0.02]
-    reference = stepped(spec, 700, lr)
-    assert simulate(spec, 700, lr=lr, exact=True) == reference
+    reference = simulate(spec, 700, lr=lr, exact=True)  # exact=True steps the scheduler, never the arrays
     trace = simulate(spec, 700, lr=lr)
     for ours, theirs in zip([*trace.lr, *(trace.momentum or ())], [*reference.lr, *(reference.momentum or ())]):
         assert_ulps(list(ours), list(theirs))
-    optimizer = PreviewOptimizer(lr)
-    from paradox.scheduler.preview.spec import load
-
-    assert pure_form(load(spec).build(optimizer)) is not None, "this spec is simulated as arrays"
+    assert load(spec).build(PreviewOptimizer(lr))._pure_form() is not None, "this spec is simulated as arrays"
+    without_numpy(monkeypatch)  # then simulate steps
+    assert simulate(spec, 700, lr=lr) == reference
 
 
 def test_simulate_of_a_scheduler_mid_run_continues_from_its_step() -> None:
@@ -186,7 +161,7 @@ def test_an_lr_changed_by_hand_sends_simulate_to_stepping() -> None:
     scheduler = CosineAnnealingLR(optimizer, T_max=100)
     scheduler.step()
     optimizer.param_groups[0]["lr"] = 0.05  # taken up at the next step
-    assert pure_form(scheduler) is None
+    assert scheduler._pure_form() is None
     trace = simulate(scheduler, 5)
     scheduler.step()
     assert trace.lr[0][1] == optimizer.param_groups[0]["lr"]
@@ -196,18 +171,10 @@ def test_subclasses_and_chains_are_stepped() -> None:
     class Mine(StepLR):
         pass
 
-    optimizer = PreviewOptimizer([0.1])
-    assert pure_form(Mine(optimizer, step_size=2)) is None
-    from paradox.scheduler import ChainedScheduler
-
+    assert Mine(PreviewOptimizer([0.1]), step_size=2)._pure_form() is None
     optimizer = PreviewOptimizer([0.1])
     chain = ChainedScheduler([StepLR(optimizer, step_size=2), ExponentialLR(optimizer, gamma=0.9)])
-    assert pure_form(chain) is None
-
-
-def test_simulate_without_numpy_steps(no_numpy: None) -> None:
-    spec = SPECS[-2]
-    assert simulate(spec, 300, lr=0.1) == stepped(spec, 300, [0.1])
+    assert chain._pure_form() is None
 
 
 # -- against torch -----------------------------------------------------------------------------
@@ -242,17 +209,8 @@ def test_warmup_cosine_sequential_is_torchs_sequential_lr() -> None:
     )
     values = pure.simulate(total, base=0.1)
     assert_close(values, reference)
-    optimizer = PreviewOptimizer([0.1])
-    ours = SequentialLR(
-        optimizer,
-        [LinearLR(optimizer, start_factor=0.01, total_iters=warm), CosineAnnealingLR(optimizer, T_max=total - warm)],
-        [warm],
-    )
-    stepped_values = []
-    for _ in range(total):
-        stepped_values.append(optimizer.param_groups[0]["lr"])
-        ours.step()
-    assert values == stepped_values
+    spec = f"SequentialLR([LinearLR(start_factor=0.01, total_iters={warm}), CosineAnnealingLR(T_max={total - warm})], [{warm}])"
+    assert values == list(simulate(spec, total, lr=0.1, exact=True).lr[0])  # the stepped SequentialLR
 
 
 def test_one_cycle_simulate_is_torchs_with_momentum() -> None:
@@ -326,57 +284,48 @@ def test_sequential_rebases_each_schedule_at_its_milestone() -> None:
     assert Sequential([CosineAnnealing(T_max=4, eta_min=0.1), StepDecay(2)], [3]).floor == 0.0
 
 
+TWO = [StepDecay(2), StepDecay(3)]
+
+
 @pytest.mark.parametrize(
-    ("kwargs", "error", "message"),
+    ("args", "error", "message"),
     [
         (
-            {"schedules": StepDecay(2), "milestones": []},
+            (StepDecay(2), []),
             TypeError,
             r"^Sequential: schedules must be a non-empty list of schedules \(Schedule objects or their to_config\(\) dicts\)\. "
             r"Received: schedules=StepDecay\(step_size=2, gamma=0\.1\) \(StepDecay\)$",
         ),
         (
-            {"schedules": [], "milestones": []},
+            ([], []),
             ValueError,
             r"^Sequential: schedules must be a non-empty list of schedules .*Received: schedules=\[\] \(list\)$",
         ),
         (
-            {"schedules": [StepDecay(2), "cosine"], "milestones": [3]},
+            ([StepDecay(2), "cosine"], [3]),
             TypeError,
             r"^Sequential: schedules\[1\] must be a Schedule \(StepDecay\(\.\.\.\), CosineAnnealing\(\.\.\.\), \.\.\.\)\. "
             r"Received: schedules\[1\]='cosine' \(str\)$",
         ),
         (
-            {"schedules": [StepDecay(2), StepDecay(3)], "milestones": []},
+            (TWO, []),
             ValueError,
             r"^Sequential: milestones must be a strictly increasing list of 1 ints >= 1 \(one fewer than the schedules\)\. "
             r"Received: milestones=\[\] \(list\)$",
         ),
         (
-            {"schedules": [StepDecay(2), StepDecay(3), StepDecay(4)], "milestones": [5, 5]},
+            ([*TWO, StepDecay(4)], [5, 5]),
             ValueError,
             r"^Sequential: milestones must be a strictly increasing list of 2 ints >= 1 .*Received: milestones=\[5, 5\] \(list\)$",
         ),
-        (
-            {"schedules": [StepDecay(2), StepDecay(3)], "milestones": [0]},
-            ValueError,
-            r"Received: milestones=\[0\] \(list\)$",
-        ),
-        (
-            {"schedules": [StepDecay(2), StepDecay(3)], "milestones": ["5"]},
-            TypeError,
-            r"Received: milestones=\['5'\] \(list\)$",
-        ),
-        (
-            {"schedules": [StepDecay(2), StepDecay(3)], "milestones": 5},
-            TypeError,
-            r"Received: milestones=5 \(int\)$",
-        ),
+        ((TWO, [0]), ValueError, r"Received: milestones=\[0\] \(list\)$"),
+        ((TWO, ["5"]), TypeError, r"Received: milestones=\['5'\] \(list\)$"),
+        ((TWO, 5), TypeError, r"Received: milestones=5 \(int\)$"),
     ],
 )
-def test_sequential_errors(kwargs: dict[str, Any], error: type[Exception], message: str) -> None:
+def test_sequential_errors(args: tuple[Any, Any], error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
-        Sequential(**kwargs)
+        Sequential(*args)
 
 
 def test_sequential_from_config_names_a_bad_child() -> None:
