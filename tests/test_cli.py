@@ -1,7 +1,7 @@
 """paradox-lr: every subcommand, values against torch, hostile and malformed specs, config files.
 
-The preview's generic paths (a composite, a momentum cycler, a class stepped with a metric, one
-that takes a function) are driven by test-local classes it does not know, and by torch's own.
+The preview's generic paths (a composite, a momentum cycler) are driven by test-local classes it
+does not know, and by torch's own classes registered in place of ours.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import shlex
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -102,39 +102,6 @@ class MomentumCycleLR(LRScheduler):
         return [base * (1 + self.last_epoch) ** -0.5 for base in self.base_lrs]
 
 
-class PlateauLR(LRScheduler):
-    """Test-local ReduceLROnPlateau: multiply the lr by ``factor`` after ``patience`` bad steps."""
-
-    def __init__(self, optimizer: Any, factor: float = 0.5, patience: int = 1) -> None:
-        self.factor, self.patience = factor, patience
-        self.best, self.bad = math.inf, 0
-        self.optimizer = optimizer
-        self.last_epoch = 0
-        self.base_lrs = [group["lr"] for group in optimizer.param_groups]
-
-    def step(self, metrics: float, epoch: int | None = None) -> None:  # type: ignore[override]
-        self.last_epoch += 1
-        if metrics < self.best:
-            self.best, self.bad = metrics, 0
-            return
-        self.bad += 1
-        if self.bad > self.patience:
-            for group in self.optimizer.param_groups:
-                group["lr"] *= self.factor
-            self.bad = 0
-
-
-class FunctionLR(LRScheduler):
-    """Test-local LambdaLR: the lr is ``base * lr_lambda(step)``."""
-
-    def __init__(self, optimizer: Any, lr_lambda: Callable[[int], float], last_epoch: int = -1) -> None:
-        self.lr_lambda = lr_lambda
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self) -> list[Any]:
-        return [base * self.lr_lambda(self.last_epoch) for base in self.base_lrs]
-
-
 class TrackedStepLR(ScheduledLR):
     """Test-local StepLR (gamma 0.5) that records when it is built, to check children come first."""
 
@@ -146,7 +113,7 @@ class TrackedStepLR(ScheduledLR):
 @pytest.fixture
 def preview_classes() -> Iterator[None]:
     BUILT.clear()
-    yield from registered((SequenceLR, MomentumCycleLR, PlateauLR, FunctionLR, TrackedStepLR))
+    yield from registered((SequenceLR, MomentumCycleLR, TrackedStepLR))
 
 
 # -- list, show, table ----------------------------------------------------------------------
@@ -163,7 +130,7 @@ def test_list_names_every_schedule_with_signature_and_description(
     assert "CosineAnnealingLR(T_max, eta_min=0.0, last_epoch=-1)" in lines
     assert "CosineAnnealing(T_max, eta_min=0.0)" in lines  # the pure schedules too
     assert "SequenceLR(schedulers, milestones, last_epoch=-1)" in lines  # and registered classes
-    assert "PlateauLR(factor=0.5, patience=1)" in lines
+    assert "MomentumCycleLR(low=0.85, high=0.95, last_epoch=-1)" in lines
     # every entry is a signature line followed by an indented description
     assert len(lines) % 2 == 0
     assert all(line.startswith("    ") and len(line) > 8 for line in lines[1::2])
@@ -261,20 +228,18 @@ def test_table_momentum_columns_only_when_momentum_cycles(
     assert list(table(capsys, "StepLR(step_size=2)", "--steps", "2")[0]) == ["step", "lr"]
 
 
-def test_table_default_steps_come_from_the_schedule(capsys: pytest.CaptureFixture[str], preview_classes: None) -> None:
+def test_table_default_steps_come_from_the_schedule_and_nested_children(
+    capsys: pytest.CaptureFixture[str], preview_classes: None
+) -> None:
     assert len(table(capsys, "CosineAnnealingLR(T_max=37)")) == 38
     assert len(table(capsys, "StepLR(step_size=5)")) == 100
     assert len(table(capsys, "StepLR(step_size=80)")) == 161
     spec = "SequenceLR([StepLR(step_size=2), CosineAnnealingLR(T_max=20)], milestones=[5])"
     assert len(table(capsys, spec)) == 5 + 21
-
-
-def test_nested_children_are_built_first_on_the_same_optimizer(
-    capsys: pytest.CaptureFixture[str], preview_classes: None
-) -> None:
+    # nested children are built first, on the same optimizer
     spec = "SequenceLR([TrackedStepLR(step_size=2), CosineAnnealingLR(T_max=4)], milestones=[3])"
     rows = table(capsys, spec, "--lr", "1", "--steps", "9")
-    assert BUILT == ["TrackedStepLR", "SequenceLR"]
+    assert BUILT[-2:] == ["TrackedStepLR", "SequenceLR"]
     expected = [1.0, 1.0, 0.5] + [(1 + math.cos(math.pi * t / 4)) / 2 for t in range(6)]
     assert_close([float(row["lr"]) for row in rows], expected)
 
@@ -284,11 +249,11 @@ def test_metrics_drive_a_plateau_scheduler(
 ) -> None:
     metrics = tmp_path / "loss.txt"
     metrics.write_text("# validation loss\n1.0\n0.9, 0.95\n0.95 0.96\n0.5\n")
-    rows = table(capsys, "PlateauLR(factor=0.5, patience=1)", "--lr", "1", "--metrics", str(metrics))
+    rows = table(capsys, "ReduceLROnPlateau(factor=0.5, patience=1)", "--lr", "1", "--metrics", str(metrics))
     assert [float(row["lr"]) for row in rows] == [1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5]
     as_json = tmp_path / "loss.json"
     as_json.write_text("[1.0, 0.9, 0.95, 0.95, 0.96, 0.5]")
-    assert table(capsys, "PlateauLR()", "--lr", "1", "--metrics", str(as_json)) == rows
+    assert table(capsys, "ReduceLROnPlateau(factor=0.5, patience=1)", "--lr", "1", "--metrics", str(as_json)) == rows
 
 
 def test_a_pure_schedule_previews_like_its_scheduler(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -400,32 +365,27 @@ def test_csv_values_match_torch(
             assert_close(momentum or [0.9] * len(betas), betas)
 
 
-def test_torch_classes_have_no_natural_length(capsys: pytest.CaptureFixture[str], torch_family: None) -> None:
-    assert (
-        len(table(capsys, "ChainedScheduler([ConstantLR(factor=0.5, total_iters=3), ExponentialLR(gamma=0.9)])")) == 100
-    )
-
-
 # -- torch's own classes, registered for the preview -----------------------------------------
 
 
-def test_list_reads_every_torch_signature(capsys: pytest.CaptureFixture[str], torch_family: None) -> None:
+def test_torch_classes_are_listed_run_without_a_natural_length_and_refuse_functions(
+    capsys: pytest.CaptureFixture[str], torch_family: None
+) -> None:
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     assert "OneCycleLR(max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3, " in out
     assert "SequentialLR(schedulers, milestones, last_epoch=-1)" in out
     assert "ChainedScheduler(schedulers)" in out  # torch's optional optimizer is supplied, not listed
-
-
-@pytest.mark.parametrize("name", ["LambdaLR", "MultiplicativeLR"])
-def test_torch_function_parameters_are_refused(
-    capsys: pytest.CaptureFixture[str], torch_family: None, name: str
-) -> None:
-    assert main(["show", f"{name}()"]) == 2
-    assert capsys.readouterr().err == (
-        f"paradox-lr: error: column 1: {name}: lr_lambda takes a function, which a spec cannot give; build the "
-        "scheduler in Python and pass it to paradox.scheduler.simulate()\n"
+    assert (
+        len(table(capsys, "ChainedScheduler([ConstantLR(factor=0.5, total_iters=3), ExponentialLR(gamma=0.9)])")) == 100
     )
+    for name in ("LambdaLR", "MultiplicativeLR"):
+        assert run(capsys, "show", f"{name}()") == (
+            2,
+            "",
+            f"paradox-lr: error: column 1: {name}: lr_lambda takes a function, which a spec cannot give; build the "
+            "scheduler in Python and pass it to paradox.scheduler.simulate()\n",
+        )
 
 
 @pytest.mark.parametrize(
@@ -455,7 +415,7 @@ def test_show_summarises_torch_shapes(
 # -- the Python functions -----------------------------------------------------------------
 
 
-def test_simulate_accepts_specs_configs_schedules_and_schedulers() -> None:
+def test_simulate_accepts_specs_configs_schedules_and_schedulers_and_checks_its_arguments() -> None:
     by_spec = simulate("StepLR(step_size=3, gamma=0.5)", 10, lr=0.2)
     by_config = simulate({"name": "StepLR", "step_size": 3, "gamma": 0.5}, 10, lr=0.2)
     assert (by_config.lr, by_config.label) == (by_spec.lr, "StepLR(step_size=3, gamma=0.5)")
@@ -467,6 +427,12 @@ def test_simulate_accepts_specs_configs_schedules_and_schedulers() -> None:
     assert (scheduler.last_epoch, optimizer.param_groups[0]["lr"]) == (0, 0.2)  # left as it was
     assert by_spec.columns() == ["step", "lr"] and by_spec.momentum is None
     assert by_spec.phases() == [3, 6, 9]
+    with pytest.raises(ValueError, match=r"^simulate: steps must be an int >= 1\. Received: steps=0 \(int\)$"):
+        simulate("StepLR(step_size=3)", 0)
+    with pytest.raises(ValueError, match=r"^simulate: lr must be a finite number >= 0\.0\. Received: lr=-1 \(int\)$"):
+        simulate("StepLR(step_size=3)", lr=-1)
+    with pytest.raises(ValueError, match=r"^column 1: unknown schedule 'Step'"):
+        simulate("Step(step_size=3)")
 
 
 def test_simulate_matches_a_real_scheduler_stepped_by_hand() -> None:
@@ -479,15 +445,6 @@ def test_simulate_matches_a_real_scheduler_stepped_by_hand() -> None:
         scheduler.step()
     trace = simulate("CosineAnnealingLR(T_max=20, eta_min=1e-4)", 30, lr=[0.1, 0.05])
     assert [list(row[1:]) for row in trace.rows()] == by_hand  # bit-identical
-
-
-def test_simulate_argument_errors() -> None:
-    with pytest.raises(ValueError, match=r"^simulate: steps must be an int >= 1\. Received: steps=0 \(int\)$"):
-        simulate("StepLR(step_size=3)", 0)
-    with pytest.raises(ValueError, match=r"^simulate: lr must be a finite number >= 0\.0\. Received: lr=-1 \(int\)$"):
-        simulate("StepLR(step_size=3)", lr=-1)
-    with pytest.raises(ValueError, match=r"^column 1: unknown schedule 'Step'"):
-        simulate("Step(step_size=3)")
 
 
 def test_pyproject_declares_the_console_script() -> None:
@@ -771,17 +728,17 @@ MALFORMED = {
 #: The command line, as a shell splits it, and the last line of its error; ``{tmp}`` is the test's
 #: directory, which holds the metrics files below.
 BAD_ARGUMENTS = {
-    "table 'PlateauLR()'": "PlateauLR is stepped with a metric: give one per step with --metrics FILE",
+    "table 'ReduceLROnPlateau()'": "ReduceLROnPlateau is stepped with a metric: give one per step with --metrics FILE",
     "show 'ReduceLROnPlateau(factor=0.5, patience=1, cooldown=1, min_lr=0.01)'": "ReduceLROnPlateau is stepped with a metric: give one per step with --metrics FILE",
-    "table 'PlateauLR()' --metrics {tmp}/short.txt --steps 10": "10 steps need 9 metrics (one per step after step 0); the metrics hold 2",
-    "table 'PlateauLR()' --metrics {tmp}/bad.txt": "--metrics {tmp}/bad.txt: line 2: 'nope' is not a finite number",
+    "table 'ReduceLROnPlateau()' --metrics {tmp}/short.txt --steps 10": "10 steps need 9 metrics (one per step after step 0); the metrics hold 2",
+    "table 'ReduceLROnPlateau()' --metrics {tmp}/bad.txt": "--metrics {tmp}/bad.txt: line 2: 'nope' is not a finite number",
     # a JSON int beyond the float range (it raised OverflowError)
-    "table 'PlateauLR()' --metrics {tmp}/huge.json": f"--metrics {{tmp}}/huge.json: item 1: {10**400!r} is not a finite number",
+    "table 'ReduceLROnPlateau()' --metrics {tmp}/huge.json": f"--metrics {{tmp}}/huge.json: item 1: {10**400!r} is not a finite number",
     "show 'SequenceLR([StepLR(step_size=0)], milestones=[])'": "column 13: StepLR: step_size must be an int >= 1. Received: step_size=0 (int)",
     "show 'SequenceLR([1, StepLR(step_size=2)], milestones=[2])'": "column 12: SequenceLR: schedulers[0] must be a schedule such as StepLR(step_size=10). Received: 1",
     "table 'SequenceLR([StepLR(step_size=2)], milestones=[3])'": "column 1: SequenceLR: milestones must hold 0 values. Received: milestones=[3] (list)",
-    "show 'FunctionLR()'": "column 1: FunctionLR: lr_lambda takes a function, which a spec cannot give; build the scheduler in Python and pass it to paradox.scheduler.simulate()",
-    "show \"FunctionLR(lr_lambda='lambda e: 0.9 ** e')\"": "column 12: FunctionLR: lr_lambda takes a function, which a spec cannot give; build the scheduler in Python and pass it to paradox.scheduler.simulate()",
+    "show 'LambdaLR()'": "column 1: LambdaLR: lr_lambda takes a function, which a spec cannot give; build the scheduler in Python and pass it to paradox.scheduler.simulate()",
+    "show \"LambdaLR(lr_lambda='lambda e: 0.9 ** e')\"": "column 10: LambdaLR: lr_lambda takes a function, which a spec cannot give; build the scheduler in Python and pass it to paradox.scheduler.simulate()",
     "table 'StepLR(step_size=2)' --lr 0.1,x": "argument --lr: --lr must be numbers separated by commas, such as 0.1 or 0.1,0.01. Received: '0.1,x'",
     "table 'StepLR(step_size=2)' --steps 0": "argument --steps: --steps must be an int >= 1. Received: '0'",
     "table 'StepLR(step_size=2)' --steps 2000000": "simulate: steps must be an int in [1, 1000000]. Received: steps=2000000 (int)",

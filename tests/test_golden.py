@@ -131,9 +131,7 @@ def test_cyclic_asymmetric_and_per_group() -> None:
         ValueError, match=r"^Cyclic: base_lr must be a number or a list of 3 values, one per param group"
     ):
         cyclic.values(0, [1.0, 1.0, 1.0])
-
-
-def test_cyclic_builtin_modes_set_their_scale_mode() -> None:
+    # the built-in modes set their own scale mode
     assert ps.Cyclic(base_lr=0.1, mode="exp_range", scale_mode="cycle").scale_mode == "iterations"
     assert ps.Cyclic(base_lr=0.1, mode="triangular2", scale_mode="iterations").scale_mode == "cycle"
 
@@ -169,39 +167,29 @@ def test_one_cycle_step_outside_the_cycle_raises_in_the_pure_layer() -> None:
 
 
 def test_one_cycle_writes_torch_group_keys() -> None:
-    optimizer = PlainOptimizer(0.5, 0.5)
-    for group in optimizer.param_groups:
-        group["momentum"] = 0.0
+    optimizer = PlainOptimizer(0.5, 0.5, momentum=0.0)
     scheduler = ps.OneCycleLR(optimizer, [1.0, 2.0], total_steps=100, div_factor=4.0, final_div_factor=2.0)
-    assert [(g["initial_lr"], g["max_lr"], g["min_lr"]) for g in optimizer.param_groups] == [
-        (0.25, 1.0, 0.125),
-        (0.5, 2.0, 0.25),
+    keys = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum", "momentum")
+    assert [tuple(group[key] for key in keys) for group in optimizer.param_groups] == [
+        (0.25, 1.0, 0.125, 0.95, 0.85, 0.95),
+        (0.5, 2.0, 0.25, 0.95, 0.85, 0.95),
     ]
-    assert [(g["max_momentum"], g["base_momentum"], g["momentum"]) for g in optimizer.param_groups] == [
-        (0.95, 0.85, 0.95)
-    ] * 2
     assert scheduler.base_lrs == [0.25, 0.5]
     assert lrs_of(optimizer) == [0.25, 0.5]
 
 
-def test_one_cycle_epochs_are_checked_even_with_total_steps() -> None:
+def test_arguments_are_checked_even_when_unused_and_list_elements_are_named() -> None:
     with pytest.raises(ValueError, match=r"^OneCycleLR: epochs must be an int >= 1\. Received: epochs=0 \(int\)$"):
         ps.OneCycleLR(PlainOptimizer(0.1), 0.1, total_steps=10, epochs=0, cycle_momentum=False)
     scheduler = ps.OneCycleLR(
         PlainOptimizer(0.1), 0.1, total_steps=10, epochs=3, steps_per_epoch=5, cycle_momentum=False
     )
     assert scheduler.total_steps == 10  # torch's precedence
-
-
-def test_cyclic_mode_is_checked_even_with_a_scale_fn() -> None:
     with pytest.raises(
         ValueError,
         match=r"^CyclicLR: mode must be one of 'triangular', 'triangular2', 'exp_range'\. Received: mode='custom'",
     ):
         ps.CyclicLR(PlainOptimizer(0.1), 0.01, 0.1, mode="custom", scale_fn=abs, cycle_momentum=False)  # type: ignore[arg-type]
-
-
-def test_cyclic_element_of_a_list_is_named() -> None:
     with pytest.raises(
         ValueError,
         match=r"^CyclicLR: max_lr\[1\] must be a finite number >= 0 .*Received: max_lr\[1\]=-1\.0 \(float\)$",
@@ -312,12 +300,6 @@ def test_restart_cycles_are_exact_at_every_boundary(T_0: int, T_mult: int) -> No
         start, length = start + length, length * T_mult
 
 
-def test_multiplicative_decay_products() -> None:
-    decay = MultiplicativeDecay(lambda t: 1.0 / t)
-    assert decay.products([0, 2], 4, 2) == [1.0 / 24, 1 / 12]
-    assert decay.products([5], 3, 1) == [1.0]  # an empty range
-
-
 # -- pure objects: repr, config, from_config ------------------------------------------------
 
 
@@ -359,6 +341,13 @@ def test_reprs_configs_and_immutability() -> None:
     assert LambdaFactor([named, named]).to_config() == {"name": "LambdaFactor", "lr_lambda": ["named", "named"]}
     with pytest.raises(AttributeError):
         cosine.T_max = 10  # type: ignore[misc]
+    # ConstantFactor's config uses torch's name for its scale
+    schedule = ConstantFactor(scale=0.5, total_iters=2)
+    assert schedule.to_config() == {"name": "ConstantFactor", "factor": 0.5, "total_iters": 2}
+    assert ConstantFactor.parameters() == ("factor", "total_iters")
+    assert schedule.replace(factor=0.25).scale == 0.25
+    with pytest.raises(ValueError, match=r"^ConstantFactor: factor must be a finite number in \(0\.0, 1\.0\]"):
+        schedule.replace(factor=2.0)
 
 
 @pytest.mark.parametrize("cls", [LambdaFactor, MultiplicativeDecay])
@@ -368,15 +357,6 @@ def test_function_schedules_cannot_be_rebuilt_from_config(cls: type[Schedule]) -
         cls.from_config(config)
     with pytest.raises(TypeError, match=r"lr_lambda must be given as a function.*Received: lr_lambda='named'"):
         Schedule.from_config(config)
-
-
-def test_constant_factor_config_uses_torch_name() -> None:
-    schedule = ConstantFactor(scale=0.5, total_iters=2)
-    assert schedule.to_config() == {"name": "ConstantFactor", "factor": 0.5, "total_iters": 2}
-    assert ConstantFactor.parameters() == ("factor", "total_iters")
-    assert schedule.replace(factor=0.25).scale == 0.25
-    with pytest.raises(ValueError, match=r"^ConstantFactor: factor must be a finite number in \(0\.0, 1\.0\]"):
-        schedule.replace(factor=2.0)
 
 
 def test_schedule_errors_name_the_schedule() -> None:
@@ -435,13 +415,6 @@ def test_a_failing_function_changes_nothing(name: str) -> None:
     assert optimizer.param_groups == ([{"lr": 0.1}] if name == "LambdaLR" else [{"lr": 0.1, "initial_lr": 0.1}])
 
 
-def test_lambda_lr_construction_failure_leaves_the_optimizer_alone() -> None:
-    optimizer = PlainOptimizer(0.1)
-    with pytest.raises(TypeError, match=r"at epoch=0$"):
-        ps.LambdaLR(optimizer, lr_lambda=lambda t: "x")
-    assert optimizer.param_groups == [{"lr": 0.1}]
-
-
 @pytest.mark.parametrize("name", ["LambdaLR", "MultiplicativeLR"])
 def test_added_group_needs_a_single_function(name: str) -> None:
     optimizer = PlainOptimizer(0.1)
@@ -452,7 +425,7 @@ def test_added_group_needs_a_single_function(name: str) -> None:
     assert scheduler.base_lrs == [0.1] and scheduler.last_epoch == 0
 
 
-def test_multiplicative_costs_one_call_per_step() -> None:
+def test_multiplicative_costs_one_call_per_step_and_its_products() -> None:
     calls: list[int] = []
 
     def factor(t: int) -> float:
@@ -467,6 +440,9 @@ def test_multiplicative_costs_one_call_per_step() -> None:
     calls.clear()
     scheduler.step(10)  # a jump recomputes the product
     assert calls == list(range(1, 11))
+    decay = MultiplicativeDecay(lambda t: 1.0 / t)
+    assert decay.products([0, 2], 4, 2) == [1.0 / 24, 1 / 12]
+    assert decay.products([5], 3, 1) == [1.0]  # an empty range
 
 
 # -- exact resume through JSON, with the states only these classes have -----------------------
