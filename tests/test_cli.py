@@ -351,6 +351,7 @@ def test_csv_values_match_torch(
     if "--metrics" in options:
         assert len(rows) == len(METRICS) + 1  # a row for step 0, then one per metric
     optimizer = torch_adam([float(lr) for lr in options[options.index("--lr") + 1].split(",")])
+    shown, moved = any(column.startswith("momentum") for column in rows[0]), False
     with quiet():
         scheduler = torch_build(parse(spec), optimizer)
         for step, row in enumerate(rows):
@@ -359,10 +360,12 @@ def test_csv_values_match_torch(
                 scheduler.step(*metrics[step - 1])
             lrs = [float(value) for column, value in row.items() if column.startswith("lr")]
             assert_close(lrs, [group["lr"] for group in optimizer.param_groups])
-            # the momentum a schedule cycles is the Adam group's beta1; it is shown when it moves
+            # the momentum a schedule cycles is the Adam group's beta1, shown exactly when it moves
             momentum = [float(value) for column, value in row.items() if column.startswith("momentum")]
             betas = [group["betas"][0] for group in optimizer.param_groups]
             assert_close(momentum or [0.9] * len(betas), betas)
+            moved = moved or betas != [0.9] * len(betas)
+    assert shown == moved
 
 
 # -- torch's own classes, registered for the preview -----------------------------------------
