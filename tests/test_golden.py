@@ -116,6 +116,18 @@ def test_step_lr_and_cosine_lr_two_groups() -> None:
     assert cosine[4:6] + cosine[16:18] == near(0.0505, 0.0055, 0.1, 0.01)
 
 
+@pytest.mark.parametrize(("T_0", "T_mult"), [(1, 2), (1, 3), (2, 3), (5, 4), (7, 2)])
+def test_restart_cycles_are_exact_at_every_boundary(T_0: int, T_mult: int) -> None:
+    schedule = CosineWarmRestarts(T_0=T_0, T_mult=T_mult)
+    start, length = 0, T_0
+    for _ in range(12):
+        assert schedule.cycle(start) == (0, length)
+        assert schedule.cycle(start + length - 1) == (length - 1, length)
+        assert schedule.cycle(start + 0.5) == (0.5, length)
+        assert schedule(start, 2.0) == 2.0
+        start, length = start + length, length * T_mult
+
+
 # -- CyclicLR and OneCycleLR -------------------------------------------------------------------
 
 
@@ -283,21 +295,6 @@ def test_step_epoch_equals_stepping(config: dict[str, Any], data: Any) -> None:
     jumped.step(epoch)
     assert jumped_opt.param_groups == stepped_opt.param_groups
     assert not math.isnan(lrs_of(jumped_opt)[0])
-
-
-# -- torch's family ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("T_0", "T_mult"), [(1, 2), (1, 3), (2, 3), (5, 4), (7, 2)])
-def test_restart_cycles_are_exact_at_every_boundary(T_0: int, T_mult: int) -> None:
-    schedule = CosineWarmRestarts(T_0=T_0, T_mult=T_mult)
-    start, length = 0, T_0
-    for _ in range(12):
-        assert schedule.cycle(start) == (0, length)
-        assert schedule.cycle(start + length - 1) == (length - 1, length)
-        assert schedule.cycle(start + 0.5) == (0.5, length)
-        assert schedule(start, 2.0) == 2.0
-        start, length = start + length, length * T_mult
 
 
 # -- pure objects: repr, config, from_config ------------------------------------------------
