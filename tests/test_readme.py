@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
 
 import paradox.scheduler as ps
 from conftest import PlainOptimizer
+from paradox.scheduler.preview.cli import main
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_first_command_installs_and_runs_paradox_lr_and_the_committed_plot_is_shown() -> None:
+    first = README.split("```bash\n", 1)[1].split("\n```", 1)[0]
+    assert first.startswith(
+        'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[plot]" && paradox-lr show '
+    )
+    assert "](docs/schedules.png)" in README
+    data = (ROOT / "docs" / "schedules.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+@pytest.mark.parametrize(("command", "options"), [("show", ["--width", "80", "--height", "24"]), ("table", [])])
+def test_the_cli_examples_are_what_paradox_lr_prints(
+    capsys: pytest.CaptureFixture[str], command: str, options: list[str]
+) -> None:
+    block = README.split(f"```text\n$ paradox-lr {command} ", 1)[1].split("\n```", 1)[0]
+    arguments, _, shown = block.partition("\n")
+    assert main([command, *shlex.split(arguments), *options]) == 0
+    assert [line.rstrip() for line in capsys.readouterr().out.splitlines()] == shown.splitlines()
 
 
 def test_the_error_message_shown() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -38,53 +37,41 @@ def train(model, optimizer):
     optimizer.step()
 """
 
+PLAIN_PRELUDE = """\
+class Adam:
+    def __init__(self, params, lr):
+        self.param_groups = [{"params": list(params), "lr": lr}]
+
+class Model:
+    def parameters(self):
+        return iter([])
+
+model = Model()
+seen = []
+
+def train(model, optimizer):
+    seen.append(optimizer.param_groups[0]["lr"])
+"""
+
 CHECKS = """
 import math
+import modules.framework.scheduler as m, paradox.scheduler as p
 assert len(seen) == 100
 assert seen[0] == 0.001
 assert all(a > b for a, b in zip(seen, seen[1:])), "the lr smoothly decreases"
 assert math.isclose(seen[50], 0.0005, rel_tol=1e-12)
 assert optimizer.param_groups[0]["lr"] == 0.0
+assert m.CosineAnnealingLR is p.CosineAnnealingLR and m._LRScheduler is p._LRScheduler and m.__all__ == p.__all__
 print("ok", seen[1], seen[99])
 """
 
 
-def run(code: str) -> str:
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+@pytest.mark.parametrize("prelude", [TORCH_PRELUDE, PLAIN_PRELUDE], ids=["torch-adam", "plain-optimizer"])
+def test_seed_example_runs_as_written(prelude: str) -> None:
+    if prelude is TORCH_PRELUDE:
+        pytest.importorskip("torch")
+    result = subprocess.run(
+        [sys.executable, "-c", prelude + SEED_EXAMPLE + CHECKS], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def test_seed_example_runs_as_written_with_torch_adam() -> None:
-    pytest.importorskip("torch")
-    out = run(TORCH_PRELUDE + SEED_EXAMPLE + CHECKS)
-    assert out.startswith("ok 0.000999753")
-
-
-def test_seed_example_runs_with_a_plain_optimizer() -> None:
-    prelude = textwrap.dedent(
-        """\
-        class Adam:
-            def __init__(self, params, lr):
-                self.param_groups = [{"params": list(params), "lr": lr}]
-
-        class Model:
-            def parameters(self):
-                return iter([])
-
-        model = Model()
-        seen = []
-
-        def train(model, optimizer):
-            seen.append(optimizer.param_groups[0]["lr"])
-        """
-    )
-    assert run(prelude + SEED_EXAMPLE + CHECKS).startswith("ok ")
-
-
-def test_framework_path_is_the_package() -> None:
-    out = run(
-        "import modules.framework.scheduler as m, paradox.scheduler as p;"
-        "print(m.CosineAnnealingLR is p.CosineAnnealingLR, m._LRScheduler is p._LRScheduler, m.__all__ == p.__all__)"
-    )
-    assert out.split() == ["True", "True", "True"]
+    assert result.stdout.startswith("ok 0.000999753")
