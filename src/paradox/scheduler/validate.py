@@ -149,17 +149,21 @@ def is_tensor(value: object) -> bool:
     return hasattr(value, "fill_") and hasattr(value, "numel")
 
 
+def as_float(name: str, value: Any, rule: str) -> float:
+    """A real number or a one-element tensor as a float (an error states ``rule``)."""
+    if is_tensor(value):
+        if value.numel() != 1:
+            fail(name, rule, value)
+        return float(value)
+    if not is_number(value):
+        fail(name, rule, value, kind=True)
+    return to_float(value)
+
+
 def hyper_value(where: str, value: Any) -> float:
     """A group hyperparameter (``lr``, ``initial_lr``, ...) as a float: finite and >= 0."""
     rule = "a finite number >= 0 (a float or a one-element tensor)"
-    if is_tensor(value):
-        if value.numel() != 1:
-            fail(where, rule, value)
-        number = float(value)
-    elif is_number(value):
-        number = to_float(value)
-    else:
-        fail(where, rule, value, kind=True)
+    number = as_float(where, value, rule)
     if not math.isfinite(number) or number < 0.0:
         fail(where, rule, value)
     return number
