@@ -87,14 +87,19 @@ class _FunctionSchedule(Schedule):
             )
         return list(self.lr_lambda)
 
-    def outputs(self, step: int, count: int) -> list[float]:
-        """Each of ``count`` groups' function at ``step``, checked; each function is called once."""
+    def products(self, starts: Sequence[int], stop: int, count: int) -> list[float]:
+        """For each group ``i``: the product of its function over steps ``starts[i] + 1 .. stop``
+        (1.0 for an empty range), taken in step order: bit for bit a scheduler's running product;
+        ``starts`` of ``step - 1`` give each function's value at ``step``."""
         functions = self.functions(count)
-        seen: dict[int, float] = {}
-        for function in functions:
-            if id(function) not in seen:
-                seen[id(function)] = _output(self._owner, function, step)
-        return [seen[id(function)] for function in functions]
+        done: dict[tuple[int, int], float] = {}
+        for function, start in zip(functions, starts):
+            if (id(function), start) not in done:
+                product = 1.0
+                for step in range(start + 1, stop + 1):
+                    product *= _output(self._owner, function, step)
+                done[id(function), start] = product
+        return [done[id(function), start] for function, start in zip(functions, starts)]
 
     def __repr__(self) -> str:
         shown = self.to_config()["lr_lambda"]
@@ -140,10 +145,11 @@ class LambdaFactor(_FunctionSchedule):
     """
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
-        return self.outputs(int(step), 1)[0]
+        return self.products([int(step) - 1], int(step), 1)[0]
 
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
-        values = [base * factor for base, factor in zip(bases, self.outputs(int(step), len(bases)))]
+        factors = self.products([int(step) - 1] * len(bases), int(step), len(bases))
+        values = [base * factor for base, factor in zip(bases, factors)]
         if not all(value < math.inf for value in values):
             raise leaves_float_range(self._owner, step, "a finite factor times a base overflowed")
         return values
@@ -172,19 +178,6 @@ class MultiplicativeDecay(_FunctionSchedule):
         if not all(value < math.inf for value in values):  # a growing product left the float range
             raise leaves_float_range(self._owner, step, f"products={products!r}")
         return values
-
-    def products(self, starts: Sequence[int], stop: int, count: int) -> list[float]:
-        """For each group ``i``: the product of its function over steps ``starts[i] + 1 .. stop``
-        (1.0 for an empty range), taken in step order: bit for bit a scheduler's running product."""
-        functions = self.functions(count)
-        done: dict[tuple[int, int], float] = {}
-        for function, start in zip(functions, starts):
-            if (id(function), start) not in done:
-                product = 1.0
-                for step in range(start + 1, stop + 1):
-                    product *= _output(self._owner, function, step)
-                done[id(function), start] = product
-        return [done[id(function), start] for function, start in zip(functions, starts)]
 
 
 class _LambdaLR(ScheduledLR):
@@ -325,7 +318,7 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
         if step == self._product_step:
             products = self._products
         elif self._product_step >= 0 and step == self._product_step + 1:
-            factors = self._schedule.outputs(step, count)
+            factors = self._schedule.products([step - 1] * count, step, count)
             products = [
                 product * factor if step > anchor else 1.0
                 for product, factor, anchor in zip(self._products, factors, self._anchors)

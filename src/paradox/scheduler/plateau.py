@@ -105,32 +105,21 @@ class _Setting:
 class ReduceLROnPlateau(LRScheduler):
     r"""Multiply each group's lr by ``factor`` when a metric has stopped improving.
 
-    Call ``step(metrics)`` once per epoch with the monitored quantity (a validation loss, say). A
-    metric improves on the best so far (at first ``+inf`` for min, ``-inf`` for max) when:
-
-    ========  ===========  ==================================================
-    mode      threshold    ``current`` improves on ``best`` when
-    ========  ===========  ==================================================
-    ``min``   ``rel``      ``current < best - |best| * threshold``
-    ``min``   ``abs``      ``current < best - threshold``
-    ``max``   ``rel``      ``current > best + |best| * threshold``
-    ``max``   ``abs``      ``current > best + threshold``
-    ========  ===========  ==================================================
-
-    Each metric that does not improve counts one bad epoch; an improvement resets the count. When
-    the count exceeds ``patience``, each group's lr (its current one, whoever set it) becomes
-    ``max(lr * factor, min_lr)`` (skipped when the change is not larger than ``eps``), the count
-    resets and ``cooldown`` epochs follow in which bad epochs are not counted.
+    Call ``step(metrics)`` once per epoch with the monitored quantity (a validation loss, say). It
+    improves on the best so far (at first the worst) when ``current < best - margin`` (mode ``min``)
+    or ``current > best + margin`` (``max``), with ``margin = |best| * threshold`` (``rel``) or
+    ``threshold`` (``abs``). Else it counts one bad epoch; past ``patience`` of them each group's lr
+    becomes ``max(lr * factor, min_lr)`` (unless that changes it by ``eps`` or less), the count resets
+    and ``cooldown`` epochs follow in which bad epochs are not counted.
 
     Args:
-        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
+        optimizer: as :class:`LRScheduler`'s.
         mode: ``"min"`` (the metric should go down) or ``"max"`` (up). Default: ``"min"``.
         factor: the multiplier of each reduction, a finite number in [0, 1). Default: 0.1.
         patience: bad epochs tolerated before a reduction, an int >= 0. Default: 10.
         threshold: the margin a metric must beat ``best`` by, a finite number >= 0. Default: 1e-4.
         threshold_mode: ``"rel"`` (margin relative to ``|best|``) or ``"abs"``. Default: ``"rel"``.
-        cooldown: epochs after a reduction in which bad epochs are not counted, an int >= 0.
-            Default: 0.
+        cooldown: epochs after a reduction without bad epochs, an int >= 0. Default: 0.
         min_lr: the lowest lr, a finite number >= 0, or a list with one per group. Default: 0.
         eps: the smallest change applied, a finite number >= 0. Default: 1e-8.
 
@@ -140,16 +129,12 @@ class ReduceLROnPlateau(LRScheduler):
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> scheduler = ReduceLROnPlateau(optimizer, patience=1, factor=0.5)
-    >>> for loss in [3.0, 2.0, 2.0, 2.0, 1.0, 1.5, 1.5]:
+    >>> for loss in [2.0, 2.0, 2.0]:
     ...     scheduler.step(loss)
     ...     print(loss, scheduler.num_bad_epochs, scheduler.get_last_lr())
-    3.0 0 [1.0]
     2.0 0 [1.0]
     2.0 1 [1.0]
     2.0 0 [0.5]
-    1.0 0 [0.5]
-    1.5 1 [0.5]
-    1.5 0 [0.25]
     """
 
     _takes_metrics: ClassVar[bool] = True
@@ -221,7 +206,7 @@ class ReduceLROnPlateau(LRScheduler):
         return settings.check_groups(len(self.optimizer.param_groups))
 
     def is_better(self, current: float, best: float) -> bool:
-        """Whether ``current`` improves on ``best`` by more than the threshold (see the table)."""
+        """Whether ``current`` improves on ``best`` by more than the margin."""
         settings = self._settings
         if math.isinf(best):
             margin = 0.0

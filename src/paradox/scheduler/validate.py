@@ -1,11 +1,9 @@
-"""Argument checks shared by every schedule and scheduler.
-
-Every check raises before anything is changed, with one message template::
+"""Argument checks shared by every schedule and scheduler, raising before anything is changed::
 
     <Owner>: <param> must be <rule>. Received: <param>=<value!r> (<type>)
 
 ``TypeError`` for a value of the wrong kind (``bool`` is never a number), ``ValueError`` for one that
-breaks the rule. ``<Owner>``, the entry point the user called, is set once with :class:`naming`.
+breaks the rule; ``<Owner>`` is the entry point the user called (:class:`naming`).
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ if TYPE_CHECKING:
     _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-#: The entry point named in error messages; set by :class:`naming`.
 _OWNER: ContextVar[str] = ContextVar("paradox_scheduler_owner", default="")
 
 
