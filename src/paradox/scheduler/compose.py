@@ -85,8 +85,6 @@ class Sequential(Schedule):
     ... )
     >>> [round(value, 6) for value in warmup_cosine.simulate(7, base=1.0)]
     [0.25, 0.625, 1.0, 0.853553, 0.5, 0.146447, 0.0]
-    >>> warmup_cosine.milestones, warmup_cosine.length
-    ((2,), 6)
     """
 
     def __init__(self, schedules: Sequence[Schedule], milestones: Sequence[int]) -> None:
@@ -341,12 +339,10 @@ class SequentialLR(_Composite):
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> warmup = StepLR(optimizer, step_size=100, gamma=0.5)  # constant here
     >>> scheduler = SequentialLR(optimizer, [warmup, CosineAnnealingLR(optimizer, T_max=4)], milestones=[2])
-    >>> lrs = []
-    >>> for epoch in range(7):
-    ...     lrs.append(round(scheduler.get_last_lr()[0], 6))
+    >>> for epoch in range(3):
     ...     scheduler.step()
-    >>> lrs
-    [1.0, 1.0, 1.0, 0.853553, 0.5, 0.146447, 0.0]
+    >>> round(optimizer.param_groups[0]["lr"], 6)
+    0.853553
     """
 
     @named
@@ -455,12 +451,10 @@ class ChainedScheduler(_Composite):
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> every_2 = StepLR(optimizer, step_size=2, gamma=0.5)
     >>> scheduler = ChainedScheduler([every_2, StepLR(optimizer, step_size=3, gamma=0.1)])
-    >>> lrs = []
-    >>> for epoch in range(7):
-    ...     lrs.append(round(scheduler.get_last_lr()[0], 6))
+    >>> for epoch in range(3):
     ...     scheduler.step()
-    >>> lrs
-    [1.0, 1.0, 0.5, 0.05, 0.025, 0.025, 0.00125]
+    >>> round(optimizer.param_groups[0]["lr"], 6)
+    0.05
     """
 
     @named

@@ -259,13 +259,10 @@ class LambdaLR(_LambdaLR):
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}, {"lr": 1.0}]})()
     >>> scheduler = LambdaLR(optimizer, lr_lambda=[lambda t: 0.5 ** t, lambda t: 1 / (t + 1)])
-    >>> for epoch in range(4):
-    ...     print(epoch, [round(lr, 6) for lr in scheduler.get_last_lr()])
+    >>> for epoch in range(2):
     ...     scheduler.step()
-    0 [0.1, 1.0]
-    1 [0.05, 0.5]
-    2 [0.025, 0.333333]
-    3 [0.0125, 0.25]
+    >>> [round(lr, 6) for lr in scheduler.get_last_lr()]
+    [0.025, 0.333333]
     >>> scheduler.state_dict()["lr_lambdas"]
     ['<lambda>', '<lambda>']
     """

@@ -84,8 +84,7 @@ class LinearFactor(Decay):
     Raises:
         TypeError, ValueError: an argument of the wrong type, or out of its range.
 
-    >>> warmup = LinearFactor(start_factor=0.5, end_factor=1.0, total_iters=4)
-    >>> warmup.simulate(6, base=1.0)
+    >>> LinearFactor(start_factor=0.5, end_factor=1.0, total_iters=4).simulate(6, base=1.0)
     [0.5, 0.625, 0.75, 0.875, 1.0, 1.0]
     """
 
@@ -116,8 +115,7 @@ class PolynomialDecay(Decay):
     Raises:
         TypeError, ValueError: an argument of the wrong type, or out of its range.
 
-    >>> decay = PolynomialDecay(total_iters=4, power=2.0)
-    >>> decay.simulate(6, base=1.0)
+    >>> PolynomialDecay(total_iters=4, power=2.0).simulate(6, base=1.0)
     [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
     """
 

@@ -131,9 +131,7 @@ def check_float(
 
 def _range_rule(minimum: float | None, maximum: float | None, min_open: bool, max_open: bool) -> str:
     if minimum is not None and maximum is not None:
-        low = "(" if min_open else "["
-        high = ")" if max_open else "]"
-        return f"a finite number in {low}{minimum!r}, {maximum!r}{high}"
+        return f"a finite number in {'(' if min_open else '['}{minimum!r}, {maximum!r}{')' if max_open else ']'}"
     if minimum is not None:
         return f"a finite number {'>' if min_open else '>='} {minimum!r}"
     if maximum is not None:
