@@ -129,7 +129,6 @@ class Sequential(Schedule):
         return self.schedules[index].rebase(local, value)
 
     def to_config(self) -> dict[str, Any]:
-        """``{"name": "Sequential", "schedules": [<each schedule's config>], "milestones": [...]}``."""
         return {**super().to_config(), "schedules": [schedule.to_config() for schedule in self.schedules]}
 
 
@@ -169,7 +168,6 @@ class Product(Schedule):
         return math.prod(schedule.factor(step, xp) for schedule in self.schedules)
 
     def to_config(self) -> dict[str, Any]:
-        """``{"name": "Product", "schedules": [<each schedule's config>]}``."""
         return {**super().to_config(), "schedules": [schedule.to_config() for schedule in self.schedules]}
 
 
@@ -230,7 +228,6 @@ class _Composite(LRScheduler):
         return list(self._schedulers)
 
     def get_lr(self) -> list[Any]:
-        """The lrs at the current step: the ones written last."""
         return list(self._last_lr)
 
     def _begin_step(self, metrics: Any) -> float | None:

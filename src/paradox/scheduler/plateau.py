@@ -219,7 +219,6 @@ class ReduceLROnPlateau(LRScheduler):
         return current > best + margin
 
     def get_lr(self) -> list[Any]:
-        """The lrs at the current step: the ones last written (or found) in the param groups."""
         return list(self._last_lr)
 
     @named
@@ -266,7 +265,6 @@ class ReduceLROnPlateau(LRScheduler):
         self._last_lr = [float(group["lr"]) for group in groups]
 
     def _restart(self, step: int) -> None:
-        """Start again as if built now on the groups' current lrs: no best yet, counters at 0."""
         groups = self.optimizer.param_groups
         if len(groups) != len(self._last_lr):
             self._adopt_groups(groups)

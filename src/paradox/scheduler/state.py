@@ -33,7 +33,6 @@ def read_ours(state: Mapping[str, Any], class_name: str, keys: tuple[str, ...]) 
 
 
 def check_mapping(state: object) -> Mapping[str, Any]:
-    """The state, which must be a Mapping."""
     if not isinstance(state, Mapping):
         fail("state_dict", "a dict returned by state_dict()", state, kind=True)
     return state
@@ -80,7 +79,6 @@ def _signed(where: str, value: Any) -> float:
 
 
 def read_count(key: str, value: object, minimum: int) -> int:
-    """A saved counter: an int >= ``minimum``."""
     return check_int(f"state_dict[{key!r}]", value, minimum=minimum)
 
 
