@@ -421,12 +421,8 @@ class SequentialLR(_Composite):
             fail("config", "made of the fields ['milestones']", unknown)
         milestones = check_switches(saved.get("milestones", self._milestones), len(self._schedulers), _SWITCHES)
         if milestones != self._milestones and mode == "saved":
-            fail(
-                "state_dict['config']['milestones']",
-                f"the live milestones {self._milestones} (the children differ otherwise; build the "
-                "SequentialLR with the saved milestones)",
-                milestones,
-            )
+            rule = f"the live milestones {self._milestones} (the children differ otherwise; build the "
+            fail("state_dict['config']['milestones']", rule + "SequentialLR with the saved milestones)", milestones)
         return super()._read_config(saved, mode)
 
 

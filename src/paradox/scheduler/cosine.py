@@ -1,5 +1,4 @@
-"""Cosine annealing: ``CosineAnnealing`` and ``CosineWarmRestarts`` (SGDR, any step, whole or fractional),
-with their torch-named drivers ``CosineAnnealingLR`` and ``CosineAnnealingWarmRestarts``."""
+"""Cosine annealing, with warm restarts (SGDR) or without, and their torch-named drivers."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Factors along a polynomial of the step: ``ConstantFactor`` (degree 0), ``LinearFactor`` (degree 1)
-and ``PolynomialDecay``, with their torch-named drivers ``ConstantLR``, ``LinearLR``, ``PolynomialLR``."""
+"""Factors along a polynomial of the step (constant, linear, any power), and their torch-named drivers."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Scheduler state as plain, strict-JSON data (dicts, lists, strings, ints, finite floats), and the
-checks that guard loading it."""
+"""Scheduler state as strict-JSON data, and the checks that guard loading it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Step-wise and exponential decay: ``StepDecay``, ``ExponentialDecay``, ``MultiStepDecay`` and their
-torch-named drivers ``StepLR``, ``ExponentialLR``, ``MultiStepLR``."""
+"""Step-wise and exponential decays, and their torch-named drivers."""
 
 from __future__ import annotations
 
