@@ -163,9 +163,7 @@ class MultiplicativeDecay(_FunctionSchedule):
 
     Args and Raises as :class:`LambdaFactor`; a step that is not a whole number >= 0 is refused too.
 
-    >>> def shrink(step):
-    ...     return 0.5
-    >>> MultiplicativeDecay(lr_lambda=shrink).simulate(4, base=1.0)
+    >>> MultiplicativeDecay(lr_lambda=lambda step: 0.5).simulate(4, base=1.0)
     [1.0, 0.5, 0.25, 0.125]
     """
 
