@@ -1,14 +1,5 @@
-"""Learning-rate scheduling for any optimizer with ``param_groups``, with torch's names and values.
-
-Two layers, one source of truth:
-
-- pure schedules (:class:`StepDecay`, :class:`CosineAnnealing`, ...): immutable, closed-form
-  functions of the step, usable without an optimizer (``simulate``, ``to_config``);
-- schedulers (:class:`StepLR`, :class:`CosineAnnealingLR`, ...): torch's classes, same signatures
-  and values, that own the clock and write each param group's lr.
-
-:func:`simulate` and :func:`plot` preview any of them before training (the ``paradox-lr`` command
-does the same from a shell).
+"""Learning-rate scheduling for any optimizer with ``param_groups``, with torch's names and values:
+pure schedules (:class:`StepDecay`, ...) and the schedulers that drive them (:class:`StepLR`, ...).
 
 >>> from paradox.scheduler import CosineAnnealingLR
 >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.001}]})()
@@ -30,7 +21,7 @@ from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, Poly
 from .schedule import Schedule
 from .step import ExponentialDecay, ExponentialLR, MultiStepDecay, MultiStepLR, StepDecay, StepLR
 
-# The preview tools are loaded on first use (PEP 562): importing the package does not pay for them.
+# The preview tools are loaded on first use (PEP 562).
 _LAZY = {"Trace": ".preview.simulate", "plot": ".preview.plot", "simulate": ".preview.simulate"}
 
 TYPE_CHECKING = False

@@ -22,8 +22,7 @@ if TYPE_CHECKING:
 
 
 def check_switches(milestones: Any, count: int, note: str) -> list[int]:
-    """The ``count - 1`` strictly increasing ints >= 1 at which ``count`` schedules hand over
-    (``note``: where the message says the count comes from)."""
+    """The ``count - 1`` strictly increasing ints >= 1 at which ``count`` schedules hand over."""
     rule = f"a strictly increasing list of {count - 1} ints >= 1 ({note})"
     if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Sequence):
         fail("milestones", rule, milestones, kind=True)
@@ -40,8 +39,7 @@ def check_switches(milestones: Any, count: int, note: str) -> list[int]:
 
 
 def active_segment(milestones: Sequence[int], step: Any) -> tuple[int, Any]:
-    """The index of the segment holding ``step`` (they start at 0 and at each milestone) and the
-    step within it."""
+    """The index of the segment (from 0, then from each milestone) holding ``step``, and the step in it."""
     index = bisect_right(milestones, step)
     return index, step - (milestones[index - 1] if index else 0)
 
@@ -71,8 +69,7 @@ class Sequential(Schedule):
 
         value(t, base) = schedules[k](t - m_k, base)
 
-    Every schedule starts from the same ``base``, not from where the previous one ended (torch's
-    ``SequentialLR``). The last schedule runs on for ever (a cosine past its ``T_max`` climbs back).
+    Every schedule starts from the same ``base`` (torch's ``SequentialLR``); the last runs on for ever.
 
     Args:
         schedules: a non-empty list of :class:`Schedule` objects (or their ``to_config()`` dicts).
@@ -80,9 +77,7 @@ class Sequential(Schedule):
             of ints >= 1 with ``len(schedules) - 1`` entries.
 
     Raises:
-        TypeError: ``schedules`` is not a list of schedules, or ``milestones`` not a list of ints.
-        ValueError: no schedules, or milestones not strictly increasing ints >= 1, one fewer than
-            the schedules.
+        TypeError, ValueError: an argument of the wrong type, or out of its range.
 
     >>> from paradox.scheduler import CosineAnnealing, LinearFactor
     >>> warmup_cosine = Sequential(
@@ -90,15 +85,13 @@ class Sequential(Schedule):
     ... )
     >>> [round(value, 6) for value in warmup_cosine.simulate(7, base=1.0)]
     [0.25, 0.625, 1.0, 0.853553, 0.5, 0.146447, 0.0]
-    >>> warmup_cosine.milestones, warmup_cosine.length
-    ((2,), 6)
     """
 
     def __init__(self, schedules: Sequence[Schedule], milestones: Sequence[int]) -> None:
         with self._building():
             self.schedules = check_schedules(schedules)
             self.milestones = tuple(check_switches(milestones, len(self.schedules), "one fewer than the schedules"))
-            self.floor = min(schedule.floor for schedule in self.schedules)  # the lowest any approaches
+            self.floor = min(schedule.floor for schedule in self.schedules)
 
     @property
     def length(self) -> int | None:
@@ -107,7 +100,6 @@ class Sequential(Schedule):
         return None if last is None else (self.milestones[-1] if self.milestones else 0) + last
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
-        """The active schedule's factor at its own step (relative to that schedule's floor)."""
         index, local = active_segment(self.milestones, step)
         return self.schedules[index].factor(local)
 
@@ -118,7 +110,6 @@ class Sequential(Schedule):
         if xp is SCALAR:
             index, local = active_segment(self.milestones, step)
             return self.schedules[index].evaluate(local, bases)
-        # An array of steps: each schedule evaluates the steps of its own segment.
         segment = xp.upto(self.milestones, step)
         lrs: list[Any] = [xp.zeros(step.shape) for _ in bases]
         momenta: list[Any] | None = [xp.zeros(step.shape) for _ in bases]
@@ -138,25 +129,20 @@ class Sequential(Schedule):
         return self.schedules[index].rebase(local, value)
 
     def to_config(self) -> dict[str, Any]:
-        """``{"name": "Sequential", "schedules": [<each schedule's config>], "milestones": [...]}``."""
         return {**super().to_config(), "schedules": [schedule.to_config() for schedule in self.schedules]}
 
 
 class Product(Schedule):
     r"""Multiply schedules: the pure form of torch's ``ChainedScheduler`` over decays.
 
-    Formula: ``value(t, base) = base * factor_1(t) * factor_2(t) * ...``. Every schedule must have
-    a floor of 0 (a decay, or a cosine with ``eta_min=0``): values above a floor do not multiply.
-    A ``ChainedScheduler`` of decays continues each step from the lr the previous child wrote, as
-    torch's does, so its lrs equal this product up to rounding (a few ulp over thousands of steps).
+    Formula: ``value(t, base) = base * factor_1(t) * factor_2(t) * ...``.
 
     Args:
         schedules: a non-empty list of :class:`Schedule` objects (or their ``to_config()``
-            dicts), each with floor 0.
+            dicts), each with floor 0 (a decay, or a cosine with ``eta_min=0``).
 
     Raises:
-        TypeError: ``schedules`` is not a list of schedules.
-        ValueError: ``schedules`` is empty, or a schedule has a floor other than 0.
+        TypeError, ValueError: ``schedules`` is not such a list.
 
     >>> from paradox.scheduler import ExponentialDecay, StepDecay
     >>> both = Product([StepDecay(step_size=2, gamma=0.5), ExponentialDecay(gamma=0.9)])
@@ -182,12 +168,11 @@ class Product(Schedule):
         return math.prod(schedule.factor(step, xp) for schedule in self.schedules)
 
     def to_config(self) -> dict[str, Any]:
-        """``{"name": "Product", "schedules": [<each schedule's config>]}``."""
         return {**super().to_config(), "schedules": [schedule.to_config() for schedule in self.schedules]}
 
 
 def _check_children(schedulers: object, optimizer: object | None) -> list[LRScheduler]:
-    """The children, checked; ``optimizer=None`` means the first child's."""
+    """The children, all on ``optimizer`` (None: the first child's)."""
     rule = "a non-empty list of paradox.scheduler schedulers"
     if not isinstance(schedulers, (list, tuple)):
         fail("schedulers", rule, schedulers, kind=True)
@@ -198,7 +183,7 @@ def _check_children(schedulers: object, optimizer: object | None) -> list[LRSche
             rule = "a paradox.scheduler scheduler (build it from paradox.scheduler, not torch.optim.lr_scheduler)"
             fail(f"schedulers[{index}]", rule, child, kind=True)
         optimizer = child.optimizer if optimizer is None else optimizer
-        if child.optimizer is not optimizer:  # fail() would print their multi-line reprs
+        if child.optimizer is not optimizer:  # not fail(): it would print their multi-line reprs
             name, owner = f"schedulers[{index}].optimizer", owner_name()
             raise ValueError(
                 f"{owner}: {name} must be the optimizer {owner} schedules (every child must be built on the same "
@@ -213,7 +198,7 @@ def _describe(value: object) -> str:
 
 
 def _undo_initial_steps(scheduler: LRScheduler) -> None:
-    """Torch's bookkeeping: each child took an initial step when built; its clock goes back one."""
+    """Each child took an initial step when built (as torch's): its clock goes back one."""
     if isinstance(scheduler, _Composite):
         for child in scheduler._schedulers:
             _undo_initial_steps(child)
@@ -225,12 +210,10 @@ class _Composite(LRScheduler):
     """What both composites share: children, metric forwarding, state that nests children's states."""
 
     _schedulers: list[LRScheduler]
-    #: For each child, whether its step takes the metric (a plateau, or a composite holding one).
-    _metric_takers: list[bool]
+    _metric_takers: list[bool]  # per child: its step takes the metric (a plateau, or a composite holding one)
     _takes_metrics: bool
 
     def _attach(self, optimizer: SupportsParamGroups, children: list[LRScheduler]) -> None:
-        """Set what both constructors set once every argument is checked (base lrs: ``initial_lr``)."""
         groups = optimizer.param_groups
         self.base_lrs = [group_value(groups, index, "initial_lr") for index in range(len(groups))]
         self.optimizer = optimizer
@@ -245,12 +228,10 @@ class _Composite(LRScheduler):
         return list(self._schedulers)
 
     def get_lr(self) -> list[Any]:
-        """The lrs at the current step: the ones written last."""
         return list(self._last_lr)
 
     def _begin_step(self, metrics: Any) -> float | None:
-        """The metric, checked against what the children take (None when none does), and the groups
-        added since taken in; nothing changes on error."""
+        """The metric checked (None when no child takes one), and added groups taken in."""
         metric = None
         if metrics is not None or self._takes_metrics:
             with naming(f"{type(self).__name__}.step"):
@@ -267,14 +248,13 @@ class _Composite(LRScheduler):
         return metric
 
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
-        """Take in added groups here, then in each child that lacks them (before any child writes)."""
         super()._adopt_groups(groups)
         for child in self._schedulers:
             if len(child._last_lr) < len(groups):
                 child._adopt_groups(groups)
 
     def _take_over(self, step: int) -> None:
-        """Start the children afresh, at ``step``."""
+        """Start the children afresh at ``step``."""
         raise NotImplementedError
 
     def _restart(self, step: int) -> None:
@@ -288,11 +268,8 @@ class _Composite(LRScheduler):
 
     @named
     def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
-        """Restore a state from :meth:`state_dict`, or from torch's composite of the same class.
-
-        Each child loads its own entry of ``"schedulers"`` (ours, or torch's for the same class). If
-        any part is bad, every child is put back as it was and the error is raised: nothing changes.
-        """
+        """Restore a state from :meth:`state_dict`, or torch's of the same class (each child loads
+        its entry of ``"schedulers"``); if any part is bad, nothing changes."""
         if config not in ("saved", "live"):
             fail("config", "'saved' or 'live'", config)
         state = check_mapping(state_dict)
@@ -335,47 +312,34 @@ class _Composite(LRScheduler):
         apply_progress()
 
 
-#: How SequentialLR's milestone message counts them.
 _SWITCHES = "len(schedulers) - 1, one per switch"
 
 
 class SequentialLR(_Composite):
     r"""Run child schedulers one after another, switching at the milestones.
 
-    The child active at step ``t`` is the ``k``-th with ``m_k <= t < m_{k+1}`` (``m_0 = 0``), at
-    its own step ``t - m_k``: when it takes over, every group's lr goes back to its ``initial_lr``
-    and the child starts there, as if newly built::
-
-        lr(t) = child_k.value(t - m_k, base_lr)
-
-    A child steps from the lrs the groups hold, so an lr changed by hand is taken up, as in torch.
-    A ``ReduceLROnPlateau`` child gets the metric of ``step(metrics)`` (every step then needs one)
-    and starts afresh (no best yet) at its milestone.
+    Formula as :class:`Sequential`: at a milestone every group's lr goes back to its ``initial_lr``
+    and the next child starts there at its step 0, as if newly built. A ``ReduceLROnPlateau`` child
+    gets the metric of ``step(metrics)`` (every step then needs one).
 
     Args:
         optimizer: the optimizer every child schedules (the same object).
         schedulers: the children, a non-empty list of schedulers built on ``optimizer``.
-        milestones: the steps at which the next child takes over, a strictly increasing list of
-            ints >= 1 with ``len(schedulers) - 1`` entries.
-        last_epoch: the index of the last step taken, an int >= -1. Default: -1 (start fresh);
-            ``N`` resumes at step ``N + 1`` with the lrs of an uninterrupted run.
+        milestones: as :class:`Sequential`'s.
+        last_epoch: the index of the last step taken, an int >= -1 (-1: start fresh).
 
     Raises:
-        TypeError: ``schedulers`` is not a list of paradox schedulers, ``milestones`` not a list
-            of ints, ``last_epoch`` not an int.
-        ValueError: no schedulers, a child built on another optimizer, milestones not strictly
-            increasing ints >= 1 or not ``len(schedulers) - 1`` of them, ``last_epoch < -1``.
+        TypeError, ValueError: an argument of the wrong type or out of its range, or a child built
+            on another optimizer.
 
     >>> from paradox.scheduler import CosineAnnealingLR, StepLR
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> warmup = StepLR(optimizer, step_size=100, gamma=0.5)  # constant here
     >>> scheduler = SequentialLR(optimizer, [warmup, CosineAnnealingLR(optimizer, T_max=4)], milestones=[2])
-    >>> lrs = []
-    >>> for epoch in range(7):
-    ...     lrs.append(round(scheduler.get_last_lr()[0], 6))
+    >>> for epoch in range(3):
     ...     scheduler.step()
-    >>> lrs
-    [1.0, 1.0, 1.0, 0.853553, 0.5, 0.146447, 0.0]
+    >>> round(optimizer.param_groups[0]["lr"], 6)
+    0.853553
     """
 
     @named
@@ -391,7 +355,6 @@ class SequentialLR(_Composite):
         checked = check_switches(milestones, len(children), _SWITCHES)
         last_epoch = check_int("last_epoch", last_epoch, minimum=-1)
         self._attach(optimizer, children)  # the last check: each group's initial_lr
-        # Everything is checked; from here on the children and the optimizer are changed.
         self._milestones = checked
         _undo_initial_steps(self)
         self._restart(last_epoch + 1)
@@ -403,8 +366,7 @@ class SequentialLR(_Composite):
 
     @property
     def schedule(self) -> Sequential | None:
-        """The children's schedules run one after another (:class:`Sequential`), or None when a
-        child has no pure schedule (a ``ReduceLROnPlateau``, a torch-style ``get_lr``)."""
+        """The children's schedules as a :class:`Sequential`, or None when a child has none."""
         schedules = [child.schedule for child in self._schedulers if child.schedule is not None]
         return Sequential(schedules, self._milestones) if len(schedules) == len(self._schedulers) else None
 
@@ -430,8 +392,7 @@ class SequentialLR(_Composite):
         """Advance one step: the active child steps, or the next one takes over at a milestone.
 
         Args:
-            metrics: the monitored metric, a number (or one-element tensor) that is not NaN;
-                required when a child is a ``ReduceLROnPlateau``, refused otherwise.
+            metrics: the monitored metric (not NaN), required when a child is a ``ReduceLROnPlateau``.
 
         Raises:
             TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN (nothing changes).
@@ -460,41 +421,33 @@ class SequentialLR(_Composite):
             fail("config", "made of the fields ['milestones']", unknown)
         milestones = check_switches(saved.get("milestones", self._milestones), len(self._schedulers), _SWITCHES)
         if milestones != self._milestones and mode == "saved":
-            fail(
-                "state_dict['config']['milestones']",
-                f"the live milestones {self._milestones} (the children differ otherwise; build the "
-                "SequentialLR with the saved milestones)",
-                milestones,
-            )
+            rule = f"the live milestones {self._milestones} (the children differ otherwise; build the "
+            fail("state_dict['config']['milestones']", rule + "SequentialLR with the saved milestones)", milestones)
         return super()._read_config(saved, mode)
 
 
 class ChainedScheduler(_Composite):
     r"""Step every child scheduler each step, in order, so that their effects multiply.
 
-    Each child steps from the lrs the previous one wrote (torch's chaining): with decays ``f`` and
-    ``g`` the lr at step ``t`` is ``base_lr * f(t) * g(t)``. Nothing is stepped at construction
-    (the children took their initial steps when built). ``step(metrics)`` passes the metric to
-    every ``ReduceLROnPlateau`` child, whose reduction then multiplies the others' values.
+    Each child steps from the lrs the previous one wrote: with decays ``f`` and ``g`` the lr at
+    step ``t`` is ``base_lr * f(t) * g(t)``. ``step(metrics)`` passes the metric to every
+    ``ReduceLROnPlateau`` child.
 
     Args:
         schedulers: the children, a non-empty list of schedulers built on one optimizer.
         optimizer: that optimizer; default: the first child's.
 
     Raises:
-        TypeError: ``schedulers`` is not a list of paradox schedulers.
-        ValueError: no schedulers, or a child built on another optimizer.
+        TypeError, ValueError: ``schedulers`` is not such a list.
 
     >>> from paradox.scheduler import StepLR
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> every_2 = StepLR(optimizer, step_size=2, gamma=0.5)
     >>> scheduler = ChainedScheduler([every_2, StepLR(optimizer, step_size=3, gamma=0.1)])
-    >>> lrs = []
-    >>> for epoch in range(7):
-    ...     lrs.append(round(scheduler.get_last_lr()[0], 6))
+    >>> for epoch in range(3):
     ...     scheduler.step()
-    >>> lrs
-    [1.0, 1.0, 0.5, 0.05, 0.025, 0.025, 0.00125]
+    >>> round(optimizer.param_groups[0]["lr"], 6)
+    0.05
     """
 
     @named
@@ -510,18 +463,13 @@ class ChainedScheduler(_Composite):
 
     @property
     def schedule(self) -> Product | None:
-        """The children's decays multiplied (:class:`Product`), or None when a child is not a
-        chainable decay (``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``ConstantLR``,
-        ``LinearLR``, ``PolynomialLR``): the chain's lrs equal it up to rounding."""
+        """The children's decays as a :class:`Product` (equal to the chain's lrs up to rounding),
+        or None when a child is not a decay."""
         decays = [child.schedule for child in self._schedulers if isinstance(child, DecayLR)]
         return Product(decays) if len(decays) == len(self._schedulers) else None
 
     def step(self, metrics: Any = None) -> None:
-        """Step every child in order (plateau children with ``metrics``).
-
-        Raises:
-            TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN (nothing changes).
-        """
+        """Step every child in order (plateau children with ``metrics``); raises as :meth:`SequentialLR.step`."""
         metric = self._begin_step(metrics)
         for child, takes in zip(self._schedulers, self._metric_takers):
             if takes:

@@ -15,11 +15,9 @@ from .validate import check_int, fail, is_number, named, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
-    from typing import Any, TypeVar
+    from typing import Any, ClassVar, TypeVar
 
-    #: A user factor function: step -> multiplicative factor.
-    LrLambda = Callable[[int], float]
-    #: One function for every group, or one per group.
+    LrLambda = Callable[[int], float]  # step -> factor
     LrLambdas = LrLambda | tuple[LrLambda, ...]
     _L = TypeVar("_L", bound="_FunctionSchedule")
     from .base import Apply, ParamGroup, SupportsParamGroups
@@ -89,14 +87,19 @@ class _FunctionSchedule(Schedule):
             )
         return list(self.lr_lambda)
 
-    def outputs(self, step: int, count: int) -> list[float]:
-        """Each of ``count`` groups' function at ``step``, checked; each function is called once."""
+    def products(self, starts: Sequence[int], stop: int, count: int) -> list[float]:
+        """For each group ``i``: the product of its function over steps ``starts[i] + 1 .. stop``
+        (1.0 for an empty range), taken in step order: bit for bit a scheduler's running product;
+        ``starts`` of ``step - 1`` give each function's value at ``step``."""
         functions = self.functions(count)
-        seen: dict[int, float] = {}
-        for function in functions:
-            if id(function) not in seen:
-                seen[id(function)] = _output(self._owner, function, step)
-        return [seen[id(function)] for function in functions]
+        done: dict[tuple[int, int], float] = {}
+        for function, start in zip(functions, starts):
+            if (id(function), start) not in done:
+                product = 1.0
+                for step in range(start + 1, stop + 1):
+                    product *= _output(self._owner, function, step)
+                done[id(function), start] = product
+        return [done[id(function), start] for function, start in zip(functions, starts)]
 
     def __repr__(self) -> str:
         shown = self.to_config()["lr_lambda"]
@@ -129,15 +132,12 @@ class LambdaFactor(_FunctionSchedule):
             list of such functions, one per group.
 
     Raises:
-        TypeError: ``lr_lambda`` is not a function or a list of functions; a function returns a
-            non-number (raised when evaluated).
-        ValueError: an empty list; a function returns a negative or non-finite number.
+        TypeError, ValueError: ``lr_lambda`` is not such a function or list; when evaluated, a
+            function returns no number or a negative or non-finite one.
 
     >>> def halve(step):
     ...     return 0.5 ** step
     >>> schedule = LambdaFactor(lr_lambda=halve)
-    >>> schedule
-    LambdaFactor(lr_lambda=halve)
     >>> schedule.simulate(4, base=1.0)
     [1.0, 0.5, 0.25, 0.125]
     >>> schedule.to_config()
@@ -145,10 +145,11 @@ class LambdaFactor(_FunctionSchedule):
     """
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
-        return self.outputs(int(step), 1)[0]
+        return self.products([int(step) - 1], int(step), 1)[0]
 
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
-        values = [base * factor for base, factor in zip(bases, self.outputs(int(step), len(bases)))]
+        factors = self.products([int(step) - 1] * len(bases), int(step), len(bases))
+        values = [base * factor for base, factor in zip(bases, factors)]
         if not all(value < math.inf for value in values):
             raise leaves_float_range(self._owner, step, "a finite factor times a base overflowed")
         return values
@@ -158,14 +159,11 @@ class MultiplicativeDecay(_FunctionSchedule):
     r"""Multiply by a user function of the step at every step.
 
     Formula: ``value(t) = base * lr_lambda(1) * lr_lambda(2) * ... * lr_lambda(t)`` (``base`` at
-    ``t = 0``); with one function per group, group ``i`` uses ``lr_lambda[i]``. Evaluated from
-    scratch this costs ``t`` calls; :class:`MultiplicativeLR` keeps the running product.
+    ``t = 0``); with one function per group, group ``i`` uses ``lr_lambda[i]``.
 
     Args and Raises as :class:`LambdaFactor`; a step that is not a whole number >= 0 is refused too.
 
-    >>> def shrink(step):
-    ...     return 0.5
-    >>> MultiplicativeDecay(lr_lambda=shrink).simulate(4, base=1.0)
+    >>> MultiplicativeDecay(lr_lambda=lambda step: 0.5).simulate(4, base=1.0)
     [1.0, 0.5, 0.25, 0.125]
     """
 
@@ -179,24 +177,18 @@ class MultiplicativeDecay(_FunctionSchedule):
             raise leaves_float_range(self._owner, step, f"products={products!r}")
         return values
 
-    def products(self, starts: Sequence[int], stop: int, count: int) -> list[float]:
-        """For each group ``i``: the product of its function over steps ``starts[i] + 1 .. stop``
-        (1.0 for an empty range), taken in step order: bit for bit a scheduler's running product."""
-        functions = self.functions(count)
-        done: dict[tuple[int, int], float] = {}
-        for function, start in zip(functions, starts):
-            if (id(function), start) not in done:
-                product = 1.0
-                for step in range(start + 1, stop + 1):
-                    product *= _output(self._owner, function, step)
-                done[id(function), start] = product
-        return [done[id(function), start] for function, start in zip(functions, starts)]
-
 
 class _LambdaLR(ScheduledLR):
     """What LambdaLR and MultiplicativeLR share: functions as arguments, names in the state."""
 
     _schedule: _FunctionSchedule
+    _kind: ClassVar[type[_FunctionSchedule]]
+
+    @named
+    def __init__(
+        self, optimizer: SupportsParamGroups, lr_lambda: LrLambda | list[LrLambda], last_epoch: int = -1
+    ) -> None:
+        super().__init__(optimizer, self._kind(check_lambdas(lr_lambda, len(param_groups(optimizer)))), last_epoch)
 
     @property
     def lr_lambdas(self) -> list[LrLambda]:
@@ -259,60 +251,40 @@ class _LambdaLR(ScheduledLR):
 class LambdaLR(_LambdaLR):
     r"""Set each group's lr to its base lr times a function of the epoch.
 
-    Formula and arguments as :class:`LambdaFactor` (``t`` is ``last_epoch``; a list holds one
-    function per param group), plus ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`).
-    Like torch's, this class computes each lr from ``base_lrs``: an lr changed outside it is
-    overwritten at the next step. ``state_dict()`` holds the functions' names: pass the same
-    functions to the scheduler that loads it.
+    Formula and arguments as :class:`LambdaFactor`, plus ``optimizer`` and ``last_epoch`` (as
+    :class:`LRScheduler`). ``state_dict()`` holds the functions' names: pass the same functions to
+    the scheduler that loads it.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}, {"lr": 1.0}]})()
     >>> scheduler = LambdaLR(optimizer, lr_lambda=[lambda t: 0.5 ** t, lambda t: 1 / (t + 1)])
-    >>> for epoch in range(4):
-    ...     print(epoch, [round(lr, 6) for lr in scheduler.get_last_lr()])
+    >>> for epoch in range(2):
     ...     scheduler.step()
-    0 [0.1, 1.0]
-    1 [0.05, 0.5]
-    2 [0.025, 0.333333]
-    3 [0.0125, 0.25]
+    >>> [round(lr, 6) for lr in scheduler.get_last_lr()]
+    [0.025, 0.333333]
     >>> scheduler.state_dict()["lr_lambdas"]
     ['<lambda>', '<lambda>']
     """
 
-    @named
-    def __init__(
-        self, optimizer: SupportsParamGroups, lr_lambda: LrLambda | list[LrLambda], last_epoch: int = -1
-    ) -> None:
-        super().__init__(optimizer, LambdaFactor(check_lambdas(lr_lambda, len(param_groups(optimizer)))), last_epoch)
+    _kind = LambdaFactor
 
 
 class MultiplicativeLR(_LambdaLR, ChainableLR):
     r"""Multiply each group's lr by a function of the epoch at every epoch.
 
-    Formula and arguments as :class:`MultiplicativeDecay` (``t`` is ``last_epoch``), plus
-    ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`); functions are saved by name, as
-    for :class:`LambdaLR`. The running product is kept (and saved), so a step costs one call of
-    each function; ``step(epoch)`` recomputes it. An lr changed outside the scheduler at step
-    ``s`` is continued from, as in torch: ``lr_set * lr_lambda(s + 1) * ... * lr_lambda(t)``.
+    Formula and arguments as :class:`MultiplicativeDecay`, plus ``optimizer`` and ``last_epoch``
+    (as :class:`LRScheduler`); functions are saved by name, as for :class:`LambdaLR`. The running
+    product is kept, so a step costs one call of each function.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = MultiplicativeLR(optimizer, lr_lambda=lambda epoch: 0.9)
-    >>> lrs = []
-    >>> for epoch in range(4):
-    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 12))
+    >>> for epoch in range(3):
     ...     scheduler.step()
-    >>> lrs
-    [0.1, 0.09, 0.081, 0.0729]
+    >>> round(optimizer.param_groups[0]["lr"], 12)
+    0.0729
     """
 
     _schedule: MultiplicativeDecay
-
-    @named
-    def __init__(
-        self, optimizer: SupportsParamGroups, lr_lambda: LrLambda | list[LrLambda], last_epoch: int = -1
-    ) -> None:
-        super().__init__(
-            optimizer, MultiplicativeDecay(check_lambdas(lr_lambda, len(param_groups(optimizer)))), last_epoch
-        )
+    _kind = MultiplicativeDecay
 
     def _start(self, lrs: list[float]) -> None:
         super()._start(lrs)
@@ -328,7 +300,7 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
         self._product_step = -1
 
     def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
-        # torch multiplies the lr it finds: continue from the new lr, set at the previous step.
+        # torch multiplies the lr it finds: continue from it, as set at the previous step.
         previous, step, count = max(self._previous_epoch, 0), self.last_epoch, len(self._bases)
         product = self._schedule.products([previous] * count, step, count)[index] if step > previous else 1.0
         self._bases[index] = lr
@@ -341,7 +313,7 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
         if step == self._product_step:
             products = self._products
         elif self._product_step >= 0 and step == self._product_step + 1:
-            factors = self._schedule.outputs(step, count)
+            factors = self._schedule.products([step - 1] * count, step, count)
             products = [
                 product * factor if step > anchor else 1.0
                 for product, factor, anchor in zip(self._products, factors, self._anchors)

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from .base import LRScheduler, fresh_lrs, keep_initial_lrs, param_groups, set_lr, warn_config_drift
 from .schedule import Record
 from .state import FORMAT, VERSION, read_count
-from .validate import check_float, check_int, fail, is_number, is_tensor, named, naming, to_float
+from .validate import as_float, check_float, check_int, fail, is_number, named, naming, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -74,22 +74,12 @@ def _min_lr(value: object) -> float | tuple[float, ...]:
 
 
 def check_metric(value: Any) -> float:
-    """A monitored metric as a float: a real number (or a one-element tensor) that is not NaN.
-
-    Infinities are accepted (a diverged loss of ``inf`` is simply worse than any finite one).
-    """
+    """A monitored metric as a float: a real number (or a one-element tensor) that is not NaN."""
     rule = (
         "a real number that is not NaN, such as the validation loss (a NaN metric usually means "
         "training diverged: stop, or skip the step until the metric is a number again)"
     )
-    if is_tensor(value):
-        if value.numel() != 1:
-            fail("metrics", rule, value)
-        number = float(value)
-    elif is_number(value):
-        number = to_float(value)
-    else:
-        fail("metrics", rule, value, kind=True)
+    number = as_float("metrics", value, rule)
     if math.isnan(number):
         fail("metrics", rule, value)
     return number
@@ -115,58 +105,38 @@ class _Setting:
 class ReduceLROnPlateau(LRScheduler):
     r"""Multiply each group's lr by ``factor`` when a metric has stopped improving.
 
-    Call ``step(metrics)`` once per epoch with the monitored quantity (a validation loss, say). A
-    metric improves on the best so far (at first ``+inf`` for min, ``-inf`` for max) when:
-
-    ========  ===========  ==================================================
-    mode      threshold    ``current`` improves on ``best`` when
-    ========  ===========  ==================================================
-    ``min``   ``rel``      ``current < best - |best| * threshold``
-    ``min``   ``abs``      ``current < best - threshold``
-    ``max``   ``rel``      ``current > best + |best| * threshold``
-    ``max``   ``abs``      ``current > best + threshold``
-    ========  ===========  ==================================================
-
-    (torch's ``rel`` rule, ``best * (1 -/+ threshold)``, is the same for ``best >= 0``; for a
-    negative ``best`` it counts a worse metric as an improvement, ours does not.)
-
-    Each metric that does not improve counts one bad epoch; an improvement resets the count. When
-    the count exceeds ``patience``, each group's lr (its current one, whoever set it) becomes
-    ``max(lr * factor, min_lr)`` (skipped when the change is not larger than ``eps``), the count
-    resets and ``cooldown`` epochs follow in which bad epochs are not counted.
+    Call ``step(metrics)`` once per epoch with the monitored quantity (a validation loss, say). It
+    improves on the best so far (at first the worst) when ``current < best - margin`` (mode ``min``)
+    or ``current > best + margin`` (``max``), with ``margin = |best| * threshold`` (``rel``) or
+    ``threshold`` (``abs``). Else it counts one bad epoch; past ``patience`` of them each group's lr
+    becomes ``max(lr * factor, min_lr)`` (unless that changes it by ``eps`` or less), the count resets
+    and ``cooldown`` epochs follow in which bad epochs are not counted.
 
     Args:
-        optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
+        optimizer: as :class:`LRScheduler`'s.
         mode: ``"min"`` (the metric should go down) or ``"max"`` (up). Default: ``"min"``.
         factor: the multiplier of each reduction, a finite number in [0, 1). Default: 0.1.
         patience: bad epochs tolerated before a reduction, an int >= 0. Default: 10.
         threshold: the margin a metric must beat ``best`` by, a finite number >= 0. Default: 1e-4.
         threshold_mode: ``"rel"`` (margin relative to ``|best|``) or ``"abs"``. Default: ``"rel"``.
-        cooldown: epochs after a reduction in which bad epochs are not counted, an int >= 0.
-            Default: 0.
+        cooldown: epochs after a reduction without bad epochs, an int >= 0. Default: 0.
         min_lr: the lowest lr, a finite number >= 0, or a list with one per group. Default: 0.
         eps: the smallest change applied, a finite number >= 0. Default: 1e-8.
 
     Raises:
-        TypeError: an argument has the wrong type (``mode=1``, ``patience=2.5``...).
-        ValueError: an argument is out of its range above, a ``min_lr`` list is not one per param
-            group, or a group lr is bad. (``step`` raises for a metric that is NaN or no number.)
+        TypeError, ValueError: an argument of the wrong type or out of its range, a ``min_lr`` list
+            not one per param group, or a bad group lr.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> scheduler = ReduceLROnPlateau(optimizer, patience=1, factor=0.5)
-    >>> for loss in [3.0, 2.0, 2.0, 2.0, 1.0, 1.5, 1.5]:
+    >>> for loss in [2.0, 2.0, 2.0]:
     ...     scheduler.step(loss)
     ...     print(loss, scheduler.num_bad_epochs, scheduler.get_last_lr())
-    3.0 0 [1.0]
     2.0 0 [1.0]
     2.0 1 [1.0]
     2.0 0 [0.5]
-    1.0 0 [0.5]
-    1.5 1 [0.5]
-    1.5 0 [0.25]
     """
 
-    #: ``step`` takes the monitored metric; composites forward theirs to it.
     _takes_metrics: ClassVar[bool] = True
 
     mode = _Setting()
@@ -199,7 +169,6 @@ class ReduceLROnPlateau(LRScheduler):
         settings = _PlateauConfig(mode, factor, patience, threshold, threshold_mode, cooldown, min_lr, eps)
         settings.check_groups(len(groups))
         self._last_lr, self.base_lrs = fresh_lrs(groups)
-        # Everything is checked; from here on the optimizer is changed.
         keep_initial_lrs(groups)
         self.optimizer = optimizer
         self._settings = settings
@@ -233,12 +202,11 @@ class ReduceLROnPlateau(LRScheduler):
         return None if isinstance(value, tuple) else value
 
     def _changed(self, changes: Mapping[str, Any]) -> _PlateauConfig:
-        """The config with ``changes``, checked."""
         settings = _PlateauConfig.build({**self._settings.fields(), **changes})
         return settings.check_groups(len(self.optimizer.param_groups))
 
     def is_better(self, current: float, best: float) -> bool:
-        """Whether ``current`` improves on ``best`` by more than the threshold (see the table)."""
+        """Whether ``current`` improves on ``best`` by more than the margin."""
         settings = self._settings
         if math.isinf(best):
             margin = 0.0
@@ -251,7 +219,6 @@ class ReduceLROnPlateau(LRScheduler):
         return current > best + margin
 
     def get_lr(self) -> list[Any]:
-        """The lrs at the current step: the ones last written (or found) in the param groups."""
         return list(self._last_lr)
 
     @named
@@ -260,7 +227,6 @@ class ReduceLROnPlateau(LRScheduler):
 
         Args:
             metrics: the monitored quantity, a number (or one-element tensor) that is not NaN.
-                (torch's deprecated ``epoch`` argument is not taken.)
 
         Raises:
             TypeError, ValueError: ``metrics`` is missing, not a number or NaN; nothing is changed.
@@ -299,7 +265,6 @@ class ReduceLROnPlateau(LRScheduler):
         self._last_lr = [float(group["lr"]) for group in groups]
 
     def _restart(self, step: int) -> None:
-        """Start again as if built now on the groups' current lrs: no best yet, counters at 0."""
         groups = self.optimizer.param_groups
         if len(groups) != len(self._last_lr):
             self._adopt_groups(groups)
@@ -320,11 +285,8 @@ class ReduceLROnPlateau(LRScheduler):
 
     @named
     def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
-        """Restore a state from :meth:`state_dict`, or from torch's ``ReduceLROnPlateau``.
-
-        ``best`` may be a number or ``"inf"``/``"-inf"`` (ours) or a float infinity (torch's).
-        Everything is validated before anything changes; see :meth:`LRScheduler.load_state_dict`.
-        """
+        """Restore a state from :meth:`state_dict`, or from torch's ``ReduceLROnPlateau``; see
+        :meth:`LRScheduler.load_state_dict`."""
         state = state_dict
         if isinstance(state, Mapping) and "format" not in state:  # torch's, which saves no base lrs
             keys = ("best", "num_bad_epochs", "cooldown_counter", "last_epoch", "mode", "min_lrs")
@@ -375,6 +337,3 @@ class ReduceLROnPlateau(LRScheduler):
                 self._settings = settings
 
         return apply
-
-
-__all__ = ["ReduceLROnPlateau", "check_metric"]

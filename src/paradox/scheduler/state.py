@@ -1,5 +1,4 @@
-"""Scheduler state as plain, strict-JSON data (dicts, lists, strings, ints, finite floats), and the
-checks that guard loading it."""
+"""Scheduler state as strict-JSON data, and the checks that guard loading it."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ if TYPE_CHECKING:
 FORMAT = "paradox.scheduler"
 VERSION = 1
 
-#: The keys every state of this library holds.
 STATE_KEYS = ("config", "last_epoch", "step_count", "base_lrs", "last_lr")
 
 
@@ -34,19 +32,14 @@ def read_ours(state: Mapping[str, Any], class_name: str, keys: tuple[str, ...]) 
 
 
 def check_mapping(state: object) -> Mapping[str, Any]:
-    """A state must be a dict (a Mapping)."""
     if not isinstance(state, Mapping):
         fail("state_dict", "a dict returned by state_dict()", state, kind=True)
     return state
 
 
 def read_state(state: object, class_name: str, config_keys: tuple[str, ...]) -> dict[str, Any]:
-    """Check the envelope of ``state`` and return it in this library's layout.
-
-    A state written by torch's scheduler of the same class is converted: its config entries
-    are gathered under ``config``, ``_last_lr`` becomes ``last_lr``, and the whole torch state is
-    kept under ``torch`` for the entries a class reads itself (``T_cur``, ``lr_lambdas``).
-    """
+    """Check the envelope of ``state`` and return it in this library's layout (torch's state of the
+    same class converted, and kept whole under ``torch`` for the entries a class reads itself)."""
     state = check_mapping(state)
     if "format" in state:
         return read_ours(state, class_name, STATE_KEYS)
@@ -85,7 +78,6 @@ def _signed(where: str, value: Any) -> float:
 
 
 def read_count(key: str, value: object, minimum: int) -> int:
-    """A saved counter: an int >= ``minimum``."""
     return check_int(f"state_dict[{key!r}]", value, minimum=minimum)
 
 

@@ -1,5 +1,4 @@
-"""Step-wise and exponential decay: ``StepDecay``, ``ExponentialDecay``, ``MultiStepDecay`` and their
-torch-named drivers ``StepLR``, ``ExponentialLR``, ``MultiStepLR``."""
+"""Step-wise and exponential decays, and their torch-named drivers."""
 
 from __future__ import annotations
 
@@ -25,15 +24,12 @@ class StepDecay(Decay):
 
     Args:
         step_size: steps between two decays, an int >= 1.
-        gamma: the multiplicative factor applied at each decay, a finite number >= 0.
+        gamma: the factor applied at each decay, a finite number >= 0.
 
     Raises:
-        TypeError: ``step_size`` is not an int or ``gamma`` not a number.
-        ValueError: ``step_size < 1``, or ``gamma`` negative or not finite.
+        TypeError, ValueError: an argument of the wrong type, or out of its range.
 
     >>> decay = StepDecay(step_size=3, gamma=0.1)
-    >>> decay
-    StepDecay(step_size=3, gamma=0.1)
     >>> [round(decay(t, base=1.0), 12) for t in (0, 2, 3, 5, 6)]
     [1.0, 1.0, 0.1, 0.1, 0.01]
     """
@@ -63,13 +59,9 @@ class ExponentialDecay(Decay):
         gamma: the factor applied at each step, a finite number >= 0.
 
     Raises:
-        TypeError: ``gamma`` is not a number.
-        ValueError: ``gamma`` negative or not finite.
+        TypeError, ValueError: ``gamma`` is not a number, or negative or not finite.
 
-    >>> decay = ExponentialDecay(gamma=0.5)
-    >>> decay
-    ExponentialDecay(gamma=0.5)
-    >>> decay.simulate(4, base=2.0)
+    >>> ExponentialDecay(gamma=0.5).simulate(4, base=2.0)
     [2.0, 1.0, 0.5, 0.25]
     """
 
@@ -95,8 +87,7 @@ class MultiStepDecay(Decay):
         gamma: the factor applied at each milestone, a finite number >= 0.
 
     Raises:
-        TypeError: ``milestones`` is not a list (or tuple) of ints, or ``gamma`` not a number.
-        ValueError: a milestone negative or not whole, or ``gamma`` negative or not finite.
+        TypeError, ValueError: an argument of the wrong type, or out of its range.
 
     >>> decay = MultiStepDecay(milestones=[2, 4], gamma=0.1)
     >>> decay
@@ -122,7 +113,7 @@ class MultiStepDecay(Decay):
 
 
 def check_milestones(value: object) -> tuple[int, ...]:
-    """Milestones as a sorted tuple of ints >= 0; a list, tuple or range is accepted."""
+    """Milestones (a list, tuple or range of ints >= 0) as a sorted tuple."""
     rule = "a list of ints >= 0"
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         fail("milestones", rule, value, kind=True)
@@ -141,17 +132,14 @@ def check_milestones(value: object) -> tuple[int, ...]:
 class StepLR(DecayLR):
     r"""Decay each group's lr by ``gamma`` every ``step_size`` epochs.
 
-    Formula and arguments as :class:`StepDecay` (``t`` is ``last_epoch``), plus ``optimizer`` and
-    ``last_epoch`` (as :class:`LRScheduler`).
+    Formula and arguments as :class:`StepDecay`, plus ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`).
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.05}]})()
     >>> scheduler = StepLR(optimizer, step_size=2, gamma=0.1)
-    >>> lrs = []
-    >>> for epoch in range(6):
-    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 12))
+    >>> for epoch in range(5):
     ...     scheduler.step()
-    >>> lrs
-    [0.05, 0.05, 0.005, 0.005, 0.0005, 0.0005]
+    >>> round(optimizer.param_groups[0]["lr"], 12)
+    0.0005
     """
 
     step_size = ConfigParam()
@@ -167,17 +155,14 @@ class StepLR(DecayLR):
 class ExponentialLR(DecayLR):
     r"""Decay each group's lr by ``gamma`` every epoch.
 
-    Formula and arguments as :class:`ExponentialDecay` (``t`` is ``last_epoch``), plus
-    ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`).
+    Formula and arguments as :class:`ExponentialDecay`, plus ``optimizer`` and ``last_epoch`` (as :class:`LRScheduler`).
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = ExponentialLR(optimizer, gamma=0.5)
-    >>> lrs = []
-    >>> for epoch in range(4):
-    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 12))
+    >>> for epoch in range(3):
     ...     scheduler.step()
-    >>> lrs
-    [0.1, 0.05, 0.025, 0.0125]
+    >>> round(optimizer.param_groups[0]["lr"], 12)
+    0.0125
     """
 
     gamma = ConfigParam()
@@ -188,7 +173,7 @@ class ExponentialLR(DecayLR):
 
 
 class _Milestones(ConfigParam):
-    """``milestones`` reads as torch's ``Counter`` (milestone -> how often it is listed)."""
+    """``milestones`` as torch's ``Counter`` (milestone -> how often it is listed)."""
 
     def __get__(self, instance: ScheduledLR | None, owner: type | None = None) -> Any:
         from collections import Counter  # imported when used: it costs 2 ms at import
@@ -199,17 +184,15 @@ class _Milestones(ConfigParam):
 class MultiStepLR(DecayLR):
     r"""Decay each group's lr by ``gamma`` at each milestone.
 
-    Formula and arguments as :class:`MultiStepDecay` (``t`` is ``last_epoch``), plus ``optimizer``
-    and ``last_epoch`` (as :class:`LRScheduler`). ``milestones`` reads as torch's ``Counter``.
+    Formula and arguments as :class:`MultiStepDecay`, plus ``optimizer`` and ``last_epoch`` (as
+    :class:`LRScheduler`). ``milestones`` reads as torch's ``Counter``.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> scheduler = MultiStepLR(optimizer, milestones=[2, 4], gamma=0.1)
-    >>> lrs = []
-    >>> for epoch in range(6):
-    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 12))
+    >>> for epoch in range(5):
     ...     scheduler.step()
-    >>> lrs
-    [1.0, 1.0, 0.1, 0.1, 0.01, 0.01]
+    >>> round(optimizer.param_groups[0]["lr"], 12)
+    0.01
     >>> scheduler.milestones
     Counter({2: 1, 4: 1})
     """

@@ -1,11 +1,9 @@
-"""Argument checks shared by every schedule and scheduler.
-
-Every check raises before anything is changed, with one message template::
+"""Argument checks shared by every schedule and scheduler, raising before anything is changed::
 
     <Owner>: <param> must be <rule>. Received: <param>=<value!r> (<type>)
 
 ``TypeError`` for a value of the wrong kind (``bool`` is never a number), ``ValueError`` for one that
-breaks the rule. ``<Owner>``, the entry point the user called, is set once with :class:`naming`.
+breaks the rule; ``<Owner>`` is the entry point the user called (:class:`naming`).
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ if TYPE_CHECKING:
     _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-#: The entry point named in error messages; set by :class:`naming`.
 _OWNER: ContextVar[str] = ContextVar("paradox_scheduler_owner", default="")
 
 
@@ -134,9 +131,7 @@ def check_float(
 
 def _range_rule(minimum: float | None, maximum: float | None, min_open: bool, max_open: bool) -> str:
     if minimum is not None and maximum is not None:
-        low = "(" if min_open else "["
-        high = ")" if max_open else "]"
-        return f"a finite number in {low}{minimum!r}, {maximum!r}{high}"
+        return f"a finite number in {'(' if min_open else '['}{minimum!r}, {maximum!r}{')' if max_open else ']'}"
     if minimum is not None:
         return f"a finite number {'>' if min_open else '>='} {minimum!r}"
     if maximum is not None:
@@ -149,17 +144,21 @@ def is_tensor(value: object) -> bool:
     return hasattr(value, "fill_") and hasattr(value, "numel")
 
 
+def as_float(name: str, value: Any, rule: str) -> float:
+    """A real number or a one-element tensor as a float (an error states ``rule``)."""
+    if is_tensor(value):
+        if value.numel() != 1:
+            fail(name, rule, value)
+        return float(value)
+    if not is_number(value):
+        fail(name, rule, value, kind=True)
+    return to_float(value)
+
+
 def hyper_value(where: str, value: Any) -> float:
     """A group hyperparameter (``lr``, ``initial_lr``, ...) as a float: finite and >= 0."""
     rule = "a finite number >= 0 (a float or a one-element tensor)"
-    if is_tensor(value):
-        if value.numel() != 1:
-            fail(where, rule, value)
-        number = float(value)
-    elif is_number(value):
-        number = to_float(value)
-    else:
-        fail(where, rule, value, kind=True)
+    number = as_float(where, value, rule)
     if not math.isfinite(number) or number < 0.0:
         fail(where, rule, value)
     return number
