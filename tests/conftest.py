@@ -82,3 +82,14 @@ def torch_optimizer(lrs: list[float], *, tensor: bool = False, kind: str = "sgd"
 @pytest.fixture
 def plain() -> type[PlainOptimizer]:
     return PlainOptimizer
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The trainer tests (``integrations``) run only when asked: they need the ``integrations``
+    extra and take minutes."""
+    if os.environ.get("PARADOX_INTEGRATIONS"):
+        return
+    skip = pytest.mark.skip(reason="trainer tests: pip install -e '.[integrations]', then PARADOX_INTEGRATIONS=1")
+    for item in items:
+        if "integrations" in item.keywords:
+            item.add_marker(skip)

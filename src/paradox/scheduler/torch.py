@@ -38,8 +38,8 @@ def _accepted(ours: type[_T], theirs: type = _torch.LRScheduler) -> type[_T]:
     ``inspect.getdoc``) docs."""
     # torch.compile runs torch's schedulers eagerly (Dynamo skips lr_scheduler.py): so does it ours,
     # so a step() inside a compiled function compiles nothing more than with torch's class.
-    step = compiler.disable(ours.step)  # type: ignore[attr-defined, no-untyped-call]
-    accepted: type[_T] = type(ours.__name__, (ours, theirs), {"__module__": __name__, "step": step})
+    eager_step = compiler.disable(ours.step)  # type: ignore[attr-defined, no-untyped-call]
+    accepted: type[_T] = type(ours.__name__, (ours, theirs), {"__module__": __name__, "step": eager_step})
     return accepted
 
 
