@@ -87,3 +87,14 @@ def torch_optimizer(lrs: list[float], *, tensor: bool = False, kind: str = "sgd"
     if kind == "adam":
         return torch.optim.Adam(groups, lr=0.1)
     return torch.optim.SGD(groups, lr=0.1, momentum=0.9)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The trainer tests (``integrations``) run only when asked: they need the ``integrations``
+    extra and take minutes."""
+    if os.environ.get("PARADOX_INTEGRATIONS"):
+        return
+    skip = pytest.mark.skip(reason="trainer tests: pip install -e '.[integrations]', then PARADOX_INTEGRATIONS=1")
+    for item in items:
+        if "integrations" in item.keywords:
+            item.add_marker(skip)

@@ -111,7 +111,7 @@ class LRScheduler:
         self._step_count = 0
         self._last_lr: list[Any] = lrs
         self._previous_epoch = last_epoch
-        self._tensor_marks: dict[int, tuple[int, int]] = {}
+        self._tensor_marks: dict[int, tuple[int, int] | None] = {}
         try:
             self._start(lrs)
             self.step()
@@ -231,7 +231,7 @@ class LRScheduler:
             current = group["lr"]
             if is_tensor(current):
                 mark = _mark(current)
-                if self._tensor_marks.get(index) != mark and _tensor_changed(current, written[index]):
+                if (mark is None or self._tensor_marks.get(index) != mark) and _tensor_changed(current, written[index]):
                     out[index] = self._taken_up(index, float(current), out[index])
                 current.fill_(out[index])
                 self._tensor_marks[index] = _mark(current)
@@ -365,13 +365,11 @@ def check_no_group_removed(groups: list[ParamGroup], known: int) -> None:
         )
 
 
-def _mark(tensor: Any) -> tuple[int, int]:
-    """Identifies a tensor and its content (torch bumps ``_version`` at every in-place change); a
-    tensor without ``_version`` gets a fresh mark each time."""
-    return id(tensor), getattr(tensor, "_version", next(_unversioned))
-
-
-_unversioned = iter(range(-1, -(2**62), -1))
+def _mark(tensor: Any) -> tuple[int, int] | None:
+    """Identifies a tensor and its content (torch bumps ``_version`` at every in-place change), or
+    None for a tensor without ``_version``, whose value is then compared at every step."""
+    version = getattr(tensor, "_version", None)
+    return None if version is None else (id(tensor), version)
 
 
 def _tensor_changed(tensor: Any, written: float) -> bool:
@@ -417,13 +415,16 @@ class ScheduledLR(LRScheduler):
         self._start([float(group["lr"]) for group in self.optimizer.param_groups])
         super()._restart(step)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A class without a torch-style get_lr of its own is evaluated straight from its schedule.
+        cls._lrs_at = cls._scheduled if cls.get_lr is ScheduledLR.get_lr else LRScheduler._lrs_at  # type: ignore[method-assign]
+
     def get_lr(self) -> list[Any]:
         return self._scheduled(self.last_epoch)
 
     def _lrs_at(self, step: int) -> list[Any]:
-        if type(self).get_lr is ScheduledLR.get_lr:  # no torch-style get_lr of a subclass: no detour
-            return self._scheduled(step)
-        return super()._lrs_at(step)
+        return self._scheduled(step)
 
     def _scheduled(self, step: float) -> list[Any]:
         """The lrs at ``step``, one per group: what subclasses override (not :meth:`get_lr`)."""

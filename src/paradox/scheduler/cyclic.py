@@ -55,11 +55,6 @@ def as_number(value: Any) -> Any:
     return float(value) if hasattr(value, "item") and hasattr(value, "numel") else value
 
 
-def momentum_anchors(schedule: CycledSchedule, count: int) -> tuple[list[float], list[float]]:
-    """``base_momentum`` and ``max_momentum`` spread over ``count`` groups (checked as per_group)."""
-    return schedule.spread("base_momentum", count), schedule.spread("max_momentum", count)
-
-
 def check_flag(name: str, value: Any) -> bool:
     """A bool (``True``/``False``), nothing else."""
     if not isinstance(value, bool):
@@ -168,7 +163,10 @@ class CycledLR(ScheduledLR):
         keys (an ``"lr"`` key is written in place), then the momentum anchors."""
         keys = self._lr_keys(schedule, peaks, start)
         if schedule.cycle_momentum:
-            lows, highs = momentum_anchors(schedule, start + len(peaks))
+            lows, highs = (
+                schedule.spread("base_momentum", start + len(peaks)),
+                schedule.spread("max_momentum", start + len(peaks)),
+            )
             for key, low, high in zip(keys, lows[start:], highs[start:]):
                 key["max_momentum"], key["base_momentum"] = high, low
         return keys
@@ -327,10 +325,10 @@ class Cyclic(CycledSchedule):
     ) -> None:
         with self._building():
             self.base_lr = check_anchor("base_lr", base_lr)
-            up = check_int("step_size_up", step_size_up, minimum=1)
-            self.step_size_up = up
-            down = step_size_down
-            self.step_size_down = up if down is None else check_int("step_size_down", down, minimum=1)
+            self.step_size_up = up = check_int("step_size_up", step_size_up, minimum=1)
+            self.step_size_down = (
+                up if step_size_down is None else check_int("step_size_down", step_size_down, minimum=1)
+            )
             self.mode = check_choice("mode", mode, _MODES)
             self.gamma = check_float("gamma", gamma, minimum=0.0, min_open=True)
             if isinstance(scale_fn, str):
@@ -394,7 +392,7 @@ class Cyclic(CycledSchedule):
             raise leaves_float_range(self._owner, step, f"scale={scale!r}")
         if not self.cycle_momentum:
             return lrs, None
-        lows, highs = momentum_anchors(self, count)
+        lows, highs = self.spread("base_momentum", count), self.spread("max_momentum", count)
         return lrs, [high - (high - low) * rise * scale for low, high in zip(lows, highs)]
 
     def to_config(self) -> dict[str, Any]:
@@ -434,12 +432,7 @@ class CyclicLR(CycledLR):
     r"""Cycle each group's lr between ``base_lr`` and ``max_lr`` (torch's ``CyclicLR``, CLR).
 
     Formula and arguments as :class:`Cyclic`, with ``t = last_epoch`` (a batch index) and each
-    group's peak ``max_lr``::
-
-        lr(t)       = base_lr + (max_lr - base_lr) * h(t)
-        momentum(t) = max_momentum - (max_momentum - base_momentum) * h(t)   # if cycle_momentum
-
-    At construction (``last_epoch=-1``) each group's lr is set to its ``base_lr`` and, with
+    group's peak ``max_lr``. At construction (``last_epoch=-1``) each group's lr is set to its ``base_lr`` and, with
     ``cycle_momentum``, its momentum (or ``betas[0]`` when the optimizer's defaults hold ``betas``)
     to ``max_momentum``; the groups get ``max_momentum`` and ``base_momentum`` entries, as torch's.
     A custom ``scale_fn`` is not saved: build the scheduler with the same function before loading.
@@ -459,7 +452,7 @@ class CyclicLR(CycledLR):
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.5, "momentum": 0.9}]})()
     >>> scheduler = CyclicLR(optimizer, base_lr=0.1, max_lr=1.0, step_size_up=2, mode="triangular2")
-    >>> for step in range(9):
+    >>> for step in range(7):
     ...     group = optimizer.param_groups[0]
     ...     print(step, round(group["lr"], 6), round(group["momentum"], 6))
     ...     scheduler.step()
@@ -470,8 +463,6 @@ class CyclicLR(CycledLR):
     4 0.1 0.9
     5 0.325 0.875
     6 0.55 0.85
-    7 0.325 0.875
-    8 0.1 0.9
     """
 
     _schedule: Cyclic
