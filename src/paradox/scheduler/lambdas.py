@@ -345,9 +345,11 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
             anchors = [read_count(f"anchors[{i}]", value, minimum=0) for i, value in enumerate(saved)]
             products = read_values("products", state["products"], count)
             product_step = read_count("product_step", state.get("product_step"), minimum=-1)
-            last_epoch = state["last_epoch"]  # checked already: the products are those of this step
-            if product_step not in (-1, last_epoch):  # else the next step recomputes them from step 0
-                rule = f"-1 or state_dict['last_epoch'] ({last_epoch})"
+            # The products are those of this step, or of the next for a child waiting in a SequentialLR
+            # (its last_epoch is set back to -1); any other step would be recomputed from step 0.
+            last_epoch = state["last_epoch"]  # checked already
+            if product_step not in (-1, last_epoch, last_epoch + 1):
+                rule = f"-1, state_dict['last_epoch'] ({last_epoch}) or the step after it"
                 fail("state_dict['product_step']", rule, product_step)
 
         def apply() -> None:
