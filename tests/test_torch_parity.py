@@ -677,12 +677,8 @@ def test_pure_config_round_trip_needs_the_function() -> None:
 COMPOSE_SEEDS = range(25)
 
 
-def compose_lrs(rng: random.Random) -> list[float]:
-    return [rng.uniform(1e-3, 1.0) for _ in range(3)]
-
-
 def setup(rng: random.Random) -> tuple[list[float], bool, str]:
-    return compose_lrs(rng), rng.random() < 0.5, rng.choice(["sgd", "adam"])
+    return [rng.uniform(1e-3, 1.0) for _ in range(3)], rng.random() < 0.5, rng.choice(KINDS)
 
 
 # -- ReduceLROnPlateau ---------------------------------------------------------------------------
@@ -977,6 +973,7 @@ def test_sequential_with_plateau_is_refused_by_torch_but_works_here() -> None:
         torch_sched.SequentialLR(
             optimizer, [torch_sched.StepLR(optimizer, 2), torch_sched.ReduceLROnPlateau(optimizer)], [3]
         )
+    ours.SequentialLR(optimizer, [ours.StepLR(optimizer, 2), ours.ReduceLROnPlateau(optimizer)], [3])
 
 
 def test_chain_first_in_sequential_starts_its_children_at_step_0() -> None:
