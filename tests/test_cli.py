@@ -771,3 +771,42 @@ def test_errors_get_their_own_message_on_one_line(
     assert (code, out) == (2, "")
     last = f"paradox-lr: error: {at(tmp_path, [message])[0]}"
     assert err == f"{last}\n" or (err.startswith("usage: ") and err.endswith(f"\n{last}\n"))
+
+
+# -- hostile input: bounded before it is read or allocated ----------------------------------
+
+#: Files the hostile commands below read from ``{tmp}``, by name: their text, or their size in bytes
+#: (a sparse file of zeros).
+HOSTILE_FILES: dict[str, str | int] = {
+    "big.txt": 10**9,
+    "many.txt": "1\n" * 1_000_000,
+    "many.json": "[" + "1," * 1_000_000 + "1]",
+    "deep.json": "[" * 100_000 + "]" * 100_000,
+}
+#: Command lines that read hostile input, and their one-line error (exit status 2).
+HOSTILE_INPUTS = {
+    "table 'ReduceLROnPlateau()' --metrics /dev/zero": "--metrics /dev/zero: the file is larger than the limit of 32000000 bytes",
+    "table 'ReduceLROnPlateau()' --metrics /dev/urandom": "--metrics /dev/urandom: the file is larger than the limit of 32000000 bytes",
+    "table 'ReduceLROnPlateau()' --metrics {tmp}/big.txt": "--metrics {tmp}/big.txt: the file is larger than the limit of 32000000 bytes",
+    "table 'ReduceLROnPlateau()' --metrics {tmp}/many.txt": "--metrics {tmp}/many.txt: more than 999999 metrics (one per step after step 0, up to 1000000 steps)",
+    "table 'ReduceLROnPlateau()' --metrics {tmp}/many.json": "--metrics {tmp}/many.json: more than 999999 metrics (one per step after step 0, up to 1000000 steps)",
+    "table 'ReduceLROnPlateau()' --metrics {tmp}/deep.json": "--metrics {tmp}/deep.json: a JSON file must hold one flat list of numbers, such as [0.9, 0.8]",
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "message"), HOSTILE_INPUTS.items(), ids=[f"h{i}" for i in range(len(HOSTILE_INPUTS))]
+)
+def test_hostile_input_ends_quickly_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str, message: str
+) -> None:
+    for name, content in HOSTILE_FILES.items():
+        if isinstance(content, int):
+            with (tmp_path / name).open("wb") as file:
+                file.truncate(content)
+        else:
+            (tmp_path / name).write_text(content)
+    start = time.perf_counter()
+    code, out, err = run(capsys, *at(tmp_path, shlex.split(command)))
+    assert time.perf_counter() - start < 5.0
+    assert (code, out, err) == (2, "", f"paradox-lr: error: {at(tmp_path, [message])[0]}\n")

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 DEFAULT_STEPS = 100
 MAX_STEPS = 1_000_000
+#: Most metrics taken: one per step after step 0.
+MAX_METRICS = MAX_STEPS - 1
 MAX_VALUES = 10_000_000
 
 
@@ -137,6 +139,11 @@ def simulate(
         lrs = [check_float("lr", value, minimum=0.0) for value in (lr if isinstance(lr, (list, tuple)) else [lr])]
         if not lrs:
             raise ValueError("simulate: lr must be a number or a non-empty list of numbers. Received: lr=[]")
+        if metrics is not None and len(metrics) > MAX_METRICS:
+            raise ValueError(
+                f"simulate: metrics must hold at most {MAX_METRICS} values (one per step after step 0). "
+                f"Received: {len(metrics)} values"
+            )
         metric_values = None if metrics is None else [check_float(f"metrics[{i}]", m) for i, m in enumerate(metrics)]
         if steps is not None and check_int("steps", steps, minimum=1) > MAX_STEPS:
             raise ValueError(f"simulate: steps must be an int in [1, {MAX_STEPS}]. Received: steps={steps!r} (int)")
