@@ -157,7 +157,7 @@ SHOWS = {
     # past T_max the cosine turns at T_max
     "'CosineAnnealingLR(T_max=30)' --steps 61 --width 80 --height 24": [
         "start 0.1  peak 0.1 (step 0)  min 0 (step 30)  final 0.1",
-        "phase changes at steps 30",
+        "phase change at step 30",
     ],
     "'MomentumCycleLR()' --steps 10 --width 80 --height 24": ["momentum 0.85 .. 0.95 (cycled)", "phase changes: none"],
     # long titles and summaries wrap in a narrow terminal
@@ -174,6 +174,20 @@ SHOWS = {
     "'StepLR(step_size=3)' --steps 1 --width 60 --height 12": ["min 0.1 (step 0)  final 0.1", "phase changes: none"],
     "'StepLR(step_size=3)' --lr 0 --log --width 60 --height 12": ["min 0 (step 0)  final 0", "phase changes: none"],
     "'StepLR(step_size=3)' --lr 0.5 --steps 2 --width 60 --height 12": ["phase changes: none"],
+    # every phase change counts, however far below the peak (12 of these 33 were dropped)
+    "'StepLR(step_size=3)' --width 300 --height 24": [
+        "phase changes at steps " + ", ".join(str(step) for step in range(3, 100, 3))
+    ],
+    "'StepLR(step_size=3)' --width 60 --height 24": ["phase changes at steps 3, 6, 9, 12, 15, 18, ... (33 in all)"],
+    # too narrow for one step and the count: the count, never an empty list
+    "'StepLR(step_size=100000)' --steps 1000000 --width 40 --height 12": ["9 phase changes, first at step 100000"],
+    "'StepLR(step_size=5)' --steps 8 --width 60 --height 12": ["phase change at step 5"],
+    # the smallest positive lr is a valid value (it raised "math domain error")
+    "'StepLR(step_size=3)' --lr 5e-324 --width 60 --height 14": [
+        "StepLR(step_size=3)  ·  lr 4.94066e-324  ·  steps 0..99",
+        "min 0 (step 3)  final 0",
+        "phase change at step 3",
+    ],
 }
 
 
@@ -193,6 +207,21 @@ def test_show_fits_the_terminal_and_summarises(
     assert lines[-1] == expected[-1]
     if COSINE in command:
         assert any("⠉" in line or "⣀" in line for line in lines)  # braille dots
+
+
+@pytest.mark.parametrize(("lr", "labels"), [("0", ["0"]), ("0.5", ["0.5"]), ("5e-324", ["4.94e-324"])])
+def test_show_labels_a_flat_or_tiny_curve_with_its_values(
+    capsys: pytest.CaptureFixture[str], lr: str, labels: list[str]
+) -> None:
+    # a flat curve is drawn across the middle with its one value (--lr 0 drew a 0..1 axis)
+    code, out, err = run(
+        capsys, "show", "StepLR(step_size=3)", "--lr", lr, "--steps", "3", "--width", "60", "--height", "16"
+    )
+    assert (code, err) == (0, "")
+    shown = [line.split("┤")[0].strip() for line in out.splitlines() if "┤" in line]
+    assert shown == labels
+    rows = [line for line in out.splitlines() if "┤" in line or "│" in line]
+    assert rows[len(rows) // 2].split("┤")[1].strip()  # the line, on the labelled middle row
 
 
 def test_show_uses_the_terminal_size(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -397,14 +426,14 @@ def test_torch_classes_are_listed_run_without_a_natural_length_and_refuse_functi
     ("spec", "steps", "phases"),
     [
         ("MultiStepLR(milestones=[30, 80])", 161, "phase changes at steps 30, 80"),
-        ("OneCycleLR(max_lr=0.1, total_steps=1000)", 1000, "phase changes at steps 299"),
+        ("OneCycleLR(max_lr=0.1, total_steps=1000)", 1000, "phase change at step 299"),
         (
             "CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=10)",
             100,
             "phase changes at steps 10, 20, 30, 40, 50, 60, 70, 80, 90",
         ),
         ("CosineAnnealingWarmRestarts(T_0=10)", 100, "phase changes at steps 10, 20, 30, 40, 50, 60, 70, 80, 90"),
-        ("LinearLR(start_factor=0.1, total_iters=10)", 100, "phase changes at steps 10"),
+        ("LinearLR(start_factor=0.1, total_iters=10)", 100, "phase change at step 10"),
     ],
 )
 def test_show_summarises_torch_shapes(
@@ -754,6 +783,8 @@ BAD_ARGUMENTS = {
     "table 'StepLR(step_size=2)' --steps 2000000": "simulate: steps must be an int in [1, 1000000]. Received: steps=2000000 (int)",
     "table 'StepLR(step_size=2)' --steps 1000000 --lr "
     + ",".join(["0.1"] * 11): "11 param groups x 1000000 steps is 11000000 values; the limit is 10000000",
+    "show 'StepLR(step_size=2)' --width 5": "argument --width: --width must be an int in [40, 1000]. Received: '5'",
+    "show 'StepLR(step_size=2)' --width 1000000000": "argument --width: --width must be an int in [40, 1000]. Received: '1000000000'",
     "table 'StepLR(step_size=2)' --format xml": "argument --format: invalid choice: 'xml' (choose from 'csv', 'json', 'md')",
     "": "the following arguments are required: COMMAND",
     "show @{tmp}/nope.json": "@{tmp}/nope.json: cannot read the file: No such file or directory",

@@ -61,13 +61,26 @@ def _positive(name: str, text: str) -> int:
     return value
 
 
+def _width(text: str) -> int:
+    from .chart import MAX_WIDTH, MIN_WIDTH
+
+    value = _positive("--width", text)
+    if not MIN_WIDTH <= value <= MAX_WIDTH:
+        raise argparse.ArgumentTypeError(f"--width must be an int in [{MIN_WIDTH}, {MAX_WIDTH}]. Received: {text!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     groups = "base lr; a comma list means several param groups (default 0.1)"
     common.add_argument("--lr", type=_lrs, default=[0.1], metavar="LR[,LR...]", help=groups)
-    natural = "steps to show (default: the schedule's natural length, else 100)"
+    natural = "steps to show, at most 1000000 (default: the schedule's natural length, else 100)"
     common.add_argument("--steps", type=partial(_positive, "--steps"), metavar="N", help=natural)
-    common.add_argument("--metrics", metavar="FILE", help="one metric per step, for ReduceLROnPlateau")
+    common.add_argument(
+        "--metrics",
+        metavar="FILE",
+        help="one metric per step, for ReduceLROnPlateau (at most 999999 metrics and 32000000 bytes)",
+    )
 
     parser = _Parser(
         prog=PROG,
@@ -81,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", parents=[common], help="draw the schedule in the terminal, with a summary")
     show.add_argument("spec", metavar="SPEC")
     show.add_argument("--log", action="store_true", help="log-scale y axis")
-    show.add_argument("--width", type=partial(_positive, "--width"), help="columns (default: the terminal's)")
+    show.add_argument("--width", type=_width, help="columns, 40 to 1000 (default: the terminal's)")
     show.add_argument("--height", type=partial(_positive, "--height"), help="lines (default: the terminal's)")
 
     table = commands.add_parser("table", parents=[common], help="print the values, one row per step")

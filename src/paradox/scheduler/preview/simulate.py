@@ -265,7 +265,7 @@ def piecewise_constant(series: Sequence[float]) -> bool:
 def phase_changes(values: Sequence[float]) -> list[int]:
     """Steps where a curve changes phase: a jump arrives, a slope starts or ends, or it turns.
 
-    Each transition ``t -> t + 1`` is classed as up, down or flat (relative tolerance 1e-12). A
+    Each transition ``t -> t + 1`` is classed as up, down or flat (within 1e-12 of its values). A
     transition unlike both neighbours (or much steeper than they are) is a jump, reported at the
     step it arrives at; otherwise a change of class between two transitions is reported at the
     step between them.
@@ -276,9 +276,12 @@ def phase_changes(values: Sequence[float]) -> list[int]:
     [2, 3]
     """
     count = len(values) - 1
-    scale = max((abs(v) for v in values), default=0.0) or 1.0
     deltas = [values[i + 1] - values[i] for i in range(count)]
-    kinds = [0 if abs(d) <= 1e-12 * scale else (1 if d > 0 else -1) for d in deltas]
+    # flat within 1e-12 of the two values themselves: a jump far below the peak still counts
+    kinds = [
+        0 if abs(d) <= 1e-12 * max(abs(values[i]), abs(values[i + 1])) else (1 if d > 0 else -1)
+        for i, d in enumerate(deltas)
+    ]
 
     jumps = [
         count > 1
