@@ -182,6 +182,18 @@ SHOWS = {
     # too narrow for one step and the count: the count, never an empty list
     "'StepLR(step_size=100000)' --steps 1000000 --width 40 --height 12": ["9 phase changes, first at step 100000"],
     "'StepLR(step_size=5)' --steps 8 --width 60 --height 12": ["phase change at step 5"],
+    # the header shows the base --lr, not the step-0 lr (it showed "lr 0.001")
+    "'LinearLR(start_factor=0.01)' --width 80 --height 24": [
+        "LinearLR(start_factor=0.01)  ·  lr 0.1  ·  steps 0..99",
+        "start 0.001  peak 0.1 (step 5)  min 0.001 (step 0)  final 0.1",
+        "phase change at step 5",
+    ],
+    # OneCycleLR and CyclicLR set their lrs from max_lr (base_lr), as torch's do: no --lr in the header
+    "'OneCycleLR(max_lr=0.5, total_steps=30)' --lr 0.3 --width 80 --height 24": [
+        "OneCycleLR(max_lr=0.5, total_steps=30)  ·  steps 0..29",
+        "start 0.02  peak 0.5 (step 8)  min 2e-06 (step 29)  final 2e-06",
+        "phase change at step 8",
+    ],
     # the smallest positive lr is a valid value (it raised "math domain error")
     "'StepLR(step_size=3)' --lr 5e-324 --width 60 --height 14": [
         "StepLR(step_size=3)  ·  lr 4.94066e-324  ·  steps 0..99",

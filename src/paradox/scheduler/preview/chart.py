@@ -8,6 +8,10 @@ import sys
 
 from .simulate import Trace, piecewise_constant
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 # Braille dot bits, by (column, row) inside a 2x4 cell.
 _DOTS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
 _BLANK = 0x2800
@@ -15,10 +19,16 @@ _BLANK = 0x2800
 MIN_WIDTH, MAX_WIDTH = 40, 1000
 
 
-def render(trace: Trace, width: int = 80, height: int = 24, log: bool = False) -> str:
-    """The chart and summary of ``trace``, at most ``width`` columns (held in [40, 1000]) and about ``height`` lines."""
+def render(
+    trace: Trace, width: int = 80, height: int = 24, log: bool = False, lr: Sequence[float] | None = None
+) -> str:
+    """The chart and summary of ``trace``, at most ``width`` columns (held in [40, 1000]) and about ``height`` lines.
+
+    The header names ``lr``, the base lr of each group, when given (a schedule that sets its own scale,
+    such as OneCycleLR's max_lr, is given none).
+    """
     width = min(max(width, MIN_WIDTH), MAX_WIDTH)
-    info = f"lr {', '.join(f'{s[0]:.6g}' for s in trace.lr)}  ·  steps 0..{trace.steps - 1}"
+    info = (f"lr {', '.join(f'{value:.6g}' for value in lr)}  ·  " if lr else "") + f"steps 0..{trace.steps - 1}"
     info += "  ·  log scale" if log else ""
     header = [f"{trace.label}  ·  {info}"]
     if len(header[0]) > width:

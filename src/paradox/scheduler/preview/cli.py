@@ -29,6 +29,10 @@ examples:
 """
 
 
+#: Schedules whose lrs come from their own arguments, not from the optimizer's lr (--lr).
+_OWN_SCALE = ("OneCycleLR", "CyclicLR")
+
+
 class _InputError(Exception):
     """Bad input: exit status 2."""
 
@@ -165,9 +169,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     trace = simulate(args.spec, exact=args.command == "table", **options)
     if args.command == "show":
         from .chart import render
+        from .spec import load
 
         size = shutil.get_terminal_size((80, 24))
-        out.write(render(trace, args.width or size.columns, args.height or size.lines, args.log) + "\n")
+        # OneCycleLR and CyclicLR set every lr from max_lr (base_lr), as torch's do: --lr gives only the groups
+        base = None if load(args.spec).cls.__name__ in _OWN_SCALE else args.lr
+        out.write(render(trace, args.width or size.columns, args.height or size.lines, args.log, base) + "\n")
     else:
         out.write(format_table(trace, args.format, args.every))
     return 0
