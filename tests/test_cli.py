@@ -481,6 +481,18 @@ def test_simulate_accepts_specs_configs_schedules_and_schedulers_and_checks_its_
         simulate("Step(step_size=3)")
 
 
+def test_simulate_refuses_more_metrics_than_the_step_cap_before_reading_them() -> None:
+    # 2 million metrics took 16.6 s and 376 MB, past the 10^6-step cap
+    start = time.perf_counter()
+    message = (
+        r"^simulate: metrics must hold at most 999999 values \(one per step after step 0\)\. Received: 2000000 values$"
+    )
+    with pytest.raises(ValueError, match=message):
+        simulate("ReduceLROnPlateau()", metrics=[1.0] * 2_000_000)
+    assert time.perf_counter() - start < 1.0
+    assert simulate("ReduceLROnPlateau()", 3, metrics=[1.0] * 999_999).steps == 3
+
+
 def test_simulate_matches_a_real_scheduler_stepped_by_hand() -> None:
     optimizer = type("Optimizer", (), {})()
     optimizer.param_groups = [{"lr": 0.1}, {"lr": 0.05}]
