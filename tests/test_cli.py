@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import itertools
 import math
 import shlex
 import subprocess
@@ -156,7 +157,7 @@ SHOWS = {
     # past T_max the cosine turns at T_max
     "'CosineAnnealingLR(T_max=30)' --steps 61 --width 80 --height 24": [
         "start 0.1  peak 0.1 (step 0)  min 0 (step 30)  final 0.1",
-        "phase changes at steps 30",
+        "phase change at step 30",
     ],
     "'MomentumCycleLR()' --steps 10 --width 80 --height 24": ["momentum 0.85 .. 0.95 (cycled)", "phase changes: none"],
     # long titles and summaries wrap in a narrow terminal
@@ -173,6 +174,32 @@ SHOWS = {
     "'StepLR(step_size=3)' --steps 1 --width 60 --height 12": ["min 0.1 (step 0)  final 0.1", "phase changes: none"],
     "'StepLR(step_size=3)' --lr 0 --log --width 60 --height 12": ["min 0 (step 0)  final 0", "phase changes: none"],
     "'StepLR(step_size=3)' --lr 0.5 --steps 2 --width 60 --height 12": ["phase changes: none"],
+    # every phase change counts, however far below the peak (12 of these 33 were dropped)
+    "'StepLR(step_size=3)' --width 300 --height 24": [
+        "phase changes at steps " + ", ".join(str(step) for step in range(3, 100, 3))
+    ],
+    "'StepLR(step_size=3)' --width 60 --height 24": ["phase changes at steps 3, 6, 9, 12, 15, 18, ... (33 in all)"],
+    # too narrow for one step and the count: the count, never an empty list
+    "'StepLR(step_size=100000)' --steps 1000000 --width 40 --height 12": ["9 phase changes, first at step 100000"],
+    "'StepLR(step_size=5)' --steps 8 --width 60 --height 12": ["phase change at step 5"],
+    # the header shows the base --lr, not the step-0 lr (it showed "lr 0.001")
+    "'LinearLR(start_factor=0.01)' --width 80 --height 24": [
+        "LinearLR(start_factor=0.01)  ·  lr 0.1  ·  steps 0..99",
+        "start 0.001  peak 0.1 (step 5)  min 0.001 (step 0)  final 0.1",
+        "phase change at step 5",
+    ],
+    # OneCycleLR and CyclicLR set their lrs from max_lr (base_lr), as torch's do: no --lr in the header
+    "'OneCycleLR(max_lr=0.5, total_steps=30)' --lr 0.3 --width 80 --height 24": [
+        "OneCycleLR(max_lr=0.5, total_steps=30)  ·  steps 0..29",
+        "start 0.02  peak 0.5 (step 8)  min 2e-06 (step 29)  final 2e-06",
+        "phase change at step 8",
+    ],
+    # the smallest positive lr is a valid value (it raised "math domain error")
+    "'StepLR(step_size=3)' --lr 5e-324 --width 60 --height 14": [
+        "StepLR(step_size=3)  ·  lr 4.94066e-324  ·  steps 0..99",
+        "min 0 (step 3)  final 0",
+        "phase change at step 3",
+    ],
 }
 
 
@@ -192,6 +219,21 @@ def test_show_fits_the_terminal_and_summarises(
     assert lines[-1] == expected[-1]
     if COSINE in command:
         assert any("⠉" in line or "⣀" in line for line in lines)  # braille dots
+
+
+@pytest.mark.parametrize(("lr", "labels"), [("0", ["0"]), ("0.5", ["0.5"]), ("5e-324", ["4.94e-324"])])
+def test_show_labels_a_flat_or_tiny_curve_with_its_values(
+    capsys: pytest.CaptureFixture[str], lr: str, labels: list[str]
+) -> None:
+    # a flat curve is drawn across the middle with its one value (--lr 0 drew a 0..1 axis)
+    code, out, err = run(
+        capsys, "show", "StepLR(step_size=3)", "--lr", lr, "--steps", "3", "--width", "60", "--height", "16"
+    )
+    assert (code, err) == (0, "")
+    shown = [line.split("┤")[0].strip() for line in out.splitlines() if "┤" in line]
+    assert shown == labels
+    rows = [line for line in out.splitlines() if "┤" in line or "│" in line]
+    assert rows[len(rows) // 2].split("┤")[1].strip()  # the line, on the labelled middle row
 
 
 def test_show_uses_the_terminal_size(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -396,14 +438,14 @@ def test_torch_classes_are_listed_run_without_a_natural_length_and_refuse_functi
     ("spec", "steps", "phases"),
     [
         ("MultiStepLR(milestones=[30, 80])", 161, "phase changes at steps 30, 80"),
-        ("OneCycleLR(max_lr=0.1, total_steps=1000)", 1000, "phase changes at steps 299"),
+        ("OneCycleLR(max_lr=0.1, total_steps=1000)", 1000, "phase change at step 299"),
         (
             "CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=10)",
             100,
             "phase changes at steps 10, 20, 30, 40, 50, 60, 70, 80, 90",
         ),
         ("CosineAnnealingWarmRestarts(T_0=10)", 100, "phase changes at steps 10, 20, 30, 40, 50, 60, 70, 80, 90"),
-        ("LinearLR(start_factor=0.1, total_iters=10)", 100, "phase changes at steps 10"),
+        ("LinearLR(start_factor=0.1, total_iters=10)", 100, "phase change at step 10"),
     ],
 )
 def test_show_summarises_torch_shapes(
@@ -437,6 +479,18 @@ def test_simulate_accepts_specs_configs_schedules_and_schedulers_and_checks_its_
         simulate("StepLR(step_size=3)", lr=-1)
     with pytest.raises(ValueError, match=r"^column 1: unknown schedule 'Step'"):
         simulate("Step(step_size=3)")
+
+
+def test_simulate_refuses_more_metrics_than_the_step_cap_before_reading_them() -> None:
+    # 2 million metrics took 16.6 s and 376 MB, past the 10^6-step cap
+    start = time.perf_counter()
+    message = (
+        r"^simulate: metrics must hold at most 999999 values \(one per step after step 0\)\. Received: 2000000 values$"
+    )
+    with pytest.raises(ValueError, match=message):
+        simulate("ReduceLROnPlateau()", metrics=[1.0] * 2_000_000)
+    assert time.perf_counter() - start < 1.0
+    assert simulate("ReduceLROnPlateau()", 3, metrics=[1.0] * 999_999).steps == 3
 
 
 def test_simulate_matches_a_real_scheduler_stepped_by_hand() -> None:
@@ -585,10 +639,15 @@ CONFIG_ERRORS = {
         '{"name": "StepLR",': "a.json: invalid JSON at line 1, column 19: Expecting property name enclosed in double quotes",
         '{"name": "StepLR", "step_size": 2, "optimizer": 1}': "a.json: top level: StepLR's optimizer is supplied by paradox-lr; leave it out",
         '{"name": "SequenceLR", "milestones": [1], "schedulers": [{"name": "StepLR", "step_size": 1}, {"name": "Cosine", "T_max": 3}]}': "a.json: schedulers[1].name: unknown schedule 'Cosine'; a spec may call only the schedules `paradox-lr list` names",
+        # a key given twice is refused, as TOML refuses it (it kept the last)
+        '{"name": "StepLR", "step_size": 2, "step_size": 3}': "a.json: invalid JSON: the key 'step_size' is given twice in one object",
+        '{"name": "StepLR", "step_size": 2, "gamma": {"a": 1, "a": 2}}': "a.json: invalid JSON: the key 'a' is given twice in one object",
     },
     "yaml": {
         "name: StepLR\nstep_size: 2012-01-01\n": "a.yaml: step_size: a config value must be a number, string, bool, null, list or dict. Received: datetime.date(2012, 1, 1) (date)",
         "name: [StepLR\n": "a.yaml: invalid YAML at line 2, column 1: expected ',' or ']', but got '<stream end>'",
+        "name: StepLR\nstep_size: 2\nstep_size: 3\n": "a.yaml: invalid YAML at line 3, column 1: the key 'step_size' is given twice in one mapping",
+        "name: StepLR\nstep_size: 2\ngamma: {a: 1, a: 2}\n": "a.yaml: invalid YAML at line 3, column 15: the key 'a' is given twice in one mapping",
     },
     "toml": {
         'name = "StepLR"\nstep_size = \n': "a.toml: invalid TOML: Invalid value (at line 2, column 13)",
@@ -748,6 +807,8 @@ BAD_ARGUMENTS = {
     "table 'StepLR(step_size=2)' --steps 2000000": "simulate: steps must be an int in [1, 1000000]. Received: steps=2000000 (int)",
     "table 'StepLR(step_size=2)' --steps 1000000 --lr "
     + ",".join(["0.1"] * 11): "11 param groups x 1000000 steps is 11000000 values; the limit is 10000000",
+    "show 'StepLR(step_size=2)' --width 5": "argument --width: --width must be an int in [40, 1000]. Received: '5'",
+    "show 'StepLR(step_size=2)' --width 1000000000": "argument --width: --width must be an int in [40, 1000]. Received: '1000000000'",
     "table 'StepLR(step_size=2)' --format xml": "argument --format: invalid choice: 'xml' (choose from 'csv', 'json', 'md')",
     "": "the following arguments are required: COMMAND",
     "show @{tmp}/nope.json": "@{tmp}/nope.json: cannot read the file: No such file or directory",
@@ -771,3 +832,60 @@ def test_errors_get_their_own_message_on_one_line(
     assert (code, out) == (2, "")
     last = f"paradox-lr: error: {at(tmp_path, [message])[0]}"
     assert err == f"{last}\n" or (err.startswith("usage: ") and err.endswith(f"\n{last}\n"))
+
+
+# -- hostile input: bounded before it is read or allocated ----------------------------------
+
+#: Files the hostile commands below read from ``{tmp}``, by name: their text, or their size in bytes
+#: (a sparse file of zeros).
+HOSTILE_FILES: dict[str, str | int] = {
+    "big.txt": 10**9,
+    "many.txt": "1\n" * 1_000_000,
+    "many.json": "[" + "1," * 1_000_000 + "1]",
+    "deep.json": "[" * 100_000 + "]" * 100_000,
+    "big.json": 2_000_000,
+    "deep.yaml": "name: StepLR\nstep_size: 2\ngamma: " + "[" * 100_000 + "]" * 100_000,
+    "block.yaml": "name: StepLR\nstep_size: 2\ngamma:\n" + "".join(" " * i + "-\n" for i in range(0, 600, 2)),
+    "deep.toml": 'name = "StepLR"\nstep_size = 2\ngamma = ' + "[" * 100_000 + "]" * 100_000,
+    "dotted.toml": 'name = "StepLR"\nstep_size = 2\ngamma.' + ".".join(["a"] * 50_000) + " = 1\n",
+    "laughs.yaml": "name: StepLR\nstep_size: 2\ngamma: [&a [lol, lol, lol, lol, lol, lol, lol, lol, lol], "
+    + ", ".join(f"&{b} [{', '.join([f'*{a}'] * 9)}]" for a, b in itertools.pairwise("abcdefghij"))
+    + "]\n",
+}
+#: Command lines that read hostile input, and their one-line error (exit status 2).
+HOSTILE_INPUTS = {
+    "table 'ReduceLROnPlateau()' --metrics /dev/zero": "--metrics /dev/zero: the file is larger than the limit of 32000000 bytes",
+    "table 'ReduceLROnPlateau()' --metrics /dev/urandom": "--metrics /dev/urandom: the file is larger than the limit of 32000000 bytes",
+    "table 'ReduceLROnPlateau()' --metrics {tmp}/big.txt": "--metrics {tmp}/big.txt: the file is larger than the limit of 32000000 bytes",
+    "table 'ReduceLROnPlateau()' --metrics {tmp}/many.txt": "--metrics {tmp}/many.txt: more than 999999 metrics (one per step after step 0, up to 1000000 steps)",
+    "table 'ReduceLROnPlateau()' --metrics {tmp}/many.json": "--metrics {tmp}/many.json: more than 999999 metrics (one per step after step 0, up to 1000000 steps)",
+    "table 'ReduceLROnPlateau()' --metrics {tmp}/deep.json": "--metrics {tmp}/deep.json: a JSON file must hold one flat list of numbers, such as [0.9, 0.8]",
+    "show @{tmp}/big.json": "@{tmp}/big.json: the file is larger than the limit of 1000000 bytes",
+    "show @{tmp}/deep.json": "deep.json: the config is nested more than 32 levels deep",
+    "show @{tmp}/deep.yaml": "deep.yaml: the config is nested more than 32 levels deep",
+    "show @{tmp}/block.yaml": "block.yaml: the config is nested more than 32 levels deep",
+    "show @{tmp}/deep.toml": "deep.toml: the config is nested more than 32 levels deep",
+    "show @{tmp}/dotted.toml": "dotted.toml: the config is nested more than 32 levels deep",
+    # a billion laughs: 9**10 strings, were the aliases expanded
+    "show @{tmp}/laughs.yaml": "laughs.yaml: line 3, column 63: a YAML alias (*a) is not allowed in a config; write the value out",
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "message"), HOSTILE_INPUTS.items(), ids=[f"h{i}" for i in range(len(HOSTILE_INPUTS))]
+)
+def test_hostile_input_ends_quickly_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str, message: str
+) -> None:
+    if ".yaml" in command:
+        pytest.importorskip("yaml")
+    for name, content in HOSTILE_FILES.items():
+        if isinstance(content, int):
+            with (tmp_path / name).open("wb") as file:
+                file.truncate(content)
+        else:
+            (tmp_path / name).write_text(content)
+    start = time.perf_counter()
+    code, out, err = run(capsys, *at(tmp_path, shlex.split(command)))
+    assert time.perf_counter() - start < 5.0
+    assert (code, out, err) == (2, "", f"paradox-lr: error: {at(tmp_path, [message])[0]}\n")

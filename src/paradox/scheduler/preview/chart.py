@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys
 
 from .simulate import Trace, piecewise_constant
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # Braille dot bits, by (column, row) inside a 2x4 cell.
 _DOTS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
 _BLANK = 0x2800
+#: Columns a chart takes: fewer cannot hold the labels, more would only allocate.
+MIN_WIDTH, MAX_WIDTH = 40, 1000
 
 
-def render(trace: Trace, width: int = 80, height: int = 24, log: bool = False) -> str:
-    """The chart and summary of ``trace``, at most ``width`` columns and about ``height`` lines."""
-    width = max(width, 40)
-    info = f"lr {', '.join(f'{s[0]:.6g}' for s in trace.lr)}  ·  steps 0..{trace.steps - 1}"
+def render(
+    trace: Trace, width: int = 80, height: int = 24, log: bool = False, lr: Sequence[float] | None = None
+) -> str:
+    """The chart and summary of ``trace``, at most ``width`` columns (held in [40, 1000]) and about ``height`` lines.
+
+    The header names ``lr``, the base lr of each group, when given (a schedule that sets its own scale,
+    such as OneCycleLR's max_lr, is given none).
+    """
+    width = min(max(width, MIN_WIDTH), MAX_WIDTH)
+    info = (f"lr {', '.join(f'{value:.6g}' for value in lr)}  ·  " if lr else "") + f"steps 0..{trace.steps - 1}"
     info += "  ·  log scale" if log else ""
     header = [f"{trace.label}  ·  {info}"]
     if len(header[0]) > width:
@@ -37,12 +50,13 @@ def _chart(trace: Trace, width: int, rows: int, log: bool) -> list[str]:
         floor = math.log10(min(positive))
         values = [math.log10(v) if v > 0 else floor for v in values]
     finite = values if is_log else [v for v in values if math.isfinite(v)]
-    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
-    if high - low <= 1e-12 * max(abs(high), 1e-300):
-        pad = abs(high) * 0.5
-        low, high = (0.0, 1.0) if high == 0.0 else (low - pad, high + pad)
+    low, high = (min(finite), max(finite)) if finite else (0.0, 0.0)
+    flat = high - low <= 1e-12 * abs(high)  # drawn across the middle, labelled with its one value (0 too)
+    only = f"{10**high if is_log else high:.3g}"
+    if flat:
+        low, high = low - 1.0, high + 1.0
 
-    labels = _y_labels(low, high, rows, is_log)
+    labels = {rows // 2: only} if flat else _y_labels(low, high, rows, is_log)
     label_width = max(len(text) for text in labels.values())
     cells = width - label_width - 2
     dots_x, dots_y = 2 * cells, 4 * rows
@@ -97,8 +111,12 @@ def _y_labels(low: float, high: float, rows: int, is_log: bool) -> dict[int, str
         ticks = [tick for tick in ticks if low <= tick <= high]
     else:
         raw = (high - low) / max(1, rows // 4)
-        spacing = max(1.0, float(math.ceil(raw))) if is_log else _nice(raw)
-        ticks = [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]
+        spacing = max(1.0, float(math.ceil(raw))) if is_log else _nice(raw) if raw >= sys.float_info.min else 0.0
+        ticks = (
+            []
+            if not spacing
+            else [k * spacing for k in range(math.ceil(low / spacing), math.floor(high / spacing) + 1)]
+        )
     for tick in ticks:
         row = round((high - tick) / (high - low) * (rows - 1))
         if all(abs(row - other) >= 2 for other in labels):
@@ -150,10 +168,16 @@ def summary_lines(trace: Trace, width: int) -> list[str]:
 
 
 def _phase_line(phases: list[int], width: int) -> str:
+    """Every phase change, or as many as fit and the count; never an empty list."""
+    if len(phases) < 2:
+        return f"phase change at step {phases[0]}" if phases else "phase changes: none"
     head, tail = "phase changes at steps ", f", ... ({len(phases)} in all)"
-    if not phases or len(head + ", ".join(map(str, phases))) <= width:
-        return head + ", ".join(map(str, phases)) if phases else "phase changes: none"
+    if len(head + ", ".join(map(str, phases))) <= width:
+        return head + ", ".join(map(str, phases))
     shown = len(phases) - 1  # as many as fit with the tail
     while shown and len(head + ", ".join(map(str, phases[:shown])) + tail) > width:
         shown -= 1
+    if not shown:
+        count = f"{len(phases)} phase changes"
+        return count if len(f"{count}, first at step {phases[0]}") > width else f"{count}, first at step {phases[0]}"
     return head + ", ".join(map(str, phases[:shown])) + tail

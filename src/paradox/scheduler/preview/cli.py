@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
-from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 PROG = "paradox-lr"
@@ -27,6 +27,10 @@ examples:
   paradox-lr show @schedule.yaml
   paradox-lr list
 """
+
+
+#: Schedules whose lrs come from their own arguments, not from the optimizer's lr (--lr).
+_OWN_SCALE = ("OneCycleLR", "CyclicLR")
 
 
 class _InputError(Exception):
@@ -61,13 +65,26 @@ def _positive(name: str, text: str) -> int:
     return value
 
 
+def _width(text: str) -> int:
+    from .chart import MAX_WIDTH, MIN_WIDTH
+
+    value = _positive("--width", text)
+    if not MIN_WIDTH <= value <= MAX_WIDTH:
+        raise argparse.ArgumentTypeError(f"--width must be an int in [{MIN_WIDTH}, {MAX_WIDTH}]. Received: {text!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     groups = "base lr; a comma list means several param groups (default 0.1)"
     common.add_argument("--lr", type=_lrs, default=[0.1], metavar="LR[,LR...]", help=groups)
-    natural = "steps to show (default: the schedule's natural length, else 100)"
+    natural = "steps to show, at most 1000000 (default: the schedule's natural length, else 100)"
     common.add_argument("--steps", type=partial(_positive, "--steps"), metavar="N", help=natural)
-    common.add_argument("--metrics", metavar="FILE", help="one metric per step, for ReduceLROnPlateau")
+    common.add_argument(
+        "--metrics",
+        metavar="FILE",
+        help="one metric per step, for ReduceLROnPlateau (at most 999999 metrics and 32000000 bytes)",
+    )
 
     parser = _Parser(
         prog=PROG,
@@ -81,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", parents=[common], help="draw the schedule in the terminal, with a summary")
     show.add_argument("spec", metavar="SPEC")
     show.add_argument("--log", action="store_true", help="log-scale y axis")
-    show.add_argument("--width", type=partial(_positive, "--width"), help="columns (default: the terminal's)")
+    show.add_argument("--width", type=_width, help="columns, 40 to 1000 (default: the terminal's)")
     show.add_argument("--height", type=partial(_positive, "--height"), help="lines (default: the terminal's)")
 
     table = commands.add_parser("table", parents=[common], help="print the values, one row per step")
@@ -152,9 +169,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     trace = simulate(args.spec, exact=args.command == "table", **options)
     if args.command == "show":
         from .chart import render
+        from .spec import load
 
         size = shutil.get_terminal_size((80, 24))
-        out.write(render(trace, args.width or size.columns, args.height or size.lines, args.log) + "\n")
+        # OneCycleLR and CyclicLR set every lr from max_lr (base_lr), as torch's do: --lr gives only the groups
+        base = None if load(args.spec).cls.__name__ in _OWN_SCALE else args.lr
+        out.write(render(trace, args.width or size.columns, args.height or size.lines, args.log, base) + "\n")
     else:
         out.write(format_table(trace, args.format, args.every))
     return 0
@@ -173,31 +193,60 @@ def format_table(trace: Any, fmt: str, every: int = 1) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Largest --metrics file read, in bytes: the 10^6 steps' metrics, written out in full, fit in it.
+MAX_METRICS_BYTES = 32_000_000
+
+
 def read_metrics(path: str) -> list[float]:
-    """Metrics from a file: a JSON list, or numbers separated by newlines, commas or spaces (``#`` comments)."""
+    """Metrics from a file: a JSON list, or numbers separated by newlines, commas or spaces (``#`` comments).
+
+    At most :data:`MAX_METRICS_BYTES` are read and at most ``MAX_STEPS - 1`` metrics (one per step after
+    step 0) are taken, checked before anything larger is read or allocated.
+    """
+    from .simulate import MAX_METRICS, MAX_STEPS
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problem = getattr(error, "strerror", None) or error
-        raise _InputError(f"--metrics {path}: cannot read the file: {problem}") from None
+        with open(path, "rb") as file:
+            data = file.read(MAX_METRICS_BYTES + 1)  # /dev/zero and /dev/urandom end too
+    except OSError as error:
+        raise _InputError(f"--metrics {path}: cannot read the file: {error.strerror or error}") from None
+    if len(data) > MAX_METRICS_BYTES:
+        raise _InputError(f"--metrics {path}: the file is larger than the limit of {MAX_METRICS_BYTES} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _InputError(f"--metrics {path}: cannot read the file: {error.reason} at byte {error.start}") from None
+    too_many = f"--metrics {path}: more than {MAX_METRICS} metrics (one per step after step 0, up to {MAX_STEPS} steps)"
+    values: list[float] = []
     if text.lstrip().startswith("["):
+        if text.count(",") >= MAX_METRICS:  # an upper bound of the count, known before parsing
+            raise _InputError(too_many)
+        if text.count("[") > 1 or "{" in text:  # nesting is refused before the parser recurses
+            raise _InputError(f"--metrics {path}: a JSON file must hold one flat list of numbers, such as [0.9, 0.8]")
         try:
-            data = json.loads(text)
+            items = json.loads(text)
         except json.JSONDecodeError as error:
             raise _InputError(f"--metrics {path}: invalid JSON at line {error.lineno}: {error.msg}") from None
-        items = [(f"item {index}", item) for index, item in enumerate(data)]
-    else:
-        lines = enumerate(text.splitlines(), start=1)
-        items = [(f"line {n}", part) for n, line in lines for part in line.split("#", 1)[0].replace(",", " ").split()]
-    values = []
-    for place, item in items:
-        try:
-            value = math.nan if isinstance(item, bool) else float(item)
-        except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON int beyond the float range
-            value = math.nan
-        if not math.isfinite(value):
-            raise _InputError(f"--metrics {path}: {place}: {item!r} is not a finite number")
-        values.append(value)
+        for index, item in enumerate(items):
+            values.append(_metric(item, lambda: f"--metrics {path}: item {index}"))  # noqa: B023 (called at once)
+    else:  # one number at a time, so that a huge file is refused before it is split
+        for match in re.finditer(r"#[^\n]*|[^\s,#]+", text):
+            if len(values) == MAX_METRICS:
+                raise _InputError(too_many)
+            if not match[0].startswith("#"):
+                line = lambda: f"--metrics {path}: line {text.count(chr(10), 0, match.start()) + 1}"  # noqa: B023, E731
+                values.append(_metric(match[0], line))
     if not values:
         raise _InputError(f"--metrics {path}: the file holds no numbers")
     return values
+
+
+def _metric(item: Any, place: Callable[[], str]) -> float:
+    """``item`` as a finite float, else an error that names its place (``place()``)."""
+    try:
+        value = math.nan if isinstance(item, bool) else float(item)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON int beyond the float range
+        value = math.nan
+    if not math.isfinite(value):
+        raise _InputError(f"{place()}: {item!r} is not a finite number")
+    return value

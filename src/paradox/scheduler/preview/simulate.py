@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 DEFAULT_STEPS = 100
 MAX_STEPS = 1_000_000
+#: Most metrics taken: one per step after step 0.
+MAX_METRICS = MAX_STEPS - 1
 MAX_VALUES = 10_000_000
 
 
@@ -137,6 +139,11 @@ def simulate(
         lrs = [check_float("lr", value, minimum=0.0) for value in (lr if isinstance(lr, (list, tuple)) else [lr])]
         if not lrs:
             raise ValueError("simulate: lr must be a number or a non-empty list of numbers. Received: lr=[]")
+        if metrics is not None and len(metrics) > MAX_METRICS:
+            raise ValueError(
+                f"simulate: metrics must hold at most {MAX_METRICS} values (one per step after step 0). "
+                f"Received: {len(metrics)} values"
+            )
         metric_values = None if metrics is None else [check_float(f"metrics[{i}]", m) for i, m in enumerate(metrics)]
         if steps is not None and check_int("steps", steps, minimum=1) > MAX_STEPS:
             raise ValueError(f"simulate: steps must be an int in [1, {MAX_STEPS}]. Received: steps={steps!r} (int)")
@@ -258,7 +265,7 @@ def piecewise_constant(series: Sequence[float]) -> bool:
 def phase_changes(values: Sequence[float]) -> list[int]:
     """Steps where a curve changes phase: a jump arrives, a slope starts or ends, or it turns.
 
-    Each transition ``t -> t + 1`` is classed as up, down or flat (relative tolerance 1e-12). A
+    Each transition ``t -> t + 1`` is classed as up, down or flat (within 1e-12 of its values). A
     transition unlike both neighbours (or much steeper than they are) is a jump, reported at the
     step it arrives at; otherwise a change of class between two transitions is reported at the
     step between them.
@@ -269,9 +276,12 @@ def phase_changes(values: Sequence[float]) -> list[int]:
     [2, 3]
     """
     count = len(values) - 1
-    scale = max((abs(v) for v in values), default=0.0) or 1.0
     deltas = [values[i + 1] - values[i] for i in range(count)]
-    kinds = [0 if abs(d) <= 1e-12 * scale else (1 if d > 0 else -1) for d in deltas]
+    # flat within 1e-12 of the two values themselves: a jump far below the peak still counts
+    kinds = [
+        0 if abs(d) <= 1e-12 * max(abs(values[i]), abs(values[i + 1])) else (1 if d > 0 else -1)
+        for i, d in enumerate(deltas)
+    ]
 
     jumps = [
         count > 1

@@ -11,9 +11,11 @@ import difflib
 import importlib
 import inspect
 import json
+import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,8 @@ from ..schedule import SCHEDULES
 #: Longest spec accepted, in characters, and deepest nesting of lists and calls.
 MAX_LENGTH = 10_000
 MAX_DEPTH = 32
+#: Largest config file (``@path``) read, in bytes.
+MAX_CONFIG_BYTES = 1_000_000
 
 _BASES = (LRScheduler, _LRScheduler, ScheduledLR, ChainableLR, DecayLR, CycledLR)
 _FAMILIES = (step, polynomial, cosine, lambdas, cyclic, one_cycle, plateau, compose)
@@ -348,30 +352,100 @@ def read_config(path: str) -> Pending:
             f"@{path}: unknown config format {suffix or '(no extension)'!r}; use .json, .yaml, .yml or .toml"
         )
     try:
-        text = file.read_text(encoding="utf-8")
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_CONFIG_BYTES + 1)  # a device or a huge file ends here too
     except OSError as error:
         raise SpecError(f"@{path}: cannot read the file: {error.strerror or _one_line(error)}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise SpecError(f"@{path}: the file is larger than the limit of {MAX_CONFIG_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise SpecError(f"@{path}: the file is not UTF-8 text: {_one_line(error)}") from None
     toml = "tomllib" if sys.version_info >= (3, 11) else "tomli"
     try:
         if suffix == ".json":
-            data = json.loads(text)
+            _check_nesting(text, _JSON_PARTS, name)
+            data = json.loads(text, object_pairs_hook=partial(_unique, name))
         elif suffix == ".toml":
-            data = _optional(toml, "reading TOML on Python 3.10 needs tomli: pip install tomli").loads(text)
+            module = _optional(toml, "reading TOML on Python 3.10 needs tomli: pip install tomli")
+            _check_nesting(text, _TOML_PARTS, name)
+            data = module.loads(text)
         else:
-            data = _optional("yaml", f"{name}: reading YAML needs PyYAML: pip install pyyaml").safe_load(text)
-    except MissingDependency:
+            data = _read_yaml(text, name)
+    except SpecError:  # a missing module, too deep a nesting, an alias, a key given twice
         raise
     except json.JSONDecodeError as error:
         raise SpecError(f"{name}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
-    except Exception as error:  # TOML's or YAML's decode error, or too deep a nesting
+    except Exception as error:  # TOML's or YAML's decode error
         mark = getattr(error, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or _one_line(error)
         kind = {".json": "JSON", ".toml": "TOML"}.get(suffix, "YAML")
         raise SpecError(f"{name}: invalid {kind}{at}: {problem}") from None
     return from_config(data, name)
+
+
+#: What a nesting scan steps over: JSON's strings; TOML's strings, comments and keys, dotted ones
+#: (``a.b.c = 1`` nests three deep) whole.
+_JSON_PARTS = r'"(?:[^"\\]|\\.)*"'
+_TOML_KEY = r"""[\w-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'"""
+_TOML_PARTS = rf"""\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''|#[^\n]*|(?:{_TOML_KEY})(?:[ \t]*\.[ \t]*(?:{_TOML_KEY}))*"""
+
+
+def _check_nesting(text: str, parts: str, name: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` before a parser recurses into it (or, for TOML's
+    dotted keys, spends time quadratic in their length)."""
+    depth = 0
+    for match in re.finditer(rf"{parts}|[\[{{\]}}]", text):
+        token = match[0]
+        depth += 1 if token in ("[", "{") else -1 if token in ("]", "}") else 0
+        dotted = parts is _TOML_PARTS and token.count(".") >= MAX_DEPTH
+        if depth > MAX_DEPTH or (dotted and len(re.findall(_TOML_KEY, token)) > MAX_DEPTH):
+            raise SpecError(f"{name}: the config is nested more than {MAX_DEPTH} levels deep")
+
+
+def _unique(name: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict, refusing a key given twice (as TOML does)."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise SpecError(f"{name}: invalid JSON: the key {key!r} is given twice in one object")
+        result[key] = value
+    return result
+
+
+def _read_yaml(text: str, name: str) -> Any:
+    """YAML without aliases (a billion laughs), nesting deeper than :data:`MAX_DEPTH`, or a key given twice.
+
+    The events are read first: the parser keeps its own stack, so neither check recurses or expands.
+    """
+    yaml = _optional("yaml", f"{name}: reading YAML needs PyYAML: pip install pyyaml")
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise SpecError(
+                f"{name}: line {mark.line + 1}, column {mark.column + 1}: a YAML alias (*{event.anchor}) is not "
+                "allowed in a config; write the value out"
+            )
+        depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
+        if depth > MAX_DEPTH:
+            raise SpecError(f"{name}: the config is nested more than {MAX_DEPTH} levels deep")
+
+    class Loader(yaml.SafeLoader):  # type: ignore[misc,name-defined]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, Hashable):  # an unhashable key gets SafeLoader's own error
+                    if key in seen:
+                        problem = f"the key {key!r} is given twice in one mapping"
+                        raise yaml.constructor.ConstructorError(None, None, problem, key_node.start_mark)
+                    seen.add(key)
+            return super().construct_mapping(node, deep)
+
+    return yaml.load(text, Loader=Loader)  # a SafeLoader
 
 
 def _optional(module: str, hint: str) -> Any:
