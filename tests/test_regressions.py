@@ -233,3 +233,47 @@ def test_sequential_reloads_its_state_before_a_multiplicative_child_takes_over()
         resumed.step()
         assert resumed.optimizer.param_groups[0]["lr"] == saved.optimizer.param_groups[0]["lr"]
     assert saved.optimizer.param_groups[0]["lr"] == pytest.approx(0.1 * 0.97 * 0.97 * 0.9 * 0.97)
+
+
+# -- issue 12, section 3: atomic construction of the cycled schedulers --
+
+
+def _zero_division_scale(cycle: float) -> float:
+    return 1 / (cycle - 1)
+
+
+@pytest.mark.parametrize("tensor", [False, True])
+@pytest.mark.parametrize(
+    ("build", "error", "pattern"),
+    [
+        (
+            lambda o: paradox_scheduler.CyclicLR(o, 0.01, 0.1, scale_fn=_zero_division_scale),
+            ZeroDivisionError,
+            "division by zero",
+        ),
+        (
+            lambda o: paradox_scheduler.OneCycleLR(o, 0.1, total_steps=100, div_factor=5e-324),
+            ValueError,
+            r"^OneCycleLR: div_factor must be a number with max_lr / div_factor finite \(max_lr=0.1\)\. "
+            r"Received: div_factor=5e-324",
+        ),
+        (
+            lambda o: paradox_scheduler.OneCycleLR(o, 1e300, total_steps=100, final_div_factor=1e-300),
+            ValueError,
+            r"^OneCycleLR: final_div_factor must be a number with max_lr / div_factor / final_div_factor finite",
+        ),
+    ],
+)
+def test_a_failed_cycled_construction_changes_no_group(
+    build: Any, error: type[Exception], pattern: str, tensor: bool
+) -> None:
+    # CyclicLR set the lr to base_lr (0.5 -> 0.01) and added the momentum keys before its initial
+    # step raised; OneCycleLR left initial_lr=inf (and min_lr, max_lr, the momentum keys) behind.
+    optimizer = torch_optimizer([0.5, 0.2], tensor=tensor)
+    before = [{key: value for key, value in group.items() if key != "lr"} for group in optimizer.param_groups]
+    lrs = [group["lr"] for group in optimizer.param_groups]
+    with pytest.raises(error, match=pattern):
+        build(optimizer)
+    assert [{key: value for key, value in group.items() if key != "lr"} for group in optimizer.param_groups] == before
+    assert [group["lr"] for group in optimizer.param_groups] == lrs  # the same objects
+    assert lrs_of(optimizer) == [0.5, 0.2]

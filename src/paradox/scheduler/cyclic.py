@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from .base import ConfigParam, ScheduledLR, check_no_group_removed, fresh_lrs, group_value, param_groups, set_lr
 from .schedule import SCALAR, Schedule, leaves_float_range
 from .state import FORMAT, VERSION
-from .validate import check_float, check_int, fail, hyper_value, named, naming
+from .validate import check_float, check_int, fail, hyper_value, is_tensor, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -151,12 +151,23 @@ class CycledLR(ScheduledLR):
         keys = self._new_group_keys(schedule, self._bases, 0)
         self.use_beta1 = schedule.cycle_momentum and uses_beta1(optimizer, groups)
         self._momenta: list[float] | None = None
-        if epoch == -1:  # the momenta themselves are written by the initial step
-            for group, key in zip(groups, keys):
-                if "lr" in key:
-                    set_lr(group, key.pop("lr"))
-                group.update(key)
-        super().__init__(optimizer, schedule, epoch)
+        # Everything is checked; the groups are changed, and changed back if the initial step fails.
+        saved = [(dict(group), float(group["lr"]) if is_tensor(group["lr"]) else None) for group in groups]
+        try:
+            if epoch == -1:  # the momenta themselves are written by the initial step
+                for group, key in zip(groups, keys):
+                    if "lr" in key:
+                        set_lr(group, key.pop("lr"))
+                    group.update(key)
+            super().__init__(optimizer, schedule, epoch)
+        except BaseException:
+            for group, (before, tensor_lr) in zip(groups, saved):
+                for name in [name for name in group if name not in before]:
+                    del group[name]
+                group.update(before)
+                if tensor_lr is not None:
+                    before["lr"].fill_(tensor_lr)
+            raise
 
     def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
         """The keys torch writes into groups ``start, ...`` whose peaks are ``peaks``: the class's lr

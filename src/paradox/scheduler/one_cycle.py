@@ -278,6 +278,13 @@ class OneCycleLR(CycledLR):
     def _lr_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
         # The lr anchors depend on the factors alone, which only the live schedule holds at init.
         anchors = [self._schedule.lr_anchors(peak) for peak in peaks]
+        for peak, (initial, *_, low) in zip(peaks, anchors):
+            if not initial < math.inf:
+                rule = f"a number with max_lr / div_factor finite (max_lr={peak!r})"
+                fail("div_factor", rule, self._schedule.div_factor)
+            if not low < math.inf:
+                rule = f"a number with max_lr / div_factor / final_div_factor finite (max_lr={peak!r})"
+                fail("final_div_factor", rule, self._schedule.final_div_factor)
         return [{"initial_lr": lrs[0], "max_lr": lrs[1], "min_lr": lrs[-1]} for lrs in anchors]
 
     def _scheduled(self, step: float) -> list[Any]:
