@@ -277,3 +277,71 @@ def test_a_failed_cycled_construction_changes_no_group(
     assert [{key: value for key, value in group.items() if key != "lr"} for group in optimizer.param_groups] == before
     assert [group["lr"] for group in optimizer.param_groups] == lrs  # the same objects
     assert lrs_of(optimizer) == [0.5, 0.2]
+
+
+# -- issue 12, section 3: a loaded config obeys the constructor's rules --
+
+_STEP_COUNTS = [
+    (paradox_scheduler.CosineAnnealingLR, {"T_max": 10}, "T_max", 1),
+    (paradox_scheduler.CosineAnnealingWarmRestarts, {"T_0": 10}, "T_0", 1),
+    (paradox_scheduler.CosineAnnealingWarmRestarts, {"T_0": 10}, "T_mult", 1),
+    (paradox_scheduler.LinearLR, {"total_iters": 5}, "total_iters", 1),
+    (paradox_scheduler.ConstantLR, {"total_iters": 5}, "total_iters", 0),
+    (paradox_scheduler.PolynomialLR, {"total_iters": 5}, "total_iters", 1),
+    (StepLR, {"step_size": 3}, "step_size", 1),
+    (paradox_scheduler.CyclicLR, {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 5}, "step_size_up", 1),
+    (paradox_scheduler.CyclicLR, {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 5}, "step_size_down", 1),
+    (paradox_scheduler.OneCycleLR, {"max_lr": 0.1, "total_steps": 10}, "total_steps", 1),
+]
+
+
+@pytest.mark.parametrize(("cls", "kwargs", "field", "minimum"), _STEP_COUNTS)
+def test_a_step_count_past_2_to_the_53_is_refused_by_name_when_built_and_when_loaded(
+    cls: Any, kwargs: dict[str, Any], field: str, minimum: int
+) -> None:
+    # T_max, T_0, total_iters, step_size_up of 10**400 were loaded, and every later step failed;
+    # T_max=10**400 at construction said "the value at step 0 leaves the float range" without
+    # naming T_max, and OneCycleLR(total_steps=10**400) raised OverflowError.
+    rule = rf"{field} must be an int in \[{minimum}, 2\*\*53\] \(steps are counted in floats\)\. Received: {field}=10"
+    with pytest.raises(ValueError, match=rf"^{cls.__name__}: {rule}"):
+        cls(PlainOptimizer(0.1, momentum=0.9), **{**kwargs, field: 10**400})
+    scheduler = cls(PlainOptimizer(0.1, momentum=0.9), **kwargs)
+    scheduler.step()
+    saved = scheduler.state_dict()
+    saved["config"][field] = 10**400
+    with refused(scheduler, ValueError, rf"^{cls.__name__}.load_state_dict: {rule}"):
+        scheduler.load_state_dict(saved)
+    scheduler.step()  # still on its own schedule
+    assert scheduler.last_epoch == 2
+
+
+def test_pure_schedules_name_a_step_count_past_2_to_the_53() -> None:
+    with pytest.raises(ValueError, match=r"^CosineAnnealing: T_max must be an int in \[1, 2\*\*53\]"):
+        paradox_scheduler.CosineAnnealing(T_max=10**400)
+    with pytest.raises(ValueError, match=r"^OneCycle: total_steps must be an int in \[1, 2\*\*53\]"):
+        paradox_scheduler.OneCycle(total_steps=10**400)
+    with pytest.raises(ValueError, match=r"^OneCycleLR: epochs must be an int in \[1, 2\*\*53\]"):
+        paradox_scheduler.OneCycleLR(PlainOptimizer(0.1, momentum=0.9), 0.1, epochs=10**400, steps_per_epoch=2)
+    assert paradox_scheduler.CosineAnnealing(T_max=2**53)(2**52, base=1.0) == pytest.approx(0.5)
+
+
+def test_one_cycle_refuses_a_state_past_the_end_of_its_cycle() -> None:
+    # last_epoch=11 with total_steps=10 was loaded, and every later step failed. A state at the end
+    # of the cycle (last_epoch == total_steps, where the usual loop stops) still round-trips.
+    scheduler = paradox_scheduler.OneCycleLR(PlainOptimizer(0.1, momentum=0.9), 0.1, total_steps=10)
+    saved = scheduler.state_dict()
+    for last_epoch, config in ((11, "saved"), (10**400, "saved"), (11, "live")):
+        with refused(scheduler, ValueError, r"state_dict\['last_epoch'\] must be an int in \[-1, total_steps=10\]"):
+            scheduler.load_state_dict({**saved, "last_epoch": last_epoch}, config=config)
+    with refused(
+        scheduler,
+        ValueError,
+        r"\[-1, total_steps=5\] \(a step of the cycle the state holds\)\. Received: state_dict\['last_epoch'\]=6",
+    ):
+        scheduler.load_state_dict({**saved, "last_epoch": 6, "config": {**saved["config"], "total_steps": 5}})
+    for _ in range(10):
+        scheduler.step()
+    ended = scheduler.state_dict()
+    fresh = paradox_scheduler.OneCycleLR(PlainOptimizer(0.1, momentum=0.9), 0.1, total_steps=10)
+    fresh.load_state_dict(ended)
+    assert fresh.state_dict() == ended

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from .base import ConfigParam, ScheduledLR
 from .chain import ChainableLR
 from .schedule import SCALAR, Schedule
-from .validate import check_float, check_int, fail, is_number, named, naming
+from .validate import check_float, check_steps, fail, is_number, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class CosineAnnealing(Schedule):
     Past ``T_max`` the cosine carries on (period ``2 * T_max``), as torch's does.
 
     Args:
-        T_max: steps from ``base`` down to ``eta_min``, an int >= 1.
+        T_max: steps from ``base`` down to ``eta_min``, an int in [1, 2**53].
         eta_min: the lowest value, a finite number >= 0.
 
     Raises:
@@ -40,7 +40,7 @@ class CosineAnnealing(Schedule):
 
     def __init__(self, T_max: int, eta_min: float = 0.0) -> None:
         with self._building():
-            self.T_max = check_int("T_max", T_max, minimum=1)
+            self.T_max = check_steps("T_max", T_max)
             self.eta_min = check_float("eta_min", eta_min, minimum=0.0)
             self.floor = self.eta_min
 
@@ -63,8 +63,8 @@ class CosineWarmRestarts(Schedule):
         value(t) = eta_min + (base - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2
 
     Args:
-        T_0: the length of the first cycle, an int >= 1.
-        T_mult: the growth of each next cycle, an int >= 1.
+        T_0: the length of the first cycle, an int in [1, 2**53].
+        T_mult: the growth of each next cycle, an int in [1, 2**53].
         eta_min: the lowest value, a finite number >= 0.
 
     Raises:
@@ -105,12 +105,10 @@ class CosineWarmRestarts(Schedule):
 
 
 def _check_strict_int(name: str, value: object) -> int:
-    """An int >= 1 that must really be an int, as torch requires (``T_0=2.0`` is refused)."""
+    """An int in [1, 2**53] that must really be an int, as torch requires (``T_0=2.0`` is refused)."""
     if isinstance(value, bool) or not isinstance(value, int):
         fail(name, "an int >= 1", value, kind=not isinstance(value, float))
-    if value < 1:
-        fail(name, "an int >= 1", value)
-    return int(value)
+    return check_steps(name, value)
 
 
 class CosineAnnealingLR(ChainableLR):

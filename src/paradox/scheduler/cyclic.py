@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from .base import ConfigParam, ScheduledLR, check_no_group_removed, fresh_lrs, group_value, param_groups, set_lr
 from .schedule import SCALAR, Schedule, leaves_float_range
 from .state import FORMAT, VERSION
-from .validate import check_float, check_int, fail, hyper_value, is_tensor, named, naming
+from .validate import check_float, check_int, check_steps, fail, hyper_value, is_tensor, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -297,8 +297,8 @@ class Cyclic(CycledSchedule):
 
     Args:
         base_lr: the lower lr of the cycle, a finite number >= 0 or a tuple of them (one per group).
-        step_size_up: steps from ``base_lr`` up to the peak, an int >= 1.
-        step_size_down: steps from the peak back down, an int >= 1; None means ``step_size_up``.
+        step_size_up: steps from ``base_lr`` up to the peak, an int in [1, 2**53].
+        step_size_down: steps from the peak back down, an int in [1, 2**53]; None means ``step_size_up``.
         mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``; ignored if ``scale_fn`` is given.
         gamma: the per-step factor of ``'exp_range'``, a finite number > 0.
         scale_fn: the height scale, a function of one number (usually in [0, 1]), or None to use
@@ -336,10 +336,8 @@ class Cyclic(CycledSchedule):
     ) -> None:
         with self._building():
             self.base_lr = check_anchor("base_lr", base_lr)
-            self.step_size_up = up = check_int("step_size_up", step_size_up, minimum=1)
-            self.step_size_down = (
-                up if step_size_down is None else check_int("step_size_down", step_size_down, minimum=1)
-            )
+            self.step_size_up = up = check_steps("step_size_up", step_size_up)
+            self.step_size_down = up if step_size_down is None else check_steps("step_size_down", step_size_down)
             self.mode = check_choice("mode", mode, _MODES)
             self.gamma = check_float("gamma", gamma, minimum=0.0, min_open=True)
             if isinstance(scale_fn, str):
