@@ -345,3 +345,31 @@ def test_one_cycle_refuses_a_state_past_the_end_of_its_cycle() -> None:
     fresh = paradox_scheduler.OneCycleLR(PlainOptimizer(0.1, momentum=0.9), 0.1, total_steps=10)
     fresh.load_state_dict(ended)
     assert fresh.state_dict() == ended
+
+
+# -- issue 12, section 4: inputs torch takes --
+
+
+@pytest.mark.parametrize("mode", ["min", "max"])
+@pytest.mark.parametrize("threshold_mode", ["rel", "abs"])
+def test_plateau_takes_what_float_takes_and_counts_nan_as_a_bad_epoch_as_torch(mode: str, threshold_mode: str) -> None:
+    # np.array(1.0) and Decimal("1") raised TypeError, and a NaN metric raised ValueError; torch's
+    # step calls float() on the metric, and a NaN improves on nothing: a bad epoch.
+    from decimal import Decimal
+    from fractions import Fraction
+
+    import numpy as np
+
+    nan = float("nan")
+    metrics = [1.0, nan, nan, np.array(0.5), Decimal("0.5"), "0.4", nan, np.float32(0.3), torch.tensor(0.2)]
+    metrics += [Fraction(1, 10), True, math.inf, nan, -math.inf, nan, nan]
+    kwargs: dict[str, Any] = {"mode": mode, "threshold_mode": threshold_mode, "patience": 1, "factor": 0.5}
+    theirs, ours = torch_optimizer([0.1, 0.2]), torch_optimizer([0.1, 0.2])
+    reference = torch.optim.lr_scheduler.ReduceLROnPlateau(theirs, **kwargs)
+    scheduler = paradox_scheduler.ReduceLROnPlateau(ours, **kwargs)
+    for metric in metrics:
+        reference.step(metric)
+        scheduler.step(metric)
+        assert lrs_of(ours) == lrs_of(theirs)
+        assert (scheduler.num_bad_epochs, scheduler.best) == (reference.num_bad_epochs, reference.best)
+    assert lrs_of(ours) != [0.1, 0.2]  # the run did reduce
