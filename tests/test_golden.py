@@ -209,9 +209,9 @@ def test_arguments_are_checked_even_when_unused_and_list_elements_are_named() ->
         ps.CyclicLR(PlainOptimizer(0.1, 0.2), 0.01, [0.1, -1.0], cycle_momentum=False)
     with pytest.raises(
         ValueError,
-        match=r"^OneCycleLR: base_momentum\[0\] must be a finite number in \[0\.0, 1\.0\]\. Received: base_momentum\[0\]=1\.2",
+        match=r"^OneCycleLR: base_momentum\[0\] must be a finite number >= 0 .*Received: base_momentum\[0\]=-1\.2",
     ):
-        ps.OneCycleLR(PlainOptimizer(0.1), 0.1, 10, base_momentum=[1.2])
+        ps.OneCycleLR(PlainOptimizer(0.1), 0.1, 10, base_momentum=[-1.2])
 
 
 def test_cyclic_with_existing_initial_lr_starts_at_base_lr() -> None:

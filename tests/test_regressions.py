@@ -373,3 +373,26 @@ def test_plateau_takes_what_float_takes_and_counts_nan_as_a_bad_epoch_as_torch(m
         assert lrs_of(ours) == lrs_of(theirs)
         assert (scheduler.num_bad_epochs, scheduler.best) == (reference.num_bad_epochs, reference.best)
     assert lrs_of(ours) != [0.1, 0.2]  # the run did reduce
+
+
+@pytest.mark.parametrize("name", ["CyclicLR", "OneCycleLR"])
+def test_cycled_schedulers_take_a_momentum_above_1_as_torch_sgd_does(name: str) -> None:
+    # max_momentum=22, base_momentum=3 were refused ("in [0.0, 1.0]"); torch's SGD takes any
+    # momentum >= 0, and torch's schedulers cycle it.
+    kwargs: dict[str, Any] = {"base_momentum": 3, "max_momentum": 22}
+    if name == "CyclicLR":
+        kwargs.update(base_lr=0.01, max_lr=0.1, step_size_up=3)
+    else:
+        kwargs.update(max_lr=0.1, total_steps=10)
+    theirs, ours = torch_optimizer([0.1]), torch_optimizer([0.1])
+    reference = getattr(torch.optim.lr_scheduler, name)(theirs, **kwargs)
+    scheduler = getattr(paradox_scheduler, name)(ours, **kwargs)
+    seen = set()
+    for _ in range(10):
+        assert_close([ours.param_groups[0]["momentum"]], [theirs.param_groups[0]["momentum"]])
+        assert_close(lrs_of(ours), lrs_of(theirs))
+        seen.add(round(ours.param_groups[0]["momentum"], 9))
+        with quiet():
+            reference.step()
+        scheduler.step()
+    assert {3.0, 22.0} <= seen

@@ -25,20 +25,14 @@ if TYPE_CHECKING:
 Anchor = float | Sequence[float]
 
 
-def check_anchor(name: str, value: Any, *, maximum: float | None = None) -> float | tuple[float, ...]:
-    """A float, or a non-empty tuple of floats, each finite, >= 0 and <= ``maximum`` if given."""
+def check_anchor(name: str, value: Any) -> float | tuple[float, ...]:
+    """A float, or a non-empty tuple of floats, each finite and >= 0 (an lr, or a momentum: torch's
+    SGD takes any momentum >= 0, so no upper bound is set here)."""
     if isinstance(value, (list, tuple)):
         if not value:
             fail(name, "a number or a non-empty list of numbers, one per param group", value)
-        return tuple(_anchor_value(f"{name}[{index}]", item, maximum) for index, item in enumerate(value))
-    return _anchor_value(name, value, maximum)
-
-
-def _anchor_value(name: str, value: Any, maximum: float | None) -> float:
-    number = hyper_value(name, value)
-    if maximum is not None and number > maximum:
-        fail(name, f"a finite number in [0.0, {maximum!r}]", value)
-    return number
+        return tuple(hyper_value(f"{name}[{index}]", item) for index, item in enumerate(value))
+    return hyper_value(name, value)
 
 
 def per_group(name: str, anchor: Anchor, count: int) -> list[float]:
@@ -306,8 +300,9 @@ class Cyclic(CycledSchedule):
         scale_mode: what ``scale_fn`` receives, ``'cycle'`` (from 1) or ``'iterations'``; the
             built-in modes set their own.
         cycle_momentum: whether :meth:`momenta` cycles momentum, a bool.
-        base_momentum, max_momentum: the momentum at the peak and at ``base_lr``, each a number in
-            [0, 1] or a tuple of them.
+        base_momentum, max_momentum: the momentum at the peak and at ``base_lr``, each a finite
+            number >= 0 or a tuple of them (the optimizer judges the values, as torch's SGD, which
+            takes any momentum >= 0).
 
     Raises:
         TypeError: an argument has the wrong type.
@@ -355,8 +350,8 @@ class Cyclic(CycledSchedule):
                 scale_mode = "iterations" if self.mode == "exp_range" else "cycle"
             self.scale_mode = scale_mode
             self.cycle_momentum = check_flag("cycle_momentum", cycle_momentum)
-            self.base_momentum = check_anchor("base_momentum", base_momentum, maximum=1.0)
-            self.max_momentum = check_anchor("max_momentum", max_momentum, maximum=1.0)
+            self.base_momentum = check_anchor("base_momentum", base_momentum)
+            self.max_momentum = check_anchor("max_momentum", max_momentum)
             self.floor = min(self.base_lr) if isinstance(self.base_lr, tuple) else self.base_lr
 
     @property

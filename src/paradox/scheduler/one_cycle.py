@@ -53,8 +53,8 @@ class OneCycle(CycledSchedule):
         pct_start: the fraction of the steps spent warming up, a number in (0, 1).
         anneal_strategy: ``'cos'`` or ``'linear'``.
         cycle_momentum: whether :meth:`momenta` cycles momentum, a bool.
-        base_momentum, max_momentum: the momentum at the peak lr and at the start, each a number
-            in [0, 1] or a tuple of them (one per group).
+        base_momentum, max_momentum: the momentum at the peak lr and at the start, each a finite
+            number >= 0 or a tuple of them (one per group); the optimizer judges the values.
         div_factor: ``base / initial``, a finite number > 0.
         final_div_factor: ``initial / min``, a finite number > 0.
         three_phase: use the three-phase form of the paper, a bool.
@@ -88,8 +88,8 @@ class OneCycle(CycledSchedule):
             self.pct_start = check_float("pct_start", pct_start, minimum=0.0, maximum=1.0, min_open=True, max_open=True)
             self.anneal_strategy = check_choice("anneal_strategy", anneal_strategy, ("cos", "linear"))
             self.cycle_momentum = check_flag("cycle_momentum", cycle_momentum)
-            self.base_momentum = check_anchor("base_momentum", base_momentum, maximum=1.0)
-            self.max_momentum = check_anchor("max_momentum", max_momentum, maximum=1.0)
+            self.base_momentum = check_anchor("base_momentum", base_momentum)
+            self.max_momentum = check_anchor("max_momentum", max_momentum)
             self.div_factor = check_float("div_factor", div_factor, minimum=0.0, min_open=True)
             self.final_div_factor = check_float("final_div_factor", final_div_factor, minimum=0.0, min_open=True)
             self.three_phase = check_flag("three_phase", three_phase)
