@@ -396,3 +396,54 @@ def test_cycled_schedulers_take_a_momentum_above_1_as_torch_sgd_does(name: str) 
             reference.step()
         scheduler.step()
     assert {3.0, 22.0} <= seen
+
+
+@pytest.mark.parametrize(("T_0", "T_mult"), [(4, 2), (5, 1), (3, 3)])
+def test_warm_restarts_t_cur_can_be_set_with_torchs_effect(T_0: int, T_mult: int) -> None:
+    # `sch.T_cur = 7` raised AttributeError; torch users set it, and torch's next step() goes on
+    # from T_cur + 1 (restarting past T_i), while step(epoch) puts the cycle back on the epoch.
+    theirs, ours = torch_optimizer([1.0, 0.5]), torch_optimizer([1.0, 0.5])
+    reference = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(theirs, T_0, T_mult, eta_min=0.01)
+    scheduler = paradox_scheduler.CosineAnnealingWarmRestarts(ours, T_0, T_mult, eta_min=0.01)
+    actions: list[Any] = [None, None, 2, None, None, None, 0, None, 2.5, None, None, None, None, "7.5", None, 1]
+    actions += [None] * 8
+    with quiet():
+        for action in actions:
+            if action is None:
+                reference.step()
+                scheduler.step()
+            elif isinstance(action, str):
+                reference.step(float(action))
+                scheduler.step(float(action))
+            else:
+                value = min(action, reference.T_i - 1)
+                reference.T_cur = scheduler.T_cur = value
+            assert (scheduler.last_epoch, scheduler.T_cur, scheduler.T_i) == (
+                reference.last_epoch,
+                reference.T_cur,
+                reference.T_i,
+            )
+            assert_close(lrs_of(ours), lrs_of(theirs))
+        scheduler.T_cur = reference.T_cur = 1  # then saved: by us, and by torch, and loaded here
+        ours_saved, torch_saved = scheduler.state_dict(), reference.state_dict()
+        resumed = []
+        for saved in (ours_saved, torch_saved):
+            fresh = paradox_scheduler.CosineAnnealingWarmRestarts(
+                torch_optimizer([1.0, 0.5]), T_0, T_mult, eta_min=0.01
+            )
+            fresh.load_state_dict(saved)
+            resumed.append(fresh)
+        for _ in range(12):
+            reference.step()
+            for fresh in resumed:
+                fresh.step()
+                assert (fresh.T_cur, fresh.T_i) == (reference.T_cur, reference.T_i)
+                assert_close(fresh.get_last_lr(), reference.get_last_lr())
+
+
+def test_warm_restarts_t_cur_outside_the_cycle_is_refused() -> None:
+    scheduler = paradox_scheduler.CosineAnnealingWarmRestarts(PlainOptimizer(1.0), T_0=4)
+    rule = r"^CosineAnnealingWarmRestarts: T_cur must be a finite number in \[0, T_i=4\) \(the epochs into the current cycle\)"
+    for value, error in ((4, ValueError), (-1, ValueError), (math.nan, ValueError), ("1", TypeError)):
+        with refused(scheduler, error, rf"{rule}\. Received: T_cur={value!r}"):
+            scheduler.T_cur = value  # type: ignore[assignment]
