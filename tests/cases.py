@@ -80,7 +80,6 @@ COUNT = "an int >= 0"
 NON_NEGATIVE = "a finite number >= 0.0"
 POSITIVE = "a finite number > 0.0"
 FRACTION = "a finite number in (0.0, 1.0]"
-MOMENTUM = "a finite number in [0.0, 1.0]"
 ANCHOR = "a finite number >= 0 (a float or a one-element tensor)"
 PER_GROUP = "a number or a list of 2 values, one per param group"
 FUNCTIONS = "a function or a list of 2 functions, one per param group"
@@ -245,7 +244,7 @@ CASES = [
             *refused("CyclicLR", "scale_fn", "a function of one number, or None", TypeError, 3),
             *refused("CyclicLR", "scale_mode", "one of 'cycle', 'iterations'", ValueError, "epochs"),
             *refused("CyclicLR", "cycle_momentum", "a bool", TypeError, "yes"),
-            *refused("CyclicLR", "base_momentum", MOMENTUM, ValueError, 1.5),
+            *refused("CyclicLR", "base_momentum", ANCHOR, ValueError, INF),
             *refused("CyclicLR", "max_momentum", ANCHOR, ValueError, -0.1),
             ({"cycle_momentum": True}, ValueError, rf"^CyclicLR: {NO_MOMENTUM}"),
         ],
@@ -299,7 +298,7 @@ CASES = [
             *refused("OneCycleLR", "max_lr", PER_GROUP, ValueError, [0.1, 0.2, 0.3, 0.4]),
             *refused("OneCycleLR", "max_lr", ANCHOR, ValueError, -1.0),
             *refused("OneCycleLR", "three_phase", "a bool", TypeError, 1),
-            *refused("OneCycleLR", "base_momentum", MOMENTUM, ValueError, 2.0),
+            *refused("OneCycleLR", "base_momentum", ANCHOR, ValueError, -2.0),
             ({"cycle_momentum": True}, ValueError, rf"^OneCycleLR: {NO_MOMENTUM}"),
         ],
         state_config={

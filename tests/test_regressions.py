@@ -233,3 +233,217 @@ def test_sequential_reloads_its_state_before_a_multiplicative_child_takes_over()
         resumed.step()
         assert resumed.optimizer.param_groups[0]["lr"] == saved.optimizer.param_groups[0]["lr"]
     assert saved.optimizer.param_groups[0]["lr"] == pytest.approx(0.1 * 0.97 * 0.97 * 0.9 * 0.97)
+
+
+# -- issue 12, section 3: atomic construction of the cycled schedulers --
+
+
+def _zero_division_scale(cycle: float) -> float:
+    return 1 / (cycle - 1)
+
+
+@pytest.mark.parametrize("tensor", [False, True])
+@pytest.mark.parametrize(
+    ("build", "error", "pattern"),
+    [
+        (
+            lambda o: paradox_scheduler.CyclicLR(o, 0.01, 0.1, scale_fn=_zero_division_scale),
+            ZeroDivisionError,
+            "division by zero",
+        ),
+        (
+            lambda o: paradox_scheduler.OneCycleLR(o, 0.1, total_steps=100, div_factor=5e-324),
+            ValueError,
+            r"^OneCycleLR: div_factor must be a number with max_lr / div_factor finite \(max_lr=0.1\)\. "
+            r"Received: div_factor=5e-324",
+        ),
+        (
+            lambda o: paradox_scheduler.OneCycleLR(o, 1e300, total_steps=100, final_div_factor=1e-300),
+            ValueError,
+            r"^OneCycleLR: final_div_factor must be a number with max_lr / div_factor / final_div_factor finite",
+        ),
+    ],
+)
+def test_a_failed_cycled_construction_changes_no_group(
+    build: Any, error: type[Exception], pattern: str, tensor: bool
+) -> None:
+    # CyclicLR set the lr to base_lr (0.5 -> 0.01) and added the momentum keys before its initial
+    # step raised; OneCycleLR left initial_lr=inf (and min_lr, max_lr, the momentum keys) behind.
+    optimizer = torch_optimizer([0.5, 0.2], tensor=tensor)
+    before = [{key: value for key, value in group.items() if key != "lr"} for group in optimizer.param_groups]
+    lrs = [group["lr"] for group in optimizer.param_groups]
+    with pytest.raises(error, match=pattern):
+        build(optimizer)
+    assert [{key: value for key, value in group.items() if key != "lr"} for group in optimizer.param_groups] == before
+    assert [group["lr"] for group in optimizer.param_groups] == lrs  # the same objects
+    assert lrs_of(optimizer) == [0.5, 0.2]
+
+
+# -- issue 12, section 3: a loaded config obeys the constructor's rules --
+
+_STEP_COUNTS = [
+    (paradox_scheduler.CosineAnnealingLR, {"T_max": 10}, "T_max", 1),
+    (paradox_scheduler.CosineAnnealingWarmRestarts, {"T_0": 10}, "T_0", 1),
+    (paradox_scheduler.CosineAnnealingWarmRestarts, {"T_0": 10}, "T_mult", 1),
+    (paradox_scheduler.LinearLR, {"total_iters": 5}, "total_iters", 1),
+    (paradox_scheduler.ConstantLR, {"total_iters": 5}, "total_iters", 0),
+    (paradox_scheduler.PolynomialLR, {"total_iters": 5}, "total_iters", 1),
+    (StepLR, {"step_size": 3}, "step_size", 1),
+    (paradox_scheduler.CyclicLR, {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 5}, "step_size_up", 1),
+    (paradox_scheduler.CyclicLR, {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 5}, "step_size_down", 1),
+    (paradox_scheduler.OneCycleLR, {"max_lr": 0.1, "total_steps": 10}, "total_steps", 1),
+]
+
+
+@pytest.mark.parametrize(("cls", "kwargs", "field", "minimum"), _STEP_COUNTS)
+def test_a_step_count_past_2_to_the_53_is_refused_by_name_when_built_and_when_loaded(
+    cls: Any, kwargs: dict[str, Any], field: str, minimum: int
+) -> None:
+    # T_max, T_0, total_iters, step_size_up of 10**400 were loaded, and every later step failed;
+    # T_max=10**400 at construction said "the value at step 0 leaves the float range" without
+    # naming T_max, and OneCycleLR(total_steps=10**400) raised OverflowError.
+    rule = rf"{field} must be an int in \[{minimum}, 2\*\*53\] \(steps are counted in floats\)\. Received: {field}=10"
+    with pytest.raises(ValueError, match=rf"^{cls.__name__}: {rule}"):
+        cls(PlainOptimizer(0.1, momentum=0.9), **{**kwargs, field: 10**400})
+    scheduler = cls(PlainOptimizer(0.1, momentum=0.9), **kwargs)
+    scheduler.step()
+    saved = scheduler.state_dict()
+    saved["config"][field] = 10**400
+    with refused(scheduler, ValueError, rf"^{cls.__name__}.load_state_dict: {rule}"):
+        scheduler.load_state_dict(saved)
+    scheduler.step()  # still on its own schedule
+    assert scheduler.last_epoch == 2
+
+
+def test_pure_schedules_name_a_step_count_past_2_to_the_53() -> None:
+    with pytest.raises(ValueError, match=r"^CosineAnnealing: T_max must be an int in \[1, 2\*\*53\]"):
+        paradox_scheduler.CosineAnnealing(T_max=10**400)
+    with pytest.raises(ValueError, match=r"^OneCycle: total_steps must be an int in \[1, 2\*\*53\]"):
+        paradox_scheduler.OneCycle(total_steps=10**400)
+    with pytest.raises(ValueError, match=r"^OneCycleLR: epochs must be an int in \[1, 2\*\*53\]"):
+        paradox_scheduler.OneCycleLR(PlainOptimizer(0.1, momentum=0.9), 0.1, epochs=10**400, steps_per_epoch=2)
+    assert paradox_scheduler.CosineAnnealing(T_max=2**53)(2**52, base=1.0) == pytest.approx(0.5)
+
+
+def test_one_cycle_refuses_a_state_past_the_end_of_its_cycle() -> None:
+    # last_epoch=11 with total_steps=10 was loaded, and every later step failed. A state at the end
+    # of the cycle (last_epoch == total_steps, where the usual loop stops) still round-trips.
+    scheduler = paradox_scheduler.OneCycleLR(PlainOptimizer(0.1, momentum=0.9), 0.1, total_steps=10)
+    saved = scheduler.state_dict()
+    for last_epoch, config in ((11, "saved"), (10**400, "saved"), (11, "live")):
+        with refused(scheduler, ValueError, r"state_dict\['last_epoch'\] must be an int in \[-1, total_steps=10\]"):
+            scheduler.load_state_dict({**saved, "last_epoch": last_epoch}, config=config)
+    with refused(
+        scheduler,
+        ValueError,
+        r"\[-1, total_steps=5\] \(a step of the cycle the state holds\)\. Received: state_dict\['last_epoch'\]=6",
+    ):
+        scheduler.load_state_dict({**saved, "last_epoch": 6, "config": {**saved["config"], "total_steps": 5}})
+    for _ in range(10):
+        scheduler.step()
+    ended = scheduler.state_dict()
+    fresh = paradox_scheduler.OneCycleLR(PlainOptimizer(0.1, momentum=0.9), 0.1, total_steps=10)
+    fresh.load_state_dict(ended)
+    assert fresh.state_dict() == ended
+
+
+# -- issue 12, section 4: inputs torch takes --
+
+
+@pytest.mark.parametrize("mode", ["min", "max"])
+@pytest.mark.parametrize("threshold_mode", ["rel", "abs"])
+def test_plateau_takes_what_float_takes_and_counts_nan_as_a_bad_epoch_as_torch(mode: str, threshold_mode: str) -> None:
+    # np.array(1.0) and Decimal("1") raised TypeError, and a NaN metric raised ValueError; torch's
+    # step calls float() on the metric, and a NaN improves on nothing: a bad epoch.
+    from decimal import Decimal
+    from fractions import Fraction
+
+    import numpy as np
+
+    nan = float("nan")
+    metrics = [1.0, nan, nan, np.array(0.5), Decimal("0.5"), "0.4", nan, np.float32(0.3), torch.tensor(0.2)]
+    metrics += [Fraction(1, 10), True, math.inf, nan, -math.inf, nan, nan]
+    kwargs: dict[str, Any] = {"mode": mode, "threshold_mode": threshold_mode, "patience": 1, "factor": 0.5}
+    theirs, ours = torch_optimizer([0.1, 0.2]), torch_optimizer([0.1, 0.2])
+    reference = torch.optim.lr_scheduler.ReduceLROnPlateau(theirs, **kwargs)
+    scheduler = paradox_scheduler.ReduceLROnPlateau(ours, **kwargs)
+    for metric in metrics:
+        reference.step(metric)
+        scheduler.step(metric)
+        assert lrs_of(ours) == lrs_of(theirs)
+        assert (scheduler.num_bad_epochs, scheduler.best) == (reference.num_bad_epochs, reference.best)
+    assert lrs_of(ours) != [0.1, 0.2]  # the run did reduce
+
+
+@pytest.mark.parametrize("name", ["CyclicLR", "OneCycleLR"])
+def test_cycled_schedulers_take_a_momentum_above_1_as_torch_sgd_does(name: str) -> None:
+    # max_momentum=22, base_momentum=3 were refused ("in [0.0, 1.0]"); torch's SGD takes any
+    # momentum >= 0, and torch's schedulers cycle it.
+    kwargs: dict[str, Any] = {"base_momentum": 3, "max_momentum": 22}
+    if name == "CyclicLR":
+        kwargs.update(base_lr=0.01, max_lr=0.1, step_size_up=3)
+    else:
+        kwargs.update(max_lr=0.1, total_steps=10)
+    theirs, ours = torch_optimizer([0.1]), torch_optimizer([0.1])
+    reference = getattr(torch.optim.lr_scheduler, name)(theirs, **kwargs)
+    scheduler = getattr(paradox_scheduler, name)(ours, **kwargs)
+    seen = set()
+    for _ in range(10):
+        assert_close([ours.param_groups[0]["momentum"]], [theirs.param_groups[0]["momentum"]])
+        assert_close(lrs_of(ours), lrs_of(theirs))
+        seen.add(round(ours.param_groups[0]["momentum"], 9))
+        with quiet():
+            reference.step()
+        scheduler.step()
+    assert {3.0, 22.0} <= seen
+
+
+@pytest.mark.parametrize(("T_0", "T_mult"), [(4, 2), (5, 1), (3, 3)])
+def test_warm_restarts_t_cur_can_be_set_with_torchs_effect(T_0: int, T_mult: int) -> None:
+    # `sch.T_cur = 7` raised AttributeError; torch users set it, and torch's next step() goes on
+    # from T_cur + 1 (restarting past T_i), while step(epoch) puts the cycle back on the epoch.
+    theirs, ours = torch_optimizer([1.0, 0.5]), torch_optimizer([1.0, 0.5])
+    reference = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(theirs, T_0, T_mult, eta_min=0.01)
+    scheduler = paradox_scheduler.CosineAnnealingWarmRestarts(ours, T_0, T_mult, eta_min=0.01)
+    actions: list[Any] = [None, None, 2, None, None, None, 0, None, 2.5, None, None, None, None, "7.5", None, 1]
+    actions += [None] * 8
+    with quiet():
+        for action in actions:
+            if action is None:
+                reference.step()
+                scheduler.step()
+            elif isinstance(action, str):
+                reference.step(float(action))
+                scheduler.step(float(action))
+            else:
+                value = min(action, reference.T_i - 1)
+                reference.T_cur = scheduler.T_cur = value
+            assert (scheduler.last_epoch, scheduler.T_cur, scheduler.T_i) == (
+                reference.last_epoch,
+                reference.T_cur,
+                reference.T_i,
+            )
+            assert_close(lrs_of(ours), lrs_of(theirs))
+        scheduler.T_cur = reference.T_cur = 1  # then saved: by us, and by torch, and loaded here
+        ours_saved, torch_saved = scheduler.state_dict(), reference.state_dict()
+        resumed = []
+        for saved in (ours_saved, torch_saved):
+            fresh = paradox_scheduler.CosineAnnealingWarmRestarts(
+                torch_optimizer([1.0, 0.5]), T_0, T_mult, eta_min=0.01
+            )
+            fresh.load_state_dict(saved)
+            resumed.append(fresh)
+        for _ in range(12):
+            reference.step()
+            for fresh in resumed:
+                fresh.step()
+                assert (fresh.T_cur, fresh.T_i) == (reference.T_cur, reference.T_i)
+                assert_close(fresh.get_last_lr(), reference.get_last_lr())
+
+
+def test_warm_restarts_t_cur_outside_the_cycle_is_refused() -> None:
+    scheduler = paradox_scheduler.CosineAnnealingWarmRestarts(PlainOptimizer(1.0), T_0=4)
+    rule = r"^CosineAnnealingWarmRestarts: T_cur must be a finite number in \[0, T_i=4\) \(the epochs into the current cycle\)"
+    for value, error in ((4, ValueError), (-1, ValueError), (math.nan, ValueError), ("1", TypeError)):
+        with refused(scheduler, error, rf"{rule}\. Received: T_cur={value!r}"):
+            scheduler.T_cur = value  # type: ignore[assignment]

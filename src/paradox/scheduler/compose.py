@@ -392,7 +392,8 @@ class SequentialLR(_Composite):
         """Advance one step: the active child steps, or the next one takes over at a milestone.
 
         Args:
-            metrics: the monitored metric (not NaN), required when a child is a ``ReduceLROnPlateau``.
+            metrics: the monitored metric (anything ``float()`` takes), required when a child is a
+                ``ReduceLROnPlateau``.
 
         Raises:
             TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN (nothing changes).

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from .base import ConfigParam, ScheduledLR
 from .chain import ChainableLR
 from .schedule import SCALAR, Schedule
-from .validate import check_float, check_int, fail, is_number, named, naming
+from .validate import MAX_STEPS, check_float, check_steps, fail, is_number, named, naming, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class CosineAnnealing(Schedule):
     Past ``T_max`` the cosine carries on (period ``2 * T_max``), as torch's does.
 
     Args:
-        T_max: steps from ``base`` down to ``eta_min``, an int >= 1.
+        T_max: steps from ``base`` down to ``eta_min``, an int in [1, 2**53].
         eta_min: the lowest value, a finite number >= 0.
 
     Raises:
@@ -40,7 +40,7 @@ class CosineAnnealing(Schedule):
 
     def __init__(self, T_max: int, eta_min: float = 0.0) -> None:
         with self._building():
-            self.T_max = check_int("T_max", T_max, minimum=1)
+            self.T_max = check_steps("T_max", T_max)
             self.eta_min = check_float("eta_min", eta_min, minimum=0.0)
             self.floor = self.eta_min
 
@@ -63,8 +63,8 @@ class CosineWarmRestarts(Schedule):
         value(t) = eta_min + (base - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2
 
     Args:
-        T_0: the length of the first cycle, an int >= 1.
-        T_mult: the growth of each next cycle, an int >= 1.
+        T_0: the length of the first cycle, an int in [1, 2**53].
+        T_mult: the growth of each next cycle, an int in [1, 2**53].
         eta_min: the lowest value, a finite number >= 0.
 
     Raises:
@@ -105,12 +105,10 @@ class CosineWarmRestarts(Schedule):
 
 
 def _check_strict_int(name: str, value: object) -> int:
-    """An int >= 1 that must really be an int, as torch requires (``T_0=2.0`` is refused)."""
+    """An int in [1, 2**53] that must really be an int, as torch requires (``T_0=2.0`` is refused)."""
     if isinstance(value, bool) or not isinstance(value, int):
         fail(name, "an int >= 1", value, kind=not isinstance(value, float))
-    if value < 1:
-        fail(name, "an int >= 1", value)
-    return int(value)
+    return check_steps(name, value)
 
 
 class CosineAnnealingLR(ChainableLR):
@@ -142,7 +140,10 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
 
     Formula and arguments as :class:`CosineWarmRestarts`, plus ``optimizer`` and ``last_epoch``
     (as :class:`LRScheduler`). ``step(epoch)`` takes a fractional epoch too: ``last_epoch``
-    becomes ``floor(epoch)`` and ``T_cur`` keeps the fraction, as in torch.
+    becomes ``floor(epoch)`` and ``T_cur`` keeps the fraction, as in torch. ``T_cur`` can be set to
+    a number in ``[0, T_i)``, as in torch: the lrs are unchanged until the next ``step()``, which
+    continues the cycle from ``T_cur + 1`` (restarting past ``T_i``); ``step(epoch)`` puts the cycle
+    back on ``epoch``.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> scheduler = CosineAnnealingWarmRestarts(optimizer, T_0=2, T_mult=2)
@@ -173,6 +174,21 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
         """Epochs since the last restart (fractional after a fractional ``step(epoch)``)."""
         current: float = self._schedule.cycle(self._position)[0]
         return current
+
+    @T_cur.setter
+    def T_cur(self, value: float) -> None:
+        # The cycle is moved so that the current position is ``value`` epochs into it: torch's
+        # next step() then takes T_cur + 1, as this scheduler's does from the moved position.
+        current, length = self._schedule.cycle(self._position)
+        with naming(type(self).__name__):
+            rule = f"a finite number in [0, T_i={length}) (the epochs into the current cycle)"
+            if not is_number(value):
+                fail("T_cur", rule, value, kind=True)
+            number = to_float(value)
+            if not 0.0 <= number < length:
+                fail("T_cur", rule, value)
+        shift = self._offset + (number - current)
+        self._offset = int(shift) if float(shift).is_integer() else shift
 
     @property
     def T_i(self) -> int:
@@ -217,13 +233,43 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
     def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
         apply_bases = super()._read_extra_state(state, count)
         offset = state.get("offset", 0.0)
-        torch_t_cur = state.get("torch", {}).get("T_cur")
-        if is_number(torch_t_cur):  # torch keeps the fraction of a fractional epoch in T_cur
-            offset = float(torch_t_cur) - math.floor(float(torch_t_cur))
-        offset = check_float("state_dict['offset']", offset, minimum=0.0, maximum=1.0, max_open=True)
+        torch_state = state.get("torch", {})
+        if "T_cur" in torch_state:  # torch's T_cur: a fraction of a fractional epoch, or a T_cur set by hand
+            offset = self._torch_offset(torch_state)
+        last_epoch = state["last_epoch"]
+        rule = "a finite number with last_epoch + offset in [0, 2**53] (the position in the cycles)"
+        if not is_number(offset):
+            fail("state_dict['offset']", rule, offset, kind=True)
+        if offset and not (is_number(last_epoch) and 0 <= last_epoch + to_float(offset) <= MAX_STEPS):
+            fail("state_dict['offset']", rule, offset)
 
         def apply() -> None:
             apply_bases()
             self._offset = offset
 
         return apply
+
+    def _torch_offset(self, state: Mapping[str, Any]) -> Any:
+        """The offset of torch's state: its ``T_cur`` epochs into the cycle its ``T_i`` names, less
+        ``last_epoch`` (the cycle containing ``last_epoch`` when ``T_mult == 1``)."""
+        t_cur: Any = state.get("T_cur")
+        ints: list[Any] = [state.get(key) for key in ("T_i", "last_epoch", "T_0", "T_mult")]
+        length, last_epoch, first, mult = ints
+        rule = "a finite number in [0, T_i) (the epochs into the current cycle)"
+        if not all(type(value) is int and value >= 0 for value in ints):
+            fail("state_dict['T_cur']", f"{rule}, with T_i, last_epoch, T_0 and T_mult ints >= 0", t_cur)
+        if first < 1 or mult < 1:
+            return 0.0  # refused with the config
+        if not is_number(t_cur):
+            fail("state_dict['T_cur']", rule, t_cur, kind=True)
+        if not 0 <= t_cur < length:
+            fail("state_dict['T_cur']", rule, t_cur)
+        if mult == 1:
+            start = last_epoch - last_epoch % first
+        else:
+            cycle, start = first, 0
+            while cycle < length:
+                start, cycle = start + cycle, cycle * mult
+            if cycle != length:
+                fail("state_dict['T_i']", f"T_0 * T_mult**n for an int n >= 0 (T_0={first}, T_mult={mult})", length)
+        return start + t_cur - last_epoch

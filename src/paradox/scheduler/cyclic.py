@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from .base import ConfigParam, ScheduledLR, check_no_group_removed, fresh_lrs, group_value, param_groups, set_lr
 from .schedule import SCALAR, Schedule, leaves_float_range
 from .state import FORMAT, VERSION
-from .validate import check_float, check_int, fail, hyper_value, named, naming
+from .validate import check_float, check_int, check_steps, fail, hyper_value, is_tensor, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -25,20 +25,14 @@ if TYPE_CHECKING:
 Anchor = float | Sequence[float]
 
 
-def check_anchor(name: str, value: Any, *, maximum: float | None = None) -> float | tuple[float, ...]:
-    """A float, or a non-empty tuple of floats, each finite, >= 0 and <= ``maximum`` if given."""
+def check_anchor(name: str, value: Any) -> float | tuple[float, ...]:
+    """A float, or a non-empty tuple of floats, each finite and >= 0 (an lr, or a momentum: torch's
+    SGD takes any momentum >= 0, so no upper bound is set here)."""
     if isinstance(value, (list, tuple)):
         if not value:
             fail(name, "a number or a non-empty list of numbers, one per param group", value)
-        return tuple(_anchor_value(f"{name}[{index}]", item, maximum) for index, item in enumerate(value))
-    return _anchor_value(name, value, maximum)
-
-
-def _anchor_value(name: str, value: Any, maximum: float | None) -> float:
-    number = hyper_value(name, value)
-    if maximum is not None and number > maximum:
-        fail(name, f"a finite number in [0.0, {maximum!r}]", value)
-    return number
+        return tuple(hyper_value(f"{name}[{index}]", item) for index, item in enumerate(value))
+    return hyper_value(name, value)
 
 
 def per_group(name: str, anchor: Anchor, count: int) -> list[float]:
@@ -151,12 +145,23 @@ class CycledLR(ScheduledLR):
         keys = self._new_group_keys(schedule, self._bases, 0)
         self.use_beta1 = schedule.cycle_momentum and uses_beta1(optimizer, groups)
         self._momenta: list[float] | None = None
-        if epoch == -1:  # the momenta themselves are written by the initial step
-            for group, key in zip(groups, keys):
-                if "lr" in key:
-                    set_lr(group, key.pop("lr"))
-                group.update(key)
-        super().__init__(optimizer, schedule, epoch)
+        # Everything is checked; the groups are changed, and changed back if the initial step fails.
+        saved = [(dict(group), float(group["lr"]) if is_tensor(group["lr"]) else None) for group in groups]
+        try:
+            if epoch == -1:  # the momenta themselves are written by the initial step
+                for group, key in zip(groups, keys):
+                    if "lr" in key:
+                        set_lr(group, key.pop("lr"))
+                    group.update(key)
+            super().__init__(optimizer, schedule, epoch)
+        except BaseException:
+            for group, (before, tensor_lr) in zip(groups, saved):
+                for name in [name for name in group if name not in before]:
+                    del group[name]
+                group.update(before)
+                if tensor_lr is not None:
+                    before["lr"].fill_(tensor_lr)
+            raise
 
     def _new_group_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
         """The keys torch writes into groups ``start, ...`` whose peaks are ``peaks``: the class's lr
@@ -286,8 +291,8 @@ class Cyclic(CycledSchedule):
 
     Args:
         base_lr: the lower lr of the cycle, a finite number >= 0 or a tuple of them (one per group).
-        step_size_up: steps from ``base_lr`` up to the peak, an int >= 1.
-        step_size_down: steps from the peak back down, an int >= 1; None means ``step_size_up``.
+        step_size_up: steps from ``base_lr`` up to the peak, an int in [1, 2**53].
+        step_size_down: steps from the peak back down, an int in [1, 2**53]; None means ``step_size_up``.
         mode: ``'triangular'``, ``'triangular2'`` or ``'exp_range'``; ignored if ``scale_fn`` is given.
         gamma: the per-step factor of ``'exp_range'``, a finite number > 0.
         scale_fn: the height scale, a function of one number (usually in [0, 1]), or None to use
@@ -295,8 +300,9 @@ class Cyclic(CycledSchedule):
         scale_mode: what ``scale_fn`` receives, ``'cycle'`` (from 1) or ``'iterations'``; the
             built-in modes set their own.
         cycle_momentum: whether :meth:`momenta` cycles momentum, a bool.
-        base_momentum, max_momentum: the momentum at the peak and at ``base_lr``, each a number in
-            [0, 1] or a tuple of them.
+        base_momentum, max_momentum: the momentum at the peak and at ``base_lr``, each a finite
+            number >= 0 or a tuple of them (the optimizer judges the values, as torch's SGD, which
+            takes any momentum >= 0).
 
     Raises:
         TypeError: an argument has the wrong type.
@@ -325,10 +331,8 @@ class Cyclic(CycledSchedule):
     ) -> None:
         with self._building():
             self.base_lr = check_anchor("base_lr", base_lr)
-            self.step_size_up = up = check_int("step_size_up", step_size_up, minimum=1)
-            self.step_size_down = (
-                up if step_size_down is None else check_int("step_size_down", step_size_down, minimum=1)
-            )
+            self.step_size_up = up = check_steps("step_size_up", step_size_up)
+            self.step_size_down = up if step_size_down is None else check_steps("step_size_down", step_size_down)
             self.mode = check_choice("mode", mode, _MODES)
             self.gamma = check_float("gamma", gamma, minimum=0.0, min_open=True)
             if isinstance(scale_fn, str):
@@ -346,8 +350,8 @@ class Cyclic(CycledSchedule):
                 scale_mode = "iterations" if self.mode == "exp_range" else "cycle"
             self.scale_mode = scale_mode
             self.cycle_momentum = check_flag("cycle_momentum", cycle_momentum)
-            self.base_momentum = check_anchor("base_momentum", base_momentum, maximum=1.0)
-            self.max_momentum = check_anchor("max_momentum", max_momentum, maximum=1.0)
+            self.base_momentum = check_anchor("base_momentum", base_momentum)
+            self.max_momentum = check_anchor("max_momentum", max_momentum)
             self.floor = min(self.base_lr) if isinstance(self.base_lr, tuple) else self.base_lr
 
     @property

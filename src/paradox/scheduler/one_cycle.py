@@ -17,7 +17,7 @@ from .cyclic import (
     check_flag,
 )
 from .schedule import SCALAR, distinct, spread
-from .validate import check_float, check_int, fail, named, naming
+from .validate import check_float, check_steps, fail, is_number, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -49,12 +49,12 @@ class OneCycle(CycledSchedule):
     end value.
 
     Args:
-        total_steps: the steps of the cycle, an int >= 1.
+        total_steps: the steps of the cycle, an int in [1, 2**53].
         pct_start: the fraction of the steps spent warming up, a number in (0, 1).
         anneal_strategy: ``'cos'`` or ``'linear'``.
         cycle_momentum: whether :meth:`momenta` cycles momentum, a bool.
-        base_momentum, max_momentum: the momentum at the peak lr and at the start, each a number
-            in [0, 1] or a tuple of them (one per group).
+        base_momentum, max_momentum: the momentum at the peak lr and at the start, each a finite
+            number >= 0 or a tuple of them (one per group); the optimizer judges the values.
         div_factor: ``base / initial``, a finite number > 0.
         final_div_factor: ``initial / min``, a finite number > 0.
         three_phase: use the three-phase form of the paper, a bool.
@@ -84,14 +84,12 @@ class OneCycle(CycledSchedule):
         three_phase: bool = False,
     ) -> None:
         with self._building():
-            self.total_steps = check_int("total_steps", total_steps, minimum=1)
-            if self.total_steps > 2**53:  # the phase table holds steps as floats
-                fail("total_steps", "an int in [1, 2**53] (steps are counted in floats)", total_steps)
+            self.total_steps = check_steps("total_steps", total_steps)
             self.pct_start = check_float("pct_start", pct_start, minimum=0.0, maximum=1.0, min_open=True, max_open=True)
             self.anneal_strategy = check_choice("anneal_strategy", anneal_strategy, ("cos", "linear"))
             self.cycle_momentum = check_flag("cycle_momentum", cycle_momentum)
-            self.base_momentum = check_anchor("base_momentum", base_momentum, maximum=1.0)
-            self.max_momentum = check_anchor("max_momentum", max_momentum, maximum=1.0)
+            self.base_momentum = check_anchor("base_momentum", base_momentum)
+            self.max_momentum = check_anchor("max_momentum", max_momentum)
             self.div_factor = check_float("div_factor", div_factor, minimum=0.0, min_open=True)
             self.final_div_factor = check_float("final_div_factor", final_div_factor, minimum=0.0, min_open=True)
             self.three_phase = check_flag("three_phase", three_phase)
@@ -171,11 +169,11 @@ class OneCycle(CycledSchedule):
 def total_of(total_steps: Any, epochs: Any, steps_per_epoch: Any) -> int:
     """``total_steps``, or ``epochs * steps_per_epoch`` when it is None (torch's precedence)."""
     if epochs is not None:
-        epochs = check_int("epochs", epochs, minimum=1)
+        epochs = check_steps("epochs", epochs)
     if steps_per_epoch is not None:
-        steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, minimum=1)
+        steps_per_epoch = check_steps("steps_per_epoch", steps_per_epoch)
     if total_steps is not None:
-        return check_int("total_steps", total_steps, minimum=1)
+        return check_steps("total_steps", total_steps)
     for name, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
         if value is None:
             rule = "an int >= 1 when total_steps is None (pass total_steps, or epochs and steps_per_epoch)"
@@ -200,7 +198,7 @@ class OneCycleLR(CycledLR):
     Args:
         optimizer: any object with ``param_groups`` (a list of dicts holding ``"lr"``).
         max_lr: the peak lr, a finite number >= 0, or a list with one per group.
-        total_steps: the steps of the cycle, an int >= 1; None to use ``epochs * steps_per_epoch``.
+        total_steps: the steps of the cycle, an int in [1, 2**53]; None to use ``epochs * steps_per_epoch``.
         epochs, steps_per_epoch: ints >= 1, the cycle's length when ``total_steps`` is None.
         base_momentum, max_momentum: as :class:`OneCycle`, or a list with one per group.
         last_epoch: the index of the last batch, an int >= -1. Default: -1 (start fresh).
@@ -278,6 +276,13 @@ class OneCycleLR(CycledLR):
     def _lr_keys(self, schedule: CycledSchedule, peaks: list[float], start: int) -> list[dict[str, Any]]:
         # The lr anchors depend on the factors alone, which only the live schedule holds at init.
         anchors = [self._schedule.lr_anchors(peak) for peak in peaks]
+        for peak, (initial, *_, low) in zip(peaks, anchors):
+            if not initial < math.inf:
+                rule = f"a number with max_lr / div_factor finite (max_lr={peak!r})"
+                fail("div_factor", rule, self._schedule.div_factor)
+            if not low < math.inf:
+                rule = f"a number with max_lr / div_factor / final_div_factor finite (max_lr={peak!r})"
+                fail("final_div_factor", rule, self._schedule.final_div_factor)
         return [{"initial_lr": lrs[0], "max_lr": lrs[1], "min_lr": lrs[-1]} for lrs in anchors]
 
     def _scheduled(self, step: float) -> list[Any]:
@@ -290,6 +295,22 @@ class OneCycleLR(CycledLR):
         return super()._scheduled(step)
 
     # -- state -------------------------------------------------------------------------------
+
+    @named
+    def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
+        """Restore a state from :meth:`state_dict`, or from torch's ``state_dict()`` of this class;
+        a state past the end of its cycle (``last_epoch > total_steps``) is refused, as at
+        construction, since no step could follow it."""
+        if isinstance(state_dict, Mapping):
+            fields = state_dict.get("config") if "format" in state_dict else state_dict  # torch's: at the top
+            total: Any = self.total_steps
+            if config == "saved" and isinstance(fields, Mapping) and "total_steps" in fields:
+                total = fields["total_steps"]  # checked with the rest of the config, if it is no count
+            last_epoch = state_dict.get("last_epoch")
+            if is_number(total) and total >= 1 and is_number(last_epoch) and last_epoch > total:
+                rule = f"an int in [-1, total_steps={total}] (a step of the cycle the state holds)"
+                fail("state_dict['last_epoch']", rule, last_epoch)
+        super().load_state_dict(state_dict, config=config)
 
     _torch_key = "_schedule_phases"
 

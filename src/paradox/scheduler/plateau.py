@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from .base import LRScheduler, fresh_lrs, keep_initial_lrs, param_groups, set_lr, warn_config_drift
 from .schedule import Record
 from .state import FORMAT, VERSION, read_count
-from .validate import as_float, check_float, check_int, fail, is_number, named, naming, to_float
+from .validate import check_float, check_int, fail, is_number, is_tensor, named, naming, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -74,15 +74,17 @@ def _min_lr(value: object) -> float | tuple[float, ...]:
 
 
 def check_metric(value: Any) -> float:
-    """A monitored metric as a float: a real number (or a one-element tensor) that is not NaN."""
-    rule = (
-        "a real number that is not NaN, such as the validation loss (a NaN metric usually means "
-        "training diverged: stop, or skip the step until the metric is a number again)"
-    )
-    number = as_float("metrics", value, rule)
-    if math.isnan(number):
+    """A monitored metric as a float: anything ``float()`` takes, as torch's ``step`` (a number, a
+    one-element tensor or array, a ``Decimal``, a numeric string); an int too large for a float is
+    ``inf``. NaN is kept: it improves on nothing, so it counts as a bad epoch, as in torch."""
+    rule = "a number (anything float() takes), such as the validation loss"
+    if is_tensor(value) and value.numel() != 1:  # float() would raise a RuntimeError
         fail("metrics", rule, value)
-    return number
+    try:
+        return to_float(value)
+    except (TypeError, ValueError) as error:
+        wrong_kind = isinstance(error, TypeError)
+    fail("metrics", rule, value, kind=wrong_kind)
 
 
 class _Setting:
@@ -110,7 +112,8 @@ class ReduceLROnPlateau(LRScheduler):
     or ``current > best + margin`` (``max``), with ``margin = |best| * threshold`` (``rel``) or
     ``threshold`` (``abs``). Else it counts one bad epoch; past ``patience`` of them each group's lr
     becomes ``max(lr * factor, min_lr)`` (unless that changes it by ``eps`` or less), the count resets
-    and ``cooldown`` epochs follow in which bad epochs are not counted.
+    and ``cooldown`` epochs follow in which bad epochs are not counted. A NaN metric improves on
+    nothing: it counts as a bad epoch, as in torch.
 
     Args:
         optimizer: as :class:`LRScheduler`'s.
@@ -226,10 +229,11 @@ class ReduceLROnPlateau(LRScheduler):
         """Judge ``metrics`` and reduce the lrs when it has not improved for ``patience`` epochs.
 
         Args:
-            metrics: the monitored quantity, a number (or one-element tensor) that is not NaN.
+            metrics: the monitored quantity: anything ``float()`` takes (a number, a one-element
+                tensor or array, a ``Decimal``), as torch's. A NaN counts as a bad epoch, as in torch.
 
         Raises:
-            TypeError, ValueError: ``metrics`` is missing, not a number or NaN; nothing is changed.
+            TypeError, ValueError: ``metrics`` is missing, or ``float()`` refuses it; nothing is changed.
         """
         current = check_metric(metrics)
         groups = self.optimizer.param_groups

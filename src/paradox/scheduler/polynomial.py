@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from .base import ConfigParam, ScheduledLR
 from .chain import Decay, DecayLR
 from .schedule import SCALAR
-from .validate import check_float, check_int, fail, named
+from .validate import check_float, check_steps, fail, named
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ class ConstantFactor(Decay):
     Args:
         scale: the scale before ``total_iters``, a number in (0, 1]; its config key is torch's
             ``factor`` (``factor`` is the schedule's method).
-        total_iters: the number of scaled steps, an int >= 0 (0 scales no step).
+        total_iters: the number of scaled steps, an int in [0, 2**53] (0 scales no step).
 
     Raises:
         TypeError, ValueError: an argument of the wrong type, or out of its range.
@@ -39,7 +39,7 @@ class ConstantFactor(Decay):
     def __init__(self, scale: float = 1.0 / 3, total_iters: int = 5) -> None:
         with self._building():
             self.scale = check_float("factor", scale, minimum=0.0, maximum=1.0, min_open=True)
-            self.total_iters = check_int("total_iters", total_iters, minimum=0)
+            self.total_iters = check_steps("total_iters", total_iters, minimum=0)
 
     @property
     def last_change(self) -> int:
@@ -78,7 +78,7 @@ class LinearFactor(Decay):
     Args:
         start_factor: the scale at step 0, a number in (0, 1].
         end_factor: the scale from ``total_iters`` on, a number in [0, 1].
-        total_iters: the steps taken to reach ``end_factor``, an int >= 1.
+        total_iters: the steps taken to reach ``end_factor``, an int in [1, 2**53].
 
     Raises:
         TypeError, ValueError: an argument of the wrong type, or out of its range.
@@ -91,7 +91,7 @@ class LinearFactor(Decay):
         with self._building():
             self.start_factor = check_float("start_factor", start_factor, minimum=0.0, maximum=1.0, min_open=True)
             self.end_factor = check_float("end_factor", end_factor, minimum=0.0, maximum=1.0)
-            self.total_iters = check_int("total_iters", total_iters, minimum=1)
+            self.total_iters = check_steps("total_iters", total_iters)
 
     @property
     def last_change(self) -> int:
@@ -108,7 +108,7 @@ class PolynomialDecay(Decay):
     Formula: ``value(t) = base * (1 - min(t, total_iters) / total_iters) ** power``.
 
     Args:
-        total_iters: the steps taken to reach 0, an int >= 1.
+        total_iters: the steps taken to reach 0, an int in [1, 2**53].
         power: the degree of the polynomial, a finite number >= 0.
 
     Raises:
@@ -120,7 +120,7 @@ class PolynomialDecay(Decay):
 
     def __init__(self, total_iters: int = 5, power: float = 1.0) -> None:
         with self._building():
-            self.total_iters = check_int("total_iters", total_iters, minimum=1)
+            self.total_iters = check_steps("total_iters", total_iters)
             self.power = check_float("power", power, minimum=0.0)
 
     @property

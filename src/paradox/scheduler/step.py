@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from .base import ConfigParam, ScheduledLR
 from .chain import Decay, DecayLR
 from .schedule import SCALAR
-from .validate import check_float, check_int, fail, named
+from .validate import check_float, check_int, check_steps, fail, named
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ class StepDecay(Decay):
     Formula: ``value(t) = base * gamma ** (t // step_size)``.
 
     Args:
-        step_size: steps between two decays, an int >= 1.
+        step_size: steps between two decays, an int in [1, 2**53].
         gamma: the factor applied at each decay, a finite number >= 0.
 
     Raises:
@@ -36,7 +36,7 @@ class StepDecay(Decay):
 
     def __init__(self, step_size: int, gamma: float = 0.1) -> None:
         with self._building():
-            self.step_size = check_int("step_size", step_size, minimum=1)
+            self.step_size = check_steps("step_size", step_size)
             self.gamma = check_float("gamma", gamma, minimum=0.0)
 
     @property

@@ -106,6 +106,19 @@ def check_int(name: str, value: Any, *, minimum: int | None = None, maximum: int
     return number
 
 
+#: The largest step count a schedule takes (a length, a period): steps are computed in floats,
+#: which count every int exactly up to 2**53.
+MAX_STEPS = 2**53
+
+
+def check_steps(name: str, value: Any, *, minimum: int = 1) -> int:
+    """Return ``value`` as an ``int`` step count in ``[minimum, 2**53]`` (:data:`MAX_STEPS`)."""
+    number = check_int(name, value, minimum=minimum)
+    if number > MAX_STEPS:
+        fail(name, f"an int in [{minimum}, 2**53] (steps are counted in floats)", value)
+    return number
+
+
 def check_float(
     name: str,
     value: Any,
