@@ -233,3 +233,50 @@ def test_sequential_reloads_its_state_before_a_multiplicative_child_takes_over()
         resumed.step()
         assert resumed.optimizer.param_groups[0]["lr"] == saved.optimizer.param_groups[0]["lr"]
     assert saved.optimizer.param_groups[0]["lr"] == pytest.approx(0.1 * 0.97 * 0.97 * 0.9 * 0.97)
+
+
+# -- issue 12, section 3: atomic loads, O(1) jumps, bounded messages --
+
+
+class _Warmup:
+    """A callable object: torch's LambdaLR state holds its ``__dict__``, and loading restores it."""
+
+    def __init__(self, scale: float) -> None:
+        self.scale = scale
+
+    def __call__(self, epoch: int) -> float:
+        return self.scale * 0.5**epoch
+
+
+def test_a_failed_sequential_load_rolls_back_a_lambda_objects_attributes() -> None:
+    # torch's state of a SequentialLR whose first child is a LambdaLR over a callable object: the
+    # first child loaded (the object's scale went 1.0 -> 2.0), the second child's state was bad,
+    # and the children were put back from their state_dict(), which holds no __dict__: scale stayed 2.0.
+    with quiet():
+        reference = torch_optimizer([0.1])
+        first = torch.optim.lr_scheduler.LambdaLR(reference, _Warmup(2.0))
+        second = torch.optim.lr_scheduler.StepLR(reference, step_size=3)
+        theirs = torch.optim.lr_scheduler.SequentialLR(reference, [first, second], milestones=[2])
+        theirs.step()
+    saved = theirs.state_dict()
+    saved["_schedulers"][1]["step_size"] = 0
+    optimizer = PlainOptimizer(0.1)
+    function = _Warmup(1.0)
+    children = [paradox_scheduler.LambdaLR(optimizer, function), StepLR(optimizer, step_size=3)]
+    sequential = paradox_scheduler.SequentialLR(optimizer, children, milestones=[2])
+    with refused(sequential, ValueError, r"in state_dict\['schedulers'\]\[1\].*step_size must be"):
+        sequential.load_state_dict(saved)
+    assert vars(function) == {"scale": 1.0}
+    saved["_schedulers"][1]["step_size"] = 3  # and a good state still restores it
+    sequential.load_state_dict(saved)
+    assert vars(function) == {"scale": 2.0}
+
+
+def test_a_torch_lambda_state_for_a_callable_without_attributes_is_refused_before_any_change() -> None:
+    # A callable object with no __dict__ (a builtin): the load passed every check, changed the
+    # scheduler, then raised AttributeError while restoring the attributes.
+    optimizer = PlainOptimizer(0.1)
+    scheduler = paradox_scheduler.LambdaLR(optimizer, abs)
+    state = {"base_lrs": [0.1], "last_epoch": 3, "_step_count": 4, "_last_lr": [0.3], "lr_lambdas": [{"x": 1}]}
+    with refused(scheduler, TypeError, r"state_dict\['lr_lambdas'\]\[0\] must be None \(the function"):
+        scheduler.load_state_dict(state)

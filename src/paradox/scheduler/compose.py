@@ -7,8 +7,9 @@ import math
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
-from .base import LRScheduler, group_value, param_groups, set_lr
+from .base import LRScheduler, _nothing, group_value, param_groups, set_lr
 from .chain import DecayLR
+from .lambdas import _LambdaLR
 from .plateau import check_metric
 from .schedule import SCALAR, Schedule
 from .state import FORMAT, STATE_KEYS, check_mapping, read_config, read_ours
@@ -297,6 +298,7 @@ class _Composite(LRScheduler):
         apply_config = self._read_config(read_config(state["config"]), config)
         apply_progress = self._read_progress(state, len(self.optimizer.param_groups))
         saved = [child.state_dict() for child in self._schedulers]
+        restore_attributes = _keep_attributes(self)  # a child's state_dict() cannot hold them
         loaded = 0
         try:
             for child, child_state in zip(self._schedulers, children):
@@ -305,11 +307,28 @@ class _Composite(LRScheduler):
         except BaseException as error:
             for child, child_state in zip(self._schedulers, saved):
                 child.load_state_dict(child_state, config="saved")
+            restore_attributes()
             if isinstance(error, (TypeError, ValueError)):  # name the entry that holds the bad key
                 raise type(error)(f"{owner_name()}: in state_dict['schedulers'][{loaded}]: {error}") from error
             raise
         apply_config()
         apply_progress()
+
+
+def _keep_attributes(scheduler: LRScheduler) -> Apply:
+    """A function that puts back, as they are now, the attributes of the callable objects that loading
+    torch's state restores in every LambdaLR and MultiplicativeLR within ``scheduler``."""
+    if isinstance(scheduler, _LambdaLR):
+        return scheduler._keep_attributes()
+    if not isinstance(scheduler, _Composite):
+        return _nothing
+    restores = [_keep_attributes(child) for child in scheduler._schedulers]
+
+    def restore() -> None:
+        for each in restores:
+            each()
+
+    return restore
 
 
 _SWITCHES = "len(schedulers) - 1, one per switch"

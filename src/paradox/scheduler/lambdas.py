@@ -205,6 +205,22 @@ class _LambdaLR(ScheduledLR):
             )
         super()._adopt_groups(groups)
 
+    def _keep_attributes(self) -> Apply:
+        """A function that puts back the attributes of the callable objects among the functions as they
+        are now: loading torch's state updates them, so a composite whose load fails undoes that too."""
+        kept = [
+            (function, dict(function.__dict__))
+            for function in self._schedule.functions(len(self.base_lrs))
+            if not isinstance(function, types.FunctionType) and isinstance(getattr(function, "__dict__", None), dict)
+        ]
+
+        def restore() -> None:
+            for function, attributes in kept:
+                function.__dict__.clear()
+                function.__dict__.update(attributes)
+
+        return restore
+
     def _config(self) -> dict[str, Any]:
         return {}
 
@@ -229,6 +245,9 @@ class _LambdaLR(ScheduledLR):
                 if entry is not None and not isinstance(entry, Mapping):
                     fail(f"state_dict['lr_lambdas'][{index}]", "None or a dict", entry, kind=True)
                 if entry is not None and not isinstance(function, types.FunctionType):
+                    if not isinstance(getattr(function, "__dict__", None), dict):
+                        rule = f"None (the function {function_name(function)!r} has no attributes to restore)"
+                        fail(f"state_dict['lr_lambdas'][{index}]", rule, entry, kind=True)
                     updates.append((function, dict(entry)))
         elif "lr_lambdas" in state or "torch" not in state:  # ours: the functions' names
             if "lr_lambdas" not in state:
