@@ -280,3 +280,67 @@ def test_a_torch_lambda_state_for_a_callable_without_attributes_is_refused_befor
     state = {"base_lrs": [0.1], "last_epoch": 3, "_step_count": 4, "_last_lr": [0.3], "lr_lambdas": [{"x": 1}]}
     with refused(scheduler, TypeError, r"state_dict\['lr_lambdas'\]\[0\] must be None \(the function"):
         scheduler.load_state_dict(state)
+
+
+class _Counted:
+    """A factor function that counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, epoch: int) -> float:
+        self.calls += 1
+        return shrink(epoch)
+
+
+@pytest.mark.parametrize("epoch", [10**6 + 1, 10**7, 10**12])
+def test_a_multiplicative_jump_too_long_to_compute_is_refused_before_any_call(epoch: int) -> None:
+    # step(10**7) took 13-17 s, step(10**12) never returned: the product of every factor up to the epoch.
+    function = _Counted()
+    scheduler = paradox_scheduler.MultiplicativeLR(PlainOptimizer(0.1), lr_lambda=function)
+    calls = function.calls
+    pattern = rf"^MultiplicativeLR: step {epoch} is {epoch} steps after step 0, .* at most 1,000,000 steps"
+    with refused(scheduler, ValueError, pattern):
+        scheduler.step(epoch)
+    with pytest.raises(ValueError, match=r"^MultiplicativeDecay: step .* at most 1,000,000 steps"):
+        paradox_scheduler.MultiplicativeDecay(lr_lambda=function).values(epoch, [1.0])
+    assert function.calls == calls
+
+
+def test_a_multiplicative_jump_goes_on_from_the_product_known() -> None:
+    # A forward jump multiplies the factors after the last step only, bit for bit the running product.
+    function = _Counted()
+    jumped = paradox_scheduler.MultiplicativeLR(PlainOptimizer(0.1), lr_lambda=function)
+    walked = paradox_scheduler.MultiplicativeLR(PlainOptimizer(0.1), lr_lambda=shrink)
+    jumped.step(600)
+    calls = function.calls
+    jumped.step(1500)
+    assert function.calls - calls == 900
+    for _ in range(1500):
+        walked.step()
+    assert lrs_of(jumped.optimizer) == lrs_of(walked.optimizer)
+
+
+def test_a_multiplicative_state_far_on_resumes_at_once() -> None:
+    # A torch state at last_epoch=10**12 hung at the next step (the products recomputed from step 0):
+    # it goes on from torch's last lr, as torch does; a state of ours that would need that is refused.
+    with quiet():
+        reference = torch_optimizer([0.1, 0.2])
+        theirs = torch.optim.lr_scheduler.MultiplicativeLR(reference, lr_lambda=shrink)
+        for _ in range(5):
+            theirs.step()
+        state = theirs.state_dict()
+        state["last_epoch"] = 10**12
+        theirs.load_state_dict(state)
+        optimizer = PlainOptimizer(*lrs_of(reference))
+        scheduler = paradox_scheduler.MultiplicativeLR(optimizer, lr_lambda=shrink)
+        scheduler.load_state_dict(state)
+        for _ in range(3):
+            theirs.step()
+            scheduler.step()
+            assert_close(lrs_of(optimizer), lrs_of(reference))
+    ours = scheduler.state_dict()
+    ours["product_step"], ours["anchors"] = -1, [0, 0]  # recompute from step 0 at the next step: 10**12 calls
+    fresh = paradox_scheduler.MultiplicativeLR(PlainOptimizer(0.1, 0.2), lr_lambda=shrink)
+    with refused(fresh, ValueError, r"state_dict\['product_step'\] must be .*at most 1,000,000 steps"):
+        fresh.load_state_dict(ours)
