@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
+from cases import CASES
 from conftest import PlainOptimizer, assert_close, lrs_of, quiet, refused, shrink, torch_optimizer
 from paradox import scheduler as paradox_scheduler
 from paradox.scheduler import CosineAnnealingLR, StepLR
+from paradox.scheduler.validate import fail
 
 torch = pytest.importorskip("torch")
 
@@ -344,3 +346,40 @@ def test_a_multiplicative_state_far_on_resumes_at_once() -> None:
     fresh = paradox_scheduler.MultiplicativeLR(PlainOptimizer(0.1, 0.2), lr_lambda=shrink)
     with refused(fresh, ValueError, r"state_dict\['product_step'\] must be .*at most 1,000,000 steps"):
         fresh.load_state_dict(ours)
+
+
+def _nested(depth: int) -> Any:
+    deep: Any = []
+    for _ in range(depth):
+        deep = [deep]
+    return deep
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_garbage_deep_or_long_in_a_state_gets_a_short_error_naming_the_key(case: Any) -> None:
+    # Garbage nested 50,000 deep raised RecursionError (repr of the value received); a million-entry
+    # base_lrs gave a 5,000,136-character message.
+    make = case.factory or getattr(paradox_scheduler, case.name)
+    scheduler = make(PlainOptimizer(0.1, 0.02), **{**case.functions, **case.config})
+    for key, value in [("last_epoch", _nested(50_000)), ("config", _nested(50_000)), ("base_lrs", [0.1] * 10**6)]:
+        state, before = scheduler.state_dict(), scheduler.state_dict()
+        state[key] = value
+        with pytest.raises((TypeError, ValueError), match=rf"state_dict\['{key}'\] must be") as error:
+            scheduler.load_state_dict(state)
+        assert len(str(error.value)) < 500
+        assert scheduler.state_dict() == before
+
+
+def test_a_deep_config_gets_a_short_error_naming_the_key() -> None:
+    deep: dict[str, Any] = {"name": "StepDecay", "step_size": 2}
+    for _ in range(50_000):
+        deep = {"name": "Sequential", "schedules": [deep], "milestones": []}
+    with pytest.raises(ValueError, match=r"^Sequential: schedules must be nested at most 32 lists and dicts deep"):
+        paradox_scheduler.Schedule.from_config(deep)
+    with pytest.raises(
+        TypeError, match=r"^StepDecay: step_size must be an int >= 1. Received: step_size=\[\[\[\["
+    ) as error:
+        paradox_scheduler.Schedule.from_config({"name": "StepDecay", "step_size": _nested(50_000)})
+    assert len(str(error.value)) < 300
+    with pytest.raises(ValueError, match=r"Received: base_lrs=\[0.1, 0.1, .*\.\.\.\] \(list of length 1000000\)$"):
+        fail("base_lrs", "short", [0.1] * 10**6)

@@ -45,13 +45,37 @@ def active_segment(milestones: Sequence[int], step: Any) -> tuple[int, Any]:
     return index, step - (milestones[index - 1] if index else 0)
 
 
+#: How deep the lists and dicts of nested schedules' configs may go: far beyond any real schedule,
+#: and far within Python's recursion limit (each level builds its schedules in turn).
+MAX_DEPTH = 32
+
+
+def nesting(value: object) -> int:
+    """How deep lists, tuples and dicts nest in ``value`` (0 for anything else), counted without
+    recursion and no further than ``MAX_DEPTH + 1``."""
+    deepest, stack = 0, [(value, 0)]
+    while stack and deepest <= MAX_DEPTH:
+        item, depth = stack.pop()
+        if isinstance(item, (Mapping, list, tuple)):
+            deepest = max(deepest, depth + 1)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, Mapping) else item))
+    return deepest
+
+
 def check_schedules(schedules: object) -> tuple[Schedule, ...]:
-    """A non-empty list of schedules, each a :class:`Schedule` or its ``to_config()`` dict."""
+    """A non-empty list of schedules, each a :class:`Schedule` or its ``to_config()`` dict, nested at
+    most :data:`MAX_DEPTH` lists and dicts deep."""
     rule = "a non-empty list of schedules (Schedule objects or their to_config() dicts)"
     if isinstance(schedules, (str, bytes, Mapping)) or not isinstance(schedules, Sequence):
         fail("schedules", rule, schedules, kind=True)
     if not schedules:
         fail("schedules", rule, schedules)
+    if nesting(schedules) > MAX_DEPTH:
+        fail(
+            "schedules",
+            f"nested at most {MAX_DEPTH} lists and dicts deep (configs of schedules in schedules)",
+            schedules,
+        )
     checked: list[Schedule] = []
     for index, item in enumerate(schedules):
         if isinstance(item, Mapping):
