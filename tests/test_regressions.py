@@ -383,3 +383,8 @@ def test_a_deep_config_gets_a_short_error_naming_the_key() -> None:
     assert len(str(error.value)) < 300
     with pytest.raises(ValueError, match=r"Received: base_lrs=\[0.1, 0.1, .*\.\.\.\] \(list of length 1000000\)$"):
         fail("base_lrs", "short", [0.1] * 10**6)
+    with pytest.raises(
+        TypeError, match=r"Received: output=\[0.1, .*\] \(list of length 1000000\) at epoch=0$"
+    ) as error:
+        paradox_scheduler.LambdaLR(PlainOptimizer(0.1), lr_lambda=lambda epoch: [0.1] * 10**6)
+    assert len(str(error.value)) < 300

@@ -11,7 +11,7 @@ from .base import ScheduledLR, _nothing, param_groups
 from .chain import ChainableLR
 from .schedule import SCALAR, Schedule, leaves_float_range
 from .state import read_count, read_values
-from .validate import check_int, fail, is_number, named, to_float
+from .validate import check_int, fail, is_number, named, received, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -68,8 +68,7 @@ def _output(owner: str, function: Any, step: int) -> float:
         if math.isfinite(number) and number >= 0.0:
             return number
     raise (ValueError if is_number(value) else TypeError)(
-        f"{owner}: lr_lambda must return a finite number >= 0.0. "
-        f"Received: output={value!r} ({type(value).__name__}) at epoch={step}"
+        f"{owner}: lr_lambda must return a finite number >= 0.0. Received: {received('output', value)} at epoch={step}"
     )
 
 

@@ -70,12 +70,10 @@ class naming:
             _OWNER.reset(self._token)
 
 
-def fail(name: str, rule: str, value: object, *, kind: bool = False) -> NoReturn:
-    """Raise the standard message; ``kind=True`` raises ``TypeError`` instead of ``ValueError``.
-
-    The value is shown cut short as :mod:`reprlib` does (3 levels deep, 12 items a level, 300
-    characters in all), with its length when a list, dict or string is cut: whatever was received,
-    the message stays short and showing it never recurses."""
+def received(name: str, value: object) -> str:
+    """``name=<value> (<type>)`` for the end of an error message, the value cut short as :mod:`reprlib`
+    does (3 levels deep, 12 items a level, 300 characters in all) with its length when a list, dict
+    or string is cut: whatever was received, the message stays short and showing it never recurses."""
     import reprlib  # only on the way to an error
 
     cut = reprlib.Repr()
@@ -91,7 +89,12 @@ def fail(name: str, rule: str, value: object, *, kind: bool = False) -> NoReturn
         shown = shown[:297] + "..."
     if "..." in shown and isinstance(value, (str, bytes, list, tuple, dict, set, frozenset)):
         described += f" of length {len(value)}"
-    message = f"{owner_name()}: {name} must be {rule}. Received: {name}={shown} ({described})"
+    return f"{name}={shown} ({described})"
+
+
+def fail(name: str, rule: str, value: object, *, kind: bool = False) -> NoReturn:
+    """Raise the standard message; ``kind=True`` raises ``TypeError`` instead of ``ValueError``."""
+    message = f"{owner_name()}: {name} must be {rule}. Received: {received(name, value)}"
     raise (TypeError if kind else ValueError)(message)
 
 
