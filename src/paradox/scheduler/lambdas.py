@@ -11,7 +11,7 @@ from .base import ScheduledLR, _nothing, param_groups
 from .chain import ChainableLR
 from .schedule import SCALAR, Schedule, leaves_float_range
 from .state import read_count, read_values
-from .validate import check_int, fail, is_number, named, received, to_float
+from .validate import check_int, fail, is_number, named, naming, received, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -193,9 +193,24 @@ class MultiplicativeDecay(_FunctionSchedule):
 
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
         products = self.products([0] * len(bases), check_int("step", step, minimum=0), len(bases))
+        return self.scaled(step, bases, products)
+
+    def scaled(self, step: int, bases: Sequence[float], products: Sequence[float]) -> list[float]:
+        """Each base times its running product at ``step``; a value past the float range raises."""
         values = [base * product for base, product in zip(bases, products)]
         if not all(value < math.inf for value in values):  # a growing product left the float range
-            raise leaves_float_range(self._owner, step, f"products={products!r}")
+            raise leaves_float_range(self._owner, step, f"products={list(products)!r}")
+        return values
+
+    def simulate(self, steps: int, base: float = 1.0, *, exact: bool = False) -> list[float]:
+        """As :meth:`Schedule.simulate`, carrying the product from each step to the next: one call of
+        the function per step (evaluating each step afresh would take ``steps**2 / 2`` calls)."""
+        with naming(type(self).__name__):
+            count = check_int("steps", steps, minimum=0)
+        values, products = [], [1.0]
+        for step in range(count):
+            products = self.products([step - 1], step, 1, products) if step else products
+            values.extend(self.scaled(step, [base], products))
         return values
 
 
@@ -362,9 +377,7 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
             products = self._schedule.products(starts, step, count, firsts)
         else:
             products = self._schedule.products(self._anchors, step, count)
-        lrs = [base * product for base, product in zip(self._bases, products)]
-        if not all(lr < math.inf for lr in lrs):  # a growing product left the float range
-            raise leaves_float_range(self._schedule._owner, step, f"products={products!r}")
+        lrs = self._schedule.scaled(step, self._bases, products)
         self._products = products
         self._product_step = step
         return lrs
