@@ -346,6 +346,11 @@ def test_a_multiplicative_state_far_on_resumes_at_once() -> None:
     fresh = paradox_scheduler.MultiplicativeLR(PlainOptimizer(0.1, 0.2), lr_lambda=shrink)
     with refused(fresh, ValueError, r"state_dict\['product_step'\] must be .*at most 1,000,000 steps"):
         fresh.load_state_dict(ours)
+    fresh.load_state_dict(scheduler.state_dict())  # ours as saved: the products of its last step
+    fresh.optimizer.param_groups[:] = [dict(group) for group in optimizer.param_groups]
+    fresh.step()
+    scheduler.step()
+    assert lrs_of(fresh.optimizer) == lrs_of(optimizer)
 
 
 def _nested(depth: int) -> Any:
