@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
+from cases import CASES
 from conftest import PlainOptimizer, assert_close, lrs_of, quiet, refused, shrink, torch_optimizer
 from paradox import scheduler as paradox_scheduler
 from paradox.scheduler import CosineAnnealingLR, StepLR
+from paradox.scheduler.validate import fail
 
 torch = pytest.importorskip("torch")
 
@@ -447,3 +449,171 @@ def test_warm_restarts_t_cur_outside_the_cycle_is_refused() -> None:
     for value, error in ((4, ValueError), (-1, ValueError), (math.nan, ValueError), ("1", TypeError)):
         with refused(scheduler, error, rf"{rule}\. Received: T_cur={value!r}"):
             scheduler.T_cur = value  # type: ignore[assignment]
+
+
+# -- issue 12, section 3: atomic loads, O(1) jumps, bounded messages --
+
+
+class _Warmup:
+    """A callable object: torch's LambdaLR state holds its ``__dict__``, and loading restores it."""
+
+    def __init__(self, scale: float) -> None:
+        self.scale = scale
+
+    def __call__(self, epoch: int) -> float:
+        return self.scale * 0.5**epoch
+
+
+def test_a_failed_sequential_load_rolls_back_a_lambda_objects_attributes() -> None:
+    # torch's state of a SequentialLR whose first child is a LambdaLR over a callable object: the
+    # first child loaded (the object's scale went 1.0 -> 2.0), the second child's state was bad,
+    # and the children were put back from their state_dict(), which holds no __dict__: scale stayed 2.0.
+    with quiet():
+        reference = torch_optimizer([0.1])
+        first = torch.optim.lr_scheduler.LambdaLR(reference, _Warmup(2.0))
+        second = torch.optim.lr_scheduler.StepLR(reference, step_size=3)
+        theirs = torch.optim.lr_scheduler.SequentialLR(reference, [first, second], milestones=[2])
+        theirs.step()
+    saved = theirs.state_dict()
+    saved["_schedulers"][1]["step_size"] = 0
+    optimizer = PlainOptimizer(0.1)
+    function = _Warmup(1.0)
+    children = [paradox_scheduler.LambdaLR(optimizer, function), StepLR(optimizer, step_size=3)]
+    sequential = paradox_scheduler.SequentialLR(optimizer, children, milestones=[2])
+    with refused(sequential, ValueError, r"in state_dict\['schedulers'\]\[1\].*step_size must be"):
+        sequential.load_state_dict(saved)
+    assert vars(function) == {"scale": 1.0}
+    saved["_schedulers"][1]["step_size"] = 3  # and a good state still restores it
+    sequential.load_state_dict(saved)
+    assert vars(function) == {"scale": 2.0}
+
+
+def test_a_torch_lambda_state_for_a_callable_without_attributes_is_refused_before_any_change() -> None:
+    # A callable object with no __dict__ (a builtin): the load passed every check, changed the
+    # scheduler, then raised AttributeError while restoring the attributes.
+    optimizer = PlainOptimizer(0.1)
+    scheduler = paradox_scheduler.LambdaLR(optimizer, abs)
+    state = {"base_lrs": [0.1], "last_epoch": 3, "_step_count": 4, "_last_lr": [0.3], "lr_lambdas": [{"x": 1}]}
+    with refused(scheduler, TypeError, r"state_dict\['lr_lambdas'\]\[0\] must be None \(the function"):
+        scheduler.load_state_dict(state)
+
+
+class _Counted:
+    """A factor function that counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, epoch: int) -> float:
+        self.calls += 1
+        return shrink(epoch)
+
+
+@pytest.mark.parametrize("epoch", [10**6 + 1, 10**7, 10**12])
+def test_a_multiplicative_jump_too_long_to_compute_is_refused_before_any_call(epoch: int) -> None:
+    # step(10**7) took 13-17 s, step(10**12) never returned: the product of every factor up to the epoch.
+    function = _Counted()
+    scheduler = paradox_scheduler.MultiplicativeLR(PlainOptimizer(0.1), lr_lambda=function)
+    calls = function.calls
+    pattern = rf"^MultiplicativeLR: step {epoch} is {epoch} steps after step 0, .* at most 1,000,000 steps"
+    with refused(scheduler, ValueError, pattern):
+        scheduler.step(epoch)
+    with pytest.raises(ValueError, match=r"^MultiplicativeDecay: step .* at most 1,000,000 steps"):
+        paradox_scheduler.MultiplicativeDecay(lr_lambda=function).values(epoch, [1.0])
+    assert function.calls == calls
+
+
+def test_a_multiplicative_jump_goes_on_from_the_product_known() -> None:
+    # A forward jump multiplies the factors after the last step only, bit for bit the running product.
+    function = _Counted()
+    jumped = paradox_scheduler.MultiplicativeLR(PlainOptimizer(0.1), lr_lambda=function)
+    walked = paradox_scheduler.MultiplicativeLR(PlainOptimizer(0.1), lr_lambda=shrink)
+    jumped.step(600)
+    calls = function.calls
+    jumped.step(1500)
+    assert function.calls - calls == 900
+    for _ in range(1500):
+        walked.step()
+    assert lrs_of(jumped.optimizer) == lrs_of(walked.optimizer)
+
+
+def test_a_multiplicative_state_far_on_resumes_at_once() -> None:
+    # A torch state at last_epoch=10**12 hung at the next step (the products recomputed from step 0):
+    # it goes on from torch's last lr, as torch does; a state of ours that would need that is refused.
+    with quiet():
+        reference = torch_optimizer([0.1, 0.2])
+        theirs = torch.optim.lr_scheduler.MultiplicativeLR(reference, lr_lambda=shrink)
+        for _ in range(5):
+            theirs.step()
+        state = theirs.state_dict()
+        state["last_epoch"] = 10**12
+        theirs.load_state_dict(state)
+        optimizer = PlainOptimizer(*lrs_of(reference))
+        scheduler = paradox_scheduler.MultiplicativeLR(optimizer, lr_lambda=shrink)
+        scheduler.load_state_dict(state)
+        for _ in range(3):
+            theirs.step()
+            scheduler.step()
+            assert_close(lrs_of(optimizer), lrs_of(reference))
+    ours = scheduler.state_dict()
+    ours["product_step"], ours["anchors"] = -1, [0, 0]  # recompute from step 0 at the next step: 10**12 calls
+    fresh = paradox_scheduler.MultiplicativeLR(PlainOptimizer(0.1, 0.2), lr_lambda=shrink)
+    with refused(fresh, ValueError, r"state_dict\['product_step'\] must be .*at most 1,000,000 steps"):
+        fresh.load_state_dict(ours)
+    fresh.load_state_dict(scheduler.state_dict())  # ours as saved: the products of its last step
+    fresh.optimizer.param_groups[:] = [dict(group) for group in optimizer.param_groups]
+    fresh.step()
+    scheduler.step()
+    assert lrs_of(fresh.optimizer) == lrs_of(optimizer)
+
+
+def _nested(depth: int) -> Any:
+    deep: Any = []
+    for _ in range(depth):
+        deep = [deep]
+    return deep
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_garbage_deep_or_long_in_a_state_gets_a_short_error_naming_the_key(case: Any) -> None:
+    # Garbage nested 50,000 deep raised RecursionError (repr of the value received); a million-entry
+    # base_lrs gave a 5,000,136-character message.
+    make = case.factory or getattr(paradox_scheduler, case.name)
+    scheduler = make(PlainOptimizer(0.1, 0.02), **{**case.functions, **case.config})
+    for key, value in [("last_epoch", _nested(50_000)), ("config", _nested(50_000)), ("base_lrs", [0.1] * 10**6)]:
+        state, before = scheduler.state_dict(), scheduler.state_dict()
+        state[key] = value
+        with pytest.raises((TypeError, ValueError), match=rf"state_dict\['{key}'\] must be") as error:
+            scheduler.load_state_dict(state)
+        assert len(str(error.value)) < 500
+        assert scheduler.state_dict() == before
+
+
+def test_a_deep_config_gets_a_short_error_naming_the_key() -> None:
+    deep: dict[str, Any] = {"name": "StepDecay", "step_size": 2}
+    for _ in range(50_000):
+        deep = {"name": "Sequential", "schedules": [deep], "milestones": []}
+    with pytest.raises(ValueError, match=r"^Sequential: schedules must be nested at most 32 lists and dicts deep"):
+        paradox_scheduler.Schedule.from_config(deep)
+    with pytest.raises(
+        TypeError, match=r"^StepDecay: step_size must be an int >= 1. Received: step_size=\[\[\[\["
+    ) as error:
+        paradox_scheduler.Schedule.from_config({"name": "StepDecay", "step_size": _nested(50_000)})
+    assert len(str(error.value)) < 300
+    with pytest.raises(ValueError, match=r"Received: base_lrs=\[0.1, 0.1, .*\.\.\.\] \(list of length 1000000\)$"):
+        fail("base_lrs", "short", [0.1] * 10**6)
+    with pytest.raises(
+        TypeError, match=r"Received: output=\[0.1, .*\] \(list of length 1000000\) at epoch=0$"
+    ) as error:
+        paradox_scheduler.LambdaLR(PlainOptimizer(0.1), lr_lambda=lambda epoch: [0.1] * 10**6)
+    assert len(str(error.value)) < 300
+
+
+def test_multiplicative_decay_simulates_with_one_call_per_step() -> None:
+    # simulate() evaluated each step afresh: steps**2 / 2 calls (3,000 steps took 4 s, 10**5 hours).
+    function = _Counted()
+    schedule = paradox_scheduler.MultiplicativeDecay(lr_lambda=function)
+    values = schedule.simulate(20_000, base=0.5)
+    assert function.calls == 19_999
+    assert values[:50] == [schedule(step, 0.5) for step in range(50)]
+    assert values[-1] == schedule.values(19_999, [0.5])[0]

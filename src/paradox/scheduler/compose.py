@@ -7,8 +7,9 @@ import math
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
-from .base import LRScheduler, group_value, param_groups, set_lr
+from .base import LRScheduler, _nothing, group_value, param_groups, set_lr
 from .chain import DecayLR
+from .lambdas import _LambdaLR
 from .plateau import check_metric
 from .schedule import SCALAR, Schedule
 from .state import FORMAT, STATE_KEYS, check_mapping, read_config, read_ours
@@ -44,13 +45,37 @@ def active_segment(milestones: Sequence[int], step: Any) -> tuple[int, Any]:
     return index, step - (milestones[index - 1] if index else 0)
 
 
+#: How deep the lists and dicts of nested schedules' configs may go: far beyond any real schedule,
+#: and far within Python's recursion limit (each level builds its schedules in turn).
+MAX_DEPTH = 32
+
+
+def nesting(value: object) -> int:
+    """How deep lists, tuples and dicts nest in ``value`` (0 for anything else), counted without
+    recursion and no further than ``MAX_DEPTH + 1``."""
+    deepest, stack = 0, [(value, 0)]
+    while stack and deepest <= MAX_DEPTH:
+        item, depth = stack.pop()
+        if isinstance(item, (Mapping, list, tuple)):
+            deepest = max(deepest, depth + 1)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, Mapping) else item))
+    return deepest
+
+
 def check_schedules(schedules: object) -> tuple[Schedule, ...]:
-    """A non-empty list of schedules, each a :class:`Schedule` or its ``to_config()`` dict."""
+    """A non-empty list of schedules, each a :class:`Schedule` or its ``to_config()`` dict, nested at
+    most :data:`MAX_DEPTH` lists and dicts deep."""
     rule = "a non-empty list of schedules (Schedule objects or their to_config() dicts)"
     if isinstance(schedules, (str, bytes, Mapping)) or not isinstance(schedules, Sequence):
         fail("schedules", rule, schedules, kind=True)
     if not schedules:
         fail("schedules", rule, schedules)
+    if nesting(schedules) > MAX_DEPTH:
+        fail(
+            "schedules",
+            f"nested at most {MAX_DEPTH} lists and dicts deep (configs of schedules in schedules)",
+            schedules,
+        )
     checked: list[Schedule] = []
     for index, item in enumerate(schedules):
         if isinstance(item, Mapping):
@@ -297,6 +322,7 @@ class _Composite(LRScheduler):
         apply_config = self._read_config(read_config(state["config"]), config)
         apply_progress = self._read_progress(state, len(self.optimizer.param_groups))
         saved = [child.state_dict() for child in self._schedulers]
+        restore_attributes = _keep_attributes(self)  # a child's state_dict() cannot hold them
         loaded = 0
         try:
             for child, child_state in zip(self._schedulers, children):
@@ -305,11 +331,28 @@ class _Composite(LRScheduler):
         except BaseException as error:
             for child, child_state in zip(self._schedulers, saved):
                 child.load_state_dict(child_state, config="saved")
+            restore_attributes()
             if isinstance(error, (TypeError, ValueError)):  # name the entry that holds the bad key
                 raise type(error)(f"{owner_name()}: in state_dict['schedulers'][{loaded}]: {error}") from error
             raise
         apply_config()
         apply_progress()
+
+
+def _keep_attributes(scheduler: LRScheduler) -> Apply:
+    """A function that puts back, as they are now, the attributes of the callable objects that loading
+    torch's state restores in every LambdaLR and MultiplicativeLR within ``scheduler``."""
+    if isinstance(scheduler, _LambdaLR):
+        return scheduler._keep_attributes()
+    if not isinstance(scheduler, _Composite):
+        return _nothing
+    restores = [_keep_attributes(child) for child in scheduler._schedulers]
+
+    def restore() -> None:
+        for each in restores:
+            each()
+
+    return restore
 
 
 _SWITCHES = "len(schedulers) - 1, one per switch"

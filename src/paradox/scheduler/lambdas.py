@@ -11,7 +11,7 @@ from .base import ScheduledLR, _nothing, param_groups
 from .chain import ChainableLR
 from .schedule import SCALAR, Schedule, leaves_float_range
 from .state import read_count, read_values
-from .validate import check_int, fail, is_number, named, to_float
+from .validate import check_int, fail, is_number, named, naming, received, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 
 _FROM_CONFIG_RULE = "given as a function: a config holds only its name, so build the schedule with the function itself"
+
+#: The most steps one running product may be carried over in one evaluation (one call of each function
+#: per step): a longer jump is refused before any call, since it would take minutes or never end.
+MAX_PRODUCT_STEPS = 10**6
 
 
 def check_lambdas(value: object, count: int | None = None) -> LrLambdas:
@@ -64,8 +68,7 @@ def _output(owner: str, function: Any, step: int) -> float:
         if math.isfinite(number) and number >= 0.0:
             return number
     raise (ValueError if is_number(value) else TypeError)(
-        f"{owner}: lr_lambda must return a finite number >= 0.0. "
-        f"Received: output={value!r} ({type(value).__name__}) at epoch={step}"
+        f"{owner}: lr_lambda must return a finite number >= 0.0. Received: {received('output', value)} at epoch={step}"
     )
 
 
@@ -87,19 +90,35 @@ class _FunctionSchedule(Schedule):
             )
         return list(self.lr_lambda)
 
-    def products(self, starts: Sequence[int], stop: int, count: int) -> list[float]:
-        """For each group ``i``: the product of its function over steps ``starts[i] + 1 .. stop``
-        (1.0 for an empty range), taken in step order: bit for bit a scheduler's running product;
-        ``starts`` of ``step - 1`` give each function's value at ``step``."""
+    def products(
+        self, starts: Sequence[int], stop: int, count: int, firsts: Sequence[float] | None = None
+    ) -> list[float]:
+        """For each group ``i``: ``firsts[i]`` (default 1.0) times its function at each step
+        ``starts[i] + 1 .. stop``, multiplied in step order: bit for bit a scheduler's running product;
+        ``starts`` of ``step - 1`` give each function's value at ``step``.
+
+        Raises:
+            ValueError: a range longer than :data:`MAX_PRODUCT_STEPS` steps, before any call.
+        """
+        start = min(starts, default=stop)
+        if stop - start > MAX_PRODUCT_STEPS:
+            raise ValueError(
+                f"{self._owner}: step {stop} is {stop - start} steps after step {start}, the last step whose "
+                f"product of lr_lambda is known; one evaluation multiplies the factors of at most "
+                f"{MAX_PRODUCT_STEPS:,} steps (reach step {stop} in shorter jumps). Received: step={stop!r} (int)"
+            )
         functions = self.functions(count)
-        done: dict[tuple[int, int], float] = {}
-        for function, start in zip(functions, starts):
-            if (id(function), start) not in done:
-                product = 1.0
-                for step in range(start + 1, stop + 1):
+        done: dict[tuple[int, int, float], float] = {}
+        keys = [
+            (id(f), start, 1.0 if firsts is None else firsts[i]) for i, (f, start) in enumerate(zip(functions, starts))
+        ]
+        for function, key in zip(functions, keys):
+            if key not in done:
+                product = key[2]
+                for step in range(key[1] + 1, stop + 1):
                     product *= _output(self._owner, function, step)
-                done[id(function), start] = product
-        return [done[id(function), start] for function, start in zip(functions, starts)]
+                done[key] = product
+        return [done[key] for key in keys]
 
     def __repr__(self) -> str:
         shown = self.to_config()["lr_lambda"]
@@ -161,7 +180,9 @@ class MultiplicativeDecay(_FunctionSchedule):
     Formula: ``value(t) = base * lr_lambda(1) * lr_lambda(2) * ... * lr_lambda(t)`` (``base`` at
     ``t = 0``); with one function per group, group ``i`` uses ``lr_lambda[i]``.
 
-    Args and Raises as :class:`LambdaFactor`; a step that is not a whole number >= 0 is refused too.
+    Args and Raises as :class:`LambdaFactor`; a step that is not a whole number >= 0 is refused too,
+    and so is a step above :data:`MAX_PRODUCT_STEPS` (10**6: the product calls each function once per
+    step, so a longer one would take minutes; refused before any call).
 
     >>> MultiplicativeDecay(lr_lambda=lambda step: 0.5).simulate(4, base=1.0)
     [1.0, 0.5, 0.25, 0.125]
@@ -172,9 +193,24 @@ class MultiplicativeDecay(_FunctionSchedule):
 
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
         products = self.products([0] * len(bases), check_int("step", step, minimum=0), len(bases))
+        return self.scaled(step, bases, products)
+
+    def scaled(self, step: int, bases: Sequence[float], products: Sequence[float]) -> list[float]:
+        """Each base times its running product at ``step``; a value past the float range raises."""
         values = [base * product for base, product in zip(bases, products)]
         if not all(value < math.inf for value in values):  # a growing product left the float range
-            raise leaves_float_range(self._owner, step, f"products={products!r}")
+            raise leaves_float_range(self._owner, step, f"products={list(products)!r}")
+        return values
+
+    def simulate(self, steps: int, base: float = 1.0, *, exact: bool = False) -> list[float]:
+        """As :meth:`Schedule.simulate`, carrying the product from each step to the next: one call of
+        the function per step (evaluating each step afresh would take ``steps**2 / 2`` calls)."""
+        with naming(type(self).__name__):
+            count = check_int("steps", steps, minimum=0)
+        values, products = [], [1.0]
+        for step in range(count):
+            products = self.products([step - 1], step, 1, products) if step else products
+            values.extend(self.scaled(step, [base], products))
         return values
 
 
@@ -205,6 +241,22 @@ class _LambdaLR(ScheduledLR):
             )
         super()._adopt_groups(groups)
 
+    def _keep_attributes(self) -> Apply:
+        """A function that puts back the attributes of the callable objects among the functions as they
+        are now: loading torch's state updates them, so a composite whose load fails undoes that too."""
+        kept = [
+            (function, dict(function.__dict__))
+            for function in self._schedule.functions(len(self.base_lrs))
+            if not isinstance(function, types.FunctionType) and isinstance(getattr(function, "__dict__", None), dict)
+        ]
+
+        def restore() -> None:
+            for function, attributes in kept:
+                function.__dict__.clear()
+                function.__dict__.update(attributes)
+
+        return restore
+
     def _config(self) -> dict[str, Any]:
         return {}
 
@@ -229,6 +281,9 @@ class _LambdaLR(ScheduledLR):
                 if entry is not None and not isinstance(entry, Mapping):
                     fail(f"state_dict['lr_lambdas'][{index}]", "None or a dict", entry, kind=True)
                 if entry is not None and not isinstance(function, types.FunctionType):
+                    if not isinstance(getattr(function, "__dict__", None), dict):
+                        rule = f"None (the function {function_name(function)!r} has no attributes to restore)"
+                        fail(f"state_dict['lr_lambdas'][{index}]", rule, entry, kind=True)
                     updates.append((function, dict(entry)))
         elif "lr_lambdas" in state or "torch" not in state:  # ours: the functions' names
             if "lr_lambdas" not in state:
@@ -273,7 +328,11 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
 
     Formula and arguments as :class:`MultiplicativeDecay`, plus ``optimizer`` and ``last_epoch``
     (as :class:`LRScheduler`); functions are saved by name, as for :class:`LambdaLR`. The running
-    product is kept, so a step costs one call of each function.
+    product is kept, so a step costs one call of each function, and ``step(epoch)`` forward one call
+    per step passed. A jump of more than :data:`MAX_PRODUCT_STEPS` (10**6) steps past the last product
+    known (the last step taken; after a jump back, the step an lr set by hand was taken up at, or 0)
+    raises ``ValueError`` before any call: reach it in shorter jumps. torch's state dict resumes from
+    its last lrs, as torch does, at the cost of one call per step.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = MultiplicativeLR(optimizer, lr_lambda=lambda epoch: 0.9)
@@ -309,20 +368,16 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
         return lr * product
 
     def _scheduled(self, step: float) -> list[Any]:
-        step, count = int(step), len(self._bases)
-        if step == self._product_step:
+        step, count, known = int(step), len(self._bases), self._product_step
+        if step == known:
             products = self._products
-        elif self._product_step >= 0 and step == self._product_step + 1:
-            factors = self._schedule.products([step - 1] * count, step, count)
-            products = [
-                product * factor if step > anchor else 1.0
-                for product, factor, anchor in zip(self._products, factors, self._anchors)
-            ]
+        elif 0 <= known < step:  # on from the products known: one call per function and step
+            starts = [max(anchor, known) for anchor in self._anchors]
+            firsts = [product if anchor <= known else 1.0 for product, anchor in zip(self._products, self._anchors)]
+            products = self._schedule.products(starts, step, count, firsts)
         else:
             products = self._schedule.products(self._anchors, step, count)
-        lrs = [base * product for base, product in zip(self._bases, products)]
-        if not all(lr < math.inf for lr in lrs):  # a growing product left the float range
-            raise leaves_float_range(self._schedule._owner, step, f"products={products!r}")
+        lrs = self._schedule.scaled(step, self._bases, products)
         self._products = products
         self._product_step = step
         return lrs
@@ -337,8 +392,12 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
 
     def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
         apply_base = super()._read_extra_state(state, count)
-        anchors, products, product_step = [0] * count, [1.0] * count, -1  # torch's: recompute at the next step
-        if "products" in state:
+        last_epoch = read_count("last_epoch", state["last_epoch"], minimum=-1)
+        bases: list[float] | None = None
+        if "products" not in state:  # torch's: go on from its last lrs, as torch multiplies them
+            bases = read_values("last_lr", state["last_lr"], count)
+            anchors, products, product_step = [max(last_epoch, 0)] * count, [1.0] * count, last_epoch
+        else:
             saved = state.get("anchors")
             if not isinstance(saved, (list, tuple)) or len(saved) != count:
                 fail("state_dict['anchors']", f"a list of {count} ints >= 0", saved, kind=True)
@@ -346,14 +405,21 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
             products = read_values("products", state["products"], count)
             product_step = read_count("product_step", state.get("product_step"), minimum=-1)
             # The products are those of this step, or of the next for a child waiting in a SequentialLR
-            # (its last_epoch is set back to -1); any other step would be recomputed from step 0.
-            last_epoch = state["last_epoch"]  # checked already
+            # (its last_epoch is set back to -1); -1: recompute them from the anchors at the next step.
             if product_step not in (-1, last_epoch, last_epoch + 1):
                 rule = f"-1, state_dict['last_epoch'] ({last_epoch}) or the step after it"
+                fail("state_dict['product_step']", rule, product_step)
+            if product_step == -1 and last_epoch + 1 - min(anchors) > MAX_PRODUCT_STEPS:
+                rule = (
+                    f"state_dict['last_epoch'] ({last_epoch}): -1 recomputes the products from the anchors "
+                    f"{min(anchors)}, and one evaluation covers at most {MAX_PRODUCT_STEPS:,} steps"
+                )
                 fail("state_dict['product_step']", rule, product_step)
 
         def apply() -> None:
             apply_base()
             self._anchors, self._products, self._product_step = anchors, products, product_step
+            if bases is not None:
+                self._bases = bases
 
         return apply

@@ -70,9 +70,31 @@ class naming:
             _OWNER.reset(self._token)
 
 
+def received(name: str, value: object) -> str:
+    """``name=<value> (<type>)`` for the end of an error message, the value cut short as :mod:`reprlib`
+    does (3 levels deep, 12 items a level, 300 characters in all) with its length when a list, dict
+    or string is cut: whatever was received, the message stays short and showing it never recurses."""
+    import reprlib  # only on the way to an error
+
+    cut = reprlib.Repr()
+    cut.maxlevel = 3
+    cut.maxlist = cut.maxtuple = cut.maxdict = cut.maxset = cut.maxfrozenset = cut.maxdeque = cut.maxarray = 12
+    cut.maxstring = cut.maxother = cut.maxlong = 300
+    try:
+        shown = cut.repr(value)
+    except Exception:  # a __repr__ that fails or recurses without end; an int of more than 4300 digits
+        shown = f"<{type(value).__name__} of {value.bit_length()} bits>" if isinstance(value, int) else "<unprintable>"
+    described = type(value).__name__
+    if len(shown) > 300:
+        shown = shown[:297] + "..."
+    if "..." in shown and isinstance(value, (str, bytes, list, tuple, dict, set, frozenset)):
+        described += f" of length {len(value)}"
+    return f"{name}={shown} ({described})"
+
+
 def fail(name: str, rule: str, value: object, *, kind: bool = False) -> NoReturn:
     """Raise the standard message; ``kind=True`` raises ``TypeError`` instead of ``ValueError``."""
-    message = f"{owner_name()}: {name} must be {rule}. Received: {name}={value!r} ({type(value).__name__})"
+    message = f"{owner_name()}: {name} must be {rule}. Received: {received(name, value)}"
     raise (TypeError if kind else ValueError)(message)
 
 
