@@ -285,6 +285,10 @@ class LRScheduler:
     def load_state_dict(self, state_dict: Mapping[str, Any], *, config: Literal["saved", "live"] = "saved") -> None:
         """Restore a state from :meth:`state_dict` (or torch's of the same class), all checked first.
 
+        Each group whose lr is still the one this scheduler wrote gets the loaded lr, so a run
+        continues where it stopped whether the optimizer's state was loaded before the scheduler
+        was built, after, or not at all (a fresh optimizer); a group changed by hand keeps its lr.
+
         Args:
             state_dict: the saved state.
             config: ``"saved"`` (default) restores the saved config, as torch does, so the resumed
@@ -298,6 +302,7 @@ class LRScheduler:
         """
         if config not in ("saved", "live"):
             fail("config", "'saved' or 'live'", config)
+        written = self._last_lr
         state = read_state(state_dict, type(self).__name__, tuple(self._config()))
         count = len(self.optimizer.param_groups)
         saved_config = read_config(state["config"])
@@ -309,6 +314,20 @@ class LRScheduler:
         apply_extra()
         apply_progress()
         self._tensor_marks = {}  # compare every tensor lr with the loaded last_lr
+        self._loaded(state)
+        self._write_loaded(written)
+
+    def _loaded(self, state: Mapping[str, Any]) -> None:
+        """Hook: called once a state is loaded (``state`` in this library's layout)."""
+
+    def _write_loaded(self, written: list[Any]) -> None:
+        """After a load: each group whose lr is still ``written[i]`` (what this scheduler wrote before
+        the load) gets the loaded lr."""
+        for group, old, new in zip(self.optimizer.param_groups, written, self._last_lr):
+            current = group["lr"]
+            unchanged = not _tensor_changed(current, old) if is_tensor(current) else current == old
+            if current is old or unchanged:
+                set_lr(group, new)
 
     def _read_progress(self, state: Mapping[str, Any], count: int) -> Apply:
         """Check the entries every scheduler saves (the clock and the lrs); return their change."""
@@ -378,8 +397,8 @@ def _tensor_changed(tensor: Any, written: float) -> bool:
     return abs(value - written) > 2.0**-23 * abs(written)
 
 
-class _LRScheduler(LRScheduler):
-    """The seed's name for :class:`LRScheduler`; subclass either, they behave the same."""
+#: The seed's (and torch's older) name for :class:`LRScheduler`: the same class.
+_LRScheduler = LRScheduler
 
 
 class ScheduledLR(LRScheduler):

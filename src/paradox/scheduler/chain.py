@@ -85,6 +85,16 @@ class ChainableLR(ScheduledLR):
 
         return apply
 
+    def _loaded(self, state: Mapping[str, Any]) -> None:
+        # torch's state holds no bases: a group whose lr is not base * factor(t) (changed by hand,
+        # or by another scheduler of a chain) continues from the lr it reached, as in torch.
+        if "torch" not in state:
+            return
+        step = self._previous_epoch = self.last_epoch
+        for index, (lr, scheduled) in enumerate(zip(self._last_lr, self._scheduled(step))):
+            if abs(lr - scheduled) > 1e-12 * abs(scheduled):
+                self._taken_up(index, lr, scheduled)
+
 
 class DecayLR(ChainableLR):
     """A chainable decay that holds an lr set where its factor is 0: from the step ``s`` it was set

@@ -13,7 +13,7 @@ from .lambdas import _LambdaLR
 from .plateau import check_metric
 from .schedule import SCALAR, Schedule
 from .state import FORMAT, STATE_KEYS, check_mapping, read_config, read_ours
-from .validate import check_int, fail, named, naming, owner_name
+from .validate import check_int, fail, is_tensor, named, naming, owner_name
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -321,6 +321,9 @@ class _Composite(LRScheduler):
             fail("state_dict['schedulers']", rule, children)
         apply_config = self._read_config(read_config(state["config"]), config)
         apply_progress = self._read_progress(state, len(self.optimizer.param_groups))
+        # The children's loads write the lrs they loaded; the composite's loaded lrs are the ones to write.
+        written, groups = self._last_lr, self.optimizer.param_groups
+        lrs = [float(group["lr"]) if is_tensor(group["lr"]) else group["lr"] for group in groups]
         saved = [child.state_dict() for child in self._schedulers]
         restore_attributes = _keep_attributes(self)  # a child's state_dict() cannot hold them
         loaded = 0
@@ -335,8 +338,12 @@ class _Composite(LRScheduler):
             if isinstance(error, (TypeError, ValueError)):  # name the entry that holds the bad key
                 raise type(error)(f"{owner_name()}: in state_dict['schedulers'][{loaded}]: {error}") from error
             raise
+        finally:
+            for group, lr in zip(groups, lrs):
+                set_lr(group, lr)
         apply_config()
         apply_progress()
+        self._write_loaded(written)
 
 
 def _keep_attributes(scheduler: LRScheduler) -> Apply:

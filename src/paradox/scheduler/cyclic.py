@@ -185,7 +185,13 @@ class CycledLR(ScheduledLR):
 
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
         super()._write(groups, lrs)
-        momenta = self._momenta
+        self._write_momenta(groups, self._momenta)
+
+    def _write_loaded(self, written: list[Any]) -> None:
+        super()._write_loaded(written)
+        self._write_momenta(self.optimizer.param_groups, self._schedule.evaluate(self.last_epoch, self._bases)[1])
+
+    def _write_momenta(self, groups: list[ParamGroup], momenta: list[Any] | None) -> None:
         if momenta is None:
             return
         if self.use_beta1:
