@@ -620,3 +620,81 @@ def test_multiplicative_decay_simulates_with_one_call_per_step() -> None:
     assert function.calls == 19_999
     assert values[:50] == [schedule(step, 0.5) for step in range(50)]
     assert values[-1] == schedule.values(19_999, [0.5])[0]
+
+
+# -- issue 12, section 1: resume --
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (lambda o: StepLR(o, step_size=4, gamma=0.5), [0.025, 0.025, 0.0125]),  # was 0.1, 0.1, 0.05
+        (lambda o: CosineAnnealingLR(o, T_max=20), [0.05, 0.0421782767479885, 0.03454915028125263]),  # was 0.0865...
+    ],
+)
+def test_a_state_loaded_on_a_fresh_optimizer_continues_the_run(build: Any, expected: list[float]) -> None:
+    scheduler = build(torch_optimizer([0.1]))
+    for _ in range(9):
+        scheduler.step()
+    optimizer = torch_optimizer([0.1])
+    resumed = build(optimizer)
+    resumed.load_state_dict(scheduler.state_dict())
+    got = []
+    for _ in range(3):
+        resumed.step()
+        got.append(optimizer.param_groups[0]["lr"])
+    assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_linear_lr_built_on_a_loaded_optimizer_gets_its_base_back_from_the_state() -> None:
+    scheduler = paradox_scheduler.LinearLR(optimizer := torch_optimizer([0.1]), start_factor=0.5, total_iters=10)
+    for _ in range(7):
+        scheduler.step()  # lr 0.085
+    saved, optimizer_state = scheduler.state_dict(), optimizer.state_dict()
+    fresh = torch_optimizer([0.1])
+    fresh.load_state_dict(optimizer_state)
+    resumed = paradox_scheduler.LinearLR(fresh, start_factor=0.5, total_iters=10)  # writes 0.0425 (torch's)
+    resumed.load_state_dict(saved)
+    resumed.step()
+    scheduler.step()
+    assert fresh.param_groups[0]["lr"] == optimizer.param_groups[0]["lr"] == pytest.approx(0.09)
+
+
+def test_a_torch_state_continues_from_the_lr_the_run_reached() -> None:
+    with quiet():
+        optimizer = torch_optimizer([0.1])
+        theirs = torch.optim.lr_scheduler.ExponentialLR(optimizer, 0.9)
+        for step in range(10):
+            if step == 5:
+                optimizer.param_groups[0]["lr"] /= 2  # a hand edit torch's state does not record
+            theirs.step()
+        saved = theirs.state_dict()
+        theirs.step()
+    resumed = paradox_scheduler.ExponentialLR(fresh := torch_optimizer([0.1]), 0.9)
+    resumed.load_state_dict(saved)
+    resumed.step()
+    assert fresh.param_groups[0]["lr"] == pytest.approx(
+        optimizer.param_groups[0]["lr"], rel=1e-12
+    )  # 0.01569, was 0.03138
+
+    with quiet():
+        optimizer = torch_optimizer([0.1])
+        lrs = torch.optim.lr_scheduler
+        chain = lrs.ChainedScheduler([lrs.StepLR(optimizer, 3, 0.5), lrs.ExponentialLR(optimizer, 0.95)])
+        for _ in range(3):
+            chain.step()
+        saved = chain.state_dict()
+        chain.step()
+    fresh = torch_optimizer([0.1])
+    ours = paradox_scheduler.ChainedScheduler([StepLR(fresh, 3, 0.5), paradox_scheduler.ExponentialLR(fresh, 0.95)])
+    ours.load_state_dict(saved)
+    ours.step()
+    assert fresh.param_groups[0]["lr"] == pytest.approx(
+        optimizer.param_groups[0]["lr"], rel=1e-12
+    )  # 0.0407, was 0.0815
+
+
+def test_the_seeds_base_class_is_the_base_of_every_class() -> None:
+    assert paradox_scheduler._LRScheduler is paradox_scheduler.LRScheduler
+    assert issubclass(StepLR, paradox_scheduler._LRScheduler)
+    assert issubclass(CosineAnnealingLR, paradox_scheduler._LRScheduler)

@@ -562,3 +562,55 @@ def test_ten_million_steps_match_the_closed_form(name: str) -> None:
     else:  # ChainedScheduler: the product of its children's closed forms
         for base, lr in zip(LRS, lrs):
             assert lr == base * 0.999 ** (N // 1000)  # bit for bit, as the README's long runs say
+
+
+# -- issue 12, section 1: resume in any order --------------------------------------------------
+
+RESUME_ORDERS = ("optimizer state not loaded", "loaded before building", "loaded after building", "loaded last")
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(NAMES),
+    order=st.sampled_from(RESUME_ORDERS),
+    stop=st.integers(1, 9),
+    lrs=st.sampled_from([(0.1, 0.1), (0.1, 0.02)]),
+)
+def test_resume_in_any_order_continues_the_run(name: str, order: str, stop: int, lrs: tuple[float, float]) -> None:
+    # torch's resume trap (pytorch#29697): a fresh optimizer, or one loaded before the scheduler is
+    # built, gave the lrs of step 0 (or a wrong base) after the state was loaded.
+    from cases import BY_NAME
+    from conftest import torch_optimizer
+
+    case = BY_NAME[name]
+
+    def build(optimizer: Any) -> Any:
+        return (case.factory or getattr(ps, name))(optimizer, **{**case.functions, **case.config})
+
+    def state(optimizer: Any) -> list[tuple[float, ...]]:
+        return [(float(group["lr"]), float(group["momentum"])) for group in optimizer.param_groups]
+
+    with quiet():
+        optimizer = torch_optimizer(list(lrs))
+        scheduler = build(optimizer)
+        for _ in range(stop):
+            scheduler.step(*case.step_args)
+        saved = json.loads(json.dumps(scheduler.state_dict()))
+        optimizer_state = {
+            "state": {},
+            "param_groups": [dict(group) for group in optimizer.state_dict()["param_groups"]],
+        }
+        fresh = torch_optimizer(list(lrs))
+        if order == "loaded before building":
+            fresh.load_state_dict(optimizer_state)
+        resumed = build(fresh)
+        if order == "loaded after building":
+            fresh.load_state_dict(optimizer_state)
+        resumed.load_state_dict(saved)
+        if order == "loaded last":
+            fresh.load_state_dict(optimizer_state)
+        assert state(fresh) == state(optimizer)
+        for _ in range(4):
+            scheduler.step(*case.step_args)
+            resumed.step(*case.step_args)
+            assert state(fresh) == state(optimizer)
