@@ -698,3 +698,51 @@ def test_the_seeds_base_class_is_the_base_of_every_class() -> None:
     assert paradox_scheduler._LRScheduler is paradox_scheduler.LRScheduler
     assert issubclass(StepLR, paradox_scheduler._LRScheduler)
     assert issubclass(CosineAnnealingLR, paradox_scheduler._LRScheduler)
+
+
+# -- issue 12, section 2: groups added mid-run --
+
+ADDED_LATER = {
+    "StepLR": {"step_size": 3, "gamma": 0.5},
+    "MultiStepLR": {"milestones": [5, 52], "gamma": 0.5},
+    "ConstantLR": {"factor": 0.5, "total_iters": 53},
+    "LinearLR": {"start_factor": 0.2, "total_iters": 60},
+    "ExponentialLR": {"gamma": 0.5},  # gave 8.9e-18 where torch gives 0.01
+    "PolynomialLR": {"total_iters": 80, "power": 2.0},
+    "CosineAnnealingLR": {"T_max": 200},
+}
+
+
+@pytest.mark.parametrize("name", ADDED_LATER)
+def test_a_group_added_mid_run_continues_from_its_lr_as_torchs(name: str) -> None:
+    runs = []
+    for module in (torch.optim.lr_scheduler, paradox_scheduler):
+        optimizer = torch_optimizer([0.1])
+        with quiet():
+            scheduler = getattr(module, name)(optimizer, **ADDED_LATER[name])
+            for _ in range(50):
+                scheduler.step()
+            optimizer.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.02})
+            lrs = []
+            for _ in range(5):
+                scheduler.step()
+                lrs.append(optimizer.param_groups[1]["lr"])
+        runs.append(lrs)
+    assert runs[1] == pytest.approx(runs[0], rel=1e-12)
+    assert runs[1] != [0.02] * 5 or name in ("MultiStepLR", "ConstantLR")  # it is scheduled
+
+
+def test_a_group_added_mid_run_where_torch_breaks_continues_along_the_shape() -> None:
+    optimizer = torch_optimizer([0.1])
+    scheduler = paradox_scheduler.MultiplicativeLR(optimizer, lr_lambda=shrink)
+    for _ in range(50):
+        scheduler.step()
+    optimizer.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.02})
+    scheduler.step()
+    assert optimizer.param_groups[1]["lr"] == 0.02 * shrink(51)
+    lambda_lr = paradox_scheduler.LambdaLR(optimizer := torch_optimizer([0.1]), lr_lambda=lambda epoch: 1 / (epoch + 1))
+    for _ in range(9):
+        lambda_lr.step()
+    optimizer.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.02})
+    lambda_lr.step()  # 0.02 at step 9, then on along 1 / (t + 1): 0.02 * 10 / 11
+    assert optimizer.param_groups[1]["lr"] == pytest.approx(0.02 * 10 / 11, rel=1e-12)

@@ -426,7 +426,12 @@ class ScheduledLR(LRScheduler):
         self._bases = list(self.base_lrs)
 
     def _adopted(self, lrs: list[float]) -> None:
-        self._bases.extend(lrs)
+        # A group added at step t continues from the lr it brought, along the schedule's shape: its
+        # base is the one whose value at t is that lr (as torch's recursive form gives), or the lr
+        # itself where none is (a zero of the factor).
+        for lr in lrs:
+            base = self._schedule.rebase(self.last_epoch, lr) if self.last_epoch > 0 else None
+            self._bases.append(lr if base is None else base)
 
     def _restart(self, step: int) -> None:
         # As if built fresh on the groups' current lrs, then evaluated at ``step``.

@@ -56,6 +56,10 @@ class ChainableLR(ScheduledLR):
     def _pure_form(self) -> tuple[Schedule, list[float]] | None:
         return None if self._rebased else super()._pure_form()
 
+    def _adopted(self, lrs: list[float]) -> None:
+        super()._adopted(lrs)
+        self._rebased = self._bases != self.base_lrs
+
     def _scheduled(self, step: float) -> list[Any]:
         previous = self.last_epoch  # the step being left
         if self._rebased and self._restarts_at_zero and previous >= 0 and self._schedule.factor(previous) == 0.0:
@@ -109,7 +113,11 @@ class DecayLR(ChainableLR):
 
     def _adopted(self, lrs: list[float]) -> None:
         super()._adopted(lrs)
-        self._holds.extend([None] * len(lrs))
+        step = self.last_epoch
+        for lr in lrs:  # where the factor is 0 the group holds its lr, torch's multipliers applying to it
+            zero = step > 0 and self._schedule.factor(step) == 0.0
+            self._holds.append((step, lr) if zero else None)
+            self._rebased = self._rebased or zero
 
     def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
         previous = self._previous_epoch

@@ -353,10 +353,11 @@ class MultiplicativeLR(_LambdaLR, ChainableLR):
         self._product_step = 0  # -1: recompute the products at the next step
 
     def _adopted(self, lrs: list[float]) -> None:
-        super()._adopted(lrs)
-        self._anchors.extend([0] * len(lrs))
+        # As torch's: a group added at step t gets its lr times the factors from step t + 1 on.
+        step = max(self.last_epoch, 0)
+        self._bases.extend(lrs)
+        self._anchors.extend([step] * len(lrs))
         self._products.extend([1.0] * len(lrs))
-        self._product_step = -1
 
     def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
         # torch multiplies the lr it finds: continue from it, as set at the previous step.
