@@ -341,12 +341,15 @@ def ddp_rank(rank: int, folder: str) -> None:
             plateau.step(metric / 2)
             if step == 1:
                 if rank == 0:
-                    torch.save({"cosine": cosine.state_dict(), "plateau": plateau.state_dict()}, f"{folder}/{name}.pt")
+                    states = {"cosine": cosine.state_dict(), "plateau": plateau.state_dict()}
+                    torch.save({**states, "optimizer": optimizer.state_dict()}, f"{folder}/{name}.pt")
                 dist.barrier()
                 saved = torch.load(f"{folder}/{name}.pt", weights_only=True)
                 cosine, plateau = face.CosineAnnealingLR(optimizer, T_max=10), face.ReduceLROnPlateau(optimizer, "max")
                 cosine.load_state_dict(saved["cosine"])
                 plateau.load_state_dict(saved["plateau"])
+                # two schedulers on one optimizer each saved their own lrs: the optimizer's hold both
+                optimizer.load_state_dict(saved["optimizer"])
             lrs.append(optimizer.param_groups[0]["lr"])
         with open(f"{folder}/{name}-{rank}.json", "w") as file:
             json.dump(lrs, file)

@@ -746,3 +746,68 @@ def test_a_group_added_mid_run_where_torch_breaks_continues_along_the_shape() ->
     optimizer.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.02})
     lambda_lr.step()  # 0.02 at step 9, then on along 1 / (t + 1): 0.02 * 10 / 11
     assert optimizer.param_groups[1]["lr"] == pytest.approx(0.02 * 10 / 11, rel=1e-12)
+
+
+# -- issue 12, sections 3, 4 and 6: the write loop --
+
+
+@pytest.mark.parametrize("bad", [None, "x", "missing"])
+def test_a_step_that_finds_a_bad_lr_changes_nothing(bad: Any) -> None:
+    optimizer = PlainOptimizer(0.1, 0.2, 0.3)
+    scheduler = StepLR(optimizer, step_size=1, gamma=0.5)
+    scheduler.step()
+    if bad == "missing":
+        del optimizer.param_groups[1]["lr"]
+    else:
+        optimizer.param_groups[1]["lr"] = bad
+    before = (scheduler.state_dict(), [dict(group) for group in optimizer.param_groups])
+    with pytest.raises(TypeError, match=r"^StepLR\.step: optimizer\.param_groups\[1\]\['lr'\] must be a number"):
+        scheduler.step()
+    assert (scheduler.state_dict(), optimizer.param_groups) == before  # last_epoch advanced before
+
+
+def test_a_fraction_lr_is_its_value_not_a_hand_edit() -> None:
+    from fractions import Fraction
+
+    optimizer = PlainOptimizer(Fraction(1, 10))  # type: ignore[arg-type]
+    paradox_scheduler.LinearLR(optimizer, start_factor=0.1)
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.01)  # was 1.0
+
+
+def test_a_tensor_lr_edited_through_data_is_taken_up_as_torch() -> None:
+    runs = []
+    for module in (torch.optim.lr_scheduler, paradox_scheduler):
+        optimizer = torch_optimizer([0.1], tensor=True)
+        with quiet():
+            scheduler = module.ExponentialLR(optimizer, 0.9)
+            scheduler.step()
+            optimizer.param_groups[0]["lr"].data.mul_(0.5)  # moves no version counter
+            scheduler.step()
+        runs.append(float(optimizer.param_groups[0]["lr"]))
+    assert runs[1] == pytest.approx(runs[0], rel=1e-12)  # 0.0405; was 0.081
+
+
+def test_two_threads_stepping_one_scheduler_lose_no_step() -> None:
+    import sys
+    import threading
+
+    optimizer = PlainOptimizer(0.1)
+    scheduler = paradox_scheduler.ExponentialLR(optimizer, 0.9999)
+    optimizer.param_groups[0]["lr"] = 0.05  # a hand edit: the chainable rule runs on every step
+
+    def run() -> None:
+        for _ in range(5000):
+            scheduler.step()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often: without the lock, steps were lost
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert scheduler.last_epoch == 10_000
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.05 * 0.9999**10_000, rel=1e-9)

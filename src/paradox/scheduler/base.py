@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from _thread import RLock
 from collections.abc import Mapping, MutableMapping
 
 from .schedule import Schedule
@@ -26,6 +27,12 @@ if TYPE_CHECKING:
 
         @property
         def param_groups(self) -> list[ParamGroup]: ...
+
+
+#: Held by every ``step()``: threads stepping one scheduler take turns, so no step is lost and a
+#: chainable class stays on its schedule (a step takes about a microsecond: threads stepping
+#: different schedulers hardly wait). Reentrant: a class's ``step`` may call its base's.
+STEPPING = RLock()
 
 
 class ConfigDriftWarning(UserWarning):
@@ -111,7 +118,6 @@ class LRScheduler:
         self._step_count = 0
         self._last_lr: list[Any] = lrs
         self._previous_epoch = last_epoch
-        self._tensor_marks: dict[int, tuple[int, int] | None] = {}
         try:
             self._start(lrs)
             self.step()
@@ -155,21 +161,29 @@ class LRScheduler:
         ``step(epoch)`` is an exact jump: the lrs are the schedule evaluated at ``epoch``.
 
         Raises:
-            TypeError, ValueError: ``epoch`` is not an int >= 0 (nothing is changed).
+            TypeError, ValueError: ``epoch`` is not an int >= 0, or a group's lr set outside the
+                scheduler is not a number (nothing is changed).
         """
-        previous = self.last_epoch
-        if epoch is None:
-            target = previous + 1
-        else:
-            with naming(f"{type(self).__name__}.step"):
-                target = check_int("epoch", epoch, minimum=0)
-        groups = self.optimizer.param_groups
-        if len(groups) != len(self._last_lr):
-            self._adopt_groups(groups)
-        lrs = self._lrs_at(target)  # if it raises, nothing is changed
-        self._previous_epoch, self.last_epoch = previous, target
-        self._step_count += 1
-        self._write(groups, lrs)
+        with STEPPING:
+            previous = self.last_epoch
+            if epoch is None:
+                target = previous + 1
+            else:
+                with naming(f"{type(self).__name__}.step"):
+                    target = check_int("epoch", epoch, minimum=0)
+            groups = self.optimizer.param_groups
+            if len(groups) != len(self._last_lr):
+                self._adopt_groups(groups)
+            lrs = self._lrs_at(target)  # if it raises, nothing is changed
+            before = self._previous_epoch
+            self._previous_epoch, self.last_epoch = previous, target
+            self._step_count += 1
+            try:
+                self._write(groups, lrs)  # checks every lr set outside before it changes anything
+            except BaseException:
+                self._previous_epoch, self.last_epoch = before, previous
+                self._step_count -= 1
+                raise
 
     def _lrs_at(self, step: int) -> list[Any]:
         """The lrs at ``step``: :meth:`get_lr` with ``last_epoch`` at ``step``, as torch's subclasses
@@ -205,7 +219,7 @@ class LRScheduler:
         old, new = written[0], lrs[0]
         if lrs[-1] is new and written[-1] is old and lrs.count(new) == len(lrs) == written.count(old):
             for group in groups:
-                if group["lr"] is not old:
+                if group.get("lr") is not old:
                     break
                 group["lr"] = new
             else:
@@ -213,7 +227,7 @@ class LRScheduler:
                 return
         else:
             for group, last, value in zip(groups, written, lrs):
-                if group["lr"] is not last:
+                if group.get("lr") is not last:
                     break
                 group["lr"] = value
             else:
@@ -225,18 +239,24 @@ class LRScheduler:
     def _write_rest(self, groups: list[ParamGroup], lrs: list[Any], start: int) -> None:
         """:meth:`_write` from group ``start`` on: tensor lrs, and lrs changed outside the scheduler."""
         written = self._last_lr
+        for index in range(start, len(groups)):  # checked before anything changes
+            current = groups[index].get("lr")
+            if not (is_tensor(current) or _takes_float(current)):
+                for group, last in zip(groups[:start], written):
+                    group["lr"] = last  # what _write wrote before it found this group
+                rule = "a number or a one-element tensor (an lr set outside the scheduler must be one)"
+                with naming(f"{type(self).__name__}.step"):
+                    fail(f"optimizer.param_groups[{index}]['lr']", rule, current, kind=True)
         out = list(lrs)
         for index in range(start, len(groups)):
             group = groups[index]
             current = group["lr"]
-            if is_tensor(current):
-                mark = _mark(current)
-                if (mark is None or self._tensor_marks.get(index) != mark) and _tensor_changed(current, written[index]):
+            if is_tensor(current):  # compared by value: an edit through .data moves no version counter
+                if _tensor_changed(current, written[index]):
                     out[index] = self._taken_up(index, float(current), out[index])
                 current.fill_(out[index])
-                self._tensor_marks[index] = _mark(current)
             else:
-                if current is not written[index] and current != written[index]:
+                if current is not written[index] and float(current) != written[index]:  # a Fraction(1, 10) is 0.1
                     out[index] = self._taken_up(index, float(current), out[index])
                 group["lr"] = out[index]
         self._last_lr = out
@@ -313,7 +333,6 @@ class LRScheduler:
         apply_config()
         apply_extra()
         apply_progress()
-        self._tensor_marks = {}  # compare every tensor lr with the loaded last_lr
         self._loaded(state)
         self._write_loaded(written)
 
@@ -384,11 +403,16 @@ def check_no_group_removed(groups: list[ParamGroup], known: int) -> None:
         )
 
 
-def _mark(tensor: Any) -> tuple[int, int] | None:
-    """Identifies a tensor and its content (torch bumps ``_version`` at every in-place change), or
-    None for a tensor without ``_version``, whose value is then compared at every step."""
-    version = getattr(tensor, "_version", None)
-    return None if version is None else (id(tensor), version)
+def _takes_float(value: object) -> bool:
+    """A number ``float()`` takes (a float, an int, a Fraction, a Decimal, a numpy scalar); not a
+    string, a bool or None."""
+    if value is None or isinstance(value, (str, bytes, bool)):
+        return False
+    try:
+        float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _tensor_changed(tensor: Any, written: float) -> bool:

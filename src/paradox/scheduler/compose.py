@@ -7,7 +7,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
-from .base import LRScheduler, _nothing, group_value, param_groups, set_lr
+from .base import STEPPING, LRScheduler, _nothing, group_value, param_groups, set_lr
 from .chain import DecayLR
 from .lambdas import _LambdaLR
 from .plateau import check_metric
@@ -448,20 +448,21 @@ class SequentialLR(_Composite):
         Raises:
             TypeError, ValueError: ``metrics`` is missing, unexpected, not a number or NaN (nothing changes).
         """
-        metric = self._begin_step(metrics)
-        target = self.last_epoch + 1
-        index = bisect_right(self._milestones, target)
-        child = self._schedulers[index]
-        if index and target == self._milestones[index - 1]:
-            self._take_over(target)
-        elif self._metric_takers[index]:
-            step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
-            step(metric)
-        else:
-            child.step()
-        self.last_epoch = target
-        self._step_count += 1
-        self._last_lr = child._last_lr  # shared, not copied: a scheduler replaces its list, never changes it
+        with STEPPING:
+            metric = self._begin_step(metrics)
+            target = self.last_epoch + 1
+            index = bisect_right(self._milestones, target)
+            child = self._schedulers[index]
+            if index and target == self._milestones[index - 1]:
+                self._take_over(target)
+            elif self._metric_takers[index]:
+                step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
+                step(metric)
+            else:
+                child.step()
+            self.last_epoch = target
+            self._step_count += 1
+            self._last_lr = child._last_lr  # shared, not copied: a scheduler replaces its list, never changes it
 
     def _config(self) -> dict[str, Any]:
         return {"milestones": list(self._milestones)}
@@ -521,16 +522,17 @@ class ChainedScheduler(_Composite):
 
     def step(self, metrics: Any = None) -> None:
         """Step every child in order (plateau children with ``metrics``); raises as :meth:`SequentialLR.step`."""
-        metric = self._begin_step(metrics)
-        for child, takes in zip(self._schedulers, self._metric_takers):
-            if takes:
-                step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
-                step(metric)
-            else:
-                child.step()
-        self.last_epoch += 1
-        self._step_count += 1
-        self._last_lr = self._schedulers[-1]._last_lr  # the final lrs, shared as SequentialLR's
+        with STEPPING:
+            metric = self._begin_step(metrics)
+            for child, takes in zip(self._schedulers, self._metric_takers):
+                if takes:
+                    step: Any = child.step  # a plateau, or a composite holding one: step(metrics)
+                    step(metric)
+                else:
+                    child.step()
+            self.last_epoch += 1
+            self._step_count += 1
+            self._last_lr = self._schedulers[-1]._last_lr  # the final lrs, shared as SequentialLR's
 
     def _take_over(self, step: int) -> None:
         for child in self._schedulers:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from .base import ConfigParam, ScheduledLR
+from .base import STEPPING, ConfigParam, ScheduledLR
 from .chain import ChainableLR
 from .schedule import SCALAR, Schedule
 from .validate import MAX_STEPS, check_float, check_steps, fail, is_number, named, naming, to_float
@@ -202,19 +202,20 @@ class CosineAnnealingWarmRestarts(ScheduledLR):
 
     def step(self, epoch: float | None = None) -> None:
         """Advance one epoch, or jump to ``epoch``, a finite number >= 0 (fractions allowed)."""
-        if epoch is None:
-            super().step()
-            return
-        with naming(f"{type(self).__name__}.step"):
-            value = check_float("epoch", epoch, minimum=0.0)
-        whole = math.floor(value)
-        previous = self._offset
-        self._offset = value - whole
-        try:
-            super().step(whole)
-        except BaseException:
-            self._offset = previous
-            raise
+        with STEPPING:
+            if epoch is None:
+                super().step()
+                return
+            with naming(f"{type(self).__name__}.step"):
+                value = check_float("epoch", epoch, minimum=0.0)
+            whole = math.floor(value)
+            previous = self._offset
+            self._offset = value - whole
+            try:
+                super().step(whole)
+            except BaseException:
+                self._offset = previous
+                raise
 
     def _pure_form(self) -> tuple[Schedule, list[float]] | None:
         return None if self._offset else super()._pure_form()  # a fractional epoch is not a step

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from .base import LRScheduler, fresh_lrs, keep_initial_lrs, param_groups, set_lr, warn_config_drift
+from .base import STEPPING, LRScheduler, fresh_lrs, keep_initial_lrs, param_groups, set_lr, warn_config_drift
 from .schedule import Record
 from .state import FORMAT, VERSION, read_count
 from .validate import check_float, check_int, fail, is_number, is_tensor, named, naming, to_float
@@ -235,38 +235,39 @@ class ReduceLROnPlateau(LRScheduler):
         Raises:
             TypeError, ValueError: ``metrics`` is missing, or ``float()`` refuses it; nothing is changed.
         """
-        current = check_metric(metrics)
-        groups = self.optimizer.param_groups
-        min_lrs, count = self.min_lrs, len(groups)
-        if len(min_lrs) != count:  # per group, and groups were added since
-            with naming(type(self).__name__):
-                rule = (
-                    f"a list of {count} values, one per param group (the optimizer now has {count} groups: "
-                    f"set scheduler.min_lrs to a list of {count} values)"
-                )
-                fail("min_lr", rule, min_lrs)
-        if count != len(self._last_lr):
-            self._adopt_groups(groups)
-        self.last_epoch += 1
-        self._step_count += 1
-        if self.is_better(current, self.best):
-            self.best = current
-            self.num_bad_epochs = 0
-        else:
-            self.num_bad_epochs += 1
-        if self.in_cooldown:
-            self.cooldown_counter -= 1
-            self.num_bad_epochs = 0
-        settings = self._settings
-        if self.num_bad_epochs > settings.patience:
-            for group, min_lr in zip(groups, min_lrs):
-                old = float(group["lr"])
-                new = max(old * settings.factor, min_lr)
-                if old - new > settings.eps:
-                    set_lr(group, new)
-            self.cooldown_counter = settings.cooldown
-            self.num_bad_epochs = 0
-        self._last_lr = [float(group["lr"]) for group in groups]
+        with STEPPING:
+            current = check_metric(metrics)
+            groups = self.optimizer.param_groups
+            min_lrs, count = self.min_lrs, len(groups)
+            if len(min_lrs) != count:  # per group, and groups were added since
+                with naming(type(self).__name__):
+                    rule = (
+                        f"a list of {count} values, one per param group (the optimizer now has {count} groups: "
+                        f"set scheduler.min_lrs to a list of {count} values)"
+                    )
+                    fail("min_lr", rule, min_lrs)
+            if count != len(self._last_lr):
+                self._adopt_groups(groups)
+            self.last_epoch += 1
+            self._step_count += 1
+            if self.is_better(current, self.best):
+                self.best = current
+                self.num_bad_epochs = 0
+            else:
+                self.num_bad_epochs += 1
+            if self.in_cooldown:
+                self.cooldown_counter -= 1
+                self.num_bad_epochs = 0
+            settings = self._settings
+            if self.num_bad_epochs > settings.patience:
+                for group, min_lr in zip(groups, min_lrs):
+                    old = float(group["lr"])
+                    new = max(old * settings.factor, min_lr)
+                    if old - new > settings.eps:
+                        set_lr(group, new)
+                self.cooldown_counter = settings.cooldown
+                self.num_bad_epochs = 0
+            self._last_lr = [float(group["lr"]) for group in groups]
 
     def _restart(self, step: int) -> None:
         groups = self.optimizer.param_groups
