@@ -251,14 +251,9 @@ class LRScheduler:
         for index in range(start, len(groups)):
             group = groups[index]
             current = group["lr"]
-            if is_tensor(current):  # compared by value: an edit through .data moves no version counter
-                if _tensor_changed(current, written[index]):
-                    out[index] = self._taken_up(index, float(current), out[index])
-                current.fill_(out[index])
-            else:
-                if current is not written[index] and float(current) != written[index]:  # a Fraction(1, 10) is 0.1
-                    out[index] = self._taken_up(index, float(current), out[index])
-                group["lr"] = out[index]
+            if _changed(current, written[index]):
+                out[index] = self._taken_up(index, float(current), out[index])
+            set_lr(group, out[index])
         self._last_lr = out
 
     def _taken_up(self, index: int, lr: float, scheduled: Any) -> Any:
@@ -343,9 +338,7 @@ class LRScheduler:
         """After a load: each group whose lr is still ``written[i]`` (what this scheduler wrote before
         the load) gets the loaded lr."""
         for group, old, new in zip(self.optimizer.param_groups, written, self._last_lr):
-            current = group["lr"]
-            unchanged = not _tensor_changed(current, old) if is_tensor(current) else current == old
-            if current is old or unchanged:
+            if not _changed(group["lr"], old):
                 set_lr(group, new)
 
     def _read_progress(self, state: Mapping[str, Any], count: int) -> Apply:
@@ -413,6 +406,15 @@ def _takes_float(value: object) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+
+
+def _changed(current: Any, written: float) -> bool:
+    """Whether a group's lr is no longer the value written into it: a tensor compared by value (an
+    edit through ``.data`` moves no version counter), a number by identity then value (a
+    ``Fraction(1, 10)`` is 0.1), anything else changed."""
+    if is_tensor(current):
+        return _tensor_changed(current, written)
+    return current is not written and not (_takes_float(current) and float(current) == written)
 
 
 def _tensor_changed(tensor: Any, written: float) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import compose, cosine, cyclic, lambdas, one_cycle, plateau, polynomial, step
-from ..base import LRScheduler, ScheduledLR, _LRScheduler
+from ..base import LRScheduler, ScheduledLR
 from ..chain import ChainableLR, DecayLR
 from ..cyclic import CycledLR
 from ..schedule import SCHEDULES
@@ -31,7 +31,7 @@ MAX_DEPTH = 32
 #: Largest config file (``@path``) read, in bytes.
 MAX_CONFIG_BYTES = 1_000_000
 
-_BASES = (LRScheduler, _LRScheduler, ScheduledLR, ChainableLR, DecayLR, CycledLR)
+_BASES = (LRScheduler, ScheduledLR, ChainableLR, DecayLR, CycledLR)
 _FAMILIES = (step, polynomial, cosine, lambdas, cyclic, one_cycle, plateau, compose)
 _REGISTERED: dict[str, type[Any]] = {}
 _FUNCTION_PARAMS = frozenset({"lr_lambda", "scale_fn"})
