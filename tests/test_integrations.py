@@ -9,6 +9,7 @@ each runs the same script with torch's class and with ours, and compares.
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 import warnings
@@ -314,11 +315,14 @@ def ddp_rank(rank: int, folder: str) -> None:
     """One rank of a 2-process gloo run, for torch's classes then ours: DDP, a cosine, and a plateau
     fed the all-reduced loss; rank 0 saves a checkpoint at step 1 that every rank then resumes
     from. Writes each face's lrs."""
+    import datetime
     import json
 
     import torch.distributed as dist
 
-    dist.init_process_group("gloo", init_method=f"file://{folder}/rendezvous", rank=rank, world_size=2)
+    # a collective that waits over a minute has failed: raise, not hang (gloo's default is 30 min)
+    timeout = datetime.timedelta(seconds=60)
+    dist.init_process_group("gloo", init_method=f"file://{folder}/rendezvous", rank=rank, world_size=2, timeout=timeout)
     shard = torch.utils.data.TensorDataset(*(tensor[rank::2] for tensor in data().tensors))
     for name, face in FACES.items():
         torch.manual_seed(0)
@@ -365,6 +369,9 @@ def in_fresh_process(function: str, folder: Any) -> None:
 def ddp(folder: str) -> None:
     import torch.multiprocessing as mp
 
+    # gloo picks its interface from the host name, which can hang on a shared machine: loopback
+    # (accelerate's debug_launcher does the same)
+    os.environ["GLOO_SOCKET_IFNAME"] = "lo"
     mp.spawn(ddp_rank, args=(folder,), nprocs=2)
 
 
