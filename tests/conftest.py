@@ -89,6 +89,26 @@ def torch_optimizer(lrs: list[float], *, tensor: bool = False, kind: str = "sgd"
     return torch.optim.SGD(groups, lr=0.1, momentum=0.9)
 
 
+def load_timm_scheduler(module: str) -> Any:
+    """``timm.scheduler.<module>`` (``"cosine_lr"``, ...), loaded without running timm's ``__init__``,
+    which imports torchvision (not installed: its wheel replaces the CPU torch). The scheduler
+    modules need torch alone."""
+    import importlib
+    import importlib.machinery
+    import sys
+    import types
+
+    spec = importlib.machinery.PathFinder.find_spec("timm")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.fail("timm is not installed: pip install --no-deps timm==1.0.31 (see the README)")
+    for name, path in (("timm", spec.submodule_search_locations[0]), ("timm.scheduler", None)):
+        if name not in sys.modules:
+            package = types.ModuleType(name)
+            package.__path__ = [path or os.path.join(sys.modules["timm"].__path__[0], "scheduler")]
+            sys.modules[name] = package
+    return importlib.import_module(f"timm.scheduler.{module}")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The trainer tests (``integrations``) run only when asked: they need the ``integrations``
     extra and take minutes."""
