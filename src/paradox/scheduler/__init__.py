@@ -14,6 +14,21 @@ from .base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from .compose import ChainedScheduler, Product, Sequential, SequentialLR
 from .cosine import CosineAnnealing, CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineWarmRestarts
 from .cyclic import Cyclic, CyclicLR
+from .hf import (
+    HFDecay,
+    get_constant_schedule,
+    get_constant_schedule_with_warmup,
+    get_cosine_schedule_with_warmup,
+    get_cosine_with_hard_restarts_schedule_with_warmup,
+    get_cosine_with_min_lr_schedule_with_warmup,
+    get_cosine_with_min_lr_schedule_with_warmup_lr_rate,
+    get_inverse_sqrt_schedule,
+    get_linear_schedule_with_warmup,
+    get_polynomial_decay_schedule_with_warmup,
+    get_reduce_on_plateau_schedule,
+    get_scheduler,
+    get_wsd_schedule,
+)
 from .inverse_sqrt import InverseSqrt, InverseSqrtLR
 from .lambdas import LambdaFactor, LambdaLR, MultiplicativeDecay, MultiplicativeLR
 from .one_cycle import OneCycle, OneCycleLR
@@ -61,6 +76,7 @@ __all__ = [
     "CyclicLR",
     "ExponentialDecay",
     "ExponentialLR",
+    "HFDecay",
     "InverseSqrt",
     "InverseSqrtLR",
     "LRScheduler",
@@ -92,6 +108,18 @@ __all__ = [
     "Warmup",
     "WarmupLR",
     "_LRScheduler",
+    "get_constant_schedule",
+    "get_constant_schedule_with_warmup",
+    "get_cosine_schedule_with_warmup",
+    "get_cosine_with_hard_restarts_schedule_with_warmup",
+    "get_cosine_with_min_lr_schedule_with_warmup",
+    "get_cosine_with_min_lr_schedule_with_warmup_lr_rate",
+    "get_inverse_sqrt_schedule",
+    "get_linear_schedule_with_warmup",
+    "get_polynomial_decay_schedule_with_warmup",
+    "get_reduce_on_plateau_schedule",
+    "get_scheduler",
+    "get_wsd_schedule",
     "plot",
     "simulate",
 ]
