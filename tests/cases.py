@@ -413,7 +413,7 @@ CASES = [
     # -- issue 13, hf --
     Case(
         "InverseSqrtLR",
-        {"warmup_steps": 4, "timescale": 10.0, "start_factor": 0.1},
+        {"warmup_steps": 4, "timescale": 10.0, "start_factor": 0.1, "start_value": None},
         [
             *refused("InverseSqrtLR", "warmup_steps", "an int >= 0", ValueError, -1, 2.5),
             *refused("InverseSqrtLR", "warmup_steps", "an int >= 0", TypeError, "4"),
@@ -421,6 +421,14 @@ CASES = [
             *refused("InverseSqrtLR", "timescale", POSITIVE, TypeError, "10"),
             *refused("InverseSqrtLR", "start_factor", "a finite number in [0.0, 1.0]", ValueError, 1.5, -0.1, NAN),
             *refused("InverseSqrtLR", "start_factor", "a finite number in [0.0, 1.0]", TypeError, None),
+            *refused("InverseSqrtLR", "start_value", NON_NEGATIVE, ValueError, -1.0, INF),
+            *refused("InverseSqrtLR", "start_value", NON_NEGATIVE, TypeError, "0.1"),
+            (
+                {"start_value": 0.01},
+                ValueError,
+                r"^InverseSqrtLR: start_factor must be 0\.0 \(the default\) when start_value is given \(the start is "
+                r"one or the other\)\. Received: start_factor=0\.1 \(float\)$",
+            ),
         ],
     ),
     Case(

@@ -583,7 +583,7 @@ def test_issue13_hf_golden_values(schedule: Schedule, base: float, steps: Any, v
 def test_issue13_fairseq_inverse_sqrt_form() -> None:
     """fairseq's inverse_sqrt: lr ramps from warmup_init_lr to lr over warmup_updates, then lr * sqrt(w / t)."""
     peak, init, warmup = 5e-4, 1e-7, 4000
-    schedule = ps.InverseSqrt(warmup_steps=warmup, start_factor=init / peak)
+    schedule = ps.InverseSqrt(warmup_steps=warmup, start_value=init)
     for step in (0, 1, 1999, 3999):
         expected = init + step * (peak - init) / warmup  # fairseq's lr_step
         assert math.isclose(schedule(step, peak), expected, rel_tol=1e-13)

@@ -185,7 +185,12 @@ def test_inverse_sqrt_returns_our_driver_with_its_parameters() -> None:
     optimizer = PlainOptimizer(0.1)
     scheduler = ps.get_scheduler("inverse_sqrt", optimizer, 10, scheduler_specific_kwargs={"timescale": 30})
     assert type(scheduler) is ps.InverseSqrtLR
-    assert scheduler.state_dict()["config"] == {"warmup_steps": 10, "timescale": 30.0, "start_factor": 0.0}
+    assert scheduler.state_dict()["config"] == {
+        "warmup_steps": 10,
+        "timescale": 30.0,
+        "start_factor": 0.0,
+        "start_value": None,
+    }
 
 
 def test_scheduler_type_members_and_their_values_are_names() -> None:

@@ -92,7 +92,8 @@ SIMPLE = {
             "timescale": st.none() | st.floats(0.5, 1e4),
             "start_factor": unit,
         }
-    ),
+    )
+    | st.fixed_dictionaries({"warmup_steps": st.integers(1, 30), "start_value": st.floats(0.0, 1.0)}),
     "PiecewiseLinearLR": st.lists(st.tuples(st.integers(0, 60), st.floats(0.0, 2.0)), min_size=1, max_size=6).map(
         lambda pairs: {"milestones_values": sorted(pairs, key=lambda pair: pair[0])}
     ),

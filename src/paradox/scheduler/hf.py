@@ -251,7 +251,7 @@ def get_inverse_sqrt_schedule(
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> get_inverse_sqrt_schedule(optimizer, 4).schedule
-    InverseSqrt(warmup_steps=4, timescale=None, start_factor=0.0)
+    InverseSqrt(warmup_steps=4, timescale=None, start_factor=0.0, start_value=None)
     """
     with naming("get_inverse_sqrt_schedule"):
         warmup = _warmup(num_warmup_steps)
