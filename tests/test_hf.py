@@ -75,7 +75,7 @@ def random_config(name: str, rng: random.Random, lr_init: float) -> tuple[int | 
         decay = rng.choice([0, 1, rng.randint(0, 150)])
         kwargs.update(
             num_decay_steps=decay,
-            warmup_type=rng.choice(["linear", "cosine"]),
+            warmup_type=rng.choice(["linear", "cosine", "1-sqrt"]),
             decay_type=rng.choice(["linear", "cosine", "1-sqrt"]),
             min_lr_ratio=rng.choice([0.0, rng.uniform(0.0, 1.0)]),
             num_cycles=cycles,
@@ -301,9 +301,10 @@ def test_the_functions_have_transformers_signatures() -> None:
             r"^get_wsd_schedule: decay_type must be one of 'linear', 'cosine', '1-sqrt'\. Received: decay_type='square'",
         ),
         (
-            lambda opt: ps.get_wsd_schedule(opt, 1, 5, 10, warmup_type="1-sqrt"),
+            lambda opt: ps.get_wsd_schedule(opt, 1, 5, 10, warmup_type="exponential"),
             ValueError,
-            r"^get_wsd_schedule: warmup_type must be one of 'linear', 'cosine'\. Received: warmup_type='1-sqrt'",
+            r"^get_wsd_schedule: warmup_type must be one of 'linear', 'cosine', '1-sqrt'\. "
+            r"Received: warmup_type='exponential'",
         ),
     ],
 )

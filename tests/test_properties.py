@@ -179,3 +179,24 @@ def test_piecewise_constant_is_the_product_of_the_scales_passed(pairs: Any, step
     pairs = sorted(pairs)
     schedule = ps.PiecewiseConstant([boundary for boundary, _ in pairs], [scale for _, scale in pairs])
     assert schedule(step) == math.prod(scale for boundary, scale in pairs if boundary <= step)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    shape=st.sampled_from(["cosine", "restarts", "power", "1-sqrt", "1-sqrt-rise"]),
+    steps=st.integers(1, 500),
+    end=unit,
+    power=st.floats(0.1, 5.0),
+    cycles=st.floats(0.0, 4.0),
+    step=st.integers(0, 2_000),
+    base=lr,
+)
+def test_hf_decay_stays_between_its_end_and_the_base(
+    shape: str, steps: int, end: float, power: float, cycles: float, step: int, base: float
+) -> None:
+    end = 0.0 if shape == "restarts" else end
+    decay = ps.HFDecay(shape, steps, end, power, cycles)
+    value = decay(step, base)
+    assert end * base * (1 - 1e-15) <= value <= base * (1 + 1e-15)
+    if shape in ("power", "1-sqrt") and step >= steps:
+        assert value == end * base  # held at the end

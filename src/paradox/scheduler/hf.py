@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from .base import LRScheduler, SupportsParamGroups
 
 #: The shapes of :class:`HFDecay`, in the order error messages list them.
-HF_DECAYS = ("cosine", "restarts", "power", "1-sqrt")
+HF_DECAYS = ("cosine", "restarts", "power", "1-sqrt", "1-sqrt-rise")
 
 
 class HFDecay(Schedule):
@@ -62,13 +62,14 @@ class HFDecay(Schedule):
         "restarts"   (1 + cos(pi * ((num_cycles * p) % 1))) / 2 for p < 1, then 0 (hard restarts)
         "power"      r + (1 - r) * (1 - min(p, 1)) ** power               (then r)
         "1-sqrt"     r + (1 - r) * (1 - sqrt(min(p, 1)))                  (then r)
+        "1-sqrt-rise" r + (1 - r) * (1 - sqrt(1 - min(p, 1)))             (then 1: WSD's "1-sqrt" warmup)
 
     each written with :func:`~paradox.scheduler.shapes.between`. ``num_cycles`` is a float:
     ``0.5`` is half a cosine over ``steps``. transformers' ``cosine_warmup_with_min_lr`` evaluates
     its cosine one step ahead: ``offset=1``.
 
     Args:
-        shape: "cosine", "restarts", "power" or "1-sqrt".
+        shape: "cosine", "restarts", "power", "1-sqrt" or "1-sqrt-rise" (from ``end_ratio`` up to 1).
         steps: the decay's length, an int in [1, 2**53] (transformers' ``max(1, T - W)``).
         end_ratio: the end as a factor of the base, a number in [0, 1] (transformers'
             ``min_lr_rate``, ``lr_end / lr_init``, ``min_lr_ratio``); 0 for "restarts".
@@ -118,6 +119,8 @@ class HFDecay(Schedule):
         if shape == "restarts":
             wave = between("cosine", (self.num_cycles * progress) % 1.0, 1.0, 0.0, xp)
             return xp.where(progress >= 1.0, 0.0, wave)
+        if shape == "1-sqrt-rise":  # the 1-sqrt fall, backwards in time
+            return between("1-sqrt", 1.0 - xp.minimum(progress, 1.0), 1.0, end, xp)
         return between(shape, xp.minimum(progress, 1.0), 1.0, end, xp, self.power)
 
 
@@ -337,10 +340,10 @@ def get_wsd_schedule(
     ``num_stable_steps`` (or ``num_training_steps - num_warmup_steps - num_decay_steps``), a decay
     to ``min_lr_ratio`` times the lr over ``num_decay_steps``, then that floor.
 
-    ``warmup_type`` is "linear" or "cosine" (transformers' "1-sqrt" rise, ``1 - sqrt(1 - x)``, has
-    no warmup shape here yet); ``decay_type`` is "linear", "cosine" (over ``num_cycles`` waves)
-    or "1-sqrt". When both step counts are given, ``num_stable_steps`` wins, with a warning, as in
-    transformers.
+    ``warmup_type`` is "linear", "cosine" (a :class:`~paradox.scheduler.Warmup`) or "1-sqrt"
+    (transformers' rise ``1 - sqrt(1 - x)``, :class:`HFDecay`'s "1-sqrt-rise"); ``decay_type`` is
+    "linear", "cosine" (over ``num_cycles`` waves) or "1-sqrt". When both step counts are given,
+    ``num_stable_steps`` wins, with a warning, as in transformers.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
     >>> scheduler = get_wsd_schedule(optimizer, 2, 2, num_stable_steps=2, decay_type="linear", min_lr_ratio=0.1)
@@ -365,7 +368,7 @@ def get_wsd_schedule(
                 warnings.warn(message, stacklevel=2)
             stable = check_steps("num_stable_steps", num_stable_steps, minimum=0)
         ratio = check_float("min_lr_ratio", min_lr_ratio, minimum=0.0, maximum=1.0)
-        rise = check_shape("warmup_type", warmup_type, ("linear", "cosine"))
+        rise = check_shape("warmup_type", warmup_type, ("linear", "cosine", "1-sqrt"))
         fall = check_shape("decay_type", decay_type, ("linear", "cosine", "1-sqrt"))
         cycles = _cycles(num_cycles)
         phases: list[tuple[Schedule, int]] = [(Warmup(), stable)] if stable else []  # the lr, constant
@@ -376,7 +379,11 @@ def get_wsd_schedule(
         floor = PiecewiseConstant([0], [ratio])  # from the end of the decay on
         milestones = [sum(length for _, length in phases[: index + 1]) for index in range(len(phases))]
         after = Sequential([schedule for schedule, _ in phases] + [floor], milestones) if phases else floor
-        return ScheduledLR(optimizer, Warmup(after, warmup, ratio, shape=rise), last_epoch)
+        if rise == "1-sqrt" and warmup:
+            schedule: Schedule = Sequential([HFDecay("1-sqrt-rise", warmup, ratio), after], [warmup])
+        else:
+            schedule = Warmup(after, warmup, ratio, shape="cosine" if rise == "cosine" else "linear")
+        return ScheduledLR(optimizer, schedule, last_epoch)
 
 
 # -- get_scheduler -------------------------------------------------------------------------------
