@@ -331,3 +331,27 @@ def test_hf_decay_far_out_is_the_closed_form() -> None:
     expected = 0.1 + 0.9 * (1 + math.cos(math.pi * 2 * 1.7 * step / 999_983)) / 2
     assert math.isclose(decay(step, 2.0), 2.0 * expected, rel_tol=1e-9)
     assert decay.simulate(10, 2.0) == [decay(step, 2.0) for step in range(10)]
+
+
+@pytest.mark.parametrize("name", ["linear", "cosine", "cosine_warmup_with_min_lr", "polynomial", "inverse_sqrt"])
+def test_last_epoch_resumes_as_transformers_does(name: str) -> None:
+    """``last_epoch=k`` with each group's ``initial_lr`` set: the initial step goes to ``k + 1``, as in torch."""
+    rng = random.Random(f"hf-last-epoch-{name}")
+    for _ in range(10):
+        lrs = [rng.uniform(1e-3, 1.0) for _ in range(2)]
+        warmup, training, kwargs = random_config(name, rng, lrs[0])
+        ref_opt, our_opt = twin_optimizers(lrs)
+        for group in [*ref_opt.param_groups, *our_opt.param_groups]:
+            group["initial_lr"] = group["lr"]
+        last = rng.randint(0, 50)
+        function = ps.hf.TYPE_TO_SCHEDULER_FUNCTION[name]
+        arguments = {"num_warmup_steps": warmup, **({} if name == "inverse_sqrt" else {"num_training_steps": training})}
+        reference = hf.TYPE_TO_SCHEDULER_FUNCTION[SchedulerType(name)](ref_opt, **arguments, **kwargs, last_epoch=last)
+        ours = function(our_opt, **arguments, **kwargs, last_epoch=last)
+        assert ours.last_epoch == reference.last_epoch == last + 1
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for _ in range(20):
+                assert close(lrs_of(our_opt), lrs_of(ref_opt))
+                reference.step()
+                ours.step()
