@@ -87,6 +87,11 @@ def random_config(name: str, rng: random.Random, lr_init: float) -> tuple[int | 
     return warmup, training, kwargs
 
 
+def run_length(warmup: int | None, training: int | None, kwargs: dict[str, Any]) -> int:
+    """The whole run and 5 steps more (a WSD given its stable steps ends after its three phases)."""
+    return (training or (warmup or 0) + kwargs.get("num_decay_steps", 0) + kwargs.get("num_stable_steps", 0)) + 5
+
+
 def close(ours: list[float], reference: list[float]) -> bool:
     return len(ours) == len(reference) and all(
         math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15) for a, b in zip(ours, reference)
@@ -111,8 +116,7 @@ def test_every_name_matches_transformers_over_whole_runs(name: str) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch's call-order warning: no optimizer.step() here
             reference, ours, ref_opt, our_opt = build_both(name, lrs, warmup, training, kwargs)
-            end = (training or (warmup or 0) + kwargs.get("num_decay_steps", 0) + kwargs.get("num_stable_steps", 0)) + 5
-            for step in range(end):
+            for step in range(run_length(warmup, training, kwargs)):
                 assert close(lrs_of(our_opt), lrs_of(ref_opt)), (name, lrs, warmup, training, kwargs, step)
                 reference.step()
                 ours.step()
@@ -355,3 +359,29 @@ def test_last_epoch_resumes_as_transformers_does(name: str) -> None:
                 assert close(lrs_of(our_opt), lrs_of(ref_opt))
                 reference.step()
                 ours.step()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_transformers_checkpoint_resumes_in_ours(name: str) -> None:
+    """The state transformers saved (its LambdaLR's, or torch's ReduceLROnPlateau's) loads into our
+    scheduler of the same name, which continues the run: a migration mid-training."""
+    rng = random.Random(f"hf-migrate-{name}")
+    for _ in range(10):
+        lrs = [rng.uniform(1e-3, 1.0) for _ in range(rng.randint(1, 3))]
+        warmup, training, kwargs = random_config(name, rng, lrs[0])
+        if name == "reduce_lr_on_plateau":
+            warmup, training, kwargs = None, None, {"patience": rng.randint(0, 3), "factor": 0.5}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reference, _, ref_opt, our_opt = build_both(name, lrs, warmup, training, kwargs)
+            metrics = [rng.uniform(0.0, 1.0) for _ in range(max(run_length(warmup, training, kwargs), 60))]
+            stop = rng.randint(0, len(metrics) - 1)
+            for metric in metrics[:stop]:
+                reference.step(metric) if name == "reduce_lr_on_plateau" else reference.step()
+            our_opt.load_state_dict(ref_opt.state_dict())
+            ours = ps.get_scheduler(name, our_opt, warmup, training, dict(kwargs))
+            ours.load_state_dict(reference.state_dict())
+            for metric in metrics[stop:]:
+                assert close(lrs_of(our_opt), lrs_of(ref_opt))
+                for scheduler in (reference, ours):
+                    scheduler.step(metric) if name == "reduce_lr_on_plateau" else scheduler.step()
