@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping
 
 from .base import STEPPING, LRScheduler, _nothing, param_groups, set_lr, warn_config_drift
-from .compose import MAX_DEPTH, _Composite, _undo_initial_steps, nesting
+from .compose import MAX_DEPTH, _Composite, nesting
 from .schedule import SCALAR, Schedule
 from .shapes import between, check_shape
 from .state import read_values
@@ -328,7 +328,7 @@ class WarmupLR(_Composite):
                     rule = 'a number > 0 for shape="exponential" with a start_value (a geometric ramp up to it)'
                     fail(f"optimizer.param_groups[{index}]['initial_lr']", rule, base)
         self._bases = list(self.base_lrs)  # what each group's ramp rises to
-        _undo_initial_steps(self)
+        # The child keeps the state of its initial step until it restarts at the end of warmup.
         self._restart(last_epoch + 1)
 
     @property
