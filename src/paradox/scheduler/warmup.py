@@ -166,6 +166,8 @@ class Warmup(Schedule):
         return self.values(step, (1.0,), xp)[0]
 
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
+        if xp is SCALAR:  # the lrs alone: no momenta to hold during warmup
+            return self.ramp(step, bases) if step < self.steps else self._after(step, bases)[0]
         return self.evaluate(step, bases, xp)[0]
 
     def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
