@@ -54,9 +54,9 @@ _FAMILIES = (
     one_cycle,
     plateau,
     compose,
-    warmup,
     inverse_sqrt,
     piecewise,
+    warmup,
     hf,
 )
 _REGISTERED: dict[str, type[Any]] = {}
