@@ -385,3 +385,24 @@ def test_a_transformers_checkpoint_resumes_in_ours(name: str) -> None:
                 assert close(lrs_of(our_opt), lrs_of(ref_opt))
                 for scheduler in (reference, ours):
                     scheduler.step(metric) if name == "reduce_lr_on_plateau" else scheduler.step()
+
+
+@pytest.mark.slow
+def test_ten_million_steps_match_transformers_closed_form() -> None:
+    """No drift: after 10**7 steps the lr is the closed form at 10**7 and transformers' lambda there."""
+    from functools import partial
+
+    optimizer = PlainOptimizer(0.3, 0.02)
+    optimizer.defaults = {"lr": 0.3}  # type: ignore[attr-defined]
+    kwargs = {"num_cycles": 1.3, "min_lr_rate": 0.05}
+    scheduler = ps.get_scheduler("cosine_warmup_with_min_lr", optimizer, 1000, 10**7 - 17, kwargs)
+    for _ in range(10**7):
+        scheduler.step()
+    lam = partial(
+        hf._get_cosine_with_min_lr_schedule_with_warmup_lr_rate_lambda,
+        num_warmup_steps=1000,
+        num_training_steps=10**7 - 17,
+        **kwargs,
+    )
+    assert lrs_of(optimizer) == scheduler.schedule.values(10**7, [0.3, 0.02])
+    assert close(lrs_of(optimizer), [0.3 * lam(10**7), 0.02 * lam(10**7)])
