@@ -25,6 +25,13 @@ the step after warmup, ``D = max(1, T - W)``)::
                            warmup (t + 1) / W (the peak on the last warmup step), and the cosine of
                            (s + 1) / D: both a step ahead of the others (transformers' ``+ 1``)
     warmup_stable_decay    warmup from min_lr_ratio, stable at base, decay to min_lr_ratio, held there
+
+Where this drop-in differs, it refuses up front what transformers accepts and then breaks on or
+computes without meaning: a negative step count, ``num_cycles < 0``, ``power <= 0``, a
+``min_lr_rate`` or ``min_lr_ratio`` outside [0, 1], a WSD whose stable phase would be negative.
+``polynomial`` with ``num_training_steps == num_warmup_steps`` holds ``lr_end`` after the warmup
+(transformers divides by zero at that step). transformers' ``"greedy"`` (its ``GreedyLR``) and its
+layer-wise optimizer are not part of it.
 """
 
 from __future__ import annotations
@@ -162,7 +169,8 @@ def get_linear_schedule_with_warmup(
     [0.0, 0.5, 1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
     """
     with naming("get_linear_schedule_with_warmup"):
-        warmup, span = _warmup(num_warmup_steps), _training(num_training_steps) - num_warmup_steps
+        warmup = _warmup(num_warmup_steps)
+        span = _training(num_training_steps) - warmup
         decay = LinearFactor(1.0, 0.0, span) if span >= 1 else PiecewiseConstant([0], [0.0])  # T <= W: 0 after warmup
         return ScheduledLR(optimizer, Warmup(decay, warmup), last_epoch)
 
