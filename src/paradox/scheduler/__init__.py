@@ -22,6 +22,7 @@ from .plateau import ReduceLROnPlateau
 from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, PolynomialDecay, PolynomialLR
 from .schedule import Schedule
 from .step import ExponentialDecay, ExponentialLR, MultiStepDecay, MultiStepLR, StepDecay, StepLR
+from .wsd import WarmupStableDecay, WarmupStableDecayLR
 
 # The preview tools are loaded on first use (PEP 562).
 _LAZY = {"Trace": ".preview.simulate", "plot": ".preview.plot", "simulate": ".preview.simulate"}
@@ -88,6 +89,8 @@ __all__ = [
     "StepDecay",
     "StepLR",
     "Trace",
+    "WarmupStableDecay",
+    "WarmupStableDecayLR",
     "_LRScheduler",
     "plot",
     "simulate",
