@@ -99,6 +99,18 @@ SIMPLE = {
     "PiecewiseConstantLR": st.lists(
         st.tuples(st.integers(0, 60), st.floats(0.0, 2.0)), max_size=5, unique_by=lambda pair: pair[0]
     ).map(lambda pairs: {"boundaries": sorted(b for b, _ in pairs), "scales": [s for _, s in sorted(pairs)]}),
+    # -- issue 13, wsd --
+    "WarmupStableDecayLR": st.fixed_dictionaries(
+        {
+            "num_warmup_steps": st.integers(0, 20),
+            "num_decay_steps": st.integers(0, 30),
+            "num_stable_steps": st.integers(0, 30),
+            "warmup_type": st.sampled_from(["linear", "cosine", "1-sqrt", "exponential"]),
+            "decay_type": st.sampled_from(["linear", "cosine", "1-sqrt", "square", "power", "exponential"]),
+            "decay_power": st.floats(0.1, 4.0),
+            "min_lr_ratio": st.floats(0.01, 1.0),
+        }
+    ),
 }
 
 #: Children of the composites: (class name, config) pairs.
@@ -171,6 +183,8 @@ SAMPLE: dict[str, dict[str, Any]] = {
     "InverseSqrtLR": {"warmup_steps": 4, "timescale": 10.0, "start_factor": 0.1},
     "PiecewiseLinearLR": {"milestones_values": [[0, 0.1], [3, 1.0], [10, 0.5], [10, 0.2], [20, 0.0]]},
     "PiecewiseConstantLR": {"boundaries": [2, 5, 9], "scales": [0.5, 2.0, 0.1]},
+    # -- issue 13, wsd --
+    "WarmupStableDecayLR": {"num_warmup_steps": 3, "num_decay_steps": 5, "num_training_steps": 20, "min_lr_ratio": 0.1},
 }
 
 
@@ -544,6 +558,8 @@ LONG: dict[str, dict[str, Any]] = {
     "InverseSqrtLR": {"warmup_steps": 4000, "timescale": 1234.5, "start_factor": 0.01},
     "PiecewiseLinearLR": {"milestones_values": [[0, 0.0], [1000, 1.0], [5_000_000, 0.3], [9_999_990, 0.01]]},
     "PiecewiseConstantLR": {"boundaries": [10, 5_000_000, 9_999_999], "scales": [0.5, 0.1, 3.0]},
+    # -- issue 13, wsd --
+    "WarmupStableDecayLR": {"num_warmup_steps": 1000, "num_decay_steps": 0.2, "num_training_steps": N + 7},
 }
 
 

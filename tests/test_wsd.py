@@ -243,7 +243,7 @@ def test_fractions_of_the_training_steps_round_to_the_nearest_step() -> None:
         (
             {"num_decay_steps": 1.5, "num_training_steps": 9},
             ValueError,
-            r"num_decay_steps must be an int >= 0 \(steps\) or a float in \[0\.0, 1\.0\]",
+            r"num_decay_steps must be an int in \[0, 2\*\*53\] \(steps\) or a float in \[0\.0, 1\.0\]",
         ),
         ({"min_lr": 0.1, "min_lr_ratio": 0.1}, ValueError, r"min_lr_ratio must be None when min_lr is given"),
         ({"decay_type": "exponential"}, ValueError, r'min_lr_ratio must be a number > 0 for decay_type="exponential"'),

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from numbers import Real
+from numbers import Integral, Real
 
 from .base import ConfigParam, ScheduledLR, _nothing, warn_config_drift
 from .schedule import SCALAR, Schedule
 from .shapes import between, check_shape
-from .validate import check_float, check_steps, fail, is_number, named, received, to_float
+from .validate import MAX_STEPS, check_float, check_steps, fail, is_number, named, received, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -38,14 +38,19 @@ _FUNCTION_RULE = "a name from a config: a config holds only a function's name, s
 def _length(name: str, value: Any, total: int | None) -> int:
     """A phase's length: an int of steps, or a float in [0, 1], a fraction of ``total`` rounded to the
     nearest step (halves up)."""
+    rule = "an int in [0, 2**53] (steps) or a float in [0.0, 1.0] (a fraction of num_training_steps)"
     if isinstance(value, float):
-        rule = "an int >= 0 (steps) or a float in [0.0, 1.0] (a fraction of num_training_steps)"
         if not (math.isfinite(value) and 0.0 <= value <= 1.0):
             fail(name, rule, value)
         if total is None:
             fail(name, "an int (steps) when num_training_steps is None (a float is a fraction of it)", value)
         return math.floor(value * total + 0.5)
-    return check_steps(name, value, minimum=0)
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        fail(name, rule, value, kind=True)
+    number = int(value)
+    if not 0 <= number <= MAX_STEPS:
+        fail(name, rule, value)
+    return number
 
 
 def _optional(name: str, value: Any, maximum: float | None = None) -> float | None:
@@ -216,9 +221,12 @@ class WarmupStableDecay(Schedule):
                     fail("cooldown_start", "an int when cooldown_steps is given", cooldown_start)
                 top = "2**53" if planned is None else str(planned)
                 where = "from the end of warmup to the start of the planned decay"
-                self.cooldown_start = check_steps("cooldown_start", cooldown_start, minimum=warmup)
-                if planned is not None and self.cooldown_start > planned:
-                    fail("cooldown_start", f"an int in [{warmup}, {top}] ({where})", cooldown_start)
+                rule = f"an int in [{warmup}, {top}] ({where})"
+                if isinstance(cooldown_start, bool) or not isinstance(cooldown_start, Integral):
+                    fail("cooldown_start", rule, cooldown_start, kind=True)
+                if not warmup <= cooldown_start <= (MAX_STEPS if planned is None else planned):
+                    fail("cooldown_start", rule, cooldown_start)
+                self.cooldown_start = int(cooldown_start)
             self._warmup, self._stable_end = warmup, planned
             self._decay = decay
             self.floor = self.min_lr if self.min_lr is not None else 0.0
