@@ -335,3 +335,33 @@ def test_ten_million_steps_end_on_the_closed_form() -> None:
     x = (10**7 - 1 - 8 * 10**6) / (2 * 10**6)
     assert lrs_of(scheduler.optimizer) == [scheduler.schedule(10**7 - 1, 0.5)]
     assert_close(lrs_of(scheduler.optimizer), [0.5 * (1 - math.sqrt(x))], rel=1e-12)
+
+
+@pytest.mark.parametrize("decay_type", ["linear", "cosine", "1-sqrt", "square", "power", "exponential"])
+@pytest.mark.parametrize("warmup_type", ["linear", "cosine", "1-sqrt", "exponential"])
+def test_the_array_path_is_the_scalar_formula_to_2_ulp(warmup_type: str, decay_type: str) -> None:
+    pytest.importorskip("numpy")
+    for floor in ({"min_lr_ratio": 0.02}, {"min_lr": 0.003, "warmup_start_lr": 0.001}):
+        schedule = ps.WarmupStableDecay(
+            37, 0.4, 300, warmup_type=warmup_type, decay_type=decay_type, decay_power=2.5, **floor
+        )
+        arrays = schedule.arrays(0, 320, [0.3, 2.0])
+        assert arrays is not None
+        for base, values in zip([0.3, 2.0], arrays[0]):
+            scalars = [schedule(t, base) for t in range(320)]
+            assert all(abs(a - b) <= 2 * math.ulp(b) for a, b in zip(values.tolist(), scalars))
+    steps = ps.WarmupStableDecay(5, 10, 40, decay_type=lambda x: 1.0 - x)  # a function: one step at a time
+    assert steps.arrays(0, 50, [1.0]) is None
+    assert steps.simulate(50) == [steps(t) for t in range(50)]
+
+
+def test_paradox_lr_previews_a_wsd_spec(capsys: pytest.CaptureFixture[str]) -> None:
+    from paradox.scheduler.preview.cli import main
+
+    spec = "WarmupStableDecayLR(num_warmup_steps=2, num_decay_steps=0.3, num_training_steps=10, min_lr_ratio=0.1)"
+    assert main(["table", spec, "--lr", "1"]) == 0
+    rows = capsys.readouterr().out.split()[1:]
+    expected = ps.WarmupStableDecay(2, 0.3, 10, min_lr_ratio=0.1).simulate(11)
+    assert [float(row.split(",")[1]) for row in rows] == expected
+    assert main(["list"]) == 0
+    assert "WarmupStableDecayLR(num_warmup_steps=0, num_decay_steps=0" in capsys.readouterr().out

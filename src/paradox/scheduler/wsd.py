@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
     from .base import Apply, SupportsParamGroups
 
+    #: A cooldown's shape: a name, or a function of the progress (a spec gives the names).
+    DecayType = str | Callable[[float], float]
+
 #: The shapes of the warmup, in the order error messages list them.
 WARMUP_TYPES = ("linear", "cosine", "1-sqrt", "exponential")
 #: The named shapes of the cooldown (a function of the progress is taken too).
@@ -57,7 +60,7 @@ def _optional(name: str, value: Any, maximum: float | None = None) -> float | No
     return None if value is None else check_float(name, value, minimum=0.0, maximum=maximum)
 
 
-def _check_decay(value: Any) -> str | Callable[[float], float]:
+def _check_decay(value: Any) -> DecayType:
     """A named shape, or a user function of the progress."""
     if callable(value) and not isinstance(value, str):
         function: Callable[[float], float] = value
@@ -149,7 +152,7 @@ class WarmupStableDecay(Schedule):
         num_training_steps: int | None = None,
         num_stable_steps: int | float | None = None,
         warmup_type: str = "linear",
-        decay_type: str | Callable[[float], float] = "1-sqrt",
+        decay_type: DecayType = "1-sqrt",
         decay_power: float = 1.0,
         min_lr: float | None = None,
         min_lr_ratio: float | None = None,
@@ -404,7 +407,7 @@ class WarmupStableDecayLR(ScheduledLR):
         num_training_steps: int | None = None,
         num_stable_steps: int | float | None = None,
         warmup_type: str = "linear",
-        decay_type: str | Callable[[float], float] = "1-sqrt",
+        decay_type: DecayType = "1-sqrt",
         decay_power: float = 1.0,
         min_lr: float | None = None,
         min_lr_ratio: float | None = None,
