@@ -100,6 +100,18 @@ SIMPLE = {
     "PiecewiseConstantLR": st.lists(
         st.tuples(st.integers(0, 60), st.floats(0.0, 2.0)), max_size=5, unique_by=lambda pair: pair[0]
     ).map(lambda pairs: {"boundaries": sorted(b for b, _ in pairs), "scales": [s for _, s in sorted(pairs)]}),
+    # -- issue 13, wsd --
+    "WarmupStableDecayLR": st.fixed_dictionaries(
+        {
+            "num_warmup_steps": st.integers(0, 20),
+            "num_decay_steps": st.integers(0, 30),
+            "num_stable_steps": st.integers(0, 30),
+            "warmup_type": st.sampled_from(["linear", "cosine", "1-sqrt", "exponential"]),
+            "decay_type": st.sampled_from(["linear", "cosine", "1-sqrt", "square", "power", "exponential"]),
+            "decay_power": st.floats(0.1, 4.0),
+            "min_lr_ratio": st.floats(0.01, 1.0),
+        }
+    ),
 }
 
 #: Children of the composites: (class name, config) pairs.
@@ -187,6 +199,8 @@ SAMPLE: dict[str, dict[str, Any]] = {
     "PiecewiseConstantLR": {"boundaries": [2, 5, 9], "scales": [0.5, 2.0, 0.1]},
     # -- issue 13, warmup --
     "WarmupLR": {"child": ("CosineAnnealingLR", {"T_max": 20}), "steps": 3, "start_factor": 0.1},
+    # -- issue 13, wsd --
+    "WarmupStableDecayLR": {"num_warmup_steps": 3, "num_decay_steps": 5, "num_training_steps": 20, "min_lr_ratio": 0.1},
 }
 
 
@@ -562,6 +576,8 @@ LONG: dict[str, dict[str, Any]] = {
     "PiecewiseConstantLR": {"boundaries": [10, 5_000_000, 9_999_999], "scales": [0.5, 0.1, 3.0]},
     # -- issue 13, warmup --
     "WarmupLR": {"child": ("CosineAnnealingLR", {"T_max": 999_983}), "steps": 1000},
+    # -- issue 13, wsd --
+    "WarmupStableDecayLR": {"num_warmup_steps": 1000, "num_decay_steps": 0.2, "num_training_steps": N + 7},
 }
 
 

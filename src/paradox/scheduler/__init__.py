@@ -38,6 +38,7 @@ from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, Poly
 from .schedule import Schedule
 from .step import ExponentialDecay, ExponentialLR, MultiStepDecay, MultiStepLR, StepDecay, StepLR
 from .warmup import Warmup, WarmupLR
+from .wsd import WarmupStableDecay, WarmupStableDecayLR
 
 # The preview tools are loaded on first use (PEP 562).
 _LAZY = {"Trace": ".preview.simulate", "plot": ".preview.plot", "simulate": ".preview.simulate"}
@@ -107,6 +108,8 @@ __all__ = [
     "Trace",
     "Warmup",
     "WarmupLR",
+    "WarmupStableDecay",
+    "WarmupStableDecayLR",
     "_LRScheduler",
     "get_constant_schedule",
     "get_constant_schedule_with_warmup",

@@ -32,6 +32,7 @@ from .. import (
     polynomial,
     step,
     warmup,
+    wsd,
 )
 from ..base import LRScheduler, ScheduledLR
 from ..chain import ChainableLR, DecayLR
@@ -57,6 +58,7 @@ _FAMILIES = (
     inverse_sqrt,
     piecewise,
     warmup,
+    wsd,
     hf,
 )
 _REGISTERED: dict[str, type[Any]] = {}
