@@ -581,12 +581,6 @@ HF_GOLDEN: list[tuple[Schedule, float, Any, Any]] = [
     (ps.HFDecay("restarts", 4, num_cycles=2), 1.0, range(6), near(1.0, 0.5, 1.0, 0.5, 0.0, 0.0)),
     (ps.HFDecay("power", 4, end_ratio=0.2, power=2.0), 1.0, range(6), near(1.0, 0.65, 0.4, 0.25, 0.2, 0.2)),
     (ps.HFDecay("1-sqrt", 4), 1.0, range(6), near(1.0, 0.5, 1 - math.sqrt(0.5), 1 - math.sqrt(0.75), 0.0, 0.0)),
-    (
-        ps.HFDecay("1-sqrt-rise", 4, end_ratio=0.2),
-        1.0,
-        [0, 1, 3, 4, 9],
-        near(0.2, 0.2 + 0.8 * (1 - math.sqrt(0.75)), 0.6, 1.0, 1.0),
-    ),
 ]
 
 

@@ -184,7 +184,7 @@ def test_piecewise_constant_is_the_product_of_the_scales_passed(pairs: Any, step
 
 @settings(max_examples=200, deadline=None)
 @given(
-    shape=st.sampled_from(["cosine", "restarts", "power", "1-sqrt", "1-sqrt-rise"]),
+    shape=st.sampled_from(["cosine", "restarts", "power", "1-sqrt"]),
     steps=st.integers(1, 500),
     end=unit,
     power=st.floats(0.1, 5.0),

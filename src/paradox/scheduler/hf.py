@@ -42,13 +42,14 @@ from .base import ScheduledLR
 from .compose import Sequential
 from .cosine import CosineAnnealing
 from .inverse_sqrt import InverseSqrtLR
-from .piecewise import PiecewiseConstant, PiecewiseLinear
+from .piecewise import PiecewiseConstant
 from .plateau import ReduceLROnPlateau
 from .polynomial import LinearFactor
 from .schedule import SCALAR, Schedule
 from .shapes import between, check_shape
 from .validate import check_float, check_int, check_steps, fail, is_number, naming, to_float
 from .warmup import Warmup
+from .wsd import WarmupStableDecay
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
     from .base import LRScheduler, SupportsParamGroups
 
 #: The shapes of :class:`HFDecay`, in the order error messages list them.
-HF_DECAYS = ("cosine", "restarts", "power", "1-sqrt", "1-sqrt-rise")
+HF_DECAYS = ("cosine", "restarts", "power", "1-sqrt")
 
 
 class HFDecay(Schedule):
@@ -69,14 +70,13 @@ class HFDecay(Schedule):
         "restarts"   (1 + cos(pi * ((num_cycles * p) % 1))) / 2 for p < 1, then 0 (hard restarts)
         "power"      r + (1 - r) * (1 - min(p, 1)) ** power               (then r)
         "1-sqrt"     r + (1 - r) * (1 - sqrt(min(p, 1)))                  (then r)
-        "1-sqrt-rise" r + (1 - r) * (1 - sqrt(1 - min(p, 1)))             (then 1: WSD's "1-sqrt" warmup)
 
     each written with :func:`~paradox.scheduler.shapes.between`. ``num_cycles`` is a float:
     ``0.5`` is half a cosine over ``steps``. transformers' ``cosine_warmup_with_min_lr`` evaluates
     its cosine one step ahead: ``offset=1``.
 
     Args:
-        shape: "cosine", "restarts", "power", "1-sqrt" or "1-sqrt-rise" (from ``end_ratio`` up to 1).
+        shape: "cosine", "restarts", "power" or "1-sqrt".
         steps: the decay's length, an int in [1, 2**53] (transformers' ``max(1, T - W)``).
         end_ratio: the end as a factor of the base, a number in [0, 1] (transformers'
             ``min_lr_rate``, ``lr_end / lr_init``, ``min_lr_ratio``); 0 for "restarts".
@@ -126,8 +126,6 @@ class HFDecay(Schedule):
         if shape == "restarts":
             wave = between("cosine", (self.num_cycles * progress) % 1.0, 1.0, 0.0, xp)
             return xp.where(progress >= 1.0, 0.0, wave)
-        if shape == "1-sqrt-rise":  # the 1-sqrt fall, backwards in time
-            return between("1-sqrt", 1.0 - xp.minimum(progress, 1.0), 1.0, end, xp)
         return between(shape, xp.minimum(progress, 1.0), 1.0, end, xp, self.power)
 
 
@@ -348,9 +346,10 @@ def get_wsd_schedule(
     ``num_stable_steps`` (or ``num_training_steps - num_warmup_steps - num_decay_steps``), a decay
     to ``min_lr_ratio`` times the lr over ``num_decay_steps``, then that floor.
 
-    ``warmup_type`` is "linear", "cosine" (a :class:`~paradox.scheduler.Warmup`) or "1-sqrt"
-    (transformers' rise ``1 - sqrt(1 - x)``, :class:`HFDecay`'s "1-sqrt-rise"); ``decay_type`` is
-    "linear", "cosine" (over ``num_cycles`` waves) or "1-sqrt". When both step counts are given,
+    A :class:`~paradox.scheduler.WarmupStableDecay` (``warmup_type`` and ``decay_type`` "linear",
+    "cosine" or "1-sqrt", as transformers' shapes); a cosine decay over ``num_cycles != 0.5``
+    waves is transformers' own: the warmup and stable phase of a ``WarmupStableDecay``, then
+    :class:`HFDecay`'s cosine, then the floor. When both step counts are given,
     ``num_stable_steps`` wins, with a warning, as in transformers.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
@@ -359,38 +358,40 @@ def get_wsd_schedule(
     [0.1, 0.55, 1.0, 1.0, 1.0, 0.55, 0.1, 0.1]
     """
     with naming("get_wsd_schedule"):
-        warmup, decay_steps = _warmup(num_warmup_steps), check_steps("num_decay_steps", num_decay_steps, minimum=0)
-        if num_stable_steps is None:
-            if num_training_steps is None:
-                rule = "given when num_stable_steps is not (the stable phase is the rest of the training steps)"
-                fail("num_training_steps", rule, num_training_steps)
-            stable = _training(num_training_steps) - warmup - decay_steps
-            if stable < 0:
-                rule = f">= num_warmup_steps + num_decay_steps = {warmup + decay_steps} (the stable phase is the rest)"
-                fail("num_training_steps", rule, num_training_steps)
-        else:
-            if num_training_steps is not None:
-                import warnings
+        if num_stable_steps is None and num_training_steps is None:
+            rule = "given when num_stable_steps is not (the stable phase is the rest of the training steps)"
+            fail("num_training_steps", rule, num_training_steps)
+        if num_stable_steps is not None and num_training_steps is not None:
+            import warnings
 
-                message = "Both num_training_steps and num_stable_steps are specified. num_stable_steps will be used."
-                warnings.warn(message, stacklevel=2)
-            stable = check_steps("num_stable_steps", num_stable_steps, minimum=0)
-        ratio = check_float("min_lr_ratio", min_lr_ratio, minimum=0.0, maximum=1.0)
-        rise = check_shape("warmup_type", warmup_type, ("linear", "cosine", "1-sqrt"))
-        fall = check_shape("decay_type", decay_type, ("linear", "cosine", "1-sqrt"))
+            message = "Both num_training_steps and num_stable_steps are specified. num_stable_steps will be used."
+            warnings.warn(message, stacklevel=2)
+            num_training_steps = None
+        check_shape("warmup_type", warmup_type, ("linear", "cosine", "1-sqrt"))
+        check_shape("decay_type", decay_type, ("linear", "cosine", "1-sqrt"))
         cycles = _cycles(num_cycles)
-        phases: list[tuple[Schedule, int]] = [(Warmup(), stable)] if stable else []  # the lr, constant
-        if decay_steps and fall == "linear":
-            phases.append((PiecewiseLinear([(0, 1.0), (decay_steps, ratio)]), decay_steps))
-        elif decay_steps:
-            phases.append((HFDecay(fall, decay_steps, ratio, num_cycles=cycles), decay_steps))
+        if decay_type != "cosine" or cycles == 0.5:
+            schedule: Schedule = WarmupStableDecay(
+                num_warmup_steps,
+                num_decay_steps,
+                num_training_steps,
+                num_stable_steps,
+                warmup_type,
+                decay_type,
+                min_lr_ratio=min_lr_ratio,
+            )
+            return ScheduledLR(optimizer, schedule, last_epoch)
+        phases = WarmupStableDecay(num_warmup_steps, num_decay_steps, num_training_steps, num_stable_steps)
+        start, decay_steps = phases.decay_span() or (0, 0)  # the decay's first step and its length
+        ratio = check_float("min_lr_ratio", min_lr_ratio, minimum=0.0, maximum=1.0)
+        pieces: list[tuple[Schedule, int]] = []
+        if start:  # the warmup, then the lr for ever (cut at the decay's start)
+            pieces.append((WarmupStableDecay(num_warmup_steps, warmup_type=warmup_type, min_lr_ratio=ratio), start))
+        if decay_steps:
+            pieces.append((HFDecay("cosine", decay_steps, ratio, num_cycles=cycles), decay_steps))
         floor = PiecewiseConstant([0], [ratio])  # from the end of the decay on
-        milestones = [sum(length for _, length in phases[: index + 1]) for index in range(len(phases))]
-        after = Sequential([schedule for schedule, _ in phases] + [floor], milestones) if phases else floor
-        if rise == "1-sqrt" and warmup:
-            schedule: Schedule = Sequential([HFDecay("1-sqrt-rise", warmup, ratio), after], [warmup])
-        else:
-            schedule = Warmup(after, warmup, ratio, shape="cosine" if rise == "cosine" else "linear")
+        milestones = [sum(length for _, length in pieces[: index + 1]) for index in range(len(pieces))]
+        schedule = Sequential([piece for piece, _ in pieces] + [floor], milestones) if pieces else floor
         return ScheduledLR(optimizer, schedule, last_epoch)
 
 
