@@ -13,8 +13,10 @@ pure schedules (:class:`StepDecay`, ...) and the schedulers that drive them (:cl
 from .base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from .compose import ChainedScheduler, Product, Sequential, SequentialLR
 from .cosine import CosineAnnealing, CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineWarmRestarts
+from .cycles import Cycles, RestartsLR
 from .cyclic import Cyclic, CyclicLR
 from .inverse_sqrt import InverseSqrt, InverseSqrtLR
+from .kdecay import KDecay, KDecayLR
 from .lambdas import LambdaFactor, LambdaLR, MultiplicativeDecay, MultiplicativeLR
 from .one_cycle import OneCycle, OneCycleLR
 from .piecewise import PiecewiseConstant, PiecewiseConstantLR, PiecewiseLinear, PiecewiseLinearLR
@@ -22,6 +24,7 @@ from .plateau import ReduceLROnPlateau
 from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, PolynomialDecay, PolynomialLR
 from .schedule import Schedule
 from .step import ExponentialDecay, ExponentialLR, MultiStepDecay, MultiStepLR, StepDecay, StepLR
+from .tanh import TanhDecay, TanhDecayLR
 
 # The preview tools are loaded on first use (PEP 562).
 _LAZY = {"Trace": ".preview.simulate", "plot": ".preview.plot", "simulate": ".preview.simulate"}
@@ -56,12 +59,15 @@ __all__ = [
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
     "CosineWarmRestarts",
+    "Cycles",
     "Cyclic",
     "CyclicLR",
     "ExponentialDecay",
     "ExponentialLR",
     "InverseSqrt",
     "InverseSqrtLR",
+    "KDecay",
+    "KDecayLR",
     "LRScheduler",
     "LambdaFactor",
     "LambdaLR",
@@ -81,12 +87,15 @@ __all__ = [
     "PolynomialLR",
     "Product",
     "ReduceLROnPlateau",
+    "RestartsLR",
     "Schedule",
     "ScheduledLR",
     "Sequential",
     "SequentialLR",
     "StepDecay",
     "StepLR",
+    "TanhDecay",
+    "TanhDecayLR",
     "Trace",
     "_LRScheduler",
     "plot",
