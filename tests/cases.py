@@ -424,8 +424,10 @@ CASES = [
             "timm_rounding": False,
         },
         [
-            *refused("RestartsLR", "cycle_mul", "a finite number >= 1.0", ValueError, 0.5, 0, INF, NAN),
-            *refused("RestartsLR", "cycle_mul", "a finite number >= 1.0", TypeError, "2", None),
+            *refused(
+                "RestartsLR", "cycle_mul", "a finite number in [1.0, 1000000.0]", ValueError, 0.5, 0, 1e7, INF, NAN
+            ),
+            *refused("RestartsLR", "cycle_mul", "a finite number in [1.0, 1000000.0]", TypeError, "2", None),
             *refused("RestartsLR", "cycle_decay", "a finite number in [0.0, 1.0]", ValueError, 1.5, -0.1, NAN),
             *refused("RestartsLR", "cycle_decay", "a finite number in [0.0, 1.0]", TypeError, "0.5"),
             *refused("RestartsLR", "cycle_limit", POSITIVE_INT, ValueError, 0, -2, 2.5),

@@ -236,6 +236,7 @@ def test_kdecay_warps_within_the_length() -> None:
         assert all(warped(t) == cosine(10 * (t / 10) ** k) for t in range(11))
     assert ps.KDecay(cosine, 2.0)(3) > cosine(3) > ps.KDecay(cosine, 0.5)(3)  # k > 1 stays high for longer
     assert ps.KDecay(ps.PolynomialDecay(8), 2.0).last_change == 8
+    assert [ps.KDecay(cosine, 50.0)(t) for t in (10, 15, 2**53)] == [cosine(10), cosine(15), cosine(2**53)]  # past T
 
 
 def test_schedules_without_a_length_are_refused() -> None:

@@ -31,7 +31,8 @@ class Cycles(Schedule):
         m == 1:  i = t // L,                             t_i = L,           t_curr = t - L * i
         m != 1:  i = floor(log(1 - t / L * (1 - m), m)),  t_i = m ** i * L,  t_curr = t - (1 - m ** i) / (1 - m) * L
 
-    and::
+    (with ``timm_rounding=False``, the default, ``i`` is then corrected by one where the
+    logarithm rounds across a restart, so that ``0 <= t_curr < t_i``), and::
 
         value(t, base) = schedule(t_curr / t_i * L, base * cycle_decay ** i)    i < cycle_limit
         value(t, base) = floor                                                  i >= cycle_limit
@@ -49,14 +50,15 @@ class Cycles(Schedule):
         TanhLRScheduler    Cycles(TanhDecay(T, lb, ub, lr_min), mul, decay, limit)
         PolyLRScheduler    Cycles(KDecay(PolynomialDecay(T, power), k_decay), mul, decay, limit, eta_min=lr_min)
 
-    (``KDecay`` may be left out when ``k_decay == 1``.) ``cycle_mul=2`` (an int) and
-    ``cycle_decay=1`` around a :class:`CosineAnnealing` is torch's ``CosineWarmRestarts``.
+    (``KDecay`` may be left out when ``k_decay == 1``.) An integer ``cycle_mul`` (``2.0``) and
+    ``cycle_decay=1`` around a :class:`CosineAnnealing` is :class:`CosineWarmRestarts` (torch's
+    SGDR, ``T_mult = cycle_mul``).
 
     Args:
         schedule: a :class:`Schedule` with a length (``length``, or a decay's ``last_change``):
             :class:`CosineAnnealing`, :class:`TanhDecay`, :class:`PolynomialDecay`,
             :class:`KDecay` of one, ...; or its ``to_config()`` dict.
-        cycle_mul: the growth of each next cycle's length, a finite number >= 1.
+        cycle_mul: the growth of each next cycle's length, a number in [1, 1e6].
         cycle_decay: the factor of each next cycle's peak, a number in [0, 1].
         cycle_limit: the number of cycles, an int in [1, 2**53], or None for no limit.
         eta_min: the floor, a finite number >= 0, or None for the schedule's own floor.
@@ -90,7 +92,7 @@ class Cycles(Schedule):
     ) -> None:
         with self._building():
             self.schedule = check_timed("schedule", schedule)
-            self.cycle_mul = check_float("cycle_mul", cycle_mul, minimum=1.0)
+            self.cycle_mul = check_float("cycle_mul", cycle_mul, minimum=1.0, maximum=1e6)
             self.cycle_decay = check_float("cycle_decay", cycle_decay, minimum=0.0, maximum=1.0)
             self.cycle_limit = None if cycle_limit is None else check_steps("cycle_limit", cycle_limit)
             self.eta_min = None if eta_min is None else check_float("eta_min", eta_min, minimum=0.0)

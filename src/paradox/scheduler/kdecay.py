@@ -54,11 +54,13 @@ class KDecay(Schedule):
 
         value(t, base) = schedule(T * (t / T) ** k, base)
 
-    so the warp keeps both ends (0 and ``T``): ``k > 1`` holds the lr high for longer and falls
-    late, ``k < 1`` falls early. ``T`` is the schedule's ``length`` (``T_max``) or, for a decay,
-    its ``last_change`` (``total_iters``). This is timm's ``k_decay``: its cosine computes
-    ``cos(pi * t_curr ** k / t_i ** k)`` and its polynomial ``(1 - t_curr ** k / t_i ** k) ** power``
-    within each cycle: ``Cycles(KDecay(CosineAnnealing(T, eta_min), k), ...)`` and
+    for ``t < T``, and at ``t`` itself from ``T`` on. The warp keeps both ends (0 and ``T``):
+    ``k > 1`` holds the lr high for longer and falls late, ``k < 1`` falls early. ``T`` is the
+    schedule's ``length`` (``T_max``) or, for a decay, its ``last_change`` (``total_iters``).
+
+    This is timm's ``k_decay``: its cosine computes ``cos(pi * t_curr ** k / t_i ** k)`` and its
+    polynomial ``(1 - t_curr ** k / t_i ** k) ** power`` within each cycle:
+    ``Cycles(KDecay(CosineAnnealing(T, eta_min), k), ...)`` and
     ``Cycles(KDecay(PolynomialDecay(T, power), k), ..., eta_min=lr_min)`` are timm's
     ``CosineLRScheduler`` and ``PolyLRScheduler`` (see :class:`~paradox.scheduler.Cycles`).
 
@@ -93,21 +95,22 @@ class KDecay(Schedule):
     def last_change(self) -> int | None:
         return self.schedule.last_change
 
-    def warp(self, step: Any) -> Any:
-        """The step of the inner schedule at ``step``: ``T * (step / T) ** k``."""
+    def warp(self, step: Any, xp: Any = SCALAR) -> Any:
+        """The step of the inner schedule at ``step``: ``T * (step / T) ** k`` up to ``T``, ``step`` after."""
         if self.k == 1.0:
             return step
         period = self._period
-        return period * (step / period) ** self.k
+        return xp.where(step < period, period * (xp.minimum(step, period) / period) ** self.k, step)
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
-        return self.schedule.factor(self.warp(step)) if xp is SCALAR else self.schedule.factor(self.warp(step), xp)
+        warped = self.warp(step, xp)
+        return self.schedule.factor(warped) if xp is SCALAR else self.schedule.factor(warped, xp)
 
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
         return self.evaluate(step, bases, xp)[0]
 
     def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
-        return self.schedule.evaluate(self.warp(step), bases, xp)
+        return self.schedule.evaluate(self.warp(step, xp), bases, xp)
 
     def rebase(self, step: float, value: float) -> float | None:
         return self.schedule.rebase(self.warp(step), value)
@@ -118,7 +121,7 @@ class KDecay(Schedule):
 
 class KDecayLR(ScheduledLR):
     r"""Drive a schedule with a length, its steps warped by k-decay: each group's lr at epoch ``t``
-    is ``schedule(T * (t / T) ** k, base_lr)``.
+    is ``schedule(T * (t / T) ** k, base_lr)`` up to ``T`` (then ``schedule(t, base_lr)``).
 
     Formula and arguments as :class:`KDecay`, plus ``optimizer`` and ``last_epoch`` (as
     :class:`LRScheduler`). ``scheduler.schedule`` is the :class:`KDecay`; the warped schedule is
