@@ -22,15 +22,18 @@ from typing import Any
 from .. import (
     compose,
     cosine,
+    cycles,
     cyclic,
     hf,
     inverse_sqrt,
+    kdecay,
     lambdas,
     one_cycle,
     piecewise,
     plateau,
     polynomial,
     step,
+    tanh,
     warmup,
     wsd,
 )
@@ -60,6 +63,9 @@ _FAMILIES = (
     warmup,
     wsd,
     hf,
+    cycles,
+    kdecay,
+    tanh,
 )
 _REGISTERED: dict[str, type[Any]] = {}
 _FUNCTION_PARAMS = frozenset({"lr_lambda", "scale_fn"})
