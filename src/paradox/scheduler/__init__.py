@@ -14,8 +14,10 @@ from .base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from .compose import ChainedScheduler, Product, Sequential, SequentialLR
 from .cosine import CosineAnnealing, CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineWarmRestarts
 from .cyclic import Cyclic, CyclicLR
+from .inverse_sqrt import InverseSqrt, InverseSqrtLR
 from .lambdas import LambdaFactor, LambdaLR, MultiplicativeDecay, MultiplicativeLR
 from .one_cycle import OneCycle, OneCycleLR
+from .piecewise import PiecewiseConstant, PiecewiseConstantLR, PiecewiseLinear, PiecewiseLinearLR
 from .plateau import ReduceLROnPlateau
 from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, PolynomialDecay, PolynomialLR
 from .schedule import Schedule
@@ -58,6 +60,8 @@ __all__ = [
     "CyclicLR",
     "ExponentialDecay",
     "ExponentialLR",
+    "InverseSqrt",
+    "InverseSqrtLR",
     "LRScheduler",
     "LambdaFactor",
     "LambdaLR",
@@ -69,6 +73,10 @@ __all__ = [
     "MultiplicativeLR",
     "OneCycle",
     "OneCycleLR",
+    "PiecewiseConstant",
+    "PiecewiseConstantLR",
+    "PiecewiseLinear",
+    "PiecewiseLinearLR",
     "PolynomialDecay",
     "PolynomialLR",
     "Product",
