@@ -55,6 +55,7 @@ end) * c``, ``(init - peak) * (1 - t / W) + peak`` against ``init + (peak - init
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 from collections.abc import Iterator
@@ -272,6 +273,21 @@ def assert_matches(table: str, entry: dict[str, Any], values: list[float]) -> No
     for step, (value, reference) in enumerate(zip(values, expected)):
         if not math.isclose(value, reference, rel_tol=REL):
             raise AssertionError(f"{table} {entry['kwargs']}: step {step}: ours {value!r}, optax {reference!r}")
+
+
+def test_tables_are_the_scripts() -> None:
+    """The tables' configs are the ones ``optax_tables.py`` draws from its seed (its config half
+    runs without jax): the script kept in the repo is the one that wrote them."""
+    spec = importlib.util.spec_from_file_location("optax_tables", Path(__file__).parent / "golden" / "optax_tables.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert GOLDEN["seed"] == script.SEED
+    stored = {
+        table: [{key: value for key, value in entry.items() if key != "values"} for entry in rows]
+        for table, rows in TABLES.items()
+    }
+    assert stored == script.configs()
 
 
 def test_tables_are_complete() -> None:

@@ -300,6 +300,21 @@ def values_of(schedule: Any, steps: int) -> list[float]:
     return [float(schedule(step)) for step in range(steps)]
 
 
+def configs() -> dict[str, list[dict[str, Any]]]:
+    """Every table's entries without their values, from :data:`SEED`: plain Python, no jax (the
+    tests check that the JSON's configs are these)."""
+    rng = random.Random(SEED)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for name, draw in TABLES.items():
+        entries = tables[name] = []
+        for index in range(CONFIGS):
+            entry = draw(rng, index)
+            if entry["variant"] is None:
+                del entry["variant"]
+            entries.append(entry)
+    return tables
+
+
 def main() -> None:
     import jax
 
@@ -308,18 +323,10 @@ def main() -> None:
     import jaxlib
     import optax
 
-    rng = random.Random(SEED)
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for name, configs in TABLES.items():
-        entries = tables[name] = []
-        for index in range(CONFIGS):
-            entry = configs(rng, index)
-            schedule = build(optax, name, entry["kwargs"])
-            values = values_of(schedule, entry["steps"])
-            entry = {"variant": entry["variant"], "kwargs": entry["kwargs"], "steps": entry["steps"], "values": values}
-            if entry["variant"] is None:
-                del entry["variant"]
-            entries.append(entry)
+    tables = configs()
+    for name, entries in tables.items():
+        for entry in entries:
+            entry["values"] = values_of(build(optax, name, entry["kwargs"]), entry["steps"])
     document = {
         "generated_by": "tests/golden/optax_tables.py",
         "seed": SEED,
