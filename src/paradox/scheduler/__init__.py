@@ -13,6 +13,7 @@ pure schedules (:class:`StepDecay`, ...) and the schedulers that drive them (:cl
 from .base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from .compose import ChainedScheduler, Product, Sequential, SequentialLR
 from .cosine import CosineAnnealing, CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineWarmRestarts
+from .cycles import Cycles, RestartsLR
 from .cyclic import Cyclic, CyclicLR
 from .hf import (
     HFDecay,
@@ -30,6 +31,7 @@ from .hf import (
     get_wsd_schedule,
 )
 from .inverse_sqrt import InverseSqrt, InverseSqrtLR
+from .kdecay import KDecay, KDecayLR
 from .lambdas import LambdaFactor, LambdaLR, MultiplicativeDecay, MultiplicativeLR
 from .one_cycle import OneCycle, OneCycleLR
 from .piecewise import PiecewiseConstant, PiecewiseConstantLR, PiecewiseLinear, PiecewiseLinearLR
@@ -37,6 +39,7 @@ from .plateau import ReduceLROnPlateau
 from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, PolynomialDecay, PolynomialLR
 from .schedule import Schedule
 from .step import ExponentialDecay, ExponentialLR, MultiStepDecay, MultiStepLR, StepDecay, StepLR
+from .tanh import TanhDecay, TanhDecayLR
 from .warmup import Warmup, WarmupLR
 
 # The preview tools are loaded on first use (PEP 562).
@@ -72,6 +75,7 @@ __all__ = [
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
     "CosineWarmRestarts",
+    "Cycles",
     "Cyclic",
     "CyclicLR",
     "ExponentialDecay",
@@ -79,6 +83,8 @@ __all__ = [
     "HFDecay",
     "InverseSqrt",
     "InverseSqrtLR",
+    "KDecay",
+    "KDecayLR",
     "LRScheduler",
     "LambdaFactor",
     "LambdaLR",
@@ -98,12 +104,15 @@ __all__ = [
     "PolynomialLR",
     "Product",
     "ReduceLROnPlateau",
+    "RestartsLR",
     "Schedule",
     "ScheduledLR",
     "Sequential",
     "SequentialLR",
     "StepDecay",
     "StepLR",
+    "TanhDecay",
+    "TanhDecayLR",
     "Trace",
     "Warmup",
     "WarmupLR",

@@ -22,15 +22,18 @@ from typing import Any
 from .. import (
     compose,
     cosine,
+    cycles,
     cyclic,
     hf,
     inverse_sqrt,
+    kdecay,
     lambdas,
     one_cycle,
     piecewise,
     plateau,
     polynomial,
     step,
+    tanh,
     warmup,
 )
 from ..base import LRScheduler, ScheduledLR
@@ -58,6 +61,9 @@ _FAMILIES = (
     inverse_sqrt,
     piecewise,
     hf,
+    cycles,
+    kdecay,
+    tanh,
 )
 _REGISTERED: dict[str, type[Any]] = {}
 _FUNCTION_PARAMS = frozenset({"lr_lambda", "scale_fn"})
