@@ -3,9 +3,10 @@ with optax's own float64 values over whole runs and some steps past them.
 
 The values are golden tables, ``tests/golden/optax.json``, written by ``tests/golden/optax_tables.py``
 with optax installed (see its docstring; the JSON records optax's and jax's versions): these tests
-need no jax. Each table holds 65 seeded random configs: 52 of the usual use, and for some
-functions 13 of a variant that needs more than the usual use (a cosine ``exponent``, per-cycle
-peaks, an ``end_value`` clip, own values per joined schedule).
+need no jax. Each table holds 65 seeded random configs (an optax function with two uses has a
+table per use: ``piecewise_interpolate_schedule/cosine``, ``sgdr_schedule/geometric``): 52 of
+the usual use and, for some functions, 13 of a variant that needs more (a cosine ``exponent``,
+per-cycle peaks, an ``end_value`` clip, own values per joined schedule).
 
 How optax's conventions map onto ours (:func:`ours` builds each expression; ``base`` is the
 value the whole expression scales: optax's ``peak_value``, or its ``init_value`` where there is no
@@ -21,11 +22,14 @@ peak):
   the cosine lasts ``decay_steps - warmup_steps`` steps; its ``end_value`` is absolute (optax's
   ``alpha = end_value / peak_value``), our cosine's ``eta_min``.
 - optax's cosine holds its end value after ``decay_steps``; our :class:`CosineAnnealing` goes on
-  along the cosine (torch's), so a constant (``PiecewiseLinear([(0, end / base)])``) follows it
-  in a :class:`Sequential`.
+  along the cosine (torch's), so it runs as one cycle of :class:`Cycles`, which holds the floor
+  after its last cycle: ``Cycles(CosineAnnealing(T, eta_min=end), cycle_limit=1)``.
 - ``sgdr_schedule`` and ``join_schedules`` restart each schedule at step 0 at its boundary: our
   :class:`Sequential`, whose milestones are the boundaries; but every part of a
-  :class:`Sequential` scales the same base, so each part must start from that one peak.
+  :class:`Sequential` scales the same base, so each part must start from that one peak. SGDR
+  as timm and torch know it (table ``sgdr_schedule/geometric``: no warmup, each cycle ``m``
+  times longer and its peak ``d`` times lower, one ``end_value``) is ``Cycles(CosineAnnealing(T_0,
+  eta_min=end), cycle_mul=m, cycle_decay=d, cycle_limit=cycles)``.
 - ``exponential_decay``: ``decay_rate`` every ``transition_steps`` steps; with ``staircase`` our
   :class:`StepDecay`, else :class:`ExponentialDecay` with ``gamma = decay_rate ** (1 /
   transition_steps)``; ``transition_begin`` steps at the peak first (a :class:`Sequential`);
@@ -34,9 +38,10 @@ peak):
 - ``polynomial_schedule`` is :class:`PolynomialDecay` when ``end_value=0``, :class:`HFDecay`'s
   ``"power"`` with ``end_ratio = end_value / init_value`` (transformers' polynomial decay to
   ``lr_end``) when it decays to another end, a :class:`PiecewiseLinear` ramp when it rises with
-  ``power=1``; ``piecewise_interpolate_schedule``'s
-  ``boundaries_and_scales`` are :class:`PiecewiseLinear` points at the running products of the
-  scales; ``piecewise_constant_schedule`` is :class:`PiecewiseConstant` as it is.
+  ``power=1``. ``piecewise_interpolate_schedule``'s ``boundaries_and_scales`` are
+  :class:`PiecewiseLinear` points at the running products of the scales (a boundary at step 0
+  lists step 0 twice: a jump); ``piecewise_constant_schedule`` is :class:`PiecewiseConstant` as
+  it is.
 - optax's onecycles interpolate between points at ``int(pct * transition_steps)``: linear is a
   :class:`PiecewiseLinear`; cosine is torch's :class:`OneCycle` over ``transition_steps + 1``
   steps with ``pct_start = (int(pct_start * T) + 1) / (T + 1)`` (torch's first phase ends at
@@ -68,6 +73,7 @@ import pytest
 from conftest import PlainOptimizer
 from paradox.scheduler import (
     CosineAnnealing,
+    Cycles,
     ExponentialDecay,
     HFDecay,
     OneCycle,
@@ -128,15 +134,16 @@ def constant() -> Schedule:
     return PiecewiseConstant([], [])
 
 
-def held_cosine(steps: int, end: float, base: float) -> Schedule:
-    """optax's cosine from ``base`` down to ``end`` over ``steps`` steps, then ``end`` for ever."""
-    return Sequential([CosineAnnealing(steps, eta_min=end), PiecewiseLinear([(0, end / base)])], [steps])
+def held_cosine(steps: int, end: float) -> Schedule:
+    """optax's cosine from the base down to ``end`` over ``steps`` steps, then ``end`` for ever:
+    one cycle of our (torch's) cosine, the floor held after it."""
+    return Cycles(CosineAnnealing(steps, eta_min=end), cycle_limit=1)
 
 
 def warmup_cosine(kwargs: dict[str, Any]) -> Schedule:
     """``warmup_cosine_decay_schedule``, on ``base = peak_value``."""
-    peak, warmup = kwargs["peak_value"], kwargs["warmup_steps"]
-    cosine = held_cosine(kwargs["decay_steps"] - warmup, kwargs["end_value"], peak)
+    warmup = kwargs["warmup_steps"]
+    cosine = held_cosine(kwargs["decay_steps"] - warmup, kwargs["end_value"])
     return Warmup(cosine, steps=warmup, start_value=kwargs["init_value"])
 
 
@@ -194,7 +201,7 @@ def segment(part: dict[str, Any], peak: float) -> Schedule:
     if name == "linear_schedule":
         return PiecewiseLinear([(0, 1.0), (kwargs["transition_steps"], kwargs["end_value"] / peak)])
     if name == "cosine_decay_schedule":
-        return held_cosine(kwargs["decay_steps"], kwargs["alpha"] * peak, peak)
+        return held_cosine(kwargs["decay_steps"], kwargs["alpha"] * peak)
     if name == "exponential_decay":
         return exponential(kwargs, peak)
     assert name == "polynomial_schedule"
@@ -218,7 +225,13 @@ def ours(table: str, kwargs: dict[str, Any]) -> tuple[Schedule, float]:
         return warmup_cosine(kwargs), kwargs["peak_value"]
     if table == "cosine_decay_schedule":
         init = kwargs["init_value"]
-        return held_cosine(kwargs["decay_steps"], kwargs["alpha"] * init, init), init
+        return held_cosine(kwargs["decay_steps"], kwargs["alpha"] * init), init
+    if table == "sgdr_schedule/geometric":
+        cycles = kwargs["cosine_kwargs"]
+        first, peak = cycles[0]["decay_steps"], cycles[0]["peak_value"]
+        mul, decay = cycles[1]["decay_steps"] / first, cycles[1]["peak_value"] / peak
+        cosine = CosineAnnealing(first, eta_min=cycles[0]["end_value"])
+        return Cycles(cosine, cycle_mul=mul, cycle_decay=decay, cycle_limit=len(cycles)), peak
     if table == "sgdr_schedule":
         cycles = kwargs["cosine_kwargs"]
         starts = [sum(cycle["decay_steps"] for cycle in cycles[:index]) for index in range(1, len(cycles))]
@@ -293,7 +306,7 @@ def test_tables_are_the_scripts() -> None:
 def test_tables_are_complete() -> None:
     """Every table holds >= 50 configs of the usual use, each with the whole run and steps past it."""
     assert GOLDEN["float64"] is True and set(GOLDEN["versions"]) >= {"optax", "jax"}
-    assert len(TABLES) == 11
+    assert len(TABLES) == 12
     for table, rows in TABLES.items():
         assert sum("variant" not in entry for entry in rows) >= 50, table
         for entry in rows:

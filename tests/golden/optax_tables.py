@@ -121,6 +121,31 @@ def sgdr(rng: random.Random, index: int) -> dict[str, Any]:
     return {"variant": variant, "kwargs": {"cosine_kwargs": cycles}, "steps": past(total)}
 
 
+def sgdr_geometric(rng: random.Random, index: int) -> dict[str, Any]:
+    """SGDR as timm and torch's warm restarts know it: no warmup, each cycle ``cycle_mul`` times
+    longer than the last (an int: optax's lengths are whole steps) and its peak ``cycle_decay``
+    times lower, one ``end_value`` for all."""
+    while True:
+        first, mul, count = length(rng, 1, 80), rng.choice([1, 1, 2, 2, 3]), rng.randint(2, 5)
+        if first * (mul**count - 1 if mul > 1 else count) // max(mul - 1, 1) <= 400:
+            break
+    peak = log_uniform(rng, 1e-4, 10.0)
+    decay = 1.0 if rng.random() < 0.25 else sig(rng.uniform(0.3, 1.0), 3)
+    end = 0.0 if rng.random() < 0.35 else sig(peak * decay ** (count - 1) * rng.uniform(0.001, 0.5))
+    cycles = [
+        {
+            "init_value": sig(peak * decay**cycle, 17),
+            "peak_value": sig(peak * decay**cycle, 17),
+            "warmup_steps": 0,
+            "decay_steps": first * mul**cycle,
+            "end_value": end,
+        }
+        for cycle in range(count)
+    ]
+    total = sum(cycle["decay_steps"] for cycle in cycles)
+    return {"variant": None, "kwargs": {"cosine_kwargs": cycles}, "steps": past(total)}
+
+
 def scales_at(rng: random.Random, count: int, first: int, last: int, low: float, high: float) -> list[list[Any]]:
     boundaries = sorted(rng.sample(range(first, last + 1), count))
     scales = []
@@ -277,6 +302,7 @@ TABLES = {
     "warmup_exponential_decay_schedule": warmup_exponential_decay,
     "polynomial_schedule": polynomial,
     "cosine_decay_schedule": cosine_decay,
+    "sgdr_schedule/geometric": sgdr_geometric,  # last: the tables before it keep their draws
 }
 
 
