@@ -51,11 +51,12 @@ What ours cannot express is marked ``xfail(strict=True)`` with what is missing (
 a cosine ``exponent``; a part of ``join_schedules``/``sgdr_schedule`` with its own peak; a
 polynomial rise (``end_value > init_value``, ``power != 1``); cosine interpolation between points.
 
-The bound: 1e-12 relative at every step, for the scalar and the array formula alike (measured on
-the scalar one: at most 2.2e-14, where optax computes the same value through another,
+The bound: 1e-12 relative at every step, for the scalar and the array formula alike. Measured:
+at most 3.7e-14 (both formulas), where optax computes the same value through another,
 algebraically equal expression: ``peak * ((1 - alpha) * c + alpha)`` against our ``end + (peak -
 end) * c``, ``(init - peak) * (1 - t / W) + peak`` against ``init + (peak - init) * t / W``,
-``rate ** (d / T)`` against ``(rate ** (1 / T)) ** d``).
+``rate ** (d / T)`` against ``(rate ** (1 / T)) ** d``, ``t / T_i`` against Cycles' ``t / T_i *
+T_0`` steps of a cosine over ``T_0``.
 """
 
 from __future__ import annotations
@@ -63,7 +64,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -268,16 +268,15 @@ def ours(table: str, kwargs: dict[str, Any]) -> tuple[Schedule, float]:
 
 
 def entries() -> list[Any]:
-    return list(_entries())
-
-
-def _entries() -> Iterator[Any]:
+    """Every entry of every table, those ours cannot express marked xfail (strict) with the reason."""
+    params = []
     for table, rows in TABLES.items():
         for index, entry in enumerate(rows):
-            variant = entry.get("variant")
-            reason = missing(table, entry)
+            variant, reason = entry.get("variant"), missing(table, entry)
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            yield pytest.param(table, entry, id=f"{table}-{index}" + (f"-{variant}" if variant else ""), marks=marks)
+            name = f"{table}-{index}" + (f"-{variant}" if variant else "")
+            params.append(pytest.param(table, entry, id=name, marks=marks))
+    return params
 
 
 def assert_matches(table: str, entry: dict[str, Any], values: list[float]) -> None:
