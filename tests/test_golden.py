@@ -519,3 +519,26 @@ def test_restarts_bad_offset_and_epochs() -> None:
     with pytest.raises(ValueError, match=r"^CosineAnnealingWarmRestarts\.step: epoch must be a finite number >= 0\.0"):
         scheduler.step(-0.5)
     assert scheduler.last_epoch == 0 and scheduler.T_cur == 0
+
+
+# -- issue 13, timm --
+
+
+def test_noisy_golden_values_are_torchs_draws() -> None:
+    # torch.Generator().manual_seed(44 + t), then torch.randn(1): 0.058945026248693466 at t=0;
+    # -1.1223719120025635 at t=1, beyond pct=0.67, so drawn again: the pair's cached second value,
+    # 0.031175758689641953; -0.13182371854782104 at t=2. torch.rand(1) after manual_seed(0) is
+    # 0.49625658988952637, after manual_seed(1) 0.7576315999031067.
+    normal = ps.Noisy(ps.StepDecay(step_size=100, gamma=0.5), pct=0.67, seed=44)
+    assert [normal(t, base=1.0) for t in range(3)] == [
+        1.0 + 0.058945026248693466,
+        1.0 + 0.031175758689641953,
+        1.0 - 0.13182371854782104,
+    ]
+    uniform = ps.Noisy(ps.StepDecay(step_size=100, gamma=0.5), start=1, pct=0.67, distribution="uniform", seed=-1)
+    assert [uniform(t, base=2.0) for t in range(3)] == [
+        2.0,
+        2.0 + 2.0 * (2 * (0.49625658988952637 - 0.5) * 0.67),
+        2.0 + 2.0 * (2 * (0.7576315999031067 - 0.5) * 0.67),
+    ]
+    assert normal(100, base=1.0) == 0.5 + 0.5 * normal.noise(100)

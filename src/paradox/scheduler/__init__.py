@@ -15,6 +15,7 @@ from .compose import ChainedScheduler, Product, Sequential, SequentialLR
 from .cosine import CosineAnnealing, CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineWarmRestarts
 from .cyclic import Cyclic, CyclicLR
 from .lambdas import LambdaFactor, LambdaLR, MultiplicativeDecay, MultiplicativeLR
+from .noise import Noisy, NoisyLR
 from .one_cycle import OneCycle, OneCycleLR
 from .plateau import ReduceLROnPlateau
 from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, PolynomialDecay, PolynomialLR
@@ -67,6 +68,8 @@ __all__ = [
     "MultiStepLR",
     "MultiplicativeDecay",
     "MultiplicativeLR",
+    "Noisy",
+    "NoisyLR",
     "OneCycle",
     "OneCycleLR",
     "PolynomialDecay",
