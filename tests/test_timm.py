@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from typing import Any
 
 import pytest
@@ -179,3 +180,288 @@ def test_noisy_config_round_trip_and_arrays() -> None:
     assert exact[2] == noisy.schedule(2) and exact[3] != noisy.schedule(3) and exact[20] == noisy.schedule(20)
     # a fractional step takes the noise of its whole step
     assert noisy.noise(7.75) == noisy.noise(7) != 0.0
+
+
+# -- the drop-ins against timm: whole runs of random configs ---------------------------------------
+
+TIMM_MODULES = {
+    "CosineLRScheduler": "cosine_lr",
+    "TanhLRScheduler": "tanh_lr",
+    "StepLRScheduler": "step_lr",
+    "MultiStepLRScheduler": "multistep_lr",
+    "PolyLRScheduler": "poly_lr",
+    "WSDLRScheduler": "wsd_lr",
+}
+
+
+def timm_class(name: str) -> Any:
+    return getattr(load_timm_scheduler(TIMM_MODULES[name]), name)
+
+
+def common_args(rng: random.Random, length: int, prefix_default: bool, warmup: bool = True) -> dict[str, Any]:
+    """Random warmup, clock and noise arguments, as timm takes them."""
+    args: dict[str, Any] = {"t_in_epochs": rng.random() < 0.5}
+    if warmup and rng.random() < 0.7:
+        args["warmup_t"] = rng.randint(1, 12)
+        args["warmup_lr_init"] = rng.choice([0.0, 1e-5, rng.uniform(0.0, 0.2)])
+    if rng.random() < 0.8:
+        args["warmup_prefix"] = rng.random() < 0.5
+    if rng.random() < 0.4:
+        timm_noise_args, _ = random_noise(rng, length)
+        timm_noise_args.pop("noise_type")  # timm's classes take no noise_type: always normal
+        if timm_noise_args["noise_range_t"] is not None:
+            args.update(timm_noise_args)
+    return args
+
+
+def cycle_args(rng: random.Random, k_decay: bool) -> dict[str, Any]:
+    args: dict[str, Any] = {"t_initial": rng.randint(1, 40)}
+    if rng.random() < 0.7:
+        args["lr_min"] = rng.choice([0.0, 1e-6, rng.uniform(0.0, 1e-2)])
+    if rng.random() < 0.6:
+        args["cycle_mul"] = rng.choice([1.0, 2.0, 1.5, rng.uniform(1.0, 3.0)])
+        args["cycle_decay"] = rng.choice([1.0, 0.5, rng.uniform(0.1, 1.0)])
+        args["cycle_limit"] = rng.randint(1, 4)
+    if k_decay and rng.random() < 0.5:
+        args["k_decay"] = rng.choice([0.5, 2.0, rng.uniform(0.2, 3.0)])
+    return args
+
+
+def random_config(name: str, rng: random.Random) -> dict[str, Any]:
+    if name == "CosineLRScheduler":
+        return {**cycle_args(rng, k_decay=True), **common_args(rng, 60, False)}
+    if name == "TanhLRScheduler":
+        lb = rng.uniform(-10.0, 0.0)
+        return {
+            **cycle_args(rng, k_decay=False),
+            "lb": lb,
+            "ub": lb + rng.uniform(0.5, 12.0),
+            **common_args(rng, 60, False),
+        }
+    if name == "PolyLRScheduler":
+        return {**cycle_args(rng, k_decay=True), "power": rng.uniform(0.1, 3.0), **common_args(rng, 60, False)}
+    if name == "StepLRScheduler":
+        return {"decay_t": rng.randint(1, 10), "decay_rate": rng.uniform(0.1, 1.0), **common_args(rng, 40, True)}
+    if name == "MultiStepLRScheduler":
+        milestones = sorted(rng.randint(0, 40) for _ in range(rng.randint(0, 5)))
+        return {"decay_t": milestones, "decay_rate": rng.uniform(0.1, 1.0), **common_args(rng, 40, True)}
+    assert name == "WSDLRScheduler"
+    t_initial = rng.randint(1, 50)
+    config = {"t_initial": t_initial, "decay_t": rng.randint(1, t_initial), **common_args(rng, 60, True)}
+    config.pop("warmup_prefix", None)
+    if rng.random() < 0.7:
+        config["lr_min"] = rng.choice([0.0, rng.uniform(0.0, 1e-2)])
+    config["decay_fn"] = rng.choice(["linear", "1-sqrt", "cosine", "power", "exp"])
+    if rng.random() < 0.5:
+        config["decay_power"] = rng.uniform(0.2, 3.0)
+        config["decay_ratio"] = rng.uniform(0.01, 0.9)
+    if rng.random() < 0.4:
+        config["stable_fn"] = rng.choice(["rsqrt", "power"])
+        config["stable_timescale"] = rng.choice([None, rng.uniform(0.5, 20.0)]) if config.get("warmup_t") else 5.0
+        config["stable_power"] = rng.uniform(0.1, 2.0)
+    return config
+
+
+def total_steps(scheduler: Any) -> int:
+    """Beyond the whole schedule (every cycle, then some steps holding the end)."""
+    length = scheduler.get_cycle_length() if hasattr(scheduler, "get_cycle_length") else 60
+    return int(length) + 15
+
+
+def run_both(ours: Any, theirs: Any, our_opt: Any, their_opt: Any, steps: int, updates: int) -> None:
+    """timm's training loop: ``step_update`` after each update, ``step(epoch + 1)`` after each epoch;
+    the lrs compared after every call (only one of them changes them)."""
+    assert_rel(lrs_of(our_opt), lrs_of(their_opt))
+    num_updates = 0
+    for epoch in range(steps // updates + 1):
+        for _ in range(updates):
+            num_updates += 1
+            ours.step_update(num_updates=num_updates)
+            theirs.step_update(num_updates=num_updates)
+            assert_rel(lrs_of(our_opt), lrs_of(their_opt))
+        ours.step(epoch + 1, 0.5)
+        theirs.step(epoch + 1, 0.5)
+        assert_rel(lrs_of(our_opt), lrs_of(their_opt))
+        assert ours.metric == 0.5
+
+
+def check_against_timm(name: str, index: int) -> None:
+    rng = random.Random(f"{name}-{index}")
+    config = random_config(name, rng)
+    lrs = [rng.uniform(1e-4, 1.0) for _ in range(rng.randint(1, 3))]
+    our_opt, their_opt = torch_optimizer(lrs), torch_optimizer(lrs)
+    if rng.random() < 0.3:  # timm's layer-wise lr decay: a group's lr_scale
+        for optimizer in (our_opt, their_opt):
+            optimizer.param_groups[-1]["lr_scale"] = 0.25
+    ours = getattr(ps, name)(our_opt, **config)
+    theirs = timm_class(name)(their_opt, **config)
+    updates = 1 if config["t_in_epochs"] else rng.randint(1, 3)
+    run_both(ours, theirs, our_opt, their_opt, total_steps(theirs), updates)
+    if hasattr(theirs, "get_cycle_length"):
+        assert [ours.get_cycle_length(c) for c in range(4)] == [theirs.get_cycle_length(c) for c in range(4)]
+
+
+#: The drop-ins whose pure pieces have landed (the others wait for the cycles and wsd branches).
+READY = ["StepLRScheduler", "MultiStepLRScheduler"]
+
+
+@pytest.mark.parametrize("name", READY)
+@pytest.mark.parametrize("index", range(CONFIGS))
+def test_drop_in_matches_timm_whole_run(name: str, index: int) -> None:
+    check_against_timm(name, index)
+
+
+def build_pair(name: str, seed: int) -> tuple[Any, Any, Any, Any, dict[str, Any]]:
+    rng = random.Random(f"{name}-pair-{seed}")
+    config = random_config(name, rng)
+    lrs = [rng.uniform(1e-4, 1.0) for _ in range(rng.randint(1, 3))]
+    our_opt, their_opt = torch_optimizer(lrs), torch_optimizer(lrs)
+    return getattr(ps, name)(our_opt, **config), timm_class(name)(their_opt, **config), our_opt, their_opt, config
+
+
+def advance(scheduler: Any, t: int) -> None:
+    if scheduler.t_in_epochs:
+        scheduler.step(t)
+    else:
+        scheduler.step_update(t)
+
+
+@pytest.mark.parametrize("name", READY)
+@pytest.mark.parametrize("seed", range(8))
+def test_resume_through_json_is_bit_exact(name: str, seed: int) -> None:
+    scheduler, _, optimizer, _, config = build_pair(name, seed)
+    stop = random.Random(seed).randint(0, 30)
+    for t in range(stop):
+        advance(scheduler, t)
+    state = through_json(scheduler.state_dict())
+    fresh_opt = torch_optimizer([0.5] * len(optimizer.param_groups))
+    fresh_config = {**config, "t_in_epochs": not config["t_in_epochs"]}  # replaced by the saved config
+    resumed = getattr(ps, name)(fresh_opt, **fresh_config)
+    resumed.load_state_dict(state)
+    assert lrs_of(fresh_opt) == lrs_of(optimizer)
+    assert resumed.state_dict() == scheduler.state_dict()
+    for t in range(stop, stop + 40):
+        advance(scheduler, t)
+        advance(resumed, t)
+        assert lrs_of(fresh_opt) == lrs_of(optimizer)
+
+
+@pytest.mark.parametrize("name", READY)
+@pytest.mark.parametrize("seed", range(5))
+def test_timms_own_state_dict_loads(name: str, seed: int) -> None:
+    _, theirs, _, their_opt, config = build_pair(name, seed)
+    for t in range(7):
+        advance(theirs, t)
+    fresh_opt = torch_optimizer([0.3] * len(their_opt.param_groups))
+    resumed = getattr(ps, name)(fresh_opt, **random_config(name, random.Random(seed)))
+    resumed.load_state_dict(theirs.state_dict())  # timm's state: its attributes
+    assert resumed.base_values == theirs.base_values
+    assert {key: getattr(resumed, key) for key in config} == config
+    for t in range(7, 40):
+        advance(theirs, t)
+        advance(resumed, t)
+        assert_rel(lrs_of(fresh_opt), lrs_of(their_opt))
+
+
+def test_bad_arguments_name_timms_parameter_and_change_nothing() -> None:
+    optimizer = torch_optimizer([0.1])
+    cases = [
+        (ps.StepLRScheduler, {"decay_t": 0}, ValueError, "decay_t must be an int >= 1. Received: decay_t=0 (int)"),
+        (ps.StepLRScheduler, {"decay_t": 2.5}, ValueError, "decay_t must be an int >= 1"),
+        (ps.StepLRScheduler, {"decay_t": 2, "warmup_t": -1}, ValueError, "warmup_t must be an int >= 0"),
+        (ps.StepLRScheduler, {"decay_t": 2, "noise_pct": 0.0}, ValueError, "noise_pct must be a finite number in"),
+        (ps.StepLRScheduler, {"decay_t": 2, "noise_range_t": (5, 3)}, ValueError, "noise_range_t must be None, a step"),
+        (ps.StepLRScheduler, {"decay_t": 2, "t_in_epochs": 1}, TypeError, "t_in_epochs must be a bool"),
+        (
+            ps.MultiStepLRScheduler,
+            {"decay_t": [5, 2]},
+            ValueError,
+            "decay_t must be a non-decreasing list of ints >= 0",
+        ),
+        (ps.MultiStepLRScheduler, {"decay_t": 5}, TypeError, "decay_t must be a non-decreasing list"),
+    ]
+    for cls, args, error, message in cases:
+        with pytest.raises(error, match="^" + re.escape(f"{cls.__name__}: {message}")):
+            cls(optimizer, **args)
+        assert optimizer.param_groups[0]["lr"] == 0.1 and "initial_lr" not in optimizer.param_groups[0]
+    scheduler = ps.StepLRScheduler(optimizer, decay_t=2, decay_rate=0.5)
+    with pytest.raises(ValueError, match=r"^StepLRScheduler\.step: epoch must be an int >= 0"):
+        scheduler.step(-1)
+    with pytest.raises(ValueError, match=r"^StepLRScheduler: decay_rate must be a finite number >= 0\.0"):
+        scheduler.decay_rate = -1.0
+    scheduler.decay_rate = 0.25  # an argument set later rebuilds the schedule, as timm's attributes
+    scheduler.step(4)
+    assert lrs_of(optimizer) == [0.1 * 0.25**2]
+    with pytest.raises(ValueError, match=r"^StepLRScheduler: optimizer.param_groups\[0\] must be a dict holding"):
+        ps.StepLRScheduler(torch_optimizer([0.1]), decay_t=2, initialize=False)
+
+
+def test_t_in_epochs_picks_the_call_that_sets_the_lrs() -> None:
+    optimizer = torch_optimizer([0.1])
+    scheduler = ps.StepLRScheduler(optimizer, decay_t=1, decay_rate=0.5, t_in_epochs=False)
+    scheduler.step(3)
+    assert lrs_of(optimizer) == [0.1]
+    scheduler.step_update(3)
+    assert lrs_of(optimizer) == [0.1 * 0.5**3]
+    assert scheduler.schedule.simulate(4, base=0.1) == [0.1, 0.05, 0.025, 0.0125]
+
+
+#: create_scheduler_v2's names whose classes have landed.
+FACTORY_READY = ["step", "constant", "multistep", "none"]
+
+
+def random_factory_args(rng: random.Random, sched: str) -> dict[str, Any]:
+    args: dict[str, Any] = {"sched": sched, "num_epochs": rng.randint(2, 30)}
+    if rng.random() < 0.6:
+        args["warmup_epochs"] = rng.randint(0, 5)
+        args["warmup_lr"] = rng.choice([1e-5, rng.uniform(0.0, 0.05)])
+    args["warmup_prefix"] = rng.random() < 0.5
+    args["cooldown_epochs"] = rng.randint(0, 5)
+    args["min_lr"] = rng.choice([0.0, rng.uniform(0.0, 1e-3)])
+    args["decay_rate"] = rng.uniform(0.1, 0.9)
+    args["decay_epochs"] = rng.randint(1, 10)
+    args["decay_milestones"] = sorted(rng.sample(range(1, 30), rng.randint(0, 3)))
+    if rng.random() < 0.4:
+        args["noise"] = rng.choice([rng.uniform(0.0, 0.5), [rng.uniform(0.0, 0.4), rng.uniform(0.5, 1.0)], [0.3]])
+        args["noise_pct"], args["noise_std"], args["noise_seed"] = (
+            rng.uniform(0.1, 1.0),
+            rng.uniform(0.1, 2.0),
+            rng.randint(0, 999),
+        )
+    if rng.random() < 0.5:
+        args["cycle_mul"], args["cycle_decay"], args["cycle_limit"] = (
+            rng.choice([1.0, 2.0]),
+            rng.uniform(0.1, 1.0),
+            rng.randint(1, 3),
+        )
+    if rng.random() < 0.3:
+        args["k_decay"] = rng.uniform(0.5, 2.0)
+    if rng.random() < 0.5:
+        args["step_on_epochs"], args["updates_per_epoch"] = False, rng.randint(1, 4)
+    return args
+
+
+@pytest.mark.parametrize("sched", FACTORY_READY)
+@pytest.mark.parametrize("seed", range(12))
+def test_create_scheduler_v2_matches_timms(sched: str, seed: int) -> None:
+    factory = load_timm_scheduler("scheduler_factory").create_scheduler_v2
+    rng = random.Random(f"factory-{sched}-{seed}")
+    args = random_factory_args(rng, sched)
+    lrs = [rng.uniform(1e-3, 1.0) for _ in range(rng.randint(1, 3))]
+    our_opt, their_opt = torch_optimizer(lrs), torch_optimizer(lrs)
+    ours, our_epochs = ps.create_scheduler_v2(our_opt, **args)
+    theirs, their_epochs = factory(their_opt, **args)
+    assert our_epochs == their_epochs
+    if theirs is None:
+        assert ours is None and lrs_of(our_opt) == lrs
+        return
+    assert type(ours).__name__ == type(theirs).__name__
+    updates = args.get("updates_per_epoch", 1) if not args.get("step_on_epochs", True) else 1
+    run_both(ours, theirs, our_opt, their_opt, their_epochs * updates + 5, updates)
+
+
+def test_create_scheduler_v2_refuses_unknown_names() -> None:
+    with pytest.raises(ValueError, match=r"^create_scheduler_v2: sched must be one of 'cosine', .*'plateau': use"):
+        ps.create_scheduler_v2(torch_optimizer([0.1]), "plateau")
+    with pytest.raises(ValueError, match=r"^create_scheduler_v2: updates_per_epoch must be an int >= 1"):
+        ps.create_scheduler_v2(torch_optimizer([0.1]), "step", step_on_epochs=False)

@@ -21,6 +21,15 @@ from .plateau import ReduceLROnPlateau
 from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, PolynomialDecay, PolynomialLR
 from .schedule import Schedule
 from .step import ExponentialDecay, ExponentialLR, MultiStepDecay, MultiStepLR, StepDecay, StepLR
+from .timm import (
+    CosineLRScheduler,
+    MultiStepLRScheduler,
+    PolyLRScheduler,
+    StepLRScheduler,
+    TanhLRScheduler,
+    WSDLRScheduler,
+    create_scheduler_v2,
+)
 
 # The preview tools are loaded on first use (PEP 562).
 _LAZY = {"Trace": ".preview.simulate", "plot": ".preview.plot", "simulate": ".preview.simulate"}
@@ -54,6 +63,7 @@ __all__ = [
     "CosineAnnealing",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
+    "CosineLRScheduler",
     "CosineWarmRestarts",
     "Cyclic",
     "CyclicLR",
@@ -66,12 +76,14 @@ __all__ = [
     "LinearLR",
     "MultiStepDecay",
     "MultiStepLR",
+    "MultiStepLRScheduler",
     "MultiplicativeDecay",
     "MultiplicativeLR",
     "Noisy",
     "NoisyLR",
     "OneCycle",
     "OneCycleLR",
+    "PolyLRScheduler",
     "PolynomialDecay",
     "PolynomialLR",
     "Product",
@@ -82,8 +94,12 @@ __all__ = [
     "SequentialLR",
     "StepDecay",
     "StepLR",
+    "StepLRScheduler",
+    "TanhLRScheduler",
     "Trace",
+    "WSDLRScheduler",
     "_LRScheduler",
+    "create_scheduler_v2",
     "plot",
     "simulate",
 ]
