@@ -89,6 +89,9 @@ NO_MOMENTUM = (
     r"optimizer must be an optimizer with 'momentum' or 'betas' \(its defaults or every param group\) "
     r"when cycle_momentum=True\. Received: optimizer=<"
 )
+# issue 13, hf: PiecewiseConstantLR's rules
+INCREASING = "a strictly increasing list of ints in [0, 2**53]"
+SCALES = "a list of 3 finite numbers >= 0, one per entry of boundaries"
 
 CASES = [
     Case(
@@ -362,6 +365,49 @@ CASES = [
         lacks=_NO_SCHEDULE,
     ),
     Case("ChainedScheduler", {}, [], factory=_chained, lacks=_NO_SCHEDULE | {"last_epoch"}),
+    # -- issue 13, hf --
+    Case(
+        "InverseSqrtLR",
+        {"warmup_steps": 4, "timescale": 10.0, "start_factor": 0.1},
+        [
+            *refused("InverseSqrtLR", "warmup_steps", "an int >= 0", ValueError, -1, 2.5),
+            *refused("InverseSqrtLR", "warmup_steps", "an int >= 0", TypeError, "4"),
+            *refused("InverseSqrtLR", "timescale", POSITIVE, ValueError, 0, -3.0, INF),
+            *refused("InverseSqrtLR", "timescale", POSITIVE, TypeError, "10"),
+            *refused("InverseSqrtLR", "start_factor", "a finite number in [0.0, 1.0]", ValueError, 1.5, -0.1, NAN),
+            *refused("InverseSqrtLR", "start_factor", "a finite number in [0.0, 1.0]", TypeError, None),
+        ],
+    ),
+    Case(
+        "PiecewiseLinearLR",
+        {"milestones_values": [[0, 0.1], [3, 1.0], [10, 0.5], [10, 0.2], [20, 0.0]]},
+        [
+            bad
+            for error, values in (
+                (ValueError, ([], [[0, 1.0], [5]], [[4, 1.0], [2, 0.5]], [[0.5, 1.0]], [[0, -1.0]], [[0, NAN]])),
+                (ValueError, ([[2**54, 1.0]], [[-1, 1.0]])),
+                (ValueError, (3,)),
+                (TypeError, ("0,1", None, [[0, 1.0], 5], [[0, "1"]], [[True, 1.0]])),
+            )
+            for bad in refused(
+                "PiecewiseLinearLR",
+                "milestones_values",
+                "a non-empty list of (milestone, value) pairs, milestones non-decreasing ints in [0, 2**53], "
+                "values finite numbers >= 0",
+                error,
+                *values,
+            )
+        ],
+    ),
+    Case(
+        "PiecewiseConstantLR",
+        {"boundaries": [2, 5, 9], "scales": [0.5, 2.0, 0.1]},
+        [
+            *refused("PiecewiseConstantLR", "boundaries", INCREASING, ValueError, [2, 2, 9], [5, 2, 9], [-1, 5, 9], 2),
+            *refused("PiecewiseConstantLR", "boundaries", INCREASING, ValueError, [2.5, 5, 9], [2, 5, 2**54]),
+            *refused("PiecewiseConstantLR", "boundaries", INCREASING, TypeError, ["2", 5, 9], "259", None),
+            *refused("PiecewiseConstantLR", "scales", SCALES, ValueError, [0.5], [0.5, -2.0, 0.1], [0.5, INF, 1], 0.5),
+            *refused("PiecewiseConstantLR", "scales", SCALES, TypeError, [0.5, "2", 1], None),
     # -- issue 13, timm --
     Case(
         "NoisyLR",

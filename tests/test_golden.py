@@ -521,6 +521,75 @@ def test_restarts_bad_offset_and_epochs() -> None:
     assert scheduler.last_epoch == 0 and scheduler.T_cur == 0
 
 
+# -- issue 13, hf --
+# InverseSqrt: transformers' form (values pinned from get_inverse_sqrt_schedule, warmup 4, timescale 4 and
+# 100), fairseq's (peak * sqrt(w / t) after a ramp from warmup_init_lr = 0.1 * peak), no warmup (timescale
+# 10,000); PiecewiseLinear: ignite's milestones and optax 0.2.8's piecewise_interpolate_schedule("linear",
+# 0.5, {3: 0.5, 6: 2.0, 8: 0.1}) (float32 there); PiecewiseConstant: optax's piecewise_constant_schedule.
+HF_GOLDEN: list[tuple[Schedule, float, Any, Any]] = [
+    (
+        ps.InverseSqrt(4),
+        1.0,
+        range(9),
+        near(0, 0.25, 0.5, 0.75, 1, 0.8944271909999159, 0.816496580927726, 0.7559289460184544, 0.7071067811865476),
+    ),
+    (ps.InverseSqrt(4, timescale=100), 2.0, [0, 2, 4, 104, 304], near(0, 1.0, 2.0, 2 / math.sqrt(2), 1.0)),
+    (ps.InverseSqrt(4, start_factor=0.1), 1.0, [0, 1, 4, 9, 16, 400], near(0.1, 0.325, 1, 2 / 3, 0.5, 0.1)),
+    (ps.InverseSqrt(), 1.0, [0, 10_000, 30_000], near(1.0, 1 / math.sqrt(2), 0.5)),
+    (
+        ps.PiecewiseLinear([(2, 0.0), (4, 1.0), (8, 0.5)]),
+        1.0,
+        range(10),
+        near(0, 0, 0, 0.5, 1, 0.875, 0.75, 0.625, 0.5, 0.5),
+    ),
+    (ps.PiecewiseLinear([(0, 1.0), (2, 0.0), (2, 0.5), (4, 0.5)]), 1.0, range(5), near(1, 0.5, 0.5, 0.5, 0.5)),
+    (ps.PiecewiseLinear([(3, 0.7)]), 2.0, [0, 3, 99], near(1.4, 1.4, 1.4)),
+    (
+        ps.PiecewiseLinear([(0, 1.0), (3, 0.5), (6, 1.0), (8, 0.1)]),
+        0.5,
+        range(10),
+        near(
+            0.5,
+            0.4166666567325592,
+            0.3333333134651184,
+            0.25,
+            0.3333333432674408,
+            0.4166666865348816,
+            0.5,
+            0.2750000059604645,
+            0.05000000074505806,
+            0.05000000074505806,
+            rel=1e-7,
+        ),
+    ),
+    (
+        ps.PiecewiseConstant([3, 6, 8], [0.5, 2.0, 0.1]),
+        0.5,
+        range(10),
+        near(0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.5, 0.5, 0.05000000074505806, 0.05000000074505806, rel=1e-7),
+    ),
+    (ps.PiecewiseConstant([], []), 0.3, [0, 10**9], [0.3, 0.3]),
+    (ps.PiecewiseConstant([0, 5], [0.0, 10.0]), 1.0, [0, 5, 6], [0.0, 0.0, 0.0]),
+]
+
+
+@pytest.mark.parametrize(("schedule", "base", "steps", "values"), HF_GOLDEN, ids=lambda value: repr(value)[:60])
+def test_issue13_hf_golden_values(schedule: Schedule, base: float, steps: Any, values: Any) -> None:
+    assert [schedule(step, base) for step in steps] == values
+    if isinstance(steps, range):
+        assert schedule.simulate(len(steps), base) == values
+
+
+def test_issue13_fairseq_inverse_sqrt_form() -> None:
+    """fairseq's inverse_sqrt: lr ramps from warmup_init_lr to lr over warmup_updates, then lr * sqrt(w / t)."""
+    peak, init, warmup = 5e-4, 1e-7, 4000
+    schedule = ps.InverseSqrt(warmup_steps=warmup, start_factor=init / peak)
+    for step in (0, 1, 1999, 3999):
+        expected = init + step * (peak - init) / warmup  # fairseq's lr_step
+        assert math.isclose(schedule(step, peak), expected, rel_tol=1e-13)
+    for step in (4000, 4001, 10_000, 10**7):
+        expected = peak * warmup**0.5 * step**-0.5  # fairseq's decay_factor * num_updates ** -0.5
+        assert math.isclose(schedule(step, peak), expected, rel_tol=1e-13)
 # -- issue 13, timm --
 
 

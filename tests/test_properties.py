@@ -125,3 +125,57 @@ def test_config_round_trips_through_json(case: tuple[str, dict[str, Any]], bases
     schedule = scheduler.schedule
     assert ps.Schedule.from_config(json.loads(json.dumps(schedule.to_config()))) == schedule
     assert all(math.isfinite(value) for value in lrs_of(scheduler.optimizer))
+
+
+# -- issue 13, hf --
+pairs = st.lists(st.tuples(st.integers(0, 200), st.floats(0.0, 3.0)), min_size=1, max_size=6).map(
+    lambda items: sorted(items, key=lambda pair: pair[0])
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(milestones_values=pairs, step=st.integers(0, 400), base=lr)
+def test_piecewise_linear_stays_between_its_neighbours(milestones_values: Any, step: int, base: float) -> None:
+    schedule = ps.PiecewiseLinear(milestones_values)
+    value = schedule(step, base)
+    milestones = [milestone for milestone, _ in milestones_values]
+    before = [factor for milestone, factor in milestones_values if milestone <= step]
+    after = [factor for milestone, factor in milestones_values if milestone > step]
+    left = before[-1] if before else after[0]
+    right = after[0] if after else before[-1]
+    low, high = sorted((left * base, right * base))
+    assert low * (1 - 1e-15) <= value <= high * (1 + 1e-15)
+    if step in milestones:  # a milestone's value, exactly (the last one listed there)
+        assert value == base * before[-1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    warmup=st.integers(0, 300),
+    timescale=st.none() | st.floats(0.5, 1e5),
+    start=unit,
+    step=st.integers(0, 10_000),
+    base=lr,
+)
+def test_inverse_sqrt_rises_to_the_peak_then_falls(
+    warmup: int, timescale: float | None, start: float, step: int, base: float
+) -> None:
+    schedule = ps.InverseSqrt(warmup, timescale, start)
+    value, following = schedule(step, base), schedule(step + 1, base)
+    assert 0.0 <= value <= base
+    assert schedule(warmup, base) == base  # the peak: the first step after the warmup
+    if step < warmup:
+        assert following >= value
+    else:
+        assert following <= value
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(st.integers(0, 300), st.floats(0.0, 2.0)), max_size=6, unique_by=lambda pair: pair[0]),
+    step=st.integers(0, 400),
+)
+def test_piecewise_constant_is_the_product_of_the_scales_passed(pairs: Any, step: int) -> None:
+    pairs = sorted(pairs)
+    schedule = ps.PiecewiseConstant([boundary for boundary, _ in pairs], [scale for _, scale in pairs])
+    assert schedule(step) == math.prod(scale for boundary, scale in pairs if boundary <= step)

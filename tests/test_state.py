@@ -85,6 +85,20 @@ SIMPLE = {
             "min_lr": st.floats(0.0, 1e-3),
         }
     ),
+    # -- issue 13, hf --
+    "InverseSqrtLR": st.fixed_dictionaries(
+        {
+            "warmup_steps": st.integers(0, 30),
+            "timescale": st.none() | st.floats(0.5, 1e4),
+            "start_factor": unit,
+        }
+    ),
+    "PiecewiseLinearLR": st.lists(st.tuples(st.integers(0, 60), st.floats(0.0, 2.0)), min_size=1, max_size=6).map(
+        lambda pairs: {"milestones_values": sorted(pairs, key=lambda pair: pair[0])}
+    ),
+    "PiecewiseConstantLR": st.lists(
+        st.tuples(st.integers(0, 60), st.floats(0.0, 2.0)), max_size=5, unique_by=lambda pair: pair[0]
+    ).map(lambda pairs: {"boundaries": sorted(b for b, _ in pairs), "scales": [s for _, s in sorted(pairs)]}),
 }
 
 #: Children of the composites: (class name, config) pairs.
@@ -153,6 +167,10 @@ SAMPLE: dict[str, dict[str, Any]] = {
         "milestones": [3],
     },
     "ChainedScheduler": {"children": [("StepLR", {"step_size": 2, "gamma": 0.5}), ("ExponentialLR", {"gamma": 0.99})]},
+    # -- issue 13, hf --
+    "InverseSqrtLR": {"warmup_steps": 4, "timescale": 10.0, "start_factor": 0.1},
+    "PiecewiseLinearLR": {"milestones_values": [[0, 0.1], [3, 1.0], [10, 0.5], [10, 0.2], [20, 0.0]]},
+    "PiecewiseConstantLR": {"boundaries": [2, 5, 9], "scales": [0.5, 2.0, 0.1]},
 }
 
 
@@ -522,6 +540,10 @@ LONG: dict[str, dict[str, Any]] = {
             ("StepLR", {"step_size": 1000, "gamma": 0.999}),
         ]
     },
+    # -- issue 13, hf --
+    "InverseSqrtLR": {"warmup_steps": 4000, "timescale": 1234.5, "start_factor": 0.01},
+    "PiecewiseLinearLR": {"milestones_values": [[0, 0.0], [1000, 1.0], [5_000_000, 0.3], [9_999_990, 0.01]]},
+    "PiecewiseConstantLR": {"boundaries": [10, 5_000_000, 9_999_999], "scales": [0.5, 0.1, 3.0]},
 }
 
 

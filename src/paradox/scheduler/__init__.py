@@ -14,9 +14,11 @@ from .base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from .compose import ChainedScheduler, Product, Sequential, SequentialLR
 from .cosine import CosineAnnealing, CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineWarmRestarts
 from .cyclic import Cyclic, CyclicLR
+from .inverse_sqrt import InverseSqrt, InverseSqrtLR
 from .lambdas import LambdaFactor, LambdaLR, MultiplicativeDecay, MultiplicativeLR
 from .noise import Noisy, NoisyLR
 from .one_cycle import OneCycle, OneCycleLR
+from .piecewise import PiecewiseConstant, PiecewiseConstantLR, PiecewiseLinear, PiecewiseLinearLR
 from .plateau import ReduceLROnPlateau
 from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, PolynomialDecay, PolynomialLR
 from .schedule import Schedule
@@ -69,6 +71,8 @@ __all__ = [
     "CyclicLR",
     "ExponentialDecay",
     "ExponentialLR",
+    "InverseSqrt",
+    "InverseSqrtLR",
     "LRScheduler",
     "LambdaFactor",
     "LambdaLR",
@@ -83,6 +87,10 @@ __all__ = [
     "NoisyLR",
     "OneCycle",
     "OneCycleLR",
+    "PiecewiseConstant",
+    "PiecewiseConstantLR",
+    "PiecewiseLinear",
+    "PiecewiseLinearLR",
     "PolyLRScheduler",
     "PolynomialDecay",
     "PolynomialLR",
