@@ -408,6 +408,8 @@ CASES = [
             *refused("PiecewiseConstantLR", "boundaries", INCREASING, TypeError, ["2", 5, 9], "259", None),
             *refused("PiecewiseConstantLR", "scales", SCALES, ValueError, [0.5], [0.5, -2.0, 0.1], [0.5, INF, 1], 0.5),
             *refused("PiecewiseConstantLR", "scales", SCALES, TypeError, [0.5, "2", 1], None),
+        ],
+    ),
     # -- issue 13, timm --
     Case(
         "NoisyLR",

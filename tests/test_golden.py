@@ -590,6 +590,8 @@ def test_issue13_fairseq_inverse_sqrt_form() -> None:
     for step in (4000, 4001, 10_000, 10**7):
         expected = peak * warmup**0.5 * step**-0.5  # fairseq's decay_factor * num_updates ** -0.5
         assert math.isclose(schedule(step, peak), expected, rel_tol=1e-13)
+
+
 # -- issue 13, timm --
 
 
