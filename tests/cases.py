@@ -450,6 +450,51 @@ CASES = [
             ),
         ],
     ),
+    # -- issue 13, warmup --
+    Case(
+        "WarmupLR",
+        {"steps": 3, "start_factor": 0.1, "start_value": None, "shape": "linear", "peak": "after"},
+        [
+            *refused("WarmupLR", "steps", COUNT, ValueError, -1, 1.5),
+            *refused("WarmupLR", "steps", COUNT, TypeError, "3", None),
+            *refused("WarmupLR", "steps", "an int in [0, 2**53] (steps are counted in floats)", ValueError, 2**53 + 1),
+            *refused("WarmupLR", "start_factor", "a finite number in [0.0, 1.0]", ValueError, 1.5, -0.1, NAN),
+            *refused("WarmupLR", "start_factor", "a finite number in [0.0, 1.0]", TypeError, "0"),
+            *refused("WarmupLR", "start_value", NON_NEGATIVE, ValueError, -1.0, INF),
+            *refused("WarmupLR", "start_value", NON_NEGATIVE, TypeError, "0.1"),
+            *refused(
+                "WarmupLR", "shape", "one of 'linear', 'cosine', 'exponential', '1-sqrt', 'log'", ValueError, "cos"
+            ),
+            *refused("WarmupLR", "shape", "one of 'linear', 'cosine', 'exponential', '1-sqrt', 'log'", TypeError, None),
+            *refused("WarmupLR", "peak", "one of 'after', 'last'", ValueError, "first"),
+            (
+                {"start_value": 0.01},
+                ValueError,
+                r"^WarmupLR: start_factor must be 0\.0 \(the default\) when start_value is given \(the start is one "
+                r"or the other\)\. Received: start_factor=0\.1 \(float\)$",
+            ),
+            (
+                {"shape": "exponential", "start_factor": 0.0},
+                ValueError,
+                r'^WarmupLR: start_factor must be a finite number > 0 for shape="exponential" \(a geometric ramp '
+                r"cannot start at 0\)\. Received: start_factor=0\.0 \(float\)$",
+            ),
+            (
+                {"shape": "exponential", "start_factor": 0.0, "start_value": 0.0},
+                ValueError,
+                r'^WarmupLR: start_value must be a finite number > 0 for shape="exponential" .* '
+                r"Received: start_value=0\.0 \(float\)$",
+            ),
+            (
+                {"steps": 1, "peak": "last"},
+                ValueError,
+                r'^WarmupLR: steps must be an int != 1 with peak="last" \(0: no warmup; >= 2: the base at step '
+                r"steps - 1\)\. Received: steps=1 \(int\)$",
+            ),
+        ],
+        factory=lambda optimizer, **config: ps.WarmupLR(ps.StepLR(optimizer, step_size=2, gamma=0.5), **config),
+        lacks=frozenset({"children"}),
+    ),
 ]
 
 BY_NAME = {case.name: case for case in CASES}

@@ -613,3 +613,50 @@ def test_noisy_golden_values_are_torchs_draws() -> None:
         2.0 + 2.0 * (2 * (0.7576315999031067 - 0.5) * 0.67),
     ]
     assert normal(100, base=1.0) == 0.5 + 0.5 * normal.noise(100)
+
+
+# -- issue 13, warmup --
+WARMUP_COSINE = CosineAnnealing(T_max=4)
+WARMUP_GOLDEN: list[tuple[ps.Warmup, float, list[float]]] = [  # steps 0 .. 8, the README's table
+    (ps.Warmup(WARMUP_COSINE, steps=4), 1.0, [0.0, 0.25, 0.5, 0.75, 1.0, 0.5 + ARM, 0.5, 0.5 - ARM, 0.0]),
+    (
+        ps.Warmup(WARMUP_COSINE, steps=4, peak="last"),
+        1.0,
+        [0.0, 1 / 3, 2 / 3, 1.0, 1.0, 0.5 + ARM, 0.5, 0.5 - ARM, 0.0],
+    ),
+    (
+        ps.Warmup(WARMUP_COSINE, steps=4, start_value=0.1, prefix=False),  # timm's default: a jump at step 4
+        1.0,
+        [0.1, 0.325, 0.55, 0.775, 0.0, 0.5 - ARM, 0.5, 0.5 + ARM, 1.0],
+    ),
+    (ps.Warmup(None, steps=4, start_factor=0.5), 2.0, [1.0, 1.25, 1.5, 1.75, 2.0, 2.0, 2.0, 2.0, 2.0]),
+    (
+        ps.Warmup(None, steps=2, start_factor=0.25, shape="exponential"),
+        4.0,
+        [1.0, 2.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0],
+    ),
+    (ps.Warmup(None, steps=4, shape="cosine"), 1.0, [0.0, 0.5 - ARM, 0.5, 0.5 + ARM, 1.0, 1.0, 1.0, 1.0, 1.0]),
+    (
+        ps.Warmup(None, steps=4, shape="1-sqrt"),
+        1.0,
+        [0.0, 0.5, math.sqrt(0.5), math.sqrt(0.75), 1.0, 1.0, 1.0, 1.0, 1.0],
+    ),
+    (
+        ps.Warmup(None, steps=3, start_value=0.01, shape="log", peak="last"),  # DeepSpeed's log warmup
+        1.0,
+        [0.01, 0.01 + 0.99 * math.log(2) / math.log(3), 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+    ),
+]
+
+
+@pytest.mark.parametrize(("schedule", "base", "values"), WARMUP_GOLDEN, ids=repr)
+def test_warmup_golden_values(schedule: ps.Warmup, base: float, values: list[float]) -> None:
+    assert [schedule(t, base) for t in range(9)] == pytest.approx(values, rel=1e-15, abs=1e-300)
+    assert schedule.simulate(9, base) == pytest.approx(values, rel=1e-15, abs=1e-300)
+    optimizer = PlainOptimizer(base)
+    scheduler = ps.ScheduledLR(optimizer, schedule)
+    driven = [optimizer.param_groups[0]["lr"]]
+    for _ in range(8):
+        scheduler.step()
+        driven.append(optimizer.param_groups[0]["lr"])
+    assert driven == [schedule(t, base) for t in range(9)]

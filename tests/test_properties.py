@@ -179,3 +179,61 @@ def test_piecewise_constant_is_the_product_of_the_scales_passed(pairs: Any, step
     pairs = sorted(pairs)
     schedule = ps.PiecewiseConstant([boundary for boundary, _ in pairs], [scale for _, scale in pairs])
     assert schedule(step) == math.prod(scale for boundary, scale in pairs if boundary <= step)
+
+
+# -- issue 13, warmup --
+warmup_ramps = st.fixed_dictionaries(
+    {
+        "steps": st.integers(2, 500),
+        "shape": st.sampled_from(["linear", "cosine", "exponential", "1-sqrt", "log"]),
+        "peak": st.sampled_from(["after", "last"]),
+        "prefix": st.booleans(),
+    }
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ramp=warmup_ramps,
+    start=st.one_of(st.tuples(st.just("start_factor"), st.floats(0.0, 1.0)), st.tuples(st.just("start_value"), lr)),
+    base=lr,
+    data=st.data(),
+)
+def test_warmup_values_lie_between_the_start_and_the_base(
+    ramp: dict[str, Any], start: tuple[str, float], base: float, data: st.DataObject
+) -> None:
+    """Every warmup shape rises: from its start (no higher than the base) it never falls and never
+    passes the base, and it reaches the base at its peak step."""
+    key, value = start
+    if ramp["shape"] == "exponential" and value == 0.0:
+        value = 0.5
+    if key == "start_value":
+        value = min(value, base)
+    warmup = ps.Warmup(ps.CosineAnnealing(T_max=10), **ramp, **{key: value})
+    first = value if key == "start_value" else value * base
+    steps = sorted(data.draw(st.lists(st.integers(0, ramp["steps"] - 1), min_size=2, max_size=8), label="steps"))
+    values = [warmup(t, base) for t in steps]
+    low, high = min(first, base), base
+    for got in values:
+        assert low * (1 - 1e-12) <= got <= high * (1 + 1e-12)
+    assert all(values[i] <= values[i + 1] * (1 + 1e-12) for i in range(len(values) - 1))
+    assert math.isclose(warmup(0, base), first, rel_tol=1e-12, abs_tol=1e-300)
+    if ramp["peak"] == "last":
+        assert warmup(ramp["steps"] - 1, base) == base
+    assert warmup(ramp["steps"], base) == (base if ramp["prefix"] else ps.CosineAnnealing(10)(ramp["steps"], base))
+
+
+@settings(max_examples=100, deadline=None)
+@given(ramp=warmup_ramps, bases=lrs, epoch=st.integers(0, 600))
+def test_warmup_lr_step_epoch_equals_stepping(ramp: dict[str, Any], bases: list[float], epoch: int) -> None:
+    del ramp["prefix"]
+    if ramp["shape"] == "exponential":
+        ramp["start_factor"] = 0.01
+    stepped_opt, jumped_opt = PlainOptimizer(*bases), PlainOptimizer(*bases)
+    stepped = ps.WarmupLR(ps.CosineAnnealingLR(stepped_opt, T_max=50), **ramp)
+    jumped = ps.WarmupLR(ps.CosineAnnealingLR(jumped_opt, T_max=50), **ramp)
+    for _ in range(epoch):
+        stepped.step()
+    jumped.step(epoch)
+    assert lrs_of(jumped_opt) == lrs_of(stepped_opt)
+    assert json.loads(json.dumps(jumped.state_dict()))["last_epoch"] == epoch

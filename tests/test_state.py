@@ -117,6 +117,17 @@ def spec(name: str) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
         )
     if name == "ChainedScheduler":
         return st.lists(CHILD, min_size=1, max_size=3).map(lambda children: (name, {"children": children}))
+    if name == "WarmupLR":  # issue 13, warmup: a random child behind a random ramp
+        ramp = st.fixed_dictionaries(
+            {
+                "child": CHILD,
+                "steps": st.integers(2, 20) | st.just(0),
+                "start_factor": unit,
+                "shape": st.sampled_from(["linear", "cosine", "1-sqrt", "log"]),
+                "peak": st.sampled_from(["after", "last"]),
+            }
+        )
+        return ramp.map(lambda config: (name, config))
     return SIMPLE[name].map(lambda config: (name, config))
 
 
@@ -128,6 +139,8 @@ def make(name: str, config: dict[str, Any], optimizer: Any) -> Any:
         if name == "SequentialLR":
             return ps.SequentialLR(optimizer, children, **config)
         return ps.ChainedScheduler(children, **config)
+    if name == "WarmupLR":  # issue 13, warmup
+        return ps.WarmupLR(make(*config.pop("child"), optimizer), **config)
     return getattr(ps, name)(optimizer, **config)
 
 
@@ -171,6 +184,7 @@ SAMPLE: dict[str, dict[str, Any]] = {
     "InverseSqrtLR": {"warmup_steps": 4, "timescale": 10.0, "start_factor": 0.1},
     "PiecewiseLinearLR": {"milestones_values": [[0, 0.1], [3, 1.0], [10, 0.5], [10, 0.2], [20, 0.0]]},
     "PiecewiseConstantLR": {"boundaries": [2, 5, 9], "scales": [0.5, 2.0, 0.1]},
+    "WarmupLR": {"child": ("CosineAnnealingLR", {"T_max": 20}), "steps": 3, "start_factor": 0.1},  # issue 13, warmup
 }
 
 
@@ -544,6 +558,7 @@ LONG: dict[str, dict[str, Any]] = {
     "InverseSqrtLR": {"warmup_steps": 4000, "timescale": 1234.5, "start_factor": 0.01},
     "PiecewiseLinearLR": {"milestones_values": [[0, 0.0], [1000, 1.0], [5_000_000, 0.3], [9_999_990, 0.01]]},
     "PiecewiseConstantLR": {"boundaries": [10, 5_000_000, 9_999_999], "scales": [0.5, 0.1, 3.0]},
+    "WarmupLR": {"child": ("CosineAnnealingLR", {"T_max": 999_983}), "steps": 1000},  # issue 13, warmup
 }
 
 
@@ -584,6 +599,8 @@ def test_ten_million_steps_match_the_closed_form(name: str) -> None:
     elif name == "SequentialLR":
         cosine = scheduler.schedulers[1].schedule
         assert lrs == [cosine(N - 5, base) for base in LRS]
+    elif name == "WarmupLR":  # issue 13, warmup: the child's closed form from its own step 0
+        assert lrs == scheduler.schedule.values(N, list(LRS)) == scheduler.scheduler.schedule.values(N - 1000, LRS)
     else:  # ChainedScheduler: the product of its children's closed forms
         for base, lr in zip(LRS, lrs):
             assert lr == base * 0.999 ** (N // 1000)  # bit for bit, as the README's long runs say

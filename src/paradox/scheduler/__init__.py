@@ -32,6 +32,7 @@ from .timm import (
     WSDLRScheduler,
     create_scheduler_v2,
 )
+from .warmup import Warmup, WarmupLR
 
 # The preview tools are loaded on first use (PEP 562).
 _LAZY = {"Trace": ".preview.simulate", "plot": ".preview.plot", "simulate": ".preview.simulate"}
@@ -106,6 +107,8 @@ __all__ = [
     "TanhLRScheduler",
     "Trace",
     "WSDLRScheduler",
+    "Warmup",
+    "WarmupLR",
     "_LRScheduler",
     "create_scheduler_v2",
     "plot",

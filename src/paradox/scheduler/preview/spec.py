@@ -19,7 +19,20 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .. import compose, cosine, cyclic, inverse_sqrt, lambdas, noise, one_cycle, piecewise, plateau, polynomial, step
+from .. import (
+    compose,
+    cosine,
+    cyclic,
+    inverse_sqrt,
+    lambdas,
+    noise,
+    one_cycle,
+    piecewise,
+    plateau,
+    polynomial,
+    step,
+    warmup,
+)
 from ..base import LRScheduler, ScheduledLR
 from ..chain import ChainableLR, DecayLR
 from ..cyclic import CycledLR
@@ -32,7 +45,20 @@ MAX_DEPTH = 32
 MAX_CONFIG_BYTES = 1_000_000
 
 _BASES = (LRScheduler, ScheduledLR, ChainableLR, DecayLR, CycledLR)
-_FAMILIES = (step, polynomial, cosine, lambdas, cyclic, one_cycle, plateau, compose, inverse_sqrt, piecewise, noise)
+_FAMILIES = (
+    step,
+    polynomial,
+    cosine,
+    lambdas,
+    cyclic,
+    one_cycle,
+    plateau,
+    compose,
+    inverse_sqrt,
+    piecewise,
+    noise,
+    warmup,
+)
 _REGISTERED: dict[str, type[Any]] = {}
 _FUNCTION_PARAMS = frozenset({"lr_lambda", "scale_fn"})
 
