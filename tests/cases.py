@@ -92,6 +92,8 @@ NO_MOMENTUM = (
 # issue 13, hf: PiecewiseConstantLR's rules
 INCREASING = "a strictly increasing list of ints in [0, 2**53]"
 SCALES = "a list of 3 finite numbers >= 0, one per entry of boundaries"
+# issue 13, cycles: the rule for a repeated or warped schedule
+TIMED = "a Schedule with a length (CosineAnnealing, TanhDecay, PolynomialDecay, ...) or its to_config() dict"
 
 CASES = [
     Case(
@@ -494,6 +496,60 @@ CASES = [
         ],
         factory=lambda optimizer, **config: ps.WarmupLR(ps.StepLR(optimizer, step_size=2, gamma=0.5), **config),
         lacks=frozenset({"children"}),
+    ),
+    # -- issue 13, cycles --
+    Case(
+        "RestartsLR",
+        {
+            "cycle_mul": 1.5,
+            "schedule": {"name": "CosineAnnealing", "T_max": 4, "eta_min": 0.001},
+            "cycle_decay": 0.5,
+            "cycle_limit": 3,
+            "eta_min": None,
+            "timm_rounding": False,
+        },
+        [
+            *refused(
+                "RestartsLR", "cycle_mul", "a finite number in [1.0, 1000000.0]", ValueError, 0.5, 0, 1e7, INF, NAN
+            ),
+            *refused("RestartsLR", "cycle_mul", "a finite number in [1.0, 1000000.0]", TypeError, "2", None),
+            *refused("RestartsLR", "cycle_decay", "a finite number in [0.0, 1.0]", ValueError, 1.5, -0.1, NAN),
+            *refused("RestartsLR", "cycle_decay", "a finite number in [0.0, 1.0]", TypeError, "0.5"),
+            *refused("RestartsLR", "cycle_limit", POSITIVE_INT, ValueError, 0, -2, 2.5),
+            *refused("RestartsLR", "cycle_limit", POSITIVE_INT, TypeError, "3"),
+            *refused(
+                "RestartsLR", "cycle_limit", "an int in [1, 2**53] (steps are counted in floats)", ValueError, 2**54
+            ),
+            *refused("RestartsLR", "eta_min", NON_NEGATIVE, ValueError, -0.1, INF),
+            *refused("RestartsLR", "eta_min", NON_NEGATIVE, TypeError, "0"),
+            *refused("RestartsLR", "timm_rounding", "a bool", TypeError, 1, "yes"),
+            *refused("RestartsLR", "schedule", TIMED, ValueError, ps.ExponentialDecay(0.9)),
+            *refused("RestartsLR", "schedule", TIMED, TypeError, 3, None, "cosine"),
+        ],
+    ),
+    Case(
+        "KDecayLR",
+        {"k": 2.0, "schedule": {"name": "TanhDecay", "T_max": 10, "lb": -7.0, "ub": 3.0, "eta_min": 0.0}},
+        [
+            *refused("KDecayLR", "k", POSITIVE, ValueError, 0, -1.0, INF, NAN),
+            *refused("KDecayLR", "k", POSITIVE, TypeError, "2", None),
+            *refused("KDecayLR", "schedule", TIMED, ValueError, ps.MultiplicativeDecay(_shrink)),
+            *refused("KDecayLR", "schedule", TIMED, TypeError, 2.0),
+        ],
+    ),
+    Case(
+        "TanhDecayLR",
+        {"T_max": 10, "lb": -6.0, "ub": 4.0, "eta_min": 0.001},
+        [
+            *refused("TanhDecayLR", "T_max", POSITIVE_INT, ValueError, 0, -3, 2.5),
+            *refused("TanhDecayLR", "T_max", POSITIVE_INT, TypeError, "10", None),
+            *refused("TanhDecayLR", "lb", "a finite number", ValueError, INF, NAN),
+            *refused("TanhDecayLR", "lb", "a finite number", TypeError, "-6"),
+            *refused("TanhDecayLR", "ub", "a finite number > lb=-6.0", ValueError, -6.0, -7.5),
+            *refused("TanhDecayLR", "ub", "a finite number", ValueError, INF),
+            *refused("TanhDecayLR", "eta_min", NON_NEGATIVE, ValueError, -1e-3, NAN),
+            *refused("TanhDecayLR", "eta_min", NON_NEGATIVE, TypeError, "0"),
+        ],
     ),
 ]
 

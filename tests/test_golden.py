@@ -660,3 +660,93 @@ def test_warmup_golden_values(schedule: ps.Warmup, base: float, values: list[flo
         scheduler.step()
         driven.append(optimizer.param_groups[0]["lr"])
     assert driven == [schedule(t, base) for t in range(9)]
+
+
+# -- issue 13, cycles --
+# Pinned from timm 1.0.31 (base lr 1.0, warmup_t=0, no noise, step(epoch) for epochs 0, 1, ...):
+# TanhLRScheduler(t_initial=4, lr_min=0.01, cycle_limit=2, cycle_decay=0.5); CosineLRScheduler(t_initial=3,
+# cycle_mul=2.0, k_decay=2.0, lr_min=0.001, cycle_limit=3, cycle_decay=0.7); PolyLRScheduler(t_initial=5,
+# power=2.0, lr_min=0.01, cycle_limit=2, k_decay=0.5). And by hand: a cosine cycle of 2 steps, then one of 4
+# at half the peak, then the floor.
+CYCLES_GOLDEN: list[tuple[Schedule, Any, Any]] = [
+    (
+        ps.Cycles(ps.TanhDecay(4, eta_min=0.01), cycle_decay=0.5, cycle_limit=2, timm_rounding=True),
+        range(10),
+        near(
+            0.9999991767872526,
+            0.9998778393697737,
+            0.9821936521375294,
+            0.27625200715629517,
+            0.49999959255126647,
+            0.49993953665776675,
+            0.4911867571185751,
+            0.1417812964712976,
+            0.01,
+            0.01,
+            rel=1e-14,
+        ),
+    ),
+    (
+        ps.Cycles(ps.KDecay(ps.CosineAnnealing(3, 0.001), 2.0), 2.0, 0.7, 3, timm_rounding=True),
+        range(22),
+        near(
+            1.0,
+            0.9698764640825612,
+            0.5872372647446318,
+            0.7,
+            0.698670046983065,
+            0.6789225709646749,
+            0.5976338200246983,
+            0.4111900380945922,
+            0.15003503549530936,
+            0.48999999999999994,
+            0.48994181562103767,
+            0.4890696036834317,
+            0.4853020010585898,
+            0.47525484578215454,
+            0.45452595237953536,
+            0.4183876080001108,
+            0.36310175400079026,
+            0.2879569794395645,
+            0.19780041626705663,
+            0.1052605613121692,
+            0.031140308229514368,
+            0.001,
+            rel=1e-13,
+        ),
+    ),
+    (
+        ps.Cycles(ps.KDecay(ps.PolynomialDecay(5, 2.0), 0.5), cycle_limit=2, eta_min=0.01, timm_rounding=True),
+        range(12),
+        near(
+            1.0,
+            0.3125170809100834,
+            0.1437380465733218,
+            0.06029859490186295,
+            0.021034161820166566,
+            1.0,
+            0.3125170809100834,
+            0.1437380465733218,
+            0.06029859490186295,
+            0.021034161820166566,
+            0.01,
+            0.01,
+            rel=1e-13,
+        ),
+    ),
+    (
+        ps.Cycles(ps.CosineAnnealing(2), cycle_mul=2.0, cycle_decay=0.5, cycle_limit=2),
+        range(8),
+        near(1, 0.5, 0.5, 0.25 * (1 + math.cos(math.pi / 4)), 0.25, 0.25 * (1 - math.cos(math.pi / 4)), 0, 0),
+    ),
+    (ps.TanhDecay(4, lb=-1.0, ub=1.0), [0, 2, 4], near(0.5 * (1 + math.tanh(1)), 0.5, 0.5 * (1 - math.tanh(1)))),
+    (ps.KDecay(ps.PolynomialDecay(4, 1.0), 2.0), range(6), near(1, 15 / 16, 0.75, 7 / 16, 0, 0)),
+]
+
+
+@pytest.mark.parametrize(("schedule", "steps", "values"), CYCLES_GOLDEN, ids=lambda value: repr(value)[:60])
+def test_issue13_cycles_golden_values(schedule: Schedule, steps: Any, values: Any) -> None:
+    assert [schedule(step, 1.0) for step in steps] == values
+    if isinstance(steps, range):
+        assert schedule.simulate(len(steps), 1.0) == values
+        assert schedule.simulate(len(steps), 1.0, exact=True) == values

@@ -237,3 +237,47 @@ def test_warmup_lr_step_epoch_equals_stepping(ramp: dict[str, Any], bases: list[
     jumped.step(epoch)
     assert lrs_of(jumped_opt) == lrs_of(stepped_opt)
     assert json.loads(json.dumps(jumped.state_dict()))["last_epoch"] == epoch
+
+
+# -- issue 13, cycles --
+timed = st.one_of(
+    st.builds(ps.CosineAnnealing, st.integers(1, 300), st.floats(0.0, 1e-3)),
+    st.builds(ps.TanhDecay, st.integers(1, 300), st.floats(-10.0, -0.5), st.floats(0.5, 10.0), st.floats(0.0, 1e-3)),
+    st.builds(ps.PolynomialDecay, st.integers(1, 300), st.floats(0.0, 4.0)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    inner=timed,
+    k=st.none() | st.floats(0.05, 8.0),
+    cycle_mul=st.sampled_from([1.0, 2.0, 3.0]) | st.floats(1.0, 4.0),
+    cycle_decay=unit,
+    cycle_limit=st.none() | st.integers(1, 20),
+    timm_rounding=st.booleans(),
+    step=st.integers(0, 10**6) | st.floats(0.0, 1e6),
+    base=lr,
+)
+def test_cycles_stay_between_the_floor_and_the_cycles_peak(
+    inner: ps.Schedule,
+    k: float | None,
+    cycle_mul: float,
+    cycle_decay: float,
+    cycle_limit: int | None,
+    timm_rounding: bool,
+    step: float,
+    base: float,
+) -> None:
+    schedule = inner if k is None else ps.KDecay(inner, k)
+    cycles = ps.Cycles(schedule, cycle_mul, cycle_decay, cycle_limit, timm_rounding=timm_rounding)
+    value, floor = cycles(step, base), cycles.floor
+    index, current, length = cycles.cycle(step)
+    assert 0.0 <= current <= length * (1 + 1e-12) and (timm_rounding or current < length)
+    peak = base * cycle_decay**index
+    low, high = min(floor, peak), max(floor, peak)
+    assert low * (1 - 1e-12) <= value <= high * (1 + 1e-12)  # within [floor, base] when the peak is above the floor
+    assert value <= max(base, floor) * (1 + 1e-12)
+    if cycle_limit is not None and index >= cycle_limit:
+        assert value == floor
+    if current == 0 and not isinstance(inner, ps.TanhDecay) and index < (cycle_limit or math.inf):
+        assert math.isclose(value, peak, rel_tol=1e-12)  # a restart: the cycle's peak

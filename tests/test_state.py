@@ -99,7 +99,46 @@ SIMPLE = {
     "PiecewiseConstantLR": st.lists(
         st.tuples(st.integers(0, 60), st.floats(0.0, 2.0)), max_size=5, unique_by=lambda pair: pair[0]
     ).map(lambda pairs: {"boundaries": sorted(b for b, _ in pairs), "scales": [s for _, s in sorted(pairs)]}),
+    # -- issue 13, cycles --
+    "RestartsLR": st.fixed_dictionaries(
+        {
+            "schedule": st.one_of(
+                st.builds(
+                    lambda t, e: {"name": "CosineAnnealing", "T_max": t, "eta_min": e},
+                    st.integers(1, 20),
+                    st.floats(0.0, 1e-3),
+                ),
+                st.builds(
+                    lambda t, p: {"name": "PolynomialDecay", "total_iters": t, "power": p},
+                    st.integers(1, 20),
+                    st.floats(0.0, 3.0),
+                ),
+            ),
+            "cycle_mul": st.sampled_from([1.0, 2.0]) | st.floats(1.0, 3.0),
+            "cycle_decay": unit,
+            "cycle_limit": st.none() | st.integers(1, 6),
+            "eta_min": st.none() | st.floats(0.0, 1e-3),
+            "timm_rounding": st.booleans(),
+        }
+    ),
+    "KDecayLR": st.fixed_dictionaries(
+        {
+            "schedule": st.builds(
+                lambda t: {"name": "CosineAnnealing", "T_max": t, "eta_min": 0.0}, st.integers(1, 40)
+            ),
+            "k": st.floats(0.1, 5.0),
+        }
+    ),
+    "TanhDecayLR": st.fixed_dictionaries(
+        {
+            "T_max": st.integers(1, 40),
+            "lb": st.floats(-10.0, 0.0),
+            "ub": st.floats(0.5, 10.0),
+            "eta_min": st.floats(0.0, 1e-3),
+        }
+    ),
 }
+
 
 #: Children of the composites: (class name, config) pairs.
 CHILD = st.sampled_from([n for n in SIMPLE if n not in ("OneCycleLR", "CyclicLR")]).flatmap(
@@ -185,6 +224,15 @@ SAMPLE: dict[str, dict[str, Any]] = {
     "PiecewiseLinearLR": {"milestones_values": [[0, 0.1], [3, 1.0], [10, 0.5], [10, 0.2], [20, 0.0]]},
     "PiecewiseConstantLR": {"boundaries": [2, 5, 9], "scales": [0.5, 2.0, 0.1]},
     "WarmupLR": {"child": ("CosineAnnealingLR", {"T_max": 20}), "steps": 3, "start_factor": 0.1},  # issue 13, warmup
+    # -- issue 13, cycles --
+    "RestartsLR": {
+        "schedule": {"name": "CosineAnnealing", "T_max": 4, "eta_min": 0.001},
+        "cycle_mul": 1.5,
+        "cycle_decay": 0.5,
+        "cycle_limit": 3,
+    },
+    "KDecayLR": {"schedule": {"name": "TanhDecay", "T_max": 10}, "k": 2.0},
+    "TanhDecayLR": {"T_max": 10, "lb": -6.0, "ub": 4.0, "eta_min": 0.001},
 }
 
 
@@ -559,6 +607,18 @@ LONG: dict[str, dict[str, Any]] = {
     "PiecewiseLinearLR": {"milestones_values": [[0, 0.0], [1000, 1.0], [5_000_000, 0.3], [9_999_990, 0.01]]},
     "PiecewiseConstantLR": {"boundaries": [10, 5_000_000, 9_999_999], "scales": [0.5, 0.1, 3.0]},
     "WarmupLR": {"child": ("CosineAnnealingLR", {"T_max": 999_983}), "steps": 1000},  # issue 13, warmup
+    # -- issue 13, cycles --
+    "RestartsLR": {
+        "schedule": {
+            "name": "KDecay",
+            "schedule": {"name": "CosineAnnealing", "T_max": 997, "eta_min": 1e-4},
+            "k": 1.5,
+        },
+        "cycle_mul": 1.3,
+        "cycle_decay": 0.999,
+    },
+    "KDecayLR": {"schedule": {"name": "PolynomialDecay", "total_iters": 9_999_991, "power": 2.0}, "k": 0.7},
+    "TanhDecayLR": {"T_max": 9_999_973, "eta_min": 1e-5},
 }
 
 

@@ -13,8 +13,10 @@ pure schedules (:class:`StepDecay`, ...) and the schedulers that drive them (:cl
 from .base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
 from .compose import ChainedScheduler, Product, Sequential, SequentialLR
 from .cosine import CosineAnnealing, CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineWarmRestarts
+from .cycles import Cycles, RestartsLR
 from .cyclic import Cyclic, CyclicLR
 from .inverse_sqrt import InverseSqrt, InverseSqrtLR
+from .kdecay import KDecay, KDecayLR
 from .lambdas import LambdaFactor, LambdaLR, MultiplicativeDecay, MultiplicativeLR
 from .noise import Noisy, NoisyLR
 from .one_cycle import OneCycle, OneCycleLR
@@ -23,6 +25,7 @@ from .plateau import ReduceLROnPlateau
 from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, PolynomialDecay, PolynomialLR
 from .schedule import Schedule
 from .step import ExponentialDecay, ExponentialLR, MultiStepDecay, MultiStepLR, StepDecay, StepLR
+from .tanh import TanhDecay, TanhDecayLR
 from .timm import (
     CosineLRScheduler,
     MultiStepLRScheduler,
@@ -68,12 +71,15 @@ __all__ = [
     "CosineAnnealingWarmRestarts",
     "CosineLRScheduler",
     "CosineWarmRestarts",
+    "Cycles",
     "Cyclic",
     "CyclicLR",
     "ExponentialDecay",
     "ExponentialLR",
     "InverseSqrt",
     "InverseSqrtLR",
+    "KDecay",
+    "KDecayLR",
     "LRScheduler",
     "LambdaFactor",
     "LambdaLR",
@@ -97,6 +103,7 @@ __all__ = [
     "PolynomialLR",
     "Product",
     "ReduceLROnPlateau",
+    "RestartsLR",
     "Schedule",
     "ScheduledLR",
     "Sequential",
@@ -104,6 +111,8 @@ __all__ = [
     "StepDecay",
     "StepLR",
     "StepLRScheduler",
+    "TanhDecay",
+    "TanhDecayLR",
     "TanhLRScheduler",
     "Trace",
     "WSDLRScheduler",

@@ -22,8 +22,10 @@ from typing import Any
 from .. import (
     compose,
     cosine,
+    cycles,
     cyclic,
     inverse_sqrt,
+    kdecay,
     lambdas,
     noise,
     one_cycle,
@@ -31,6 +33,7 @@ from .. import (
     plateau,
     polynomial,
     step,
+    tanh,
     warmup,
 )
 from ..base import LRScheduler, ScheduledLR
@@ -58,6 +61,9 @@ _FAMILIES = (
     piecewise,
     noise,
     warmup,
+    cycles,
+    kdecay,
+    tanh,
 )
 _REGISTERED: dict[str, type[Any]] = {}
 _FUNCTION_PARAMS = frozenset({"lr_lambda", "scale_fn"})
