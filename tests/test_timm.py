@@ -302,7 +302,7 @@ def check_against_timm(name: str, index: int) -> None:
 
 
 #: The drop-ins whose pure pieces have landed (the others wait for the cycles and wsd branches).
-READY = ["StepLRScheduler", "MultiStepLRScheduler"]
+READY = ["StepLRScheduler", "MultiStepLRScheduler", "CosineLRScheduler", "TanhLRScheduler", "PolyLRScheduler"]
 
 
 @pytest.mark.parametrize("name", READY)
@@ -407,7 +407,7 @@ def test_t_in_epochs_picks_the_call_that_sets_the_lrs() -> None:
 
 
 #: create_scheduler_v2's names whose classes have landed.
-FACTORY_READY = ["step", "constant", "multistep", "none"]
+FACTORY_READY = ["cosine", "tanh", "poly", "step", "constant", "multistep", "none"]
 
 
 def random_factory_args(rng: random.Random, sched: str) -> dict[str, Any]:
@@ -465,3 +465,49 @@ def test_create_scheduler_v2_refuses_unknown_names() -> None:
         ps.create_scheduler_v2(torch_optimizer([0.1]), "plateau")
     with pytest.raises(ValueError, match=r"^create_scheduler_v2: updates_per_epoch must be an int >= 1"):
         ps.create_scheduler_v2(torch_optimizer([0.1]), "step", step_on_epochs=False)
+
+
+@pytest.mark.parametrize("name", READY)
+def test_the_pure_schedule_previews_the_run(name: str) -> None:
+    for seed in range(5):
+        rng = random.Random(f"{name}-preview-{seed}")
+        config = {**random_config(name, rng), "t_in_epochs": True}
+        optimizer = torch_optimizer([0.3])
+        scheduler = getattr(ps, name)(optimizer, **config)
+        preview = scheduler.schedule.simulate(50, base=0.3, exact=True)
+        for epoch in range(50):
+            scheduler.step(epoch)
+            assert lrs_of(optimizer) == [preview[epoch]]
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "error", "message"),
+    [
+        ("CosineLRScheduler", {"t_initial": 0}, ValueError, "t_initial must be an int >= 1"),
+        ("CosineLRScheduler", {"t_initial": 10, "lr_min": -1.0}, ValueError, "lr_min must be a finite number >= 0.0"),
+        (
+            "CosineLRScheduler",
+            {"t_initial": 10, "cycle_mul": 0.5},
+            ValueError,
+            "cycle_mul must be a finite number in [1.0, 1000000.0]",
+        ),
+        ("CosineLRScheduler", {"t_initial": 10, "k_decay": 0.0}, ValueError, "k_decay must be a finite number > 0.0"),
+        ("CosineLRScheduler", {"t_initial": 10, "warmup_prefix": "no"}, TypeError, "warmup_prefix must be a bool"),
+        ("TanhLRScheduler", {"t_initial": 10, "lb": 3.0, "ub": 1.0}, ValueError, "ub must be a finite number > lb=3.0"),
+        ("PolyLRScheduler", {"t_initial": 10, "power": -1.0}, ValueError, "power must be a finite number >= 0.0"),
+        (
+            "PolyLRScheduler",
+            {"t_initial": 10, "noise_type": "gauss"},
+            ValueError,
+            "noise_type must be 'normal' or 'uniform'",
+        ),
+    ],
+)
+def test_cycle_schedulers_name_the_bad_argument(
+    name: str, args: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    optimizer = torch_optimizer([0.1])
+    with pytest.raises(error, match="^" + re.escape(f"{name}: {message}")):
+        getattr(ps, name)(optimizer, **args)
+    assert optimizer.param_groups[0] == {**optimizer.param_groups[0], "lr": 0.1}
+    assert "initial_lr" not in optimizer.param_groups[0]

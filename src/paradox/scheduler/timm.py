@@ -10,11 +10,16 @@ from collections.abc import Mapping, Sequence
 
 from .base import LRScheduler
 from .cosine import CosineAnnealing
+from .cycles import Cycles
+from .kdecay import KDecay
 from .noise import DISTRIBUTIONS, Noisy
-from .schedule import Schedule
+from .polynomial import PolynomialDecay
+from .schedule import SCALAR, Schedule
 from .state import FORMAT, VERSION, check_mapping, read_config, read_count, read_ours, read_values
 from .step import MultiStepDecay, StepDecay
+from .tanh import TanhDecay
 from .validate import check_float, check_int, check_steps, fail, is_number, named, naming, to_float
+from .warmup import Warmup
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -284,42 +289,53 @@ def _check_warmup(config: dict[str, Any]) -> None:
     config["warmup_prefix"] = _check_bool("warmup_prefix", config["warmup_prefix"])
 
 
-def _warmed(schedule: Schedule, config: Mapping[str, Any]) -> Schedule:
+def _warmed(schedule: Schedule, config: Mapping[str, Any], ramp: type[Warmup] = Warmup) -> Schedule:
     """timm's linear warmup from ``warmup_lr_init`` to the base over ``warmup_t`` steps, in front of
     ``schedule`` (``warmup_prefix``) or over its first steps (a jump at ``warmup_t``)."""
     if not config["warmup_t"]:
         return schedule
-    from .warmup import Warmup
-
-    return Warmup(
+    if config["warmup_prefix"]:
+        ramp = Warmup
+    return ramp(
         schedule, steps=config["warmup_t"], start_value=config["warmup_lr_init"], prefix=config["warmup_prefix"]
     )
+
+
+class _RampToSchedule(Warmup):
+    """timm's ``TanhLRScheduler`` warmup with ``warmup_prefix=False``: the ramp ends at the
+    schedule's value at ``steps`` (``_get_lr(warmup_t)``) instead of the base, so there is no jump.
+    :class:`Warmup`'s ramp, aimed at those values."""
+
+    def ramp(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
+        schedule: Any = self.schedule  # the tanh cycles, never None here
+        return super().ramp(step, schedule.values(self.steps, bases), xp)
 
 
 def _check_cycles(config: dict[str, Any]) -> None:
     config["t_initial"] = check_steps("t_initial", config["t_initial"])
     config["lr_min"] = check_float("lr_min", config["lr_min"], minimum=0.0)
-    config["cycle_mul"] = check_float("cycle_mul", config["cycle_mul"], minimum=0.0, min_open=True)
-    config["cycle_decay"] = check_float("cycle_decay", config["cycle_decay"], minimum=0.0)
-    config["cycle_limit"] = check_int("cycle_limit", config["cycle_limit"], minimum=0)
 
 
-def _cycled(schedule: Schedule, config: Mapping[str, Any]) -> Schedule:
+def _cycled(schedule: Schedule, config: dict[str, Any], eta_min: float | None = None) -> Schedule:
     """timm's restarts: cycles of ``t_initial * cycle_mul**i`` steps, the peak times
-    ``cycle_decay**i``, ``lr_min`` after ``cycle_limit`` cycles."""
-    from .cycles import Cycles
-
-    return Cycles(
-        schedule, cycle_mul=config["cycle_mul"], cycle_decay=config["cycle_decay"], cycle_limit=config["cycle_limit"]
+    ``cycle_decay**i``, ``lr_min`` after ``cycle_limit`` cycles (:class:`Cycles` checks the three
+    arguments, under the same names)."""
+    cycles = Cycles(
+        schedule,
+        cycle_mul=config["cycle_mul"],
+        cycle_decay=config["cycle_decay"],
+        cycle_limit=config["cycle_limit"],
+        eta_min=eta_min,
+        timm_rounding=True,
     )
+    config.update(cycle_mul=cycles.cycle_mul, cycle_decay=cycles.cycle_decay, cycle_limit=cycles.cycle_limit)
+    return cycles
 
 
-def _k_decayed(schedule: Schedule, k: float) -> Schedule:
-    if k == 1.0:
-        return schedule
-    from .kdecay import KDecay
-
-    return KDecay(schedule, k)
+def _k_decayed(schedule: Schedule, config: dict[str, Any]) -> Schedule:
+    """timm's ``k_decay`` (1: none): :class:`KDecay`, which checks ``k`` (reported as ``k_decay``)."""
+    config["k_decay"] = check_float("k_decay", config["k_decay"], minimum=0.0, min_open=True)
+    return schedule if config["k_decay"] == 1.0 else KDecay(schedule, config["k_decay"])
 
 
 class _CycleLength:
@@ -375,7 +391,7 @@ class CosineLRScheduler(_CycleLength, TimmScheduler):
     ...     scheduler.step(epoch)
     ...     lrs.append(round(optimizer.param_groups[0]["lr"], 6))
     >>> lrs
-    [0.01, 0.055, 0.090546, 0.080156, 0.064978]
+    [0.01, 0.055, 0.090546, 0.079595, 0.065796]
     """
 
     t_initial = _Arg()
@@ -418,9 +434,8 @@ class CosineLRScheduler(_CycleLength, TimmScheduler):
     def _build(self, config: dict[str, Any]) -> Schedule:
         _check_cycles(config)
         _check_warmup(config)
-        config["k_decay"] = check_float("k_decay", config["k_decay"], minimum=0.0, min_open=True)
         cosine = CosineAnnealing(T_max=config["t_initial"], eta_min=config["lr_min"])
-        return _warmed(_cycled(_k_decayed(cosine, config["k_decay"]), config), config)
+        return _warmed(_cycled(_k_decayed(cosine, config), config), config)
 
 
 class StepLRScheduler(TimmScheduler):
@@ -558,6 +573,15 @@ class TanhLRScheduler(_CycleLength, TimmScheduler):
     as timm's does. Built from ``TanhDecay``, ``Cycles`` and ``Warmup``.
 
     Args: timm's; ``lb < ub`` finite numbers; the rest as :class:`CosineLRScheduler`.
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
+    >>> scheduler = TanhLRScheduler(optimizer, t_initial=10, warmup_t=2, warmup_lr_init=0.01)
+    >>> lrs = []
+    >>> for epoch in range(5):
+    ...     scheduler.step(epoch)
+    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 6))
+    >>> lrs  # the ramp ends at the tanh's value at warmup_t (timm's warmup_prefix=False)
+    [0.01, 0.054998, 0.099995, 0.099966, 0.099753]
     """
 
     t_initial = _Arg()
@@ -606,10 +630,8 @@ class TanhLRScheduler(_CycleLength, TimmScheduler):
         config["ub"] = check_float("ub", config["ub"])
         if not config["lb"] < config["ub"]:
             fail("ub", f"a finite number > lb={config['lb']!r}", config["ub"])
-        from .tanh import TanhDecay
-
         tanh = TanhDecay(config["t_initial"], lb=config["lb"], ub=config["ub"], eta_min=config["lr_min"])
-        return _warmed(_cycled(tanh, config), config, to_schedule=True)
+        return _warmed(_cycled(tanh, config), config, ramp=_RampToSchedule)
 
 
 class PolyLRScheduler(_CycleLength, TimmScheduler):
@@ -620,6 +642,15 @@ class PolyLRScheduler(_CycleLength, TimmScheduler):
         lr(t) = lr_min + (b * cycle_decay**i - lr_min) * (1 - t_cur**k / t_i**k) ** power
 
     Args: timm's; ``power`` a finite number >= 0; the rest as :class:`CosineLRScheduler`.
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
+    >>> scheduler = PolyLRScheduler(optimizer, t_initial=4, power=2.0, cycle_limit=2, cycle_decay=0.5)
+    >>> lrs = []
+    >>> for epoch in range(9):
+    ...     scheduler.step(epoch)
+    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 6))
+    >>> lrs, scheduler.get_cycle_length()
+    ([0.1, 0.05625, 0.025, 0.00625, 0.05, 0.028125, 0.0125, 0.003125, 0.0], 8)
     """
 
     t_initial = _Arg()
@@ -665,9 +696,8 @@ class PolyLRScheduler(_CycleLength, TimmScheduler):
         _check_cycles(config)
         _check_warmup(config)
         config["power"] = check_float("power", config["power"], minimum=0.0)
-        config["k_decay"] = check_float("k_decay", config["k_decay"], minimum=0.0, min_open=True)
-        poly = _polynomial(config["t_initial"], config["power"], config["lr_min"])
-        return _warmed(_cycled(_k_decayed(poly, config["k_decay"]), config), config)
+        poly = PolynomialDecay(total_iters=config["t_initial"], power=config["power"])
+        return _warmed(_cycled(_k_decayed(poly, config), config, eta_min=config["lr_min"]), config)
 
 
 class WSDLRScheduler(TimmScheduler):
@@ -730,10 +760,6 @@ class WSDLRScheduler(TimmScheduler):
 
     def _build(self, config: dict[str, Any]) -> Schedule:
         raise NotImplementedError("WSDLRScheduler waits for wsd.WarmupStableDecay")
-
-
-def _polynomial(length: int, power: float, floor: float) -> Schedule:
-    raise NotImplementedError("PolyLRScheduler waits for a polynomial decay with a floor")
 
 
 _SCHED_NAMES = ("cosine", "tanh", "step", "constant", "multistep", "poly", "wsd", "rsqrt", "none")
