@@ -295,6 +295,9 @@ def check_against_timm(name: str, index: int) -> None:
             optimizer.param_groups[-1]["lr_scale"] = 0.25
     ours = getattr(ps, name)(our_opt, **config)
     theirs = timm_class(name)(their_opt, **config)
+    if config.get("noise_range_t") is not None and rng.random() < 0.3:
+        # timm's uniform noise: its classes take no noise_type, the attribute is set (ours takes both)
+        ours.noise_type = theirs.noise_type = "uniform"
     updates = 1 if config["t_in_epochs"] else rng.randint(1, 3)
     run_both(ours, theirs, our_opt, their_opt, total_steps(theirs), updates)
     if hasattr(theirs, "get_cycle_length"):
@@ -511,3 +514,19 @@ def test_cycle_schedulers_name_the_bad_argument(
         getattr(ps, name)(optimizer, **args)
     assert optimizer.param_groups[0] == {**optimizer.param_groups[0], "lr": 0.1}
     assert "initial_lr" not in optimizer.param_groups[0]
+
+
+@pytest.mark.parametrize("name", READY)
+def test_far_steps_match_timm_without_drift(name: str) -> None:
+    # step(epoch) is an O(1) jump: far out (many cycles, k-decay, noise), still timm's value
+    for seed in range(10):
+        rng = random.Random(f"{name}-far-{seed}")
+        config = {**random_config(name, rng), "t_in_epochs": True}
+        if "cycle_limit" in config or name in ("CosineLRScheduler", "TanhLRScheduler", "PolyLRScheduler"):
+            config.update(t_initial=rng.randint(1000, 100_000), cycle_limit=10**6, cycle_decay=1.0)
+        our_opt, their_opt = torch_optimizer([0.1, 0.02]), torch_optimizer([0.1, 0.02])
+        ours, theirs = getattr(ps, name)(our_opt, **config), timm_class(name)(their_opt, **config)
+        for t in (10**7, 10**7 + 1, 123_456_789):
+            ours.step(t)
+            theirs.step(t)
+            assert_rel(lrs_of(our_opt), lrs_of(their_opt))
