@@ -62,11 +62,6 @@ class _Arg:
             instance._configure({**instance._config, self._name: value})
 
 
-#: The arguments every timm scheduler takes, after its own ones.
-_NOISE = ("noise_range_t", "noise_pct", "noise_std", "noise_seed")
-_WARMUP = ("warmup_t", "warmup_lr_init", "warmup_prefix")
-
-
 class TimmScheduler:
     """Base of timm's drop-ins: timm's ``Scheduler`` API over a pure :class:`Schedule`.
 
@@ -81,8 +76,6 @@ class TimmScheduler:
     loads too), bad arguments raise ``ValueError``/``TypeError`` naming them (timm asserts), and
     :attr:`schedule` is the pure schedule, for :meth:`~Schedule.simulate` and ``paradox-lr``.
     """
-
-    _PARAMS: tuple[str, ...] = ()
 
     t_in_epochs = _Arg()
     noise_range_t = _Arg()
@@ -275,8 +268,8 @@ def _check_noise(config: Mapping[str, Any]) -> dict[str, Any]:
         span = points[0] if len(points) == 1 else tuple(points)
     pct = check_float("noise_pct", config["noise_pct"], minimum=0.0, maximum=1.0, min_open=True)
     std = check_float("noise_std", config["noise_std"], minimum=0.0, maximum=1000 * pct)
-    seed = 42 if config["noise_seed"] is None else check_int("noise_seed", config["noise_seed"], minimum=-(2**63))
-    check_int("noise_seed", seed, minimum=-(2**63), maximum=2**63 - 1)
+    seed = config["noise_seed"]
+    seed = 42 if seed is None else check_int("noise_seed", seed, minimum=-(2**63), maximum=2**63 - 1)
     kind = config["noise_type"]
     if not isinstance(kind, str) or kind not in DISTRIBUTIONS:
         fail("noise_type", "'normal' or 'uniform'", kind, kind=not isinstance(kind, str))
