@@ -9,11 +9,12 @@ import math
 from collections.abc import Mapping, Sequence
 
 from .base import LRScheduler
+from .compose import Sequential
 from .cosine import CosineAnnealing
 from .cycles import Cycles
 from .kdecay import KDecay
 from .noise import DISTRIBUTIONS, Noisy
-from .polynomial import PolynomialDecay
+from .polynomial import ConstantFactor, PolynomialDecay
 from .schedule import SCALAR, Schedule
 from .state import FORMAT, VERSION, check_mapping, read_config, read_count, read_ours, read_values
 from .step import MultiStepDecay, StepDecay
@@ -694,15 +695,38 @@ class PolyLRScheduler(_CycleLength, TimmScheduler):
 
 
 class WSDLRScheduler(TimmScheduler):
-    r"""timm's ``WSDLRScheduler``: a linear warmup, a stable phase, then a decay to ``lr_min``.
+    r"""timm's ``WSDLRScheduler``: a linear warmup, a stable phase at the base, then a decay to ``lr_min``.
 
     Formula (timm's), with ``t_s = t - warmup_t`` and ``frac = (t_s - (t_initial - decay_t)) /
-    decay_t`` (clipped to [0, 1]) in the decay::
+    decay_t`` in the decay, clipped to [0, 1]::
 
-        lr(t) = lr_min + (max(b * stable(t_s), lr_min) - lr_min) * decay(frac)
+        lr(t) = warmup_lr_init + t * (b - warmup_lr_init) / warmup_t          t < warmup_t
+                b                                                             frac <= 0
+                lr_min + (b - lr_min) * decay(frac)                           after
 
-    Built from ``WarmupStableDecay``. Args: timm's (``decay_fn`` a name, not a callable, so that
-    the state stays JSON).
+    with ``decay`` ``1 - frac`` ("linear"), ``1 - sqrt(frac)`` ("1-sqrt", the default),
+    ``(1 + cos(pi * frac)) / 2`` ("cosine") or ``1 - frac ** decay_power`` ("power"); ``lr_min``
+    from ``warmup_t + t_initial`` on. Built by composition: ``Warmup`` (always a prefix, as in
+    timm) around a :class:`~paradox.scheduler.Sequential` of a constant stable phase and
+    ``Cycles(decay, cycle_limit=1, eta_min=lr_min)``, the decay a :class:`PolynomialDecay`
+    (k-decayed by ``KDecay`` for "1-sqrt" and "power") or a :class:`CosineAnnealing`.
+
+    Not built here (refused with a message): timm's ``stable_fn="rsqrt"``/``"power"`` (its
+    ``"rsqrt"`` schedule), ``decay_fn="exp"`` and a callable ``decay_fn``. With a base below
+    ``lr_min``, timm holds ``lr_min`` in the stable phase; this one follows the base.
+
+    Args: timm's; ``t_initial`` an int >= 1 (stable + decay), ``decay_t`` an int in [1,
+    t_initial], ``lr_min`` a number >= 0, ``decay_power`` and ``stable_power`` > 0,
+    ``decay_ratio`` in (0, 1); warmup, clock and noise as :class:`CosineLRScheduler`.
+
+    >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
+    >>> scheduler = WSDLRScheduler(optimizer, t_initial=6, decay_t=4, lr_min=0.001, decay_fn="linear", warmup_t=2)
+    >>> lrs = []
+    >>> for epoch in range(10):
+    ...     scheduler.step(epoch)
+    ...     lrs.append(round(optimizer.param_groups[0]["lr"], 6))
+    >>> lrs
+    [0.0, 0.05, 0.1, 0.1, 0.1, 0.07525, 0.0505, 0.02575, 0.001, 0.001]
     """
 
     t_initial = _Arg()
@@ -752,7 +776,42 @@ class WSDLRScheduler(TimmScheduler):
         return length
 
     def _build(self, config: dict[str, Any]) -> Schedule:
-        raise NotImplementedError("WSDLRScheduler waits for wsd.WarmupStableDecay")
+        length = config["t_initial"] = check_steps("t_initial", config["t_initial"])
+        decay_t = config["decay_t"] = check_steps("decay_t", config["decay_t"])
+        if decay_t > length:
+            fail("decay_t", f"an int in [1, t_initial={length}]", decay_t)
+        lr_min = config["lr_min"] = check_float("lr_min", config["lr_min"], minimum=0.0)
+        for name in ("decay_power", "stable_power"):
+            config[name] = check_float(name, config[name], minimum=0.0, min_open=True)
+        config["decay_ratio"] = check_float(
+            "decay_ratio", config["decay_ratio"], minimum=0.0, maximum=1.0, min_open=True, max_open=True
+        )
+        timescale = config["stable_timescale"]
+        if timescale is not None:
+            config["stable_timescale"] = check_float("stable_timescale", timescale, minimum=0.0, min_open=True)
+        if config["stable_fn"] != "constant":
+            rule = "'constant' (timm's 'rsqrt' and 'power' stable phases are not built here)"
+            fail("stable_fn", rule, config["stable_fn"], kind=not isinstance(config["stable_fn"], str))
+        shape = config["decay_fn"]
+        if not isinstance(shape, str) or shape not in _WSD_DECAYS:
+            rule = "one of 'linear', '1-sqrt', 'cosine', 'power' (timm's 'exp' and callables are not built here)"
+            fail("decay_fn", rule, shape, kind=not isinstance(shape, str))
+        config["warmup_prefix"] = True  # timm's WSD warmup is always a prefix
+        _check_warmup(config)
+        del config["warmup_prefix"]
+        linear = PolynomialDecay(total_iters=decay_t, power=1.0)
+        decay = {
+            "linear": linear,
+            "cosine": CosineAnnealing(T_max=decay_t),
+            "1-sqrt": KDecay(linear, 0.5),
+            "power": KDecay(linear, config["decay_power"]),
+        }[shape]
+        tail = Cycles(decay, cycle_limit=1, eta_min=lr_min)
+        body = tail if decay_t == length else Sequential([ConstantFactor(1.0, 0), tail], milestones=[length - decay_t])
+        return _warmed(body, {**config, "warmup_prefix": True})
+
+
+_WSD_DECAYS = ("linear", "1-sqrt", "cosine", "power")
 
 
 _SCHED_NAMES = ("cosine", "tanh", "step", "constant", "multistep", "poly", "wsd", "rsqrt", "none")
