@@ -492,6 +492,10 @@ def test_the_pure_schedule_previews_the_run(name: str) -> None:
         optimizer = torch_optimizer([0.3])
         scheduler = getattr(ps, name)(optimizer, **config)
         preview = scheduler.schedule.simulate(50, base=0.3, exact=True)
+        arrays = scheduler.schedule.arrays(0, 50, [0.3])  # numpy's evaluation of the same formula
+        assert arrays is not None
+        for value, expected in zip(arrays[0][0].tolist(), preview):  # numpy's tanh is not libm's
+            assert value == pytest.approx(expected, rel=1e-12, abs=1e-15)
         for epoch in range(50):
             scheduler.step(epoch)
             assert lrs_of(optimizer) == [preview[epoch]]
