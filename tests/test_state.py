@@ -223,7 +223,8 @@ SAMPLE: dict[str, dict[str, Any]] = {
     "InverseSqrtLR": {"warmup_steps": 4, "timescale": 10.0, "start_factor": 0.1},
     "PiecewiseLinearLR": {"milestones_values": [[0, 0.1], [3, 1.0], [10, 0.5], [10, 0.2], [20, 0.0]]},
     "PiecewiseConstantLR": {"boundaries": [2, 5, 9], "scales": [0.5, 2.0, 0.1]},
-    "WarmupLR": {"child": ("CosineAnnealingLR", {"T_max": 20}), "steps": 3, "start_factor": 0.1},  # issue 13, warmup
+    # -- issue 13, warmup --
+    "WarmupLR": {"child": ("CosineAnnealingLR", {"T_max": 20}), "steps": 3, "start_factor": 0.1},
     # -- issue 13, cycles --
     "RestartsLR": {
         "schedule": {"name": "CosineAnnealing", "T_max": 4, "eta_min": 0.001},
@@ -606,7 +607,8 @@ LONG: dict[str, dict[str, Any]] = {
     "InverseSqrtLR": {"warmup_steps": 4000, "timescale": 1234.5, "start_factor": 0.01},
     "PiecewiseLinearLR": {"milestones_values": [[0, 0.0], [1000, 1.0], [5_000_000, 0.3], [9_999_990, 0.01]]},
     "PiecewiseConstantLR": {"boundaries": [10, 5_000_000, 9_999_999], "scales": [0.5, 0.1, 3.0]},
-    "WarmupLR": {"child": ("CosineAnnealingLR", {"T_max": 999_983}), "steps": 1000},  # issue 13, warmup
+    # -- issue 13, warmup --
+    "WarmupLR": {"child": ("CosineAnnealingLR", {"T_max": 999_983}), "steps": 1000},
     # -- issue 13, cycles --
     "RestartsLR": {
         "schedule": {

@@ -652,3 +652,24 @@ def test_no_warmup_is_the_child_alone_and_simulate_previews_it() -> None:
     assert list(ps.simulate("WarmupLR(CosineAnnealingLR(T_max=5), steps=3)", steps=9, lr=0.3).lr[0]) == list(
         preview.lr[0]
     )
+
+
+def test_warmup_lr_as_a_child_of_the_composites() -> None:
+    def build() -> tuple[Any, Any]:
+        optimizer = PlainOptimizer(0.1, 0.2)
+        warm = WarmupLR(ps.CosineAnnealingLR(optimizer, T_max=6), 3, start_factor=0.2)
+        return optimizer, ps.SequentialLR(optimizer, [ps.ConstantLR(optimizer, factor=0.5, total_iters=9), warm], [4])
+
+    optimizer, scheduler = build()
+    schedule = scheduler.schedule
+    assert schedule == Sequential([ps.ConstantFactor(0.5, 9), Warmup(CosineAnnealing(6), 3, start_factor=0.2)], [4])
+    for t in range(14):
+        assert lrs_of(optimizer) == schedule.values(t, [0.1, 0.2])
+        scheduler.step()
+        if t == 5:
+            state = json.loads(json.dumps(scheduler.state_dict()))
+    resumed_opt, resumed = build()
+    resumed.load_state_dict(state)
+    for t in range(7, 14):
+        resumed.step()
+        assert lrs_of(resumed_opt) == schedule.values(t, [0.1, 0.2])

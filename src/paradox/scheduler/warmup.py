@@ -166,6 +166,8 @@ class Warmup(Schedule):
         return self.values(step, (1.0,), xp)[0]
 
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
+        if xp is SCALAR:  # the lrs alone: no momenta to hold during warmup
+            return self.ramp(step, bases) if step < self.steps else self._after(step, bases)[0]
         return self.evaluate(step, bases, xp)[0]
 
     def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
@@ -266,8 +268,10 @@ class WarmupLR(_Composite):
     During the ``steps`` warmup steps each group's lr is :class:`Warmup`'s ramp towards the
     group's ``initial_lr`` (with ``peak="after"`` it arrives at step ``steps``, where the child
     takes over); at step ``steps`` every lr goes back to its ``initial_lr`` and the child restarts
-    at its step 0, as at a ``SequentialLR`` milestone; then the child steps. An lr changed by hand
-    during warmup is overwritten at the next step.
+    at its step 0, as at a ``SequentialLR`` milestone; then the child steps. The child keeps the
+    state of its own initial step until then. An lr changed by hand during warmup is overwritten at
+    the next step; a param group added during warmup continues along the ramp from the lr it
+    brought (its base is the one whose ramp gives that lr now, saved in the state as ``bases``).
 
     A ``ReduceLROnPlateau`` child (or a composite holding one) takes the metric of
     ``step(metrics)``; every step then needs one, and during warmup it is checked and ignored (the
