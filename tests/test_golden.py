@@ -615,6 +615,26 @@ def test_noisy_golden_values_are_torchs_draws() -> None:
     assert normal(100, base=1.0) == 0.5 + 0.5 * normal.noise(100)
 
 
+def test_timm_warmup_prefix_jump_as_the_readme_shows() -> None:
+    # CosineLRScheduler(t_initial=100, lr_min=1e-5, warmup_t=10, warmup_lr_init=1e-5) at base 0.1,
+    # epochs 8..12 (timm 1.0.31 gives the same): warmup_prefix=False jumps to the cosine's value at
+    # step 10 and never reaches the base; warmup_prefix=True starts the cosine at the base.
+    expected = {
+        False: ([0.080002, 0.090001, 0.097553, 0.097044, 0.096489], 100),
+        True: ([0.080002, 0.090001, 0.1, 0.099975, 0.099901], 110),
+    }
+    for prefix, (lrs, epochs) in expected.items():
+        optimizer = PlainOptimizer(0.1)
+        scheduler = ps.CosineLRScheduler(
+            optimizer, t_initial=100, lr_min=1e-5, warmup_t=10, warmup_lr_init=1e-5, warmup_prefix=prefix
+        )
+        seen = []
+        for epoch in range(8, 13):
+            scheduler.step(epoch)
+            seen.append(round(optimizer.param_groups[0]["lr"], 6))
+        assert (seen, scheduler.get_cycle_length()) == (lrs, epochs)
+
+
 # -- issue 13, warmup --
 WARMUP_COSINE = CosineAnnealing(T_max=4)
 WARMUP_GOLDEN: list[tuple[ps.Warmup, float, list[float]]] = [  # steps 0 .. 8, the README's table
