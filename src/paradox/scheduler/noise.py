@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from random import Random
-from struct import pack, unpack
 
 from .base import ConfigParam, ScheduledLR
 from .compose import MAX_DEPTH, nesting
@@ -47,6 +45,8 @@ class TorchGenerator:
     __slots__ = ("_engine", "_next_normal")
 
     def __init__(self, seed: int) -> None:
+        from random import Random  # imported when noise is drawn: importing the package stays light
+
         state = [seed & 0xFFFFFFFF]
         for index in range(1, 624):
             previous = state[-1]
@@ -78,6 +78,8 @@ class TorchGenerator:
 
 def _float32(value: float) -> float:
     """``value`` rounded to the nearest float32, as a Python float."""
+    from struct import pack, unpack
+
     rounded: float = unpack("f", pack("f", value))[0]
     return rounded
 
