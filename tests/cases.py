@@ -94,6 +94,10 @@ INCREASING = "a strictly increasing list of ints in [0, 2**53]"
 SCALES = "a list of 3 finite numbers >= 0, one per entry of boundaries"
 # issue 13, cycles: the rule for a repeated or warped schedule
 TIMED = "a Schedule with a length (CosineAnnealing, TanhDecay, PolynomialDecay, ...) or its to_config() dict"
+# issue 13, wsd: WarmupStableDecayLR's rules
+WSD_LENGTH = "an int in [0, 2**53] (steps) or a float in [0.0, 1.0] (a fraction of num_training_steps)"
+WSD_WARMUPS = "one of 'linear', 'cosine', '1-sqrt', 'exponential'"
+WSD_DECAYS = "one of 'linear', 'cosine', '1-sqrt', 'square', 'power', 'exponential' or a function of the progress"
 
 CASES = [
     Case(
@@ -550,6 +554,75 @@ CASES = [
             *refused("TanhDecayLR", "eta_min", NON_NEGATIVE, ValueError, -1e-3, NAN),
             *refused("TanhDecayLR", "eta_min", NON_NEGATIVE, TypeError, "0"),
         ],
+    ),
+    # -- issue 13, wsd --
+    Case(
+        "WarmupStableDecayLR",
+        {"num_warmup_steps": 3, "num_decay_steps": 5, "num_training_steps": 20, "min_lr_ratio": 0.1},
+        [
+            *refused("WarmupStableDecayLR", "num_warmup_steps", WSD_LENGTH, ValueError, -1, 1.5, NAN, 2**54),
+            *refused("WarmupStableDecayLR", "num_warmup_steps", WSD_LENGTH, TypeError, "3", None, True),
+            *refused("WarmupStableDecayLR", "num_decay_steps", WSD_LENGTH, ValueError, -2, INF),
+            *refused("WarmupStableDecayLR", "num_training_steps", COUNT, ValueError, -1, 2.5),
+            *refused("WarmupStableDecayLR", "num_training_steps", COUNT, TypeError, "20"),
+            *refused(
+                "WarmupStableDecayLR",
+                "num_training_steps",
+                ">= num_warmup_steps + num_decay_steps = 8 (the stable phase is the rest)",
+                ValueError,
+                7,
+            ),
+            *refused(
+                "WarmupStableDecayLR",
+                "num_stable_steps",
+                "num_training_steps - num_warmup_steps - num_decay_steps = 12 (or None: the rest)",
+                ValueError,
+                11,
+                0.5,
+            ),
+            *refused("WarmupStableDecayLR", "warmup_type", WSD_WARMUPS, ValueError, "log", "1-square"),
+            *refused("WarmupStableDecayLR", "warmup_type", WSD_WARMUPS, TypeError, None),
+            *refused("WarmupStableDecayLR", "decay_type", WSD_DECAYS, ValueError, "exp", "1-square"),
+            *refused("WarmupStableDecayLR", "decay_type", WSD_DECAYS, TypeError, None, 1.0),
+            *refused("WarmupStableDecayLR", "decay_power", "a finite number > 0.0", ValueError, 0, -1.0, INF),
+            *refused("WarmupStableDecayLR", "min_lr_ratio", "a finite number in [0.0, 1.0]", ValueError, 1.5, NAN),
+            *refused("WarmupStableDecayLR", "min_lr_ratio", "a finite number in [0.0, 1.0]", TypeError, "0.1"),
+            *refused("WarmupStableDecayLR", "warmup_start_ratio", "a finite number in [0.0, 1.0]", ValueError, -0.5),
+            (
+                {"cooldown_start": 5},
+                ValueError,
+                r"^WarmupStableDecayLR: cooldown_steps must be an int >= 1 when cooldown_start is given\. "
+                r"Received: cooldown_steps=None \(NoneType\)$",
+            ),
+            *refused("WarmupStableDecayLR", "cooldown_steps", POSITIVE_INT, ValueError, 0),
+            (
+                {"min_lr": 0.01},
+                ValueError,
+                r"^WarmupStableDecayLR: min_lr_ratio must be None when min_lr is given \(the floor is one or the "
+                r"other\)\. Received: min_lr_ratio=0\.1 \(float\)$",
+            ),
+            (
+                {"cooldown_start": 2, "cooldown_steps": 4},
+                ValueError,
+                r"^WarmupStableDecayLR: cooldown_start must be an int in \[3, 15\] \(from the end of warmup to "
+                r"the start of the planned decay\)\. Received: cooldown_start=2 \(int\)$",
+            ),
+        ],
+        state_config={
+            "num_warmup_steps": 3,
+            "num_decay_steps": 5,
+            "num_training_steps": 20,
+            "num_stable_steps": None,
+            "warmup_type": "linear",
+            "decay_type": "1-sqrt",
+            "decay_power": 1.0,
+            "min_lr": None,
+            "min_lr_ratio": 0.1,
+            "warmup_start_lr": None,
+            "warmup_start_ratio": None,
+            "cooldown_start": None,
+            "cooldown_steps": None,
+        },
     ),
 ]
 

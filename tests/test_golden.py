@@ -770,3 +770,56 @@ def test_issue13_cycles_golden_values(schedule: Schedule, steps: Any, values: An
     if isinstance(steps, range):
         assert schedule.simulate(len(steps), 1.0) == values
         assert schedule.simulate(len(steps), 1.0, exact=True) == values
+
+
+# -- issue 13, wsd --
+# WarmupStableDecay, by hand from the formulas: the peak at step W, the decay from step W + S (its first
+# step still the base), the floor from W + S + D on; 1-sqrt warmup is transformers' 1 - sqrt(1 - x).
+R2, R3 = math.sqrt(0.5), math.sqrt(0.75)
+WSD_GOLDEN: list[tuple[Schedule, float, Any, Any]] = [
+    (
+        ps.WarmupStableDecay(4, 4, num_training_steps=12),
+        1.0,
+        range(14),
+        near(0, 0.25, 0.5, 0.75, 1, 1, 1, 1, 1, 0.5, 1 - R2, 1 - R3, 0, 0),
+    ),
+    (
+        ps.WarmupStableDecay(4, 2, num_stable_steps=0, warmup_type="1-sqrt", decay_type="linear", min_lr_ratio=0.2),
+        2.0,
+        range(8),
+        near(0.4, 2 * (0.2 + 0.8 * (1 - R3)), 2 * (0.2 + 0.8 * (1 - R2)), 2 * (0.2 + 0.8 * 0.5), 2, 1.2, 0.4, 0.4),
+    ),
+    (
+        ps.WarmupStableDecay(2, 2, num_stable_steps=1, warmup_type="cosine", decay_type="square", min_lr=0.1),
+        1.0,
+        range(7),
+        near(0.1, 0.55, 1, 1, 0.775, 0.1, 0.1),
+    ),
+    (
+        ps.WarmupStableDecay(0, 4, 4, decay_type="power", decay_power=2.0, min_lr_ratio=0.0),
+        1.0,
+        range(6),
+        near(1, 0.5625, 0.25, 0.0625, 0, 0),
+    ),
+    (ps.WarmupStableDecay(0, 2, 2, decay_type="exponential", min_lr=0.01), 1.0, range(4), near(1, 0.1, 0.01, 0.01)),
+    (
+        ps.WarmupStableDecay(2, warmup_type="exponential", warmup_start_ratio=0.01),
+        1.0,
+        [0, 1, 2, 10**9],
+        near(0.01, 0.1, 1, 1),
+    ),
+    (ps.WarmupStableDecay(2, warmup_start_lr=0.2, min_lr=0.05), 1.0, [0, 1, 2, 10**12], near(0.2, 0.6, 1, 1)),
+    (
+        ps.WarmupStableDecay(1, cooldown_start=3, cooldown_steps=4, decay_type="cosine", min_lr_ratio=0.5),
+        1.0,
+        range(9),
+        near(0.5, 1, 1, 1, 0.5 + 0.5 * (1 + R2) / 2, 0.75, 0.5 + 0.5 * (1 - R2) / 2, 0.5, 0.5),
+    ),
+]
+
+
+@pytest.mark.parametrize("schedule,base,steps,values", WSD_GOLDEN, ids=lambda value: repr(value)[:60])
+def test_issue13_wsd_golden_values(schedule: Schedule, base: float, steps: Any, values: Any) -> None:
+    assert [schedule(step, base) for step in steps] == values
+    if isinstance(steps, range):
+        assert schedule.simulate(len(steps), base) == values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from typing import Any
@@ -299,3 +300,41 @@ def test_noise_stays_within_pct(pct: float, std: float, kind: str, seed: int, st
     assert value == clean + clean * noisy.noise(step)
     assert -pct <= noisy.noise(step) < pct if kind == "uniform" else abs(noisy.noise(step)) < pct
     assert value >= 0.0
+
+
+# -- issue 13, wsd --
+@settings(max_examples=200, deadline=None)
+@given(
+    lengths=st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(0, 60)),
+    warmup_type=st.sampled_from(["linear", "cosine", "1-sqrt", "exponential"]),
+    decay_type=st.sampled_from(["linear", "cosine", "1-sqrt", "square", "power", "exponential"]),
+    power=st.floats(0.05, 8.0),
+    ratio=st.floats(1e-6, 1.0),
+    absolute=st.booleans(),
+    cooldown=st.none() | st.tuples(st.floats(0.0, 1.0), st.integers(1, 50)),
+    base=lr,
+)
+def test_wsd_never_exceeds_the_base_and_never_rises_after_warmup(
+    lengths: tuple[int, int, int],
+    warmup_type: str,
+    decay_type: str,
+    power: float,
+    ratio: float,
+    absolute: bool,
+    cooldown: tuple[float, int] | None,
+    base: float,
+) -> None:
+    warmup, stable, decay = lengths
+    floor = {"min_lr": ratio * base} if absolute else {"min_lr_ratio": ratio}
+    config: dict[str, Any] = {"warmup_type": warmup_type, "decay_type": decay_type, "decay_power": power, **floor}
+    if cooldown is not None:  # started somewhere in the stable phase
+        config.update(cooldown_start=warmup + round(cooldown[0] * stable), cooldown_steps=cooldown[1])
+    schedule = ps.WarmupStableDecay(warmup, decay, num_stable_steps=stable, **config)
+    values = [schedule(step, base) for step in range(warmup + stable + decay + 60)]
+    assert all(0.0 <= value <= base for value in values)
+    peaked = bool(stable or decay or cooldown)  # else the floor follows the warmup at once
+    assert values[warmup] == base or not peaked  # the peak: the first step after warmup
+    rising, falling = values[: warmup + peaked], values[warmup:]
+    assert all(a <= b * (1 + 1e-15) for a, b in itertools.pairwise(rising))
+    assert all(b <= a * (1 + 1e-15) for a, b in itertools.pairwise(falling))
+    assert values[-1] == (ratio * base if absolute else base * ratio)  # the floor, held

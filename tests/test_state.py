@@ -137,6 +137,18 @@ SIMPLE = {
             "eta_min": st.floats(0.0, 1e-3),
         }
     ),
+    # -- issue 13, wsd --
+    "WarmupStableDecayLR": st.fixed_dictionaries(
+        {
+            "num_warmup_steps": st.integers(0, 20),
+            "num_decay_steps": st.integers(0, 30),
+            "num_stable_steps": st.integers(0, 30),
+            "warmup_type": st.sampled_from(["linear", "cosine", "1-sqrt", "exponential"]),
+            "decay_type": st.sampled_from(["linear", "cosine", "1-sqrt", "square", "power", "exponential"]),
+            "decay_power": st.floats(0.1, 4.0),
+            "min_lr_ratio": st.floats(0.01, 1.0),
+        }
+    ),
 }
 
 
@@ -234,6 +246,8 @@ SAMPLE: dict[str, dict[str, Any]] = {
     },
     "KDecayLR": {"schedule": {"name": "TanhDecay", "T_max": 10}, "k": 2.0},
     "TanhDecayLR": {"T_max": 10, "lb": -6.0, "ub": 4.0, "eta_min": 0.001},
+    # -- issue 13, wsd --
+    "WarmupStableDecayLR": {"num_warmup_steps": 3, "num_decay_steps": 5, "num_training_steps": 20, "min_lr_ratio": 0.1},
 }
 
 
@@ -621,6 +635,8 @@ LONG: dict[str, dict[str, Any]] = {
     },
     "KDecayLR": {"schedule": {"name": "PolynomialDecay", "total_iters": 9_999_991, "power": 2.0}, "k": 0.7},
     "TanhDecayLR": {"T_max": 9_999_973, "eta_min": 1e-5},
+    # -- issue 13, wsd --
+    "WarmupStableDecayLR": {"num_warmup_steps": 1000, "num_decay_steps": 0.2, "num_training_steps": N + 7},
 }
 
 

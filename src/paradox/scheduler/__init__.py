@@ -36,6 +36,7 @@ from .timm import (
     create_scheduler_v2,
 )
 from .warmup import Warmup, WarmupLR
+from .wsd import WarmupStableDecay, WarmupStableDecayLR
 
 # The preview tools are loaded on first use (PEP 562).
 _LAZY = {"Trace": ".preview.simulate", "plot": ".preview.plot", "simulate": ".preview.simulate"}
@@ -118,6 +119,8 @@ __all__ = [
     "WSDLRScheduler",
     "Warmup",
     "WarmupLR",
+    "WarmupStableDecay",
+    "WarmupStableDecayLR",
     "_LRScheduler",
     "create_scheduler_v2",
     "plot",

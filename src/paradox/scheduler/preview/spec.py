@@ -35,6 +35,7 @@ from .. import (
     step,
     tanh,
     warmup,
+    wsd,
 )
 from ..base import LRScheduler, ScheduledLR
 from ..chain import ChainableLR, DecayLR
@@ -64,6 +65,7 @@ _FAMILIES = (
     cycles,
     kdecay,
     tanh,
+    wsd,
 )
 _REGISTERED: dict[str, type[Any]] = {}
 _FUNCTION_PARAMS = frozenset({"lr_lambda", "scale_fn"})
