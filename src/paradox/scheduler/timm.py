@@ -9,18 +9,18 @@ import math
 from collections.abc import Mapping, Sequence
 
 from .base import LRScheduler
-from .compose import Sequential
 from .cosine import CosineAnnealing
 from .cycles import Cycles
 from .kdecay import KDecay
 from .noise import DISTRIBUTIONS, Noisy
-from .polynomial import ConstantFactor, PolynomialDecay
+from .polynomial import PolynomialDecay
 from .schedule import SCALAR, Schedule
 from .state import FORMAT, VERSION, check_mapping, read_config, read_count, read_ours, read_values
 from .step import MultiStepDecay, StepDecay
 from .tanh import TanhDecay
 from .validate import check_float, check_int, check_steps, fail, is_number, named, naming, to_float
 from .warmup import Warmup
+from .wsd import WarmupStableDecay, function_name
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ class TimmScheduler:
         """The state as strict-JSON data: format, version, class, the arguments (``config``), the
         step last written (``last_epoch``), ``base_lrs``, ``last_lr`` and ``metric``."""
         writer = self._writer
-        config = {key: list(value) if isinstance(value, tuple) else value for key, value in self._config.items()}
+        config = self._plain_config()
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -193,6 +193,14 @@ class TimmScheduler:
             "last_lr": [float(lr) for lr in writer._last_lr],
             "metric": self.metric,
         }
+
+    def _plain_config(self) -> dict[str, Any]:
+        """The arguments as JSON data (tuples as lists)."""
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in self._config.items()}
+
+    def _saved_config(self, saved: dict[str, Any]) -> dict[str, Any]:
+        """Hook: a saved config made ready to build (a function's name back to the live function)."""
+        return saved
 
     @named
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
@@ -221,7 +229,7 @@ class TimmScheduler:
         bases = read_values("base_lrs", state["base_lrs"], count)
         last_lr = read_values("last_lr", state["last_lr"], count, signed=True)
         metric = _check_metric(state.get("metric"))
-        self._configure({**self._config, **saved})  # checked before it changes anything
+        self._configure({**self._config, **self._saved_config(saved)})  # checked before it changes anything
         written = writer._last_lr
         writer.last_epoch, writer._step_count, writer.base_lrs, writer._last_lr = last_epoch, step_count, bases, last_lr
         self.metric = metric
@@ -705,15 +713,15 @@ class WSDLRScheduler(TimmScheduler):
                 lr_min + (b - lr_min) * decay(frac)                           after
 
     with ``decay`` ``1 - frac`` ("linear"), ``1 - sqrt(frac)`` ("1-sqrt", the default),
-    ``(1 + cos(pi * frac)) / 2`` ("cosine") or ``1 - frac ** decay_power`` ("power"); ``lr_min``
-    from ``warmup_t + t_initial`` on. Built by composition: ``Warmup`` (always a prefix, as in
-    timm) around a :class:`~paradox.scheduler.Sequential` of a constant stable phase and
-    ``Cycles(decay, cycle_limit=1, eta_min=lr_min)``, the decay a :class:`PolynomialDecay`
-    (k-decayed by ``KDecay`` for "1-sqrt" and "power") or a :class:`CosineAnnealing`.
+    ``(1 + cos(pi * frac)) / 2`` ("cosine"), ``1 - frac ** decay_power`` ("power"), ``(decay_ratio
+    ** frac - decay_ratio) / (1 - decay_ratio)`` ("exp") or a function of ``frac``; ``lr_min`` from
+    ``warmup_t + t_initial`` on. Built on :class:`~paradox.scheduler.WarmupStableDecay` (warmup
+    always a prefix, as in timm), with :class:`TimmDecay` for "power" and "exp".
 
     Not built here (refused with a message): timm's ``stable_fn="rsqrt"``/``"power"`` (its
-    ``"rsqrt"`` schedule), ``decay_fn="exp"`` and a callable ``decay_fn``. With a base below
-    ``lr_min``, timm holds ``lr_min`` in the stable phase; this one follows the base.
+    ``"rsqrt"`` schedule). With a base below ``lr_min``, timm holds ``lr_min`` in the stable
+    phase; this one follows the base. A ``decay_fn`` function is saved by name:
+    :meth:`load_state_dict` keeps the live one.
 
     Args: timm's; ``t_initial`` an int >= 1 (stable + decay), ``decay_t`` an int in [1,
     t_initial], ``lr_min`` a number >= 0, ``decay_power`` and ``stable_power`` > 0,
@@ -783,9 +791,10 @@ class WSDLRScheduler(TimmScheduler):
         lr_min = config["lr_min"] = check_float("lr_min", config["lr_min"], minimum=0.0)
         for name in ("decay_power", "stable_power"):
             config[name] = check_float(name, config[name], minimum=0.0, min_open=True)
-        config["decay_ratio"] = check_float(
+        ratio = check_float(
             "decay_ratio", config["decay_ratio"], minimum=0.0, maximum=1.0, min_open=True, max_open=True
         )
+        config["decay_ratio"] = ratio
         timescale = config["stable_timescale"]
         if timescale is not None:
             config["stable_timescale"] = check_float("stable_timescale", timescale, minimum=0.0, min_open=True)
@@ -793,25 +802,63 @@ class WSDLRScheduler(TimmScheduler):
             rule = "'constant' (timm's 'rsqrt' and 'power' stable phases are not built here)"
             fail("stable_fn", rule, config["stable_fn"], kind=not isinstance(config["stable_fn"], str))
         shape = config["decay_fn"]
-        if not isinstance(shape, str) or shape not in _WSD_DECAYS:
-            rule = "one of 'linear', '1-sqrt', 'cosine', 'power' (timm's 'exp' and callables are not built here)"
+        if not callable(shape) and (not isinstance(shape, str) or shape not in _WSD_DECAYS):
+            rule = "one of 'linear', '1-sqrt', 'cosine', 'power', 'exp' or a function of the progress"
             fail("decay_fn", rule, shape, kind=not isinstance(shape, str))
         config["warmup_prefix"] = True  # timm's WSD warmup is always a prefix
         _check_warmup(config)
         del config["warmup_prefix"]
-        linear = PolynomialDecay(total_iters=decay_t, power=1.0)
-        decay = {
-            "linear": linear,
-            "cosine": CosineAnnealing(T_max=decay_t),
-            "1-sqrt": KDecay(linear, 0.5),
-            "power": KDecay(linear, config["decay_power"]),
-        }[shape]
-        tail = Cycles(decay, cycle_limit=1, eta_min=lr_min)
-        body = tail if decay_t == length else Sequential([ConstantFactor(1.0, 0), tail], milestones=[length - decay_t])
-        return _warmed(body, {**config, "warmup_prefix": True})
+        if shape == "power":
+            shape = TimmDecay("power", config["decay_power"])
+        elif shape == "exp":
+            shape = TimmDecay("exp", ratio)
+        return WarmupStableDecay(
+            num_warmup_steps=config["warmup_t"],
+            num_decay_steps=decay_t,
+            num_stable_steps=length - decay_t,
+            num_training_steps=config["warmup_t"] + length,
+            decay_type=shape,
+            min_lr=lr_min,
+            warmup_start_lr=config["warmup_lr_init"],
+        )
+
+    def _plain_config(self) -> dict[str, Any]:
+        config = super()._plain_config()
+        if callable(config["decay_fn"]):  # a function: its name (load_state_dict keeps the live one)
+            config["decay_fn"] = {"function": function_name(config["decay_fn"])}
+        return config
+
+    def _saved_config(self, saved: dict[str, Any]) -> dict[str, Any]:
+        shape = saved.get("decay_fn")
+        if isinstance(shape, Mapping):
+            if not callable(self._config["decay_fn"]):
+                rule = "a name, or a function's {'function': name} when the live decay_fn is a function"
+                fail("state_dict['config']['decay_fn']", rule, shape)
+            saved = {**saved, "decay_fn": self._config["decay_fn"]}
+        return saved
 
 
-_WSD_DECAYS = ("linear", "1-sqrt", "cosine", "power")
+_WSD_DECAYS = ("linear", "1-sqrt", "cosine", "power", "exp")
+
+
+class TimmDecay:
+    """timm's WSD decays that :mod:`~paradox.scheduler.shapes` has not, as a
+    :class:`WarmupStableDecay` ``decay_type`` (the fraction left at the progress ``x``): "power"
+    ``1 - x ** p`` (shapes' "power" is ``(1 - x) ** p``) and "exp" ``(r ** x - r) / (1 - r)``, an
+    exponential decay to ``r``, rescaled to reach 0."""
+
+    def __init__(self, kind: str, value: float) -> None:
+        self.kind: str = kind
+        self.value: float = value
+        self.__name__ = f"timm_{kind}({value!r})"
+
+    def __call__(self, x: float) -> float:
+        ratio = self.value
+        left: float = 1.0 - x**ratio if self.kind == "power" else (ratio**x - ratio) / (1.0 - ratio)
+        return left
+
+    def __repr__(self) -> str:
+        return self.__name__
 
 
 _SCHED_NAMES = ("cosine", "tanh", "step", "constant", "multistep", "poly", "wsd", "rsqrt", "none")
