@@ -365,3 +365,17 @@ def test_paradox_lr_previews_a_wsd_spec(capsys: pytest.CaptureFixture[str]) -> N
     assert [float(row.split(",")[1]) for row in rows] == expected
     assert main(["list"]) == 0
     assert "WarmupStableDecayLR(num_warmup_steps=0, num_decay_steps=0" in capsys.readouterr().out
+
+
+def test_a_group_added_mid_run_continues_along_the_shape() -> None:
+    optimizer = PlainOptimizer(1.0)
+    arguments = {"num_warmup_steps": 4, "num_decay_steps": 4, "num_training_steps": 12, "min_lr_ratio": 0.1}
+    scheduler = ps.WarmupStableDecayLR(optimizer, **arguments)
+    run(scheduler, 2)
+    optimizer.param_groups.append({"lr": 0.25})  # half way up the warmup: its base is 0.25 / 0.55
+    run(scheduler, 12)
+    assert_close(lrs_of(optimizer), [0.1, 0.1 * 0.25 / 0.55], rel=1e-15)
+    absolute = ps.WarmupStableDecayLR(PlainOptimizer(1.0), 2, warmup_type="exponential", warmup_start_lr=0.01)
+    absolute.optimizer.param_groups.append({"lr": 0.5})  # not affine in the base: it keeps its lr as base
+    run(absolute, 4)
+    assert lrs_of(absolute.optimizer) == [1.0, 0.5]

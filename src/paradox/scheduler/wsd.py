@@ -104,7 +104,8 @@ class WarmupStableDecay(Schedule):
     "exponential" rise as their cooldowns fall, and "1-sqrt" is transformers' ``1 - sqrt(1 - x)``.
     The base is reached at step ``W`` (the first stable step) and the floor at step ``W + S + D``
     (after the last decay step), as in transformers and timm. A floor given as ``min_lr_ratio`` (and
-    a start as a ratio) computes ``base * factor`` as transformers' ``LambdaLR`` does.
+    a start as a ratio) computes ``base * factor`` as transformers' ``LambdaLR`` does. An absolute
+    ``min_lr`` above a group's base makes that group's cooldown rise to it (as torch's ``eta_min``).
 
     Lengths are ints (steps) or floats in [0, 1] (fractions of ``num_training_steps``, rounded to
     the nearest step, halves up: ``floor(f * T + 0.5)``). ``num_stable_steps`` defaults to the rest,
@@ -322,7 +323,8 @@ class WarmupStableDecay(Schedule):
         return [between(shape, x, base, self.min_lr, xp, power) for base in bases]
 
     def rebase(self, step: float, value: float) -> float | None:
-        if self.min_lr is not None and "exponential" in (self.decay_type, self.warmup_type):
+        absolute = self.min_lr is not None or self.warmup_start_lr is not None
+        if absolute and "exponential" in (self.decay_type, self.warmup_type):
             return None  # not affine in the base
         zero, one = self.values(step, (0.0, 1.0))
         slope = one - zero
