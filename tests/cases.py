@@ -592,6 +592,46 @@ CASES = [
             *refused("TanhDecayLR", "eta_min", NON_NEGATIVE, TypeError, "0"),
         ],
     ),
+    # -- issue 13, timm --
+    Case(
+        "NoisyLR",
+        {
+            "pct": 0.5,
+            "schedule": {"name": "CosineAnnealing", "T_max": 20, "eta_min": 0.001},
+            "start": 2,
+            "stop": 40,
+            "std": 0.8,
+            "distribution": "normal",
+            "seed": 7,
+        },
+        [
+            *refused("NoisyLR", "pct", "a finite number in (0.0, 1.0]", ValueError, 0.0, 1.5, NAN),
+            *refused("NoisyLR", "pct", "a finite number in (0.0, 1.0]", TypeError, "0.5"),
+            *refused("NoisyLR", "std", NON_NEGATIVE, ValueError, -1.0),
+            *refused(
+                "NoisyLR",
+                "std",
+                "a finite number in [0.0, 1000 * pct=500.0] (normal noise is redrawn until within pct)",
+                ValueError,
+                501.0,
+            ),
+            *refused("NoisyLR", "start", "a finite number >= 0", ValueError, -1, INF),
+            *refused("NoisyLR", "start", "a finite number >= 0", TypeError, "2", None),
+            *refused("NoisyLR", "stop", "None or a finite number > start=2", ValueError, 2, 1.5, NAN),
+            *refused("NoisyLR", "distribution", "'normal' or 'uniform'", ValueError, "gauss"),
+            *refused("NoisyLR", "distribution", "'normal' or 'uniform'", TypeError, 1),
+            *refused("NoisyLR", "seed", "an int in [-9223372036854775808, 9223372036854775807]", ValueError, 2**63),
+            *refused("NoisyLR", "seed", "an int in [-9223372036854775808, 9223372036854775807]", TypeError, "7"),
+            *refused(
+                "NoisyLR",
+                "schedule",
+                "a Schedule (CosineAnnealing(...), ...) or its to_config() dict",
+                TypeError,
+                None,
+                0.5,
+            ),
+        ],
+    ),
 ]
 
 BY_NAME = {case.name: case for case in CASES}

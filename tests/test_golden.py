@@ -791,3 +791,46 @@ def test_issue13_cycles_golden_values(schedule: Schedule, steps: Any, values: An
     if isinstance(steps, range):
         assert schedule.simulate(len(steps), 1.0) == values
         assert schedule.simulate(len(steps), 1.0, exact=True) == values
+
+
+# -- issue 13, timm --
+
+
+def test_noisy_golden_values_are_torchs_draws() -> None:
+    # torch.Generator().manual_seed(44 + t), then torch.randn(1): 0.058945026248693466 at t=0;
+    # -1.1223719120025635 at t=1, beyond pct=0.67, so drawn again: the pair's cached second value,
+    # 0.031175758689641953; -0.13182371854782104 at t=2. torch.rand(1) after manual_seed(0) is
+    # 0.49625658988952637, after manual_seed(1) 0.7576315999031067.
+    normal = ps.Noisy(ps.StepDecay(step_size=100, gamma=0.5), pct=0.67, seed=44)
+    assert [normal(t, base=1.0) for t in range(3)] == [
+        1.0 + 0.058945026248693466,
+        1.0 + 0.031175758689641953,
+        1.0 - 0.13182371854782104,
+    ]
+    uniform = ps.Noisy(ps.StepDecay(step_size=100, gamma=0.5), start=1, pct=0.67, distribution="uniform", seed=-1)
+    assert [uniform(t, base=2.0) for t in range(3)] == [
+        2.0,
+        2.0 + 2.0 * (2 * (0.49625658988952637 - 0.5) * 0.67),
+        2.0 + 2.0 * (2 * (0.7576315999031067 - 0.5) * 0.67),
+    ]
+    assert normal(100, base=1.0) == 0.5 + 0.5 * normal.noise(100)
+
+
+def test_timm_warmup_prefix_jump_as_the_readme_shows() -> None:
+    # CosineLRScheduler(t_initial=100, lr_min=1e-5, warmup_t=10, warmup_lr_init=1e-5) at base 0.1,
+    # epochs 8..12 (timm 1.0.31 gives the same): warmup_prefix=False jumps to the cosine's value at
+    # step 10 and never reaches the base; warmup_prefix=True starts the cosine at the base.
+    expected = {
+        False: ([0.080002, 0.090001, 0.097553, 0.097044, 0.096489], 100),
+        True: ([0.080002, 0.090001, 0.1, 0.099975, 0.099901], 110),
+    }
+    for prefix, (lrs, epochs) in expected.items():
+        optimizer = PlainOptimizer(0.1)
+        scheduler = ps.CosineLRScheduler(
+            optimizer, t_initial=100, lr_min=1e-5, warmup_t=10, warmup_lr_init=1e-5, warmup_prefix=prefix
+        )
+        seen = []
+        for epoch in range(8, 13):
+            scheduler.step(epoch)
+            seen.append(round(optimizer.param_groups[0]["lr"], 6))
+        assert (seen, scheduler.get_cycle_length()) == (lrs, epochs)

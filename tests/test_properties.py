@@ -341,3 +341,21 @@ def test_cycles_stay_between_the_floor_and_the_cycles_peak(
         assert value == floor
     if current == 0 and not isinstance(inner, ps.TanhDecay) and index < (cycle_limit or math.inf):
         assert math.isclose(value, peak, rel_tol=1e-12)  # a restart: the cycle's peak
+
+
+# -- issue 13, timm --
+@settings(max_examples=80, deadline=None)
+@given(
+    pct=st.floats(0.001, 1.0),
+    std=st.floats(0.0, 1.0),
+    kind=st.sampled_from(["normal", "uniform"]),
+    seed=st.integers(-(2**63), 2**63 - 1),
+    step=st.integers(0, 10**9),
+)
+def test_noise_stays_within_pct(pct: float, std: float, kind: str, seed: int, step: int) -> None:
+    noisy = ps.Noisy(ps.StepDecay(step_size=10, gamma=0.5), pct=pct, std=std, distribution=kind, seed=seed)
+    clean = noisy.schedule(step, base=0.3)
+    value = noisy(step, base=0.3)
+    assert value == clean + clean * noisy.noise(step)
+    assert -pct <= noisy.noise(step) < pct if kind == "uniform" else abs(noisy.noise(step)) < pct
+    assert value >= 0.0

@@ -735,3 +735,24 @@ def test_resume_in_any_order_continues_the_run(name: str, order: str, stop: int,
             scheduler.step(*case.step_args)
             resumed.step(*case.step_args)
             assert state(fresh) == state(optimizer)
+
+
+# -- issue 13, timm --
+SIMPLE["NoisyLR"] = st.fixed_dictionaries(
+    {
+        "schedule": st.sampled_from(
+            [
+                {"name": "CosineAnnealing", "T_max": 30, "eta_min": 0.0},
+                {"name": "StepDecay", "step_size": 3, "gamma": 0.5},
+            ]
+        ),
+        "start": st.integers(0, 5),
+        "stop": st.none() | st.integers(6, 40),
+        "pct": st.floats(0.01, 1.0),
+        "std": st.floats(0.0, 2.0),
+        "distribution": st.sampled_from(["normal", "uniform"]),
+        "seed": st.integers(-(2**40), 2**40),
+    }
+)
+SAMPLE["NoisyLR"] = {"schedule": {"name": "CosineAnnealing", "T_max": 20, "eta_min": 0.0}, "start": 2, "stop": 30}
+LONG["NoisyLR"] = {"schedule": {"name": "CosineAnnealing", "T_max": 999_983, "eta_min": 0.0}, "stop": 1000}

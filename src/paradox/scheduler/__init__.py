@@ -33,6 +33,7 @@ from .hf import (
 from .inverse_sqrt import InverseSqrt, InverseSqrtLR
 from .kdecay import KDecay, KDecayLR
 from .lambdas import LambdaFactor, LambdaLR, MultiplicativeDecay, MultiplicativeLR
+from .noise import Noisy, NoisyLR
 from .one_cycle import OneCycle, OneCycleLR
 from .piecewise import PiecewiseConstant, PiecewiseConstantLR, PiecewiseLinear, PiecewiseLinearLR
 from .plateau import ReduceLROnPlateau
@@ -40,6 +41,15 @@ from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, Poly
 from .schedule import Schedule
 from .step import ExponentialDecay, ExponentialLR, MultiStepDecay, MultiStepLR, StepDecay, StepLR
 from .tanh import TanhDecay, TanhDecayLR
+from .timm import (
+    CosineLRScheduler,
+    MultiStepLRScheduler,
+    PolyLRScheduler,
+    StepLRScheduler,
+    TanhLRScheduler,
+    WSDLRScheduler,
+    create_scheduler_v2,
+)
 from .warmup import Warmup, WarmupLR
 from .wsd import WarmupStableDecay, WarmupStableDecayLR
 
@@ -75,6 +85,7 @@ __all__ = [
     "CosineAnnealing",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
+    "CosineLRScheduler",
     "CosineWarmRestarts",
     "Cycles",
     "Cyclic",
@@ -93,14 +104,18 @@ __all__ = [
     "LinearLR",
     "MultiStepDecay",
     "MultiStepLR",
+    "MultiStepLRScheduler",
     "MultiplicativeDecay",
     "MultiplicativeLR",
+    "Noisy",
+    "NoisyLR",
     "OneCycle",
     "OneCycleLR",
     "PiecewiseConstant",
     "PiecewiseConstantLR",
     "PiecewiseLinear",
     "PiecewiseLinearLR",
+    "PolyLRScheduler",
     "PolynomialDecay",
     "PolynomialLR",
     "Product",
@@ -112,14 +127,18 @@ __all__ = [
     "SequentialLR",
     "StepDecay",
     "StepLR",
+    "StepLRScheduler",
     "TanhDecay",
     "TanhDecayLR",
+    "TanhLRScheduler",
     "Trace",
+    "WSDLRScheduler",
     "Warmup",
     "WarmupLR",
     "WarmupStableDecay",
     "WarmupStableDecayLR",
     "_LRScheduler",
+    "create_scheduler_v2",
     "get_constant_schedule",
     "get_constant_schedule_with_warmup",
     "get_cosine_schedule_with_warmup",
