@@ -316,6 +316,7 @@ def ddp_rank(rank: int, folder: str) -> None:
     fed the all-reduced loss; rank 0 saves a checkpoint at step 1 that every rank then resumes
     from. Writes each face's lrs."""
     import datetime
+    import gc
     import json
 
     import torch.distributed as dist
@@ -356,6 +357,11 @@ def ddp_rank(rank: int, folder: str) -> None:
             lrs.append(optimizer.param_groups[0]["lr"])
         with open(f"{folder}/{name}-{rank}.json", "w") as file:
             json.dump(lrs, file)
+    # free the DDP model while the process group lives: a model freed after destroy_process_group
+    # drops the group's last reference while holding the GIL, and the group's destructor then waits
+    # for a gloo thread that is waiting for the GIL (a CI run and a local run hung there, gdb showed)
+    del model
+    gc.collect()
     dist.destroy_process_group()
 
 
