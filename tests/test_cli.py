@@ -23,7 +23,7 @@ import pytest
 
 import paradox.scheduler
 import paradox.scheduler.preview.simulate as simulate_module
-from conftest import assert_close, quiet
+from conftest import PlainOptimizer, assert_close, quiet
 from paradox.scheduler import CosineAnnealingLR, LRScheduler, ScheduledLR, StepDecay, StepLR, simulate
 from paradox.scheduler.preview.cli import main
 from paradox.scheduler.preview.spec import Pending, parse, register, unregister
@@ -889,3 +889,79 @@ def test_hostile_input_ends_quickly_in_one_line(
     code, out, err = run(capsys, *at(tmp_path, shlex.split(command)))
     assert time.perf_counter() - start < 5.0
     assert (code, out, err) == (2, "", f"paradox-lr: error: {at(tmp_path, [message])[0]}\n")
+
+
+# -- issue 13: the libraries' own names ---------------------------------------------------
+
+#: transformers' cosine_with_min_lr, timm's cosine with halving restarts, a WSD with the 1-sqrt cooldown
+LIBRARY_SPECS = [
+    "get_scheduler('cosine_with_min_lr', num_warmup_steps=10, num_training_steps=100, "
+    "scheduler_specific_kwargs={'min_lr_rate': 0.1})",
+    "CosineLRScheduler(t_initial=20, cycle_decay=0.5, cycle_limit=5, warmup_t=5, warmup_lr_init=0.01)",
+    "WarmupStableDecay(num_warmup_steps=10, num_decay_steps=30, num_training_steps=100, decay_type='1-sqrt')",
+]
+
+
+def test_list_names_transformers_functions_and_timms_schedulers(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "list")
+    lines = out.splitlines()
+    assert code == 0
+    index = lines.index(
+        "get_scheduler(name, num_warmup_steps=None, num_training_steps=None, scheduler_specific_kwargs=None)"
+    )
+    assert lines[index + 1].startswith("    ") and "transformers" in lines[index + 1]
+    assert "get_wsd_schedule(" in out and "get_cosine_with_min_lr_schedule_with_warmup(" in out
+    for name in ("CosineLRScheduler", "TanhLRScheduler", "StepLRScheduler", "MultiStepLRScheduler", "PolyLRScheduler"):
+        assert any(line.startswith(f"{name}(") for line in lines), name
+    assert any(line.startswith("CosineLRScheduler(t_initial, lr_min=0.0, cycle_mul=1.0, cycle_decay") for line in lines)
+
+
+def test_library_names_preview_the_values_their_drop_ins_set() -> None:
+    from paradox.scheduler import CosineLRScheduler, WarmupStableDecayLR, get_scheduler
+
+    hf, timm, wsd = (simulate(spec, 100, lr=0.1).lr[0] for spec in LIBRARY_SPECS)
+    optimizer = PlainOptimizer(0.1)
+    stepped = get_scheduler("cosine_with_min_lr", optimizer, 10, 100, scheduler_specific_kwargs={"min_lr_rate": 0.1})
+    expected = [optimizer.param_groups[0]["lr"]]
+    for _ in range(99):
+        stepped.step()
+        expected.append(optimizer.param_groups[0]["lr"])
+    assert_close(list(hf), expected, rel=2 * 2.0**-52)  # the array formula, within 2 ulp
+    assert (hf[0], hf[10], hf[99]) == (
+        0.0,
+        0.1,
+        pytest.approx(0.1 * (0.1 + 0.9 * (1 + math.cos(math.pi * 89 / 90)) / 2)),
+    )
+    optimizer = PlainOptimizer(0.1)
+    drop_in = CosineLRScheduler(
+        optimizer, t_initial=20, cycle_decay=0.5, cycle_limit=5, warmup_t=5, warmup_lr_init=0.01
+    )
+    expected = []
+    for epoch in range(100):
+        drop_in.step(epoch)  # timm's loop passes the epoch itself
+        expected.append(optimizer.param_groups[0]["lr"])
+    assert_close(list(timm), expected, rel=2 * 2.0**-52)
+    assert timm[20] == pytest.approx(0.05) and timm[40] == pytest.approx(0.025)  # each restart half the last peak
+    optimizer = PlainOptimizer(0.1)
+    decay = WarmupStableDecayLR(optimizer, 10, 30, 100, decay_type="1-sqrt")
+    expected = [optimizer.param_groups[0]["lr"]]
+    for _ in range(99):
+        decay.step()
+        expected.append(optimizer.param_groups[0]["lr"])
+    assert_close(list(wsd), expected, rel=2 * 2.0**-52)
+    assert wsd[69] == 0.1 and wsd[85] == pytest.approx(0.1 * (1 - math.sqrt(15 / 30)))
+
+
+def test_plot_overlays_the_libraries_schedules_in_one_figure(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from paradox.scheduler import plot
+
+    figure = plot(*LIBRARY_SPECS, "StepLR(step_size=30, gamma=0.5)", output=tmp_path / "overlay.png")
+    lines = figure.axes[0].get_lines()
+    assert [line.get_label().replace("\n    ", " ") for line in lines] == [
+        *LIBRARY_SPECS,
+        "StepLR(step_size=30, gamma=0.5)",
+    ]
+    # a WSD's long stable phase does not make its cooldown a staircase; StepLR's drops are steps
+    assert [line.get_drawstyle() for line in lines] == ["default", "default", "default", "steps-post"]
+    assert (tmp_path / "overlay.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -46,6 +46,7 @@ def plot(
     if not specs:
         raise ValueError("plot: give at least one spec, schedule or scheduler")
     import contextlib
+    import textwrap
     from pathlib import Path
 
     if output is not None and Path(output).suffix.lower() not in (".png", ".svg", ".pdf"):
@@ -64,12 +65,13 @@ def plot(
                 trace = simulate(spec, longest, lr=lr, metrics=metrics)
         for index, series in enumerate(trace.lr):
             label = f"{trace.label} [lr_{index}]" if len(trace.lr) > 1 else trace.label
+            label = textwrap.fill(label, 100, subsequent_indent="    ")  # a long spec wraps, not widens the figure
             style = "steps-post" if piecewise_constant(series) else "default"
             axes.plot(range(trace.steps), series, label=label, linewidth=1.8, drawstyle=style)
     axes.set(xlabel="step", ylabel="learning rate", yscale="log" if log else "linear", title=title or "")
     axes.grid(True, which="major", alpha=0.3)
     axes.margins(x=0.01)
-    axes.legend(loc="best", fontsize="small", frameon=False)
+    figure.legend(loc="outside lower center", fontsize="small", frameon=False)  # below the axes, never over a curve
     if output is not None:
         figure.savefig(output)
     return figure

@@ -154,6 +154,8 @@ def simulate(
         pending = load(spec_or_scheduler)
         built = pending.build(PreviewOptimizer(lrs))
         label = spec_or_scheduler if isinstance(spec_or_scheduler, str) else pending.text()
+    if not isinstance(built, LRScheduler) and isinstance(getattr(built, "schedule", None), Schedule):
+        built = built.schedule  # timm's drop-ins are stepped with the count itself: previewed as their schedule
     if isinstance(built, Schedule):
         count = steps or natural_steps(built)
         return Trace(label.strip(), [built.simulate(count, base, exact=exact) for base in lrs])
@@ -257,9 +259,15 @@ def natural_steps(scheduler: Any) -> int:
 
 
 def piecewise_constant(series: Sequence[float]) -> bool:
-    """True when most steps keep the value (StepLR): drawn as steps, not slopes."""
-    flat = sum(1 for a, b in itertools.pairwise(series) if a == b)
-    return flat * 2 >= len(series) - 1
+    """True when most changes are lone jumps between flat steps (StepLR): drawn as steps. Runs of
+    changing steps (a warmup, a WSD's cooldown) are slopes, even after a long flat stretch.
+
+    >>> piecewise_constant([1, 1, 0.5, 0.5, 0.25]), piecewise_constant([0.1, 0.2, 1, 1, 1, 1, 1, 0.8, 0.5])
+    (True, False)
+    """
+    moved = [a != b for a, b in itertools.pairwise(series)]
+    lone = sum(1 for i, move in enumerate(moved) if move and not any(moved[max(i - 1, 0) : i] + moved[i + 1 : i + 2]))
+    return 2 * lone >= sum(moved)
 
 
 def phase_changes(values: Sequence[float]) -> list[int]:

@@ -35,6 +35,7 @@ from .. import (
     polynomial,
     step,
     tanh,
+    timm,
     warmup,
     wsd,
 )
@@ -42,6 +43,7 @@ from ..base import LRScheduler, ScheduledLR
 from ..chain import ChainableLR, DecayLR
 from ..cyclic import CycledLR
 from ..schedule import SCHEDULES
+from ..timm import TimmScheduler
 
 #: Longest spec accepted, in characters, and deepest nesting of lists and calls.
 MAX_LENGTH = 10_000
@@ -68,7 +70,10 @@ _FAMILIES = (
     cycles,
     kdecay,
     tanh,
+    timm,
 )
+#: What a spec may call: a scheduler or schedule class, or a function building one (transformers' get_*).
+Maker = Callable[..., Any]
 _REGISTERED: dict[str, type[Any]] = {}
 _FUNCTION_PARAMS = frozenset({"lr_lambda", "scale_fn"})
 
@@ -93,23 +98,29 @@ def unregister(cls: type[Any]) -> None:
         del _REGISTERED[cls.__name__]
 
 
-def schedulers() -> dict[str, type[Any]]:
-    """Every schedule a spec may name, by name, sorted: public schedulers, pure schedules, registered ones."""
-    found: dict[str, type[Any]] = {}
+def schedulers() -> dict[str, Maker]:
+    """Every schedule a spec may name, by name, sorted: public schedulers, pure schedules, timm's
+    drop-ins, transformers' ``get_*`` functions, registered ones."""
+    found: dict[str, Maker] = {}
     for module in _FAMILIES:
         for name, value in vars(module).items():
-            if not isinstance(value, type) or value.__module__ != module.__name__ or name.startswith("_"):
+            if getattr(value, "__module__", None) != module.__name__ or name.startswith("_"):
                 continue
-            if value in SCHEDULES.values() or (issubclass(value, LRScheduler) and value not in _BASES):
+            if isinstance(value, type):
+                drop_in = issubclass(value, TimmScheduler) and value is not TimmScheduler
+                if drop_in or value in SCHEDULES.values() or (issubclass(value, LRScheduler) and value not in _BASES):
+                    found[name] = value
+            elif module is hf and name.startswith("get_"):
                 found[name] = value
-    return dict(sorted({**found, **_REGISTERED}.items()))
+    found.update(_REGISTERED)
+    return dict(sorted(found.items()))
 
 
 @dataclass(repr=False)
 class Pending:
     """A scheduler to build: its class, its arguments (which may hold Pending children), and where."""
 
-    cls: type[Any]
+    cls: Maker
     kwargs: dict[str, Any]
     where: str
 
@@ -146,14 +157,14 @@ def _one_line(error: BaseException) -> str:
     return " ".join((str(error).strip() or type(error).__name__).split())
 
 
-def _signature(cls: type[Any]) -> tuple[dict[str, inspect.Parameter], bool]:
+def _signature(cls: Maker) -> tuple[dict[str, inspect.Parameter], bool]:
     """The constructor's named parameters but the optimizer, and whether it takes ``*args`` or ``**kwargs``."""
     params = inspect.signature(cls).parameters.values()
     named = {param.name: param for param in params if param.kind not in (param.VAR_POSITIONAL, param.VAR_KEYWORD)}
     return {name: param for name, param in named.items() if name != "optimizer"}, len(named) < len(params)
 
 
-def signature_text(cls: type[Any]) -> str:
+def signature_text(cls: Maker) -> str:
     """``StepLR(step_size, gamma=0.1, last_epoch=-1)``: the constructor without the optimizer."""
     parts = [
         name if param.default is param.empty else f"{name}={param.default!r}"
@@ -162,10 +173,11 @@ def signature_text(cls: type[Any]) -> str:
     return f"{cls.__name__}({', '.join(parts)})"
 
 
-def description(cls: type[Any]) -> str:
-    """The first line of the class docstring."""
-    doc = (inspect.getdoc(cls) or "").strip()
-    return doc.splitlines()[0].replace("``", "") if doc else ""
+def description(cls: Maker) -> str:
+    """The docstring's first sentence, on one line (a summary may run over two lines)."""
+    paragraph = " ".join((inspect.getdoc(cls) or "").strip().split("\n\n")[0].split()).replace("``", "")
+    paragraph = re.sub(r":\w+:`~?(?:[\w.]*\.)?(\w+)`", r"\1", paragraph)  # :func:`~a.b.name` -> name
+    return re.split(r"(?<=\.)\s", paragraph, maxsplit=1)[0]
 
 
 def parse(text: str) -> Pending:
@@ -294,7 +306,7 @@ _REFUSED: tuple[tuple[type[ast.AST] | tuple[type[ast.AST], ...], str], ...] = (
 )
 
 
-def _unknown_schedule(name: str, known: Mapping[str, type[Any]]) -> str:
+def _unknown_schedule(name: str, known: Mapping[str, Maker]) -> str:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     if close:
         return f"unknown schedule {name!r}; did you mean {close[0]!r}? (paradox-lr list names them all)"
@@ -302,7 +314,7 @@ def _unknown_schedule(name: str, known: Mapping[str, type[Any]]) -> str:
 
 
 def _call(
-    cls: type[Any], items: Iterable[tuple[Any, str, str, Any]], where: str, read: Callable[[str, Any], Any]
+    cls: Maker, items: Iterable[tuple[Any, str, str, Any]], where: str, read: Callable[[str, Any], Any]
 ) -> Pending:
     """A call checked alike in both forms; ``items`` are ``(name, where it is, where its value is, value)``."""
     params, varargs = _signature(cls)
@@ -350,7 +362,7 @@ def from_config(config: Any, origin: str = "config") -> Pending:
     return _config_call(config, origin, "", schedulers(), 0)
 
 
-def _config_call(config: Mapping[str, Any], origin: str, path: str, known: dict[str, type[Any]], depth: int) -> Pending:
+def _config_call(config: Mapping[str, Any], origin: str, path: str, known: dict[str, Maker], depth: int) -> Pending:
     where, dotted = f"{origin}: {path or 'top level'}", f"{path}." if path else ""
     name = config["name"]
     if not isinstance(name, str) or name not in known:
@@ -362,7 +374,7 @@ def _config_call(config: Mapping[str, Any], origin: str, path: str, known: dict[
     )
 
 
-def _config_value(value: Any, origin: str, path: str, known: dict[str, type[Any]], depth: int) -> Any:
+def _config_value(value: Any, origin: str, path: str, known: dict[str, Maker], depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise SpecError(f"{origin}: {path}: the config is nested more than {MAX_DEPTH} levels deep")
     if value is None or isinstance(value, (bool, int, float, str)):
