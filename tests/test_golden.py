@@ -625,9 +625,9 @@ WARMUP_GOLDEN: list[tuple[ps.Warmup, float, list[float]]] = [  # steps 0 .. 8, t
     ),
     (ps.Warmup(None, steps=4, shape="cosine"), 1.0, [0.0, 0.5 - ARM, 0.5, 0.5 + ARM, 1.0, 1.0, 1.0, 1.0, 1.0]),
     (
-        ps.Warmup(None, steps=4, shape="1-sqrt"),
+        ps.Warmup(None, steps=4, shape="1-sqrt"),  # transformers' WSD warmup, 1 - sqrt(1 - x)
         1.0,
-        [0.0, 0.5, math.sqrt(0.5), math.sqrt(0.75), 1.0, 1.0, 1.0, 1.0, 1.0],
+        [0.0, 1 - math.sqrt(0.75), 1 - math.sqrt(0.5), 0.5, 1.0, 1.0, 1.0, 1.0, 1.0],
     ),
     (
         ps.Warmup(None, steps=3, start_value=0.01, shape="log", peak="last"),  # DeepSpeed's log warmup

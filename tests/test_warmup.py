@@ -163,11 +163,20 @@ def test_shapes_formulas() -> None:
             "linear": start + (base - start) * x,
             "cosine": base + (start - base) * (1 + math.cos(math.pi * x)) / 2,
             "exponential": start * (base / start) ** x,
-            "1-sqrt": base + (start - base) * (1 - math.sqrt(x)),
+            "1-sqrt": base + (start - base) * math.sqrt(1 - x),  # transformers' WSD warmup
             "log": start + (base - start) * math.log(t + 1) / math.log(steps + 1),
         }
         for shape, expected in cases.items():
             assert math.isclose(Warmup(steps=steps, start_value=start, shape=shape)(t, base), expected, rel_tol=1e-14)
+
+
+@pytest.mark.parametrize("shape", ["linear", "cosine", "1-sqrt", "exponential"])
+def test_a_shape_name_is_one_curve_in_warmup_and_wsd(shape: str) -> None:
+    for start in ({"start_factor": 0.1}, {"start_value": 0.02}):
+        warmup = Warmup(steps=8, shape=shape, **start)
+        wsd_start = {"warmup_start_ratio": 0.1} if "start_factor" in start else {"warmup_start_lr": 0.02}
+        wsd = ps.WarmupStableDecay(8, 4, 20, warmup_type=shape, **wsd_start)
+        assert [warmup(t, 0.5) for t in range(9)] == [wsd(t, 0.5) for t in range(9)]
 
 
 def test_hf_convention_is_exact() -> None:

@@ -107,3 +107,23 @@ def between(shape: str, x: Any, start: Any, end: Any, xp: Any = SCALAR, power: f
         check_shape("shape", shape)
         raise AssertionError  # pragma: no cover (check_shape raised)
     return xp.where(x == 0.0, start, xp.where(x == 1.0, end, value))
+
+
+def rise(shape: str, x: Any, start: Any, end: Any, xp: Any = SCALAR) -> Any:
+    r"""A warmup along ``shape``: the value a fraction ``x`` of the way up from ``start`` to ``end``.
+
+    A warmup is its shape's cooldown run backwards in time, ``between(shape, 1 - x, end, start)``.
+    "linear", "cosine" and "exponential" are their own mirror images and are computed forwards
+    (``between(shape, x, start, end)``, as transformers' are); "1-sqrt" rises as
+    ``end - d * sqrt(1 - x)`` (``d = end - start``): slowly, then steeply into the peak, as
+    transformers' ``get_wsd_schedule(warmup_type="1-sqrt")`` does. :class:`~paradox.scheduler.Warmup`
+    and :class:`~paradox.scheduler.WarmupStableDecay` both use it, so a shape name means one curve.
+
+    >>> [round(rise("1-sqrt", x, 0.0, 1.0), 6) for x in (0.0, 0.25, 0.5, 1.0)]
+    [0.0, 0.133975, 0.292893, 1.0]
+    >>> rise("linear", 0.25, 0.0, 1.0) == between("linear", 0.25, 0.0, 1.0)
+    True
+    """
+    if shape == "1-sqrt":
+        return between(shape, 1.0 - x, end, start, xp)
+    return between(shape, x, start, end, xp)

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from .base import STEPPING, LRScheduler, _nothing, param_groups, set_lr, warn_config_drift
 from .compose import MAX_DEPTH, _Composite, nesting
 from .schedule import SCALAR, Schedule
-from .shapes import between, check_shape
+from .shapes import check_shape, rise
 from .state import read_values
 from .validate import check_float, check_int, check_steps, fail, named, naming
 
@@ -60,17 +60,18 @@ class Warmup(Schedule):
     With ``s = start_value`` (or ``start_factor * base``), ``W = steps`` and ``P`` the step where
     the ramp reaches the base (``P = W`` for ``peak="after"``, ``P = W - 1`` for ``peak="last"``)::
 
-        value(t) = between(shape, t / P, s, base)                           t < W
+        value(t) = rise(shape, t / P, s, base)                              t < W
                    s + (base - s) * log(t + 1) / log(P + 1)                 t < W, shape="log"
                    schedule(t - W, base)     (prefix=True)                  t >= W
                    schedule(t, base)         (prefix=False)                 t >= W
 
-    where :func:`~paradox.scheduler.shapes.between` is ``s + (base - s) * t / P`` for "linear",
-    ``base - (base - s) * (1 + cos(pi * t / P)) / 2`` for "cosine", ``base - (base - s) * (1 -
-    sqrt(t / P))`` for "1-sqrt" and ``s * (base / s) ** (t / P)`` for "exponential". "log" is
+    where :func:`~paradox.scheduler.shapes.rise` is ``s + (base - s) * t / P`` for "linear",
+    ``base - (base - s) * (1 + cos(pi * t / P)) / 2`` for "cosine", ``base - (base - s) *
+    sqrt(1 - t / P)`` for "1-sqrt" (transformers' WSD warmup: the 1-sqrt cooldown run backwards,
+    slow then steep) and ``s * (base / s) ** (t / P)`` for "exponential". "log" is
     DeepSpeed's ``WarmupLR(warmup_type="log")`` (with ``peak="last"``). A ``schedule`` of None
     holds the base after warmup. A start given as ``start_factor`` is computed as ``base *
-    between(shape, t / P, start_factor, 1)``: HF's ``base * t / W`` when ``start_factor=0``.
+    rise(shape, t / P, start_factor, 1)``: HF's ``base * t / W`` when ``start_factor=0``.
     Linear with ``start_value`` is timm's ``warmup_lr_init + t * (base - warmup_lr_init) / W``.
 
     Args:
@@ -203,14 +204,14 @@ class Warmup(Schedule):
             shape, x = self.shape, step / peak
         start = self.start_value
         if start is None:
-            factor = between(shape, x, self.start_factor, 1.0, xp)
+            factor = rise(shape, x, self.start_factor, 1.0, xp)
             return [base * factor for base in bases]
         if shape == "exponential":
             for base in bases:
                 if not base > 0.0:
                     rule = 'a number > 0 for shape="exponential" with a start_value (a geometric ramp up to it)'
                     fail("base", rule, base)
-        return [between(shape, x, start, base, xp) for base in bases]
+        return [rise(shape, x, start, base, xp) for base in bases]
 
     def _after(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
         """The values after warmup: the wrapped schedule at its step, or the bases."""

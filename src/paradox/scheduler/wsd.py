@@ -15,7 +15,7 @@ from numbers import Integral, Real
 
 from .base import ConfigParam, ScheduledLR, _nothing, warn_config_drift
 from .schedule import SCALAR, Schedule
-from .shapes import between, check_shape
+from .shapes import between, check_shape, rise
 from .validate import MAX_STEPS, check_float, check_steps, fail, is_number, named, received, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -89,7 +89,7 @@ class WarmupStableDecay(Schedule):
     (``warmup_start_lr``, or ``warmup_start_ratio * base``; the floor when neither is given, as
     transformers' does)::
 
-        value(t) = ramp(warmup_type, t / W, s, base)                      t < W
+        value(t) = rise(warmup_type, t / W, s, base)                      t < W
                    base                                                   W <= t < W + S
                    between(decay_type, (t - W - S) / D, base, F)          W + S <= t < W + S + D
                    F                                                      t >= W + S + D (held)
@@ -99,9 +99,9 @@ class WarmupStableDecay(Schedule):
     ``1 - x**2`` (transformers' "1-square"), "power" ``(1 - x)**decay_power``, "exponential" the
     geometric ``base * (F / base)**x`` (F > 0): each the fraction of ``base - F`` left at the
     progress ``x``. A function ``decay_type(x)`` gives that fraction itself (timm's callable
-    ``decay_fn``: 1 at ``x = 0``, 0 at ``x = 1``). The warmup is the cooldown's shape run backwards
-    in time, ``ramp(shape, x, s, base) = between(shape, 1 - x, base, s)``: "linear", "cosine" and
-    "exponential" rise as their cooldowns fall, and "1-sqrt" is transformers' ``1 - sqrt(1 - x)``.
+    ``decay_fn``: 1 at ``x = 0``, 0 at ``x = 1``). The warmup, :func:`~paradox.scheduler.shapes.rise`,
+    is the cooldown's shape run backwards in time (as :class:`~paradox.scheduler.Warmup`'s):
+    "1-sqrt" is transformers' ``1 - sqrt(1 - x)``.
     The base is reached at step ``W`` (the first stable step) and the floor at step ``W + S + D``
     (after the last decay step), as in transformers and timm. A floor given as ``min_lr_ratio`` (and
     a start as a ratio) computes ``base * factor`` as transformers' ``LambdaLR`` does. An absolute
@@ -298,14 +298,9 @@ class WarmupStableDecay(Schedule):
         if start is None and ratio is None:
             start, ratio = self.min_lr, (self.min_lr_ratio or 0.0)
         if start is None:  # a start relative to the base: base * factor, as transformers' LambdaLR
-            # 1-sqrt: the cooldown's 1 - sqrt backwards in time, 1 - sqrt(1 - x); linear, cosine and
-            # exponential are their own mirror images, computed forwards as transformers' are
-            mirrored = shape == "1-sqrt"
-            factor = between(shape, 1.0 - x, 1.0, ratio, xp) if mirrored else between(shape, x, ratio, 1.0, xp)
+            factor = rise(shape, x, ratio, 1.0, xp)
             return [base * factor for base in bases]
-        if shape == "1-sqrt":
-            return [between(shape, 1.0 - x, base, start, xp) for base in bases]
-        return [between(shape, x, start, base, xp) for base in bases]
+        return [rise(shape, x, start, base, xp) for base in bases]
 
     def _cool(self, x: Any, bases: Sequence[float], xp: Any, step: Any) -> list[Any]:
         """The cooldown at its progress ``x``, one value per base."""
