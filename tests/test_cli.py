@@ -965,3 +965,9 @@ def test_plot_overlays_the_libraries_schedules_in_one_figure(tmp_path: Path) -> 
     # a WSD's long stable phase does not make its cooldown a staircase; StepLR's drops are steps
     assert [line.get_drawstyle() for line in lines] == ["default", "default", "default", "steps-post"]
     assert (tmp_path / "overlay.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_wrapping_schedule_previews_whole_not_its_inner_schedule() -> None:
+    # a pure schedule holding a schedule (Warmup, Cycles, Noisy) is previewed as itself
+    trace = simulate("Warmup(CosineAnnealing(T_max=20), steps=10)", 12, lr=0.1)
+    assert list(trace.lr[0][:3]) == pytest.approx([0.0, 0.01, 0.02], rel=1e-15) and trace.lr[0][10] == 0.1

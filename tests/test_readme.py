@@ -73,3 +73,82 @@ def test_the_sequential_example_matches_sequential_lr() -> None:
     for step in range(2000):
         assert values[step] == optimizer.param_groups[0]["lr"], step
         scheduler.step()
+
+
+# -- issue 13: every schedule people train with ---------------------------------------------
+
+SECTION = README.split("## Every schedule people train with", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_warmup_conventions_table_is_what_warmup_gives() -> None:
+    cosine4, cosine8 = ps.CosineAnnealing(T_max=4), ps.CosineAnnealing(T_max=8)
+    rows = {
+        '`steps=4` (`peak="after"`, `prefix=True`)': ps.Warmup(cosine4, steps=4),
+        '`steps=4, peak="last"`': ps.Warmup(cosine4, steps=4, peak="last"),
+        "`steps=4, start_value=0.1, prefix=False` into `T_max=8`": ps.Warmup(
+            cosine8, steps=4, start_value=0.1, prefix=False
+        ),
+    }
+    for label, warmup in rows.items():
+        cells = SECTION.split(f"| {label} |", 1)[1].split("\n", 1)[0].split("|")
+        shown = [float(cell) for cell in cells[:7]]
+        assert shown == [round(value, 3) for value in warmup.simulate(7, base=1.0)], label
+    assert "](docs/warmup-conventions.png)" in SECTION
+    assert (ROOT / "docs" / "warmup-conventions.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_wsd_cooldown_example() -> None:
+    assert 'scheduler.state_dict()["config"]["cooldown_start"]  # 30000' in SECTION
+    optimizer = PlainOptimizer(0.1)
+    scheduler = ps.WarmupStableDecayLR(
+        optimizer, num_warmup_steps=2_000, num_decay_steps=0.2, num_training_steps=100_000
+    )
+    for _ in range(30_000):
+        scheduler.step()
+    scheduler.cooldown(5_000)
+    assert scheduler.state_dict()["config"]["cooldown_start"] == 30_000
+    lrs = []
+    for _ in range(5_000):
+        scheduler.step()
+        lrs.append(optimizer.param_groups[0]["lr"])
+    assert lrs[2_499] == pytest.approx(0.1 * (1 - 0.5**0.5), rel=1e-12) and lrs[-1] == 0.0
+
+
+def test_the_drop_in_examples_run_as_written() -> None:
+    optimizer = PlainOptimizer(0.1)
+    hf = ps.get_scheduler(
+        "cosine_with_min_lr",
+        optimizer,
+        num_warmup_steps=500,
+        num_training_steps=10_000,
+        scheduler_specific_kwargs={"min_lr_rate": 0.1},
+    )
+    for _ in range(10_000):
+        hf.step()
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.01, rel=1e-12)
+    optimizer = PlainOptimizer(0.1)
+    timm = ps.CosineLRScheduler(
+        optimizer, t_initial=100, cycle_decay=0.5, cycle_limit=3, warmup_t=5, warmup_lr_init=1e-5
+    )
+    lrs = []
+    for epoch in range(300):
+        timm.step(epoch + 1)
+        lrs.append(optimizer.param_groups[0]["lr"])
+    # epoch 100 and 200 start cycles at half the last peak; after the third cycle, lr_min (0)
+    assert (lrs[99], lrs[199], lrs[299]) == (pytest.approx(0.05, rel=1e-12), pytest.approx(0.025, rel=1e-12), 0.0)
+
+
+def test_the_source_table_names_tests_that_exist() -> None:
+    table = SECTION.split("### Where each schedule comes from", 1)[1]
+    named = 0
+    for row in table.splitlines():
+        if not row.startswith("| ") or row.startswith("| Schedule"):
+            continue
+        module = None
+        for file, test in re.findall(r"`(test_\w+\.py)?::(test_\w+)`", row.split("|")[-2]):
+            module = file or module
+            assert module is not None, row
+            source = (ROOT / "tests" / module).read_text(encoding="utf-8")
+            assert f"def {test}(" in source, (module, test)
+            named += 1
+    assert named >= 20

@@ -8,6 +8,7 @@ import math
 from ..base import LRScheduler
 from ..compose import Sequential
 from ..schedule import Schedule
+from ..timm import TimmScheduler
 from ..validate import check_float, check_int, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -154,8 +155,8 @@ def simulate(
         pending = load(spec_or_scheduler)
         built = pending.build(PreviewOptimizer(lrs))
         label = spec_or_scheduler if isinstance(spec_or_scheduler, str) else pending.text()
-    if not isinstance(built, LRScheduler) and isinstance(getattr(built, "schedule", None), Schedule):
-        built = built.schedule  # timm's drop-ins are stepped with the count itself: previewed as their schedule
+    if isinstance(built, TimmScheduler):  # stepped with the count itself (step(epoch)): previewed as its schedule
+        built = built.schedule
     if isinstance(built, Schedule):
         count = steps or natural_steps(built)
         return Trace(label.strip(), [built.simulate(count, base, exact=exact) for base in lrs])
