@@ -315,7 +315,7 @@ def test_config_round_trip_and_replace() -> None:
         (
             {"schedule": {"name": "Nope"}},
             ValueError,
-            r"^Schedule.from_config: config\['name'\] must be one of: .*Warmup",
+            r"^Warmup: schedule\['name'\] must be one of: .*Warmup.*Received: schedule\['name'\]='Nope' \(str\)$",
         ),
         ({"steps": -1}, ValueError, r"^Warmup: steps must be an int >= 0\. Received: steps=-1 \(int\)$"),
         (

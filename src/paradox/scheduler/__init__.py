@@ -11,7 +11,7 @@ pure schedules (:class:`StepDecay`, ...) and the schedulers that drive them (:cl
 """
 
 from .base import ConfigDriftWarning, LRScheduler, ScheduledLR, _LRScheduler
-from .compose import ChainedScheduler, Product, Sequential, SequentialLR
+from .compose import ChainedScheduler, Product, Scaled, Sequential, SequentialLR
 from .cosine import CosineAnnealing, CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineWarmRestarts
 from .cycles import Cycles, RestartsLR
 from .cyclic import Cyclic, CyclicLR
@@ -121,6 +121,7 @@ __all__ = [
     "Product",
     "ReduceLROnPlateau",
     "RestartsLR",
+    "Scaled",
     "Schedule",
     "ScheduledLR",
     "Sequential",

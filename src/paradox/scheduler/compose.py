@@ -1,4 +1,4 @@
-"""Composition: the pure :class:`Sequential` and :class:`Product` schedules, and torch's
+"""Composition: the pure :class:`Sequential`, :class:`Product` and :class:`Scaled` schedules, and torch's
 ``SequentialLR`` and ``ChainedScheduler``, which drive child schedulers on one optimizer."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from .base import STEPPING, LRScheduler, _nothing, group_value, param_groups, se
 from .chain import DecayLR
 from .lambdas import _LambdaLR
 from .plateau import check_metric
-from .schedule import SCALAR, Schedule
+from .schedule import SCALAR, SCHEDULES, Schedule
 from .state import FORMAT, STATE_KEYS, check_mapping, read_config, read_ours
-from .validate import check_int, fail, is_tensor, named, naming, owner_name
+from .validate import check_float, check_int, fail, is_tensor, named, naming, owner_name
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -60,6 +60,31 @@ def nesting(value: object) -> int:
             deepest = max(deepest, depth + 1)
             stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, Mapping) else item))
     return deepest
+
+
+#: What a schedule argument may be.
+A_SCHEDULE = "a Schedule (CosineAnnealing(...), ...) or its to_config() dict"
+
+
+def check_schedule(name: str, value: object, rule: str = A_SCHEDULE) -> Schedule:
+    """A :class:`Schedule`, or its ``to_config()`` dict built with the caller named in its errors
+    (``NoisyLR.load_state_dict: T_max must be ...``); ``rule`` is the message for anything else."""
+    if isinstance(value, Mapping):
+        if nesting(value) > MAX_DEPTH:
+            fail(name, f"nested at most {MAX_DEPTH} lists and dicts deep (configs of schedules in schedules)", value)
+        params = dict(value)
+        kind = params.pop("name", None)
+        target = SCHEDULES.get(kind) if isinstance(kind, str) else None
+        if target is None:
+            fail(f"{name}['name']", f"one of: {', '.join(sorted(SCHEDULES))}", kind)
+        code, defaults = target.__init__.__code__, target.__init__.__defaults__ or ()
+        required = list(code.co_varnames[1 : code.co_argcount - len(defaults)])
+        if any(key not in params for key in required):
+            fail(name, f"a {kind} config with its required fields {required}", value)
+        value = target.build(params)
+    if not isinstance(value, Schedule):
+        fail(name, rule, value, kind=True)
+    return value
 
 
 def check_schedules(schedules: object) -> tuple[Schedule, ...]:
@@ -194,6 +219,60 @@ class Product(Schedule):
 
     def to_config(self) -> dict[str, Any]:
         return {**super().to_config(), "schedules": [schedule.to_config() for schedule in self.schedules]}
+
+
+class Scaled(Schedule):
+    r"""Run a schedule on a multiple of the base: each part of a :class:`Sequential` at its own peak.
+
+    Formula: ``value(t, base) = schedule(t, scale * base)``. Values the schedule states outright
+    (an ``eta_min``, a warmup's ``start_value``) stay as they are; everything relative to the base
+    scales. A :class:`Sequential` runs every part on one base, as torch's ``SequentialLR`` does;
+    ``Scaled`` gives a part its own, as optax's ``join_schedules`` and ``sgdr_schedule`` (each
+    cycle with its ``peak_value``) and Keras's per-cycle settings do.
+
+    Args:
+        schedule: the schedule, a :class:`Schedule` (or its ``to_config()`` dict).
+        scale: the multiple of the base it runs on, a finite number >= 0.
+
+    Raises:
+        TypeError, ValueError: an argument of the wrong type, or out of its range.
+
+    >>> from paradox.scheduler import CosineAnnealing
+    >>> cycles = Sequential([CosineAnnealing(T_max=2), Scaled(CosineAnnealing(T_max=2), scale=0.5)], [2])
+    >>> [round(value, 6) for value in cycles.simulate(4, base=1.0)]
+    [1.0, 0.5, 0.5, 0.25]
+    """
+
+    def __init__(self, schedule: Schedule, scale: float) -> None:
+        with self._building():
+            self.schedule = check_schedule("schedule", schedule)
+            self.scale = check_float("scale", scale, minimum=0.0)
+            self.floor = self.schedule.floor
+
+    @property
+    def length(self) -> int | None:
+        return self.schedule.length
+
+    @property
+    def last_change(self) -> int | None:
+        return self.schedule.last_change
+
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        """The value for a base of 1."""
+        return self.values(step, (1.0,), xp)[0]
+
+    def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
+        return self.evaluate(step, bases, xp)[0]
+
+    def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
+        return self.schedule.evaluate(step, [self.scale * base for base in bases], xp)
+
+    def rebase(self, step: float, value: float) -> float | None:
+        inner = self.schedule.rebase(step, value)
+        return None if inner is None or self.scale == 0.0 else inner / self.scale
+
+    def to_config(self) -> dict[str, Any]:
+        return {**super().to_config(), "schedule": self.schedule.to_config()}
 
 
 def _check_children(schedulers: object, optimizer: object | None) -> list[LRScheduler]:

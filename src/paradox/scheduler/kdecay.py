@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from .base import ConfigParam, ScheduledLR
-from .compose import MAX_DEPTH, nesting
-from .schedule import SCALAR, SCHEDULES, Schedule
+from .compose import check_schedule
+from .schedule import SCALAR, Schedule
 from .validate import check_float, fail, named
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -26,25 +24,11 @@ def span(schedule: Schedule) -> int | None:
 
 def check_timed(name: str, value: object) -> Schedule:
     """A :class:`Schedule` (or its ``to_config()`` dict) whose shape ends at a step >= 1 (see :func:`span`)."""
-    if isinstance(value, Mapping):
-        if nesting(value) > MAX_DEPTH:
-            fail(name, f"nested at most {MAX_DEPTH} lists and dicts deep (configs of schedules in schedules)", value)
-        params = dict(value)
-        kind = params.pop("name", None)
-        target = SCHEDULES.get(kind) if isinstance(kind, str) else None
-        if target is None:
-            fail(f"{name}['name']", f"one of: {', '.join(sorted(SCHEDULES))}", kind)
-        code, defaults = target.__init__.__code__, target.__init__.__defaults__ or ()
-        required = list(code.co_varnames[1 : code.co_argcount - len(defaults)])
-        if any(key not in params for key in required):
-            fail(name, f"a {kind} config with its required fields {required}", value)
-        value = target.build(params)  # its errors name the entry point called (RestartsLR.load_state_dict, ...)
     rule = "a Schedule with a length (CosineAnnealing, TanhDecay, PolynomialDecay, ...) or its to_config() dict"
-    if not isinstance(value, Schedule):
-        fail(name, rule, value, kind=True)
-    if not span(value):
-        fail(name, rule, value)
-    return value
+    schedule = check_schedule(name, value, rule)
+    if not span(schedule):
+        fail(name, rule, schedule)
+    return schedule
 
 
 class KDecay(Schedule):

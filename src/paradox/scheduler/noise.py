@@ -4,11 +4,10 @@ alone, and its driver."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 from .base import ConfigParam, ScheduledLR
-from .compose import MAX_DEPTH, nesting
-from .schedule import SCALAR, SCHEDULES, Schedule
+from .compose import check_schedule
+from .schedule import SCALAR, Schedule
 from .validate import check_float, check_int, fail, is_number, named, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -101,23 +100,6 @@ def draw_noise(seed: int, pct: float, std: float = 1.0, distribution: str = "nor
             if abs(noise) < pct:
                 return noise
     return 2 * (generator.rand() - 0.5) * pct
-
-
-def check_schedule(name: str, value: object) -> Schedule:
-    """A :class:`Schedule`, or its ``to_config()`` dict built with the caller named in its errors
-    (``NoisyLR.load_state_dict: T_max must be ...``)."""
-    if isinstance(value, Mapping):
-        if nesting(value) > MAX_DEPTH:
-            fail(name, f"nested at most {MAX_DEPTH} lists and dicts deep (configs of schedules in schedules)", value)
-        params = dict(value)
-        kind = params.pop("name", None)
-        target = SCHEDULES.get(kind) if isinstance(kind, str) else None
-        if target is None:
-            fail(f"{name}['name']", f"one of: {', '.join(sorted(SCHEDULES))}", kind)
-        value = target.build(params)
-    if not isinstance(value, Schedule):
-        fail(name, "a Schedule (CosineAnnealing(...), ...) or its to_config() dict", value, kind=True)
-    return value
 
 
 def _check_point(name: str, value: object, rule: str) -> int | float:

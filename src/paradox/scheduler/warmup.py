@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping
 
 from .base import STEPPING, LRScheduler, _nothing, param_groups, set_lr, warn_config_drift
-from .compose import MAX_DEPTH, _Composite, nesting
+from .compose import A_SCHEDULE, _Composite, check_schedule
 from .schedule import SCALAR, Schedule
 from .shapes import check_shape, rise
 from .state import read_values
@@ -38,20 +38,6 @@ if TYPE_CHECKING:
 WARMUP_SHAPES = ("linear", "cosine", "exponential", "1-sqrt", "log")
 #: Where the ramp reaches the base (see the module's docstring).
 PEAKS = ("after", "last")
-
-
-def _check_schedule(schedule: object) -> Schedule | None:
-    """None, a :class:`Schedule`, or its ``to_config()`` dict (built and checked)."""
-    rule = "None (constant after warmup), a Schedule (CosineAnnealing(...), ...) or its to_config() dict"
-    if schedule is None or isinstance(schedule, Schedule):
-        return schedule
-    if not isinstance(schedule, Mapping):
-        fail("schedule", rule, schedule, kind=True)
-    if nesting(schedule) > MAX_DEPTH:
-        fail(
-            "schedule", f"nested at most {MAX_DEPTH} lists and dicts deep (configs of schedules in schedules)", schedule
-        )
-    return Schedule.from_config(schedule)
 
 
 class Warmup(Schedule):
@@ -115,7 +101,8 @@ class Warmup(Schedule):
         peak: str = "after",
     ) -> None:
         with self._building():
-            self.schedule = _check_schedule(schedule)
+            rule = f"None (constant after warmup), {A_SCHEDULE}"
+            self.schedule = None if schedule is None else check_schedule("schedule", schedule, rule)
             self.steps = check_steps("steps", steps, minimum=0)
             self.start_factor = check_float("start_factor", start_factor, minimum=0.0, maximum=1.0)
             self.start_value = None if start_value is None else check_float("start_value", start_value, minimum=0.0)
