@@ -394,7 +394,7 @@ CASES = [
     ),
     Case(
         "PiecewiseLinearLR",
-        {"milestones_values": [[0, 0.1], [3, 1.0], [10, 0.5], [10, 0.2], [20, 0.0]]},
+        {"milestones_values": [[0, 0.1], [3, 1.0], [10, 0.5], [10, 0.2], [20, 0.0]], "shape": "linear"},
         [
             bad
             for error, values in (
@@ -411,6 +411,10 @@ CASES = [
                 error,
                 *values,
             )
+        ]
+        + [
+            *refused("PiecewiseLinearLR", "shape", "one of 'linear', 'cosine'", ValueError, "1-sqrt", "cos"),
+            *refused("PiecewiseLinearLR", "shape", "one of 'linear', 'cosine'", TypeError, None, 1),
         ],
     ),
     Case(

@@ -25,8 +25,8 @@ peak):
   along the cosine (torch's), so it runs as one cycle of :class:`Cycles`, which holds the floor
   after its last cycle: ``Cycles(CosineAnnealing(T, eta_min=end), cycle_limit=1)``.
 - ``sgdr_schedule`` and ``join_schedules`` restart each schedule at step 0 at its boundary: our
-  :class:`Sequential`, whose milestones are the boundaries; but every part of a
-  :class:`Sequential` scales the same base, so each part must start from that one peak. SGDR
+  :class:`Sequential`, whose milestones are the boundaries; a part with its own peak (or
+  ``init_value``) is :class:`Scaled` by its peak over the first's. SGDR
   as timm and torch know it (table ``sgdr_schedule/geometric``: no warmup, each cycle ``m``
   times longer and its peak ``d`` times lower, one ``end_value``) is ``Cycles(CosineAnnealing(T_0,
   eta_min=end), cycle_mul=m, cycle_decay=d, cycle_limit=cycles)``.
@@ -40,7 +40,7 @@ peak):
   ``lr_end``) when it decays to another end, a :class:`PiecewiseLinear` ramp when it rises with
   ``power=1``. ``piecewise_interpolate_schedule``'s ``boundaries_and_scales`` are
   :class:`PiecewiseLinear` points at the running products of the scales (a boundary at step 0
-  lists step 0 twice: a jump); ``piecewise_constant_schedule`` is :class:`PiecewiseConstant` as
+  lists step 0 twice: a jump), with ``shape`` its ``interpolate_type``; ``piecewise_constant_schedule`` is :class:`PiecewiseConstant` as
   it is.
 - optax's onecycles interpolate between points at ``int(pct * transition_steps)``: linear is a
   :class:`PiecewiseLinear`; cosine is torch's :class:`OneCycle` over ``transition_steps + 1``
@@ -48,8 +48,7 @@ peak):
   ``pct_start * total_steps - 1``), held after it.
 
 What ours cannot express is marked ``xfail(strict=True)`` with what is missing (:func:`missing`):
-a cosine ``exponent``; a part of ``join_schedules``/``sgdr_schedule`` with its own peak; a
-polynomial rise (``end_value > init_value``, ``power != 1``); cosine interpolation between points.
+a cosine ``exponent``; a polynomial rise (``end_value > init_value``, ``power != 1``).
 
 The bound: 1e-12 relative at every step, for the scalar and the array formula alike. Measured:
 at most 3.7e-14 (both formulas), where optax computes the same value through another,
@@ -80,6 +79,7 @@ from paradox.scheduler import (
     PiecewiseConstant,
     PiecewiseLinear,
     PolynomialDecay,
+    Scaled,
     Schedule,
     ScheduledLR,
     Sequential,
@@ -96,20 +96,10 @@ REL = 1e-12
 MISSING = {
     ("warmup_cosine_decay_schedule", "exponent"): "no cosine exponent: optax's ((1 + cos(pi t / T)) / 2) ** exponent",
     ("cosine_decay_schedule", "exponent"): "no cosine exponent: optax's ((1 + cos(pi t / T)) / 2) ** exponent",
-    ("sgdr_schedule", "per_cycle_peaks"): (
-        "no per-segment scale: Sequential runs every cycle on one base, optax's cycles each have a peak_value"
-    ),
-    ("join_schedules", "own_values"): (
-        "no per-segment scale: Sequential runs every schedule on one base, optax's each start at their own init_value"
-    ),
 }
 NO_RISE = (
     "no polynomial rise: optax's polynomial_schedule with end_value > init_value and power != 1 "
     "(HFDecay's 'power' ends at a fraction of the base in [0, 1], PiecewiseLinear is linear)"
-)
-NO_COSINE_PIECES = (
-    "PiecewiseLinear interpolates linearly only: optax's interpolate_type='cosine' needs a cosine shape "
-    "between the points (shapes.between('cosine', ...))"
 )
 
 
@@ -124,8 +114,6 @@ def missing(table: str, entry: dict[str, Any]) -> str | None:
         parts = []
     if any(part["end_value"] > part["init_value"] and part["power"] != 1.0 for part in parts):
         return NO_RISE
-    if table == "piecewise_interpolate_schedule/cosine":
-        return NO_COSINE_PIECES
     return MISSING.get((table, entry.get("variant")))
 
 
@@ -208,6 +196,17 @@ def segment(part: dict[str, Any], peak: float) -> Schedule:
     return polynomial(kwargs)
 
 
+def start_of(part: dict[str, Any], peak: float) -> float:
+    """Where a joined schedule starts: its own ``init_value`` (``value`` for a constant), else ``peak``."""
+    kwargs = part["kwargs"]
+    return float(kwargs.get("init_value", kwargs.get("value", peak)))
+
+
+def own_peak(schedule: Schedule, value: float, peak: float) -> Schedule:
+    """``schedule`` run from ``value`` on a base of ``peak``: :class:`Scaled` when they differ."""
+    return schedule if value == peak else Scaled(schedule, value / peak)
+
+
 def cumulative(pairs: list[list[Any]]) -> list[tuple[int, float]]:
     """optax's ``boundaries_and_scales`` as (step, factor of init_value) points: the running
     product of the scales, from (0, 1). A boundary at step 0 lists step 0 twice: the step
@@ -232,19 +231,21 @@ def ours(table: str, kwargs: dict[str, Any]) -> tuple[Schedule, float]:
         mul, decay = cycles[1]["decay_steps"] / first, cycles[1]["peak_value"] / peak
         cosine = CosineAnnealing(first, eta_min=cycles[0]["end_value"])
         return Cycles(cosine, cycle_mul=mul, cycle_decay=decay, cycle_limit=len(cycles)), peak
-    if table == "sgdr_schedule":
+    if table == "sgdr_schedule":  # each cycle at its own peak: Scaled by its peak over the first's
         cycles = kwargs["cosine_kwargs"]
         starts = [sum(cycle["decay_steps"] for cycle in cycles[:index]) for index in range(1, len(cycles))]
-        return Sequential([warmup_cosine(cycle) for cycle in cycles], starts), cycles[0]["peak_value"]
+        peak = cycles[0]["peak_value"]
+        return Sequential([own_peak(warmup_cosine(cycle), cycle["peak_value"], peak) for cycle in cycles], starts), peak
     if table == "join_schedules":
         warmup, *rest = kwargs["schedules"]
         start, *boundaries = kwargs["boundaries"]
         peak = warmup["kwargs"]["end_value"]
-        after = Sequential([segment(part, peak) for part in rest], [boundary - start for boundary in boundaries])
+        parts = [own_peak(segment(part, start_of(part, peak)), start_of(part, peak), peak) for part in rest]
+        after = Sequential(parts, [boundary - start for boundary in boundaries])
         return Warmup(after, steps=start, start_value=warmup["kwargs"]["init_value"]), peak
     if table.startswith("piecewise_interpolate_schedule"):
-        assert kwargs["interpolate_type"] == "linear", "cosine pieces: not expressible (see missing())"
-        return PiecewiseLinear(cumulative(kwargs["boundaries_and_scales"])), kwargs["init_value"]
+        points = cumulative(kwargs["boundaries_and_scales"])
+        return PiecewiseLinear(points, shape=kwargs["interpolate_type"]), kwargs["init_value"]
     if table == "piecewise_constant_schedule":
         boundaries, scales = zip(*kwargs["boundaries_and_scales"])
         return PiecewiseConstant(list(boundaries), list(scales)), kwargs["init_value"]

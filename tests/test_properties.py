@@ -135,9 +135,11 @@ pairs = st.lists(st.tuples(st.integers(0, 200), st.floats(0.0, 3.0)), min_size=1
 
 
 @settings(max_examples=200, deadline=None)
-@given(milestones_values=pairs, step=st.integers(0, 400), base=lr)
-def test_piecewise_linear_stays_between_its_neighbours(milestones_values: Any, step: int, base: float) -> None:
-    schedule = ps.PiecewiseLinear(milestones_values)
+@given(milestones_values=pairs, step=st.integers(0, 400), base=lr, shape=st.sampled_from(["linear", "cosine"]))
+def test_piecewise_linear_stays_between_its_neighbours(
+    milestones_values: Any, step: int, base: float, shape: str
+) -> None:
+    schedule = ps.PiecewiseLinear(milestones_values, shape)
     value = schedule(step, base)
     milestones = [milestone for milestone, _ in milestones_values]
     before = [factor for milestone, factor in milestones_values if milestone <= step]

@@ -94,8 +94,10 @@ SIMPLE = {
         }
     )
     | st.fixed_dictionaries({"warmup_steps": st.integers(1, 30), "start_value": st.floats(0.0, 1.0)}),
-    "PiecewiseLinearLR": st.lists(st.tuples(st.integers(0, 60), st.floats(0.0, 2.0)), min_size=1, max_size=6).map(
-        lambda pairs: {"milestones_values": sorted(pairs, key=lambda pair: pair[0])}
+    "PiecewiseLinearLR": st.builds(
+        lambda pairs, shape: {"milestones_values": sorted(pairs, key=lambda pair: pair[0]), "shape": shape},
+        st.lists(st.tuples(st.integers(0, 60), st.floats(0.0, 2.0)), min_size=1, max_size=6),
+        st.sampled_from(["linear", "cosine"]),
     ),
     "PiecewiseConstantLR": st.lists(
         st.tuples(st.integers(0, 60), st.floats(0.0, 2.0)), max_size=5, unique_by=lambda pair: pair[0]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from .base import ConfigParam, ScheduledLR
 from .schedule import SCALAR, Schedule, _plain
-from .shapes import between
+from .shapes import between, check_shape
 from .validate import MAX_STEPS, fail, is_number, named, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .base import SupportsParamGroups
+
+#: The shapes of :class:`PiecewiseLinear`'s pieces (optax's interpolate_type).
+PIECES = ("linear", "cosine")
 
 
 class PiecewiseLinear(Schedule):
@@ -28,6 +31,10 @@ class PiecewiseLinear(Schedule):
         value(t) = base * (v_k + (v_{k+1} - v_k) * (t - m_k) / (m_{k+1} - m_k))   m_k <= t < m_{k+1}
         value(t) = base * v_last                                           t >= m_last
 
+    With ``shape="cosine"`` each piece is half a cosine instead of a line,
+    ``v_{k+1} + (v_k - v_{k+1}) * (1 + cos(pi * x)) / 2`` with ``x = (t - m_k) / (m_{k+1} - m_k)``
+    (optax's ``interpolate_type="cosine"``).
+
     The values are factors of each group's ``base`` (ignite's ``PiecewiseLinear`` gives the
     parameter's values themselves: use ``base = 1``, or divide them by the lr). A milestone listed
     twice is a jump: that step already has the later value. optax's
@@ -37,6 +44,7 @@ class PiecewiseLinear(Schedule):
     Args:
         milestones_values: a non-empty list of ``(milestone, value)`` pairs (lists in a config):
             milestones non-decreasing ints in [0, 2**53]; values finite numbers >= 0.
+        shape: how each piece goes from one value to the next, "linear" (the default) or "cosine".
 
     Raises:
         TypeError, ValueError: an argument of the wrong type, or out of its range.
@@ -46,9 +54,10 @@ class PiecewiseLinear(Schedule):
     [0.0, 0.5, 1.0, 0.8, 0.6, 0.4, 0.2, 0.2]
     """
 
-    def __init__(self, milestones_values: Sequence[tuple[int, float]]) -> None:
+    def __init__(self, milestones_values: Sequence[tuple[int, float]], shape: str = "linear") -> None:
         with self._building():
             self.milestones_values = _check_pairs(milestones_values)
+            self.shape = check_shape("shape", shape, PIECES)
             self._milestones = tuple(milestone for milestone, _ in self.milestones_values)
             self._factors = tuple(value for _, value in self.milestones_values)
 
@@ -64,7 +73,7 @@ class PiecewiseLinear(Schedule):
         start = xp.pick(milestones, left)
         width = xp.pick(milestones, right) - start
         x = xp.where(width == 0, 0.0, (step - start) / xp.where(width == 0, 1, width))
-        return between("linear", x, xp.pick(values, left), xp.pick(values, right), xp)
+        return between(self.shape, x, xp.pick(values, left), xp.pick(values, right), xp)
 
 
 def _check_pairs(value: object) -> tuple[tuple[int, float], ...]:
@@ -178,12 +187,17 @@ class PiecewiseLinearLR(ScheduledLR):
     """
 
     milestones_values = _Listed()
+    shape = ConfigParam()
 
     @named
     def __init__(
-        self, optimizer: SupportsParamGroups, milestones_values: Sequence[tuple[int, float]], last_epoch: int = -1
+        self,
+        optimizer: SupportsParamGroups,
+        milestones_values: Sequence[tuple[int, float]],
+        shape: str = "linear",
+        last_epoch: int = -1,
     ) -> None:
-        super().__init__(optimizer, PiecewiseLinear(milestones_values), last_epoch)
+        super().__init__(optimizer, PiecewiseLinear(milestones_values, shape), last_epoch)
 
 
 class PiecewiseConstantLR(ScheduledLR):
