@@ -581,6 +581,16 @@ HF_GOLDEN: list[tuple[Schedule, float, Any, Any]] = [
     (ps.HFDecay("restarts", 4, num_cycles=2), 1.0, range(6), near(1.0, 0.5, 1.0, 0.5, 0.0, 0.0)),
     (ps.HFDecay("power", 4, end_ratio=0.2, power=2.0), 1.0, range(6), near(1.0, 0.65, 0.4, 0.25, 0.2, 0.2)),
     (ps.HFDecay("1-sqrt", 4), 1.0, range(6), near(1.0, 0.5, 1 - math.sqrt(0.5), 1 - math.sqrt(0.75), 0.0, 0.0)),
+    # optax's cosine exponent ((1 + cos)/2 squared) and polynomial rise (end_ratio 3: 1 + 2 * (1 - (1 - p)**2))
+    (ps.HFDecay("cosine", 4, power=2.0), 1.0, range(5), near(1.0, (0.5 + ARM) ** 2, 0.25, (0.5 - ARM) ** 2, 0.0)),
+    (ps.HFDecay("power", 4, end_ratio=3.0, power=2.0), 1.0, range(6), near(1.0, 1.875, 2.5, 2.875, 3.0, 3.0)),
+    # a Sequential whose second part runs at half the base (optax's per-cycle peaks)
+    (
+        ps.Sequential([ps.StepDecay(1, 0.5), ps.Scaled(ps.StepDecay(1, 0.5), 0.5)], [2]),
+        1.0,
+        range(4),
+        [1, 0.5, 0.5, 0.25],
+    ),
 ]
 
 

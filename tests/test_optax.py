@@ -47,8 +47,9 @@ peak):
   steps with ``pct_start = (int(pct_start * T) + 1) / (T + 1)`` (torch's first phase ends at
   ``pct_start * total_steps - 1``), held after it.
 
-What ours cannot express is marked ``xfail(strict=True)`` with what is missing (:func:`missing`):
-a cosine ``exponent``; a polynomial rise (``end_value > init_value``, ``power != 1``).
+- a cosine ``exponent`` is :class:`HFDecay`'s cosine with ``power=exponent``, its end held
+  after it; a polynomial rise (``end_value > init_value``, ``power != 1``) is :class:`HFDecay`'s
+  ``"power"`` with ``end_ratio > 1``.
 
 The bound: 1e-12 relative at every step, for the scalar and the array formula alike. Measured:
 at most 3.7e-14 (both formulas), where optax computes the same value through another,
@@ -92,46 +93,27 @@ TABLES: dict[str, list[dict[str, Any]]] = GOLDEN["tables"]
 
 REL = 1e-12
 
-#: The variants our schedules cannot express, by table: the reason names what is missing.
-MISSING = {
-    ("warmup_cosine_decay_schedule", "exponent"): "no cosine exponent: optax's ((1 + cos(pi t / T)) / 2) ** exponent",
-    ("cosine_decay_schedule", "exponent"): "no cosine exponent: optax's ((1 + cos(pi t / T)) / 2) ** exponent",
-}
-NO_RISE = (
-    "no polynomial rise: optax's polynomial_schedule with end_value > init_value and power != 1 "
-    "(HFDecay's 'power' ends at a fraction of the base in [0, 1], PiecewiseLinear is linear)"
-)
-
-
-def missing(table: str, entry: dict[str, Any]) -> str | None:
-    """Why our schedules cannot express a table's entry, or None."""
-    kwargs = entry["kwargs"]
-    if table == "polynomial_schedule":
-        parts = [kwargs]
-    elif table == "join_schedules":
-        parts = [part["kwargs"] for part in kwargs["schedules"] if part["fn"] == "polynomial_schedule"]
-    else:
-        parts = []
-    if any(part["end_value"] > part["init_value"] and part["power"] != 1.0 for part in parts):
-        return NO_RISE
-    return MISSING.get((table, entry.get("variant")))
-
 
 def constant() -> Schedule:
     """The base, at every step."""
     return PiecewiseConstant([], [])
 
 
-def held_cosine(steps: int, end: float) -> Schedule:
-    """optax's cosine from the base down to ``end`` over ``steps`` steps, then ``end`` for ever:
-    one cycle of our (torch's) cosine, the floor held after it."""
-    return Cycles(CosineAnnealing(steps, eta_min=end), cycle_limit=1)
+def held_cosine(steps: int, end: float, peak: float, exponent: float = 1.0) -> Schedule:
+    """optax's cosine from the base (``peak``) down to ``end`` over ``steps`` steps, then ``end``
+    for ever: one cycle of our (torch's) cosine, the floor held after it; with an ``exponent``,
+    :class:`HFDecay`'s cosine raised to that power, then ``end`` held."""
+    if exponent == 1.0:
+        return Cycles(CosineAnnealing(steps, eta_min=end), cycle_limit=1)
+    ratio = end / peak
+    return Sequential([HFDecay("cosine", steps, ratio, power=exponent), PiecewiseLinear([(0, ratio)])], [steps])
 
 
 def warmup_cosine(kwargs: dict[str, Any]) -> Schedule:
     """``warmup_cosine_decay_schedule``, on ``base = peak_value``."""
     warmup = kwargs["warmup_steps"]
-    cosine = held_cosine(kwargs["decay_steps"] - warmup, kwargs["end_value"])
+    peak, exponent = kwargs["peak_value"], kwargs.get("exponent", 1.0)
+    cosine = held_cosine(kwargs["decay_steps"] - warmup, kwargs["end_value"], peak, exponent)
     return Warmup(cosine, steps=warmup, start_value=kwargs["init_value"])
 
 
@@ -174,8 +156,7 @@ def polynomial(kwargs: dict[str, Any]) -> Schedule:
     fraction of the base (transformers' ``lr_end``), a :class:`PiecewiseLinear` ramp up."""
     steps, power, begin = kwargs["transition_steps"], kwargs["power"], kwargs.get("transition_begin", 0)
     init, end = kwargs["init_value"], kwargs["end_value"]
-    if end > init:
-        assert power == 1.0, "a polynomial rise: not expressible (see missing())"
+    if end > init and power == 1.0:
         return PiecewiseLinear([(begin, 1.0), (begin + steps, end / init)])
     decay = PolynomialDecay(steps, power) if end == 0.0 else HFDecay("power", steps, end / init, power)
     return Sequential([constant(), decay], [begin]) if begin else decay
@@ -189,7 +170,7 @@ def segment(part: dict[str, Any], peak: float) -> Schedule:
     if name == "linear_schedule":
         return PiecewiseLinear([(0, 1.0), (kwargs["transition_steps"], kwargs["end_value"] / peak)])
     if name == "cosine_decay_schedule":
-        return held_cosine(kwargs["decay_steps"], kwargs["alpha"] * peak)
+        return held_cosine(kwargs["decay_steps"], kwargs["alpha"] * peak, peak, kwargs.get("exponent", 1.0))
     if name == "exponential_decay":
         return exponential(kwargs, peak)
     assert name == "polynomial_schedule"
@@ -224,7 +205,7 @@ def ours(table: str, kwargs: dict[str, Any]) -> tuple[Schedule, float]:
         return warmup_cosine(kwargs), kwargs["peak_value"]
     if table == "cosine_decay_schedule":
         init = kwargs["init_value"]
-        return held_cosine(kwargs["decay_steps"], kwargs["alpha"] * init), init
+        return held_cosine(kwargs["decay_steps"], kwargs["alpha"] * init, init, kwargs.get("exponent", 1.0)), init
     if table == "sgdr_schedule/geometric":
         cycles = kwargs["cosine_kwargs"]
         first, peak = cycles[0]["decay_steps"], cycles[0]["peak_value"]
@@ -269,15 +250,12 @@ def ours(table: str, kwargs: dict[str, Any]) -> tuple[Schedule, float]:
 
 
 def entries() -> list[Any]:
-    """Every entry of every table, those ours cannot express marked xfail (strict) with the reason."""
-    params = []
-    for table, rows in TABLES.items():
-        for index, entry in enumerate(rows):
-            variant, reason = entry.get("variant"), missing(table, entry)
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            name = f"{table}-{index}" + (f"-{variant}" if variant else "")
-            params.append(pytest.param(table, entry, id=name, marks=marks))
-    return params
+    """Every entry of every table."""
+    return [
+        pytest.param(table, entry, id=f"{table}-{index}" + (f"-{entry['variant']}" if "variant" in entry else ""))
+        for table, rows in TABLES.items()
+        for index, entry in enumerate(rows)
+    ]
 
 
 def assert_matches(table: str, entry: dict[str, Any], values: list[float]) -> None:
@@ -326,14 +304,14 @@ def test_optax_values(table: str, entry: dict[str, Any]) -> None:
 
 
 def first_entries() -> list[Any]:
-    """The first entry of each table that our schedules express."""
-    firsts = []
+    """The first entry of each table, and of each of its variants."""
+    firsts: dict[tuple[str, str | None], Any] = {}
     for table, rows in TABLES.items():
         for index, entry in enumerate(rows):
-            if missing(table, entry) is None:
-                firsts.append(pytest.param(table, entry, id=f"{table}-{index}"))
-                break
-    return firsts
+            key = (table, entry.get("variant"))
+            if key not in firsts:
+                firsts[key] = pytest.param(table, entry, id=f"{table}-{index}")
+    return list(firsts.values())
 
 
 @pytest.mark.parametrize(("table", "entry"), first_entries())

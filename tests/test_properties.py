@@ -361,3 +361,35 @@ def test_noise_stays_within_pct(pct: float, std: float, kind: str, seed: int, st
     assert value == clean + clean * noisy.noise(step)
     assert -pct <= noisy.noise(step) < pct if kind == "uniform" else abs(noisy.noise(step)) < pct
     assert value >= 0.0
+
+
+# -- issue 13, Scaled --
+SCALABLE = [
+    ps.CosineAnnealing(T_max=50, eta_min=0.001),
+    ps.Warmup(ps.StepDecay(7, 0.5), steps=5, start_value=0.002),
+    ps.WarmupStableDecay(5, 10, 40),
+    ps.OneCycle(200),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(index=st.integers(0, len(SCALABLE) - 1), scale=st.floats(0.0, 10.0), step=st.integers(0, 100), base=lr)
+def test_scaled_runs_the_schedule_on_a_multiple_of_the_base(index: int, scale: float, step: int, base: float) -> None:
+    inner = SCALABLE[index]
+    scaled = ps.Scaled(inner, scale)
+    assert scaled(step, base) == inner(step, scale * base)
+    assert (scaled.length, scaled.last_change, scaled.floor) == (inner.length, inner.last_change, inner.floor)
+    config = json.loads(json.dumps(scaled.to_config()))
+    assert ps.Schedule.from_config(config) == scaled and config["schedule"] == inner.to_config()
+
+
+def test_scaled_refuses_bad_arguments_by_name() -> None:
+    import pytest
+
+    rule = r"Received: scale=-1\.0 \(float\)$"
+    with pytest.raises(ValueError, match=r"^Scaled: scale must be a finite number >= 0\.0\. " + rule):
+        ps.Scaled(ps.StepDecay(2), -1.0)
+    with pytest.raises(
+        TypeError, match=r"^Scaled: schedule must be a Schedule \(CosineAnnealing\(\.\.\.\), \.\.\.\) or"
+    ):
+        ps.Scaled(3, 0.5)  # type: ignore[arg-type]

@@ -66,21 +66,24 @@ class HFDecay(Schedule):
 
     With ``p = (t + offset) / steps`` and ``r = end_ratio``::
 
-        "cosine"     r + (1 - r) * (1 + cos(2 pi num_cycles p)) / 2     (on past steps, as transformers')
+        "cosine"     r + (1 - r) * ((1 + cos(2 pi num_cycles p)) / 2) ** power   (on past steps, as transformers')
         "restarts"   (1 + cos(pi * ((num_cycles * p) % 1))) / 2 for p < 1, then 0 (hard restarts)
         "power"      r + (1 - r) * (1 - min(p, 1)) ** power               (then r)
         "1-sqrt"     r + (1 - r) * (1 - sqrt(min(p, 1)))                  (then r)
 
     each written with :func:`~paradox.scheduler.shapes.between`. ``num_cycles`` is a float:
     ``0.5`` is half a cosine over ``steps``. transformers' ``cosine_warmup_with_min_lr`` evaluates
-    its cosine one step ahead: ``offset=1``.
+    its cosine one step ahead: ``offset=1``. Beyond transformers: the cosine's ``power`` is
+    optax's cosine ``exponent``, and an ``end_ratio`` above 1 makes "power" a polynomial rise
+    (optax's ``polynomial_schedule`` with ``end_value > init_value``).
 
     Args:
         shape: "cosine", "restarts", "power" or "1-sqrt".
         steps: the decay's length, an int in [1, 2**53] (transformers' ``max(1, T - W)``).
-        end_ratio: the end as a factor of the base, a number in [0, 1] (transformers'
-            ``min_lr_rate``, ``lr_end / lr_init``, ``min_lr_ratio``); 0 for "restarts".
-        power: the exponent of "power", a finite number > 0.
+        end_ratio: the end as a factor of the base, a finite number >= 0 (transformers'
+            ``min_lr_rate``, ``lr_end / lr_init``, ``min_lr_ratio``); 0 for "restarts"; at
+            most 1 for "cosine" and "1-sqrt".
+        power: the exponent of "power" and of the cosine's wave, a finite number > 0.
         num_cycles: the waves of "cosine" and "restarts", a finite number >= 0.
         offset: 0, or 1 for transformers' ``step + 1``.
 
@@ -107,7 +110,8 @@ class HFDecay(Schedule):
         with self._building():
             self.shape = check_shape("shape", shape, HF_DECAYS)
             self.steps = check_steps("steps", steps)
-            self.end_ratio = check_float("end_ratio", end_ratio, minimum=0.0, maximum=1.0)
+            rises = self.shape == "power"
+            self.end_ratio = check_float("end_ratio", end_ratio, minimum=0.0, maximum=None if rises else 1.0)
             self.power = check_float("power", power, minimum=0.0, min_open=True)
             self.num_cycles = check_float("num_cycles", num_cycles, minimum=0.0)
             self.offset = check_int("offset", offset, minimum=0, maximum=1)
@@ -122,7 +126,10 @@ class HFDecay(Schedule):
         progress = (step + self.offset) / self.steps
         shape, end = self.shape, self.end_ratio
         if shape == "cosine":
-            return between("cosine", 2.0 * self.num_cycles * progress, 1.0, end, xp)
+            if self.power == 1.0:
+                return between("cosine", 2.0 * self.num_cycles * progress, 1.0, end, xp)
+            wave = between("cosine", 2.0 * self.num_cycles * progress, 1.0, 0.0, xp)
+            return end + (1.0 - end) * wave**self.power
         if shape == "restarts":
             wave = between("cosine", (self.num_cycles * progress) % 1.0, 1.0, 0.0, xp)
             return xp.where(progress >= 1.0, 0.0, wave)
