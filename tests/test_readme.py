@@ -85,6 +85,7 @@ def test_the_warmup_conventions_table_is_what_warmup_gives() -> None:
     rows = {
         '`steps=4` (`peak="after"`, `prefix=True`)': ps.Warmup(cosine4, steps=4),
         '`steps=4, peak="last"`': ps.Warmup(cosine4, steps=4, peak="last"),
+        "`steps=3`": ps.Warmup(cosine4, steps=3),
         "`steps=4, start_value=0.1, prefix=False` into `T_max=8`": ps.Warmup(
             cosine8, steps=4, start_value=0.1, prefix=False
         ),

@@ -682,3 +682,58 @@ def test_warmup_lr_as_a_child_of_the_composites() -> None:
     for t in range(7, 14):
         resumed.step()
         assert lrs_of(resumed_opt) == schedule.values(t, [0.1, 0.2])
+
+
+# -- ignite: create_lr_scheduler_with_warmup and PiecewiseLinear, live ----------------------
+
+
+def test_matches_ignite_create_lr_scheduler_with_warmup() -> None:
+    """ignite's ``warmup_duration=W`` ramps over events 0 .. W - 1 and hands over on event W - 1,
+    the wrapped scheduler's step 0 (its peak is "one event early"): our ``WarmupLR`` of ``W - 1``
+    steps, ``peak="after"``, around the same torch-named scheduler. 50 seeded configs, 1-3 groups."""
+    import torch
+    from ignite.handlers.param_scheduler import create_lr_scheduler_with_warmup
+
+    from conftest import assert_close, torch_optimizer
+
+    rng = random.Random(1313)
+    children = {
+        "CosineAnnealingLR": lambda: {"T_max": rng.randint(1, 30), "eta_min": rng.choice([0.0, 1e-4])},
+        "StepLR": lambda: {"step_size": rng.randint(1, 10), "gamma": rng.uniform(0.1, 0.9)},
+        "ExponentialLR": lambda: {"gamma": rng.uniform(0.8, 0.99)},
+    }
+    for _ in range(50):
+        name = rng.choice(sorted(children))
+        config, duration = children[name](), rng.randint(2, 20)
+        start = rng.choice([0.0, rng.uniform(0.0, 1e-3)])
+        bases = [rng.uniform(1e-3, 1.0) for _ in range(rng.randint(1, 3))]
+        theirs_opt, ours_opt = torch_optimizer(bases), torch_optimizer(bases)
+        theirs = create_lr_scheduler_with_warmup(
+            getattr(torch.optim.lr_scheduler, name)(theirs_opt, **config),
+            warmup_start_value=start,
+            warmup_duration=duration,
+        )
+        ours = WarmupLR(getattr(ps, name)(ours_opt, **config), duration - 1, start_value=start)
+        for event in range(duration + 40):
+            theirs(None)  # ignite sets the lr of each event as it starts
+            if event:
+                ours.step()
+            assert_close(lrs_of(ours_opt), lrs_of(theirs_opt), rel=1e-12, abs_=1e-300)
+
+
+def test_matches_ignite_piecewise_linear() -> None:
+    """ignite's ``PiecewiseLinear`` (absolute values, strictly increasing milestones) is our
+    ``PiecewiseLinear`` on a base of 1. 50 seeded configs over their whole run and past it."""
+    from ignite.handlers.param_scheduler import PiecewiseLinear as IgnitePiecewiseLinear
+
+    rng = random.Random(1314)
+    for _ in range(50):
+        milestones = sorted(rng.sample(range(0, 80), rng.randint(2, 6)))
+        pairs = [(milestone, rng.uniform(0.0, 1.0)) for milestone in milestones]
+        events = milestones[-1] + 10
+        theirs = [
+            value
+            for _, value in IgnitePiecewiseLinear.simulate_values(events, param_name="lr", milestones_values=pairs)
+        ]
+        ours = ps.PiecewiseLinear(pairs).simulate(events, base=1.0, exact=True)
+        assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-300)

@@ -8,7 +8,8 @@ Conventions (one vocabulary for every warmup in the package)::
     peak="after"   the ramp reaches the base at step ``steps``: the first step after warmup, which
                    is the wrapped schedule's step 0 (HF's, timm's, DeepSpeed's linear convention)
     peak="last"    the ramp reaches the base at step ``steps - 1``, the last warmup step
-                   (ignite's create_lr_scheduler_with_warmup, DeepSpeed's "log")
+                   (DeepSpeed's "log"); ignite's ``create_lr_scheduler_with_warmup(warmup_duration=W)``
+                   is ``steps=W - 1`` with peak="after": its peak is the wrapped schedule's step 0
     prefix=True    the wrapped schedule starts its own step 0 at step ``steps`` (HF, timm's
                    warmup_prefix=True, torch's SequentialLR)
     prefix=False   the wrapped schedule is evaluated at the absolute step (timm's default,
@@ -82,7 +83,7 @@ class Warmup(Schedule):
     >>> cosine = CosineAnnealing(T_max=4)
     >>> [round(v, 4) for v in Warmup(cosine, steps=4).simulate(9)]  # the peak after the ramp
     [0.0, 0.25, 0.5, 0.75, 1.0, 0.8536, 0.5, 0.1464, 0.0]
-    >>> [round(v, 4) for v in Warmup(cosine, steps=4, peak="last").simulate(9)]  # ignite's
+    >>> [round(v, 4) for v in Warmup(cosine, steps=4, peak="last").simulate(9)]  # the peak on the last step
     [0.0, 0.3333, 0.6667, 1.0, 1.0, 0.8536, 0.5, 0.1464, 0.0]
     >>> [round(v, 4) for v in Warmup(cosine, steps=4, start_value=0.1, prefix=False).simulate(6)]  # timm's
     [0.1, 0.325, 0.55, 0.775, 0.0, 0.1464]
