@@ -687,6 +687,7 @@ def test_warmup_lr_as_a_child_of_the_composites() -> None:
 # -- ignite: create_lr_scheduler_with_warmup and PiecewiseLinear, live ----------------------
 
 
+@pytest.mark.filterwarnings("ignore:`torch.jit:DeprecationWarning")  # ignite's import
 def test_matches_ignite_create_lr_scheduler_with_warmup() -> None:
     """ignite's ``warmup_duration=W`` ramps over events 0 .. W - 1 and hands over on event W - 1,
     the wrapped scheduler's step 0 (its peak is "one event early"): our ``WarmupLR`` of ``W - 1``
@@ -721,6 +722,7 @@ def test_matches_ignite_create_lr_scheduler_with_warmup() -> None:
             assert_close(lrs_of(ours_opt), lrs_of(theirs_opt), rel=1e-12, abs_=1e-300)
 
 
+@pytest.mark.filterwarnings("ignore:`torch.jit:DeprecationWarning")  # ignite's import
 def test_matches_ignite_piecewise_linear() -> None:
     """ignite's ``PiecewiseLinear`` (absolute values, strictly increasing milestones) is our
     ``PiecewiseLinear`` on a base of 1. 50 seeded configs over their whole run and past it."""

@@ -178,9 +178,6 @@ class Sequential(Schedule):
         index, local = active_segment(self.milestones, step)
         return self.schedules[index].rebase(local, value)
 
-    def to_config(self) -> dict[str, Any]:
-        return {**super().to_config(), "schedules": [schedule.to_config() for schedule in self.schedules]}
-
 
 class Product(Schedule):
     r"""Multiply schedules: the pure form of torch's ``ChainedScheduler`` over decays.
@@ -216,9 +213,6 @@ class Product(Schedule):
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return math.prod(schedule.factor(step, xp) for schedule in self.schedules)
-
-    def to_config(self) -> dict[str, Any]:
-        return {**super().to_config(), "schedules": [schedule.to_config() for schedule in self.schedules]}
 
 
 class Scaled(Schedule):
@@ -270,9 +264,6 @@ class Scaled(Schedule):
     def rebase(self, step: float, value: float) -> float | None:
         inner = self.schedule.rebase(step, value)
         return None if inner is None or self.scale == 0.0 else inner / self.scale
-
-    def to_config(self) -> dict[str, Any]:
-        return {**super().to_config(), "schedule": self.schedule.to_config()}
 
 
 def _check_children(schedulers: object, optimizer: object | None) -> list[LRScheduler]:

@@ -176,9 +176,6 @@ class Cycles(Schedule):
         base = (floor + (value - floor) / factor) / gamma
         return base if math.isfinite(base) else None
 
-    def to_config(self) -> dict[str, Any]:
-        return {**super().to_config(), "schedule": self.schedule.to_config()}
-
 
 class RestartsLR(ScheduledLR):
     r"""Repeat a schedule in cycles with restarts (timm's ``cycle_mul``, ``cycle_decay`` and

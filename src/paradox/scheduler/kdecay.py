@@ -99,9 +99,6 @@ class KDecay(Schedule):
     def rebase(self, step: float, value: float) -> float | None:
         return self.schedule.rebase(self.warp(step), value)
 
-    def to_config(self) -> dict[str, Any]:
-        return {**super().to_config(), "schedule": self.schedule.to_config()}
-
 
 class KDecayLR(ScheduledLR):
     r"""Drive a schedule with a length, its steps warped by k-decay: each group's lr at epoch ``t``

@@ -228,9 +228,6 @@ class Noisy(Schedule):
     def rebase(self, step: float, value: float) -> float | None:
         return self.schedule.rebase(step, value / (1.0 + self.noise(step)))
 
-    def to_config(self) -> dict[str, Any]:
-        return {**super().to_config(), "schedule": self.schedule.to_config()}
-
 
 class NoisyLR(ScheduledLR):
     r"""Drive a :class:`Noisy` schedule: each group's lr is ``schedule``'s, times ``1 + noise``.

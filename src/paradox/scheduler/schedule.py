@@ -122,9 +122,12 @@ class _Building:
 
 
 def _plain(value: Any) -> Any:
-    """Field values as plain JSON types (tuples become lists)."""
+    """Field values as plain JSON types: tuples become lists, a schedule held in a field its
+    ``to_config()`` dict (``Warmup(schedule=...)``, ``Sequential(schedules=[...])``)."""
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
+    if isinstance(value, Record) and hasattr(value, "to_config"):
+        return value.to_config()
     return value
 
 

@@ -226,9 +226,6 @@ class Warmup(Schedule):
         base = (value - zero) / slope if slope else math.inf
         return base if math.isfinite(base) else None
 
-    def to_config(self) -> dict[str, Any]:
-        return {**super().to_config(), "schedule": None if self.schedule is None else self.schedule.to_config()}
-
 
 class _RampSetting:
     """A :class:`WarmupLR` config attribute: setting it builds a new, checked ramp (``scheduler.steps = 10``)."""
