@@ -811,3 +811,38 @@ def test_two_threads_stepping_one_scheduler_lose_no_step() -> None:
         sys.setswitchinterval(interval)
     assert scheduler.last_epoch == 10_000
     assert optimizer.param_groups[0]["lr"] == pytest.approx(0.05 * 0.9999**10_000, rel=1e-9)
+
+
+# -- issue 13 review: schedules that are not floor + (base - floor) * factor(step) ------------
+
+ps = paradox_scheduler
+ABSOLUTE_START = ps.Warmup(ps.CosineAnnealing(4), steps=4, start_value=0.1)
+
+
+def test_product_and_an_eta_min_restart_refuse_a_schedule_with_an_absolute_value() -> None:
+    # Product multiplied factors, and a Warmup's "factor" is its value at base 1: at base 2 the
+    # product gave 0.2 where the warmup alone gives 0.1
+    assert not ABSOLUTE_START.affine and ps.Warmup(ps.CosineAnnealing(4), steps=4, start_factor=0.1).affine
+    with pytest.raises(ValueError, match=r"^Product: schedules\[0\] must be a schedule whose values are base \*"):
+        ps.Product([ABSOLUTE_START])
+    with pytest.raises(ValueError, match=r"^Cycles: schedule must be a schedule whose values are floor \+"):
+        ps.Cycles(ABSOLUTE_START, eta_min=0.0)
+    relative = ps.Warmup(ps.CosineAnnealing(4), steps=4, start_factor=0.1)
+    product = ps.Product([relative, ps.StepDecay(2, 0.5)])
+    assert [product(t, 2.0) for t in range(4)] == [relative(t, 2.0) * ps.StepDecay(2, 0.5)(t) for t in range(4)]
+    for wrapper in (ps.Scaled(ABSOLUTE_START, 0.5), ps.Noisy(ABSOLUTE_START), ps.KDecay(ABSOLUTE_START, 2.0)):
+        assert not wrapper.affine
+    assert not ps.WarmupStableDecay(2, 2, 10, min_lr=0.01).affine and ps.WarmupStableDecay(2, 2, 10).affine
+
+
+def test_a_group_added_to_restarts_of_a_warmup_follows_the_first_group() -> None:
+    # Cycles.rebase used the inner factor: the added group got base 1.909 instead of 2.0 and drifted
+    optimizer = torch_optimizer([2.0])
+    scheduler = ps.RestartsLR(optimizer, ABSOLUTE_START, cycle_decay=0.5)
+    for _ in range(9):
+        scheduler.step()
+    optimizer.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": optimizer.param_groups[0]["lr"]})
+    for _ in range(12):
+        scheduler.step()
+        first, added = lrs_of(optimizer)
+        assert added == first

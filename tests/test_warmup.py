@@ -739,3 +739,26 @@ def test_matches_ignite_piecewise_linear() -> None:
         ]
         ours = ps.PiecewiseLinear(pairs).simulate(events, base=1.0, exact=True)
         assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-300)
+
+
+def test_steps_changes_only_while_the_hand_over_is_ahead() -> None:
+    # setting steps below last_epoch during warmup skipped the hand-over: the child never restarted
+    optimizer = PlainOptimizer(1.0)
+    scheduler = WarmupLR(ps.CosineAnnealingLR(optimizer, T_max=4), steps=5)
+    for _ in range(3):
+        scheduler.step()
+    with pytest.raises(
+        ValueError,
+        match=r"^WarmupLR: steps must be an int > last_epoch=3 during warmup, and unchanged after the hand-over "
+        r"\(steps=5\)\. Received: steps=2 \(int\)$",
+    ):
+        scheduler.steps = 2
+    assert scheduler.steps == 5 and lrs_of(optimizer) == [0.6]  # nothing changed
+    scheduler.steps = 6  # still ahead: the ramp is now 6 steps long
+    seen = []
+    for _ in range(5):
+        scheduler.step()
+        seen.append(lrs_of(optimizer)[0])
+    assert seen == pytest.approx([4 / 6, 5 / 6, 1.0, 0.5 + 0.5 * math.cos(math.pi / 4), 0.5], rel=1e-12)
+    with pytest.raises(ValueError, match=r"^WarmupLR: steps must be an int > last_epoch=8 "):
+        scheduler.steps = 12

@@ -144,6 +144,10 @@ class Sequential(Schedule):
             self.floor = min(schedule.floor for schedule in self.schedules)
 
     @property
+    def affine(self) -> bool:
+        return all(schedule.affine and schedule.floor == self.floor for schedule in self.schedules)
+
+    @property
     def length(self) -> int | None:
         """The last milestone plus the last schedule's length (None if it has none)."""
         last = self.schedules[-1].length
@@ -204,6 +208,9 @@ class Product(Schedule):
                 if schedule.floor != 0.0:
                     rule = "0 (a product of values above a floor is not one schedule)"
                     fail(f"schedules[{index}].floor", rule, schedule.floor)
+                if not schedule.affine:
+                    rule = "a schedule whose values are base * factor(step) (not one holding an absolute value)"
+                    fail(f"schedules[{index}]", rule, schedule)
 
     @property
     def last_change(self) -> int | None:
@@ -250,6 +257,10 @@ class Scaled(Schedule):
     @property
     def last_change(self) -> int | None:
         return self.schedule.last_change
+
+    @property
+    def affine(self) -> bool:
+        return self.schedule.affine and self.schedule.floor == 0.0
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         """The value for a base of 1."""

@@ -10,7 +10,7 @@ from .base import ConfigParam, ScheduledLR
 from .cyclic import check_flag
 from .kdecay import check_timed, span
 from .schedule import SCALAR, Schedule
-from .validate import MAX_STEPS, check_float, check_steps, named
+from .validate import MAX_STEPS, check_float, check_steps, fail, named
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -98,7 +98,14 @@ class Cycles(Schedule):
             self.eta_min = None if eta_min is None else check_float("eta_min", eta_min, minimum=0.0)
             self.timm_rounding = check_flag("timm_rounding", timm_rounding)
             self.floor = self.schedule.floor if self.eta_min is None else self.eta_min
-            self._period = span(self.schedule) or 1
+            if self.eta_min is not None and not self.schedule.affine:  # eta_min replaces its floor
+                rule = "a schedule whose values are floor + (base - floor) * factor(step) when eta_min is given"
+                fail("schedule", rule, self.schedule)
+            self._period = span(self.schedule) or 1  # check_timed refused a span of 0 or None
+
+    @property
+    def affine(self) -> bool:
+        return self.schedule.affine and (self.floor == 0.0 or self.cycle_decay == 1.0)
 
     @property
     def length(self) -> int | None:
@@ -169,9 +176,14 @@ class Cycles(Schedule):
         index, current, length = self.cycle(step)
         if self.cycle_limit is not None and index >= self.cycle_limit:
             return None
-        floor, gamma = self.floor, self.cycle_decay**index
-        factor = self.schedule.factor(self._position(current, length))
-        if gamma * factor == 0.0:
+        gamma, position = self.cycle_decay**index, self._position(current, length)
+        if gamma == 0.0:
+            return None
+        if self.eta_min is None:  # the inner schedule on base * gamma
+            inner = self.schedule.rebase(position, value)
+            return None if inner is None else inner / gamma
+        floor, factor = self.floor, self.schedule.factor(position)
+        if factor == 0.0:
             return None
         base = (floor + (value - floor) / factor) / gamma
         return base if math.isfinite(base) else None

@@ -91,6 +91,10 @@ class InverseSqrt(Schedule):
             self._curve = Warmup(decay, self.warmup_steps, self.start_factor, start_value)
             self.floor = self._curve.floor
 
+    @property
+    def affine(self) -> bool:
+        return self._curve.affine
+
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         return self._curve.factor(step, xp)
 

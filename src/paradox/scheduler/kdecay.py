@@ -79,6 +79,10 @@ class KDecay(Schedule):
     def last_change(self) -> int | None:
         return self.schedule.last_change
 
+    @property
+    def affine(self) -> bool:
+        return self.schedule.affine
+
     def warp(self, step: Any, xp: Any = SCALAR) -> Any:
         """The step of the inner schedule at ``step``: ``T * (step / T) ** k`` up to ``T``, ``step`` after."""
         if self.k == 1.0:

@@ -198,6 +198,10 @@ class Noisy(Schedule):
         inner = self.schedule.length or self.schedule.last_change
         return None if inner is None else max(inner, math.ceil(self.stop))
 
+    @property
+    def affine(self) -> bool:
+        return self.schedule.affine and self.schedule.floor == 0.0
+
     def noise(self, step: float) -> float:
         """The noise at ``step``: the draw of step ``floor(step)`` inside ``[start, stop)``, else 0.0."""
         if step < self.start or (self.stop is not None and step >= self.stop):

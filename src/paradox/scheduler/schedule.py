@@ -227,6 +227,14 @@ class Schedule(Record):
         return None
 
     @property
+    def affine(self) -> bool:
+        """Whether every value is ``floor + (base - floor) * factor(step)``: the form a
+        :class:`~paradox.scheduler.Product` multiplies and a restart rescales. True for the closed
+        forms; a wrapper that holds an absolute value (a warmup's ``start_value``, a WSD's
+        ``min_lr``) or mixes floors is not, and says so."""
+        return True
+
+    @property
     def last_change(self) -> int | None:
         """For a schedule that goes on for ever, the last step where its shape changes (a decay's
         ``total_iters``, its last milestone), or None."""

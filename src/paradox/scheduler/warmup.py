@@ -129,6 +129,12 @@ class Warmup(Schedule):
             self.floor = min(inner, start) if self.steps else (0.0 if self.schedule is None else inner)
 
     @property
+    def affine(self) -> bool:
+        """A ramp from ``start_factor * base`` into an affine schedule with floor 0 (no ``start_value``)."""
+        inner = self.schedule
+        return self.start_value is None and (inner is None or (inner.affine and inner.floor == 0.0))
+
+    @property
     def length(self) -> int | None:
         """``steps`` plus the wrapped schedule's length (prefix), or the longer of the two
         (no prefix); None when the wrapped schedule has none (or is None)."""
@@ -240,7 +246,12 @@ class _RampSetting:
 
     def __set__(self, instance: WarmupLR, value: Any) -> None:
         with naming(type(instance).__name__):
-            instance._ramp = instance._ramp.replace(**{self._name: value})
+            ramp, now, step = instance._ramp.replace(**{self._name: value}), instance._ramp.steps, instance.last_epoch
+            if ramp.steps != now and step >= min(ramp.steps, now):
+                # the child has taken over, or would have to have by now: its clock cannot be moved
+                rule = f"an int > last_epoch={step} during warmup, and unchanged after the hand-over (steps={now})"
+                fail("steps", rule, value)
+            instance._ramp = ramp
 
 
 #: The fields of a :class:`Warmup` that :class:`WarmupLR` takes (its child is the schedule, with prefix).

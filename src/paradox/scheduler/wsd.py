@@ -256,6 +256,11 @@ class WarmupStableDecay(Schedule):
     def last_change(self) -> int | None:
         return self.length if self.length is not None else (self._warmup or None)
 
+    @property
+    def affine(self) -> bool:
+        """Every value a multiple of the base: no absolute ``min_lr`` or ``warmup_start_lr``."""
+        return self.min_lr is None and self.warmup_start_lr is None
+
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         """The value for a base of 1."""
         return self.values(step, (1.0,), xp)[0]
