@@ -971,3 +971,18 @@ def test_a_wrapping_schedule_previews_whole_not_its_inner_schedule() -> None:
     # a pure schedule holding a schedule (Warmup, Cycles, Noisy) is previewed as itself
     trace = simulate("Warmup(CosineAnnealing(T_max=20), steps=10)", 12, lr=0.1)
     assert list(trace.lr[0][:3]) == pytest.approx([0.0, 0.01, 0.02], rel=1e-15) and trace.lr[0][10] == 0.1
+
+
+def test_a_live_timm_scheduler_previews_on_its_own_bases_and_lr_scales() -> None:
+    from paradox.scheduler import CosineLRScheduler
+
+    optimizer = PlainOptimizer(0.5, 2.0)
+    optimizer.param_groups[1]["lr_scale"] = 0.5
+    scheduler = CosineLRScheduler(optimizer, t_initial=4, lr_min=0.1)
+    trace = simulate(scheduler, 5)  # it was the schedule at the default lr 0.1, one group
+    stepped: list[list[float]] = [[], []]
+    for epoch in range(5):
+        scheduler.step(epoch)
+        for index, group in enumerate(optimizer.param_groups):
+            stepped[index].append(group["lr"])
+    assert [list(series) for series in trace.lr] == stepped

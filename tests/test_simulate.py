@@ -304,8 +304,13 @@ TWO = [StepDecay(2), StepDecay(3)]
         (
             ([StepDecay(2), "cosine"], [3]),
             TypeError,
-            r"^Sequential: schedules\[1\] must be a Schedule \(StepDecay\(\.\.\.\), CosineAnnealing\(\.\.\.\), \.\.\.\)\. "
-            r"Received: schedules\[1\]='cosine' \(str\)$",
+            r"^Sequential: schedules\[1\] must be a Schedule \(CosineAnnealing\(\.\.\.\), \.\.\.\) or its to_config\(\) "
+            r"dict\. Received: schedules\[1\]='cosine' \(str\)$",
+        ),
+        (  # a config without a required field: named, not a bare TypeError from __init__
+            ([{"name": "CosineAnnealing"}], []),
+            ValueError,
+            r"^Sequential: schedules\[0\] must be a CosineAnnealing config with its required fields \['T_max'\]\. ",
         ),
         (
             (TWO, []),
@@ -330,7 +335,8 @@ def test_sequential_errors(args: tuple[Any, Any], error: type[Exception], messag
 
 def test_sequential_from_config_names_a_bad_child() -> None:
     with pytest.raises(
-        ValueError, match=r"Schedule\.from_config: config\['name'\] must be one of: .*Received: config\['name'\]='Nope'"
+        ValueError,
+        match=r"^Sequential: schedules\[0\]\['name'\] must be one of: .*Received: schedules\[0\]\['name'\]='Nope' \(str\)$",
     ):
         Schedule.from_config({"name": "Sequential", "schedules": [{"name": "Nope"}], "milestones": []})
     with pytest.raises(

@@ -101,14 +101,7 @@ def check_schedules(schedules: object) -> tuple[Schedule, ...]:
             f"nested at most {MAX_DEPTH} lists and dicts deep (configs of schedules in schedules)",
             schedules,
         )
-    checked: list[Schedule] = []
-    for index, item in enumerate(schedules):
-        if isinstance(item, Mapping):
-            item = Schedule.from_config(item)
-        if not isinstance(item, Schedule):
-            fail(f"schedules[{index}]", "a Schedule (StepDecay(...), CosineAnnealing(...), ...)", item, kind=True)
-        checked.append(item)
-    return tuple(checked)
+    return tuple(check_schedule(f"schedules[{index}]", item) for index, item in enumerate(schedules))
 
 
 class Sequential(Schedule):

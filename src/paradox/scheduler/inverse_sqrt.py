@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .base import ConfigParam, ScheduledLR
 from .schedule import SCALAR, Schedule
-from .validate import check_float, check_steps, fail, named
+from .validate import check_float, check_steps, named
 from .warmup import Warmup
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -80,15 +80,9 @@ class InverseSqrt(Schedule):
             if timescale is not None:
                 timescale = check_float("timescale", timescale, minimum=0.0, min_open=True)
             self.timescale = timescale
-            self.start_factor = check_float("start_factor", start_factor, minimum=0.0, maximum=1.0)
-            if start_value is not None:
-                start_value = check_float("start_value", start_value, minimum=0.0)
-                if self.start_factor:
-                    rule = "0.0 (the default) when start_value is given (the start is one or the other)"
-                    fail("start_factor", rule, start_factor)
-            self.start_value = start_value
             decay = _Decay(float(timescale or self.warmup_steps or DEFAULT_TIMESCALE))
-            self._curve = Warmup(decay, self.warmup_steps, self.start_factor, start_value)
+            self._curve = Warmup(decay, self.warmup_steps, start_factor, start_value)  # checks the start
+            self.start_factor, self.start_value = self._curve.start_factor, self._curve.start_value
             self.floor = self._curve.floor
 
     @property

@@ -230,7 +230,8 @@ class Noisy(Schedule):
         return [value + value * noise for value in values], momenta
 
     def rebase(self, step: float, value: float) -> float | None:
-        return self.schedule.rebase(step, value / (1.0 + self.noise(step)))
+        scale = 1.0 + self.noise(step)  # 0 for a uniform draw of exactly -pct with pct=1
+        return None if scale == 0.0 else self.schedule.rebase(step, value / scale)
 
 
 class NoisyLR(ScheduledLR):

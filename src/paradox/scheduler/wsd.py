@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
 
 from .base import ConfigParam, ScheduledLR, _nothing, warn_config_drift
+from .lambdas import function_name as function_name  # timm.py imports it from here (until it imports lambdas)
 from .schedule import SCALAR, Schedule
 from .shapes import between, check_shape, rise
 from .validate import MAX_STEPS, check_float, check_steps, fail, is_number, named, received, to_float
@@ -73,12 +74,6 @@ def _check_decay(value: Any) -> DecayType:
     if value not in DECAY_TYPES:
         fail("decay_type", rule, value)
     return value
-
-
-def function_name(function: object) -> str:
-    """A function's name (``'<lambda>'``, ``'cooldown'``; a callable object's class name)."""
-    name = getattr(function, "__name__", None)
-    return name if isinstance(name, str) else type(function).__name__
 
 
 class WarmupStableDecay(Schedule):

@@ -118,7 +118,8 @@ def simulate(
 
     Args:
         spec_or_scheduler: a spec string (``"CosineAnnealingLR(T_max=100)"``), ``"@path"`` to a JSON/YAML/TOML
-            config, a config dict, a pure :class:`Schedule`, or a scheduler (simulated on a deep copy, from its step).
+            config, a config dict, a pure :class:`Schedule`, or a scheduler (simulated on a deep copy, from its step;
+            one of timm's drop-ins, which take the step itself, as its schedule from step 0 on its groups' bases).
         steps: rows (steps ``0 .. steps - 1``) in [1, 10^6]; default: the natural length, else metrics + 1, else 100.
         lr: the base lr, or one per param group (ignored for a scheduler, which has its own).
         metrics: one metric per step after step 0, for schedulers stepped with one (ReduceLROnPlateau).
@@ -156,6 +157,11 @@ def simulate(
         built = pending.build(PreviewOptimizer(lrs))
         label = spec_or_scheduler if isinstance(spec_or_scheduler, str) else pending.text()
     if isinstance(built, TimmScheduler):  # stepped with the count itself (step(epoch)): previewed as its schedule
+        if built is spec_or_scheduler:  # a live one: on its own bases, times each group's lr_scale, from step 0
+            count, schedule = steps or natural_steps(built.schedule), built.schedule
+            series = [schedule.simulate(count, base, exact=exact) for base in built.base_values]
+            scales = built._scaled([1.0] * len(series))
+            return Trace(label, [[value * scale for value in values] for values, scale in zip(series, scales)])
         built = built.schedule
     if isinstance(built, Schedule):
         count = steps or natural_steps(built)
