@@ -379,3 +379,16 @@ def test_a_group_added_mid_run_continues_along_the_shape() -> None:
     absolute.optimizer.param_groups.append({"lr": 0.5})  # not affine in the base: it keeps its lr as base
     run(absolute, 4)
     assert lrs_of(absolute.optimizer) == [1.0, 0.5]
+
+
+def test_an_exponential_shape_to_or_from_an_absolute_value_needs_bases_above_zero() -> None:
+    # between() blamed its own 'end' (or 'start'): the base is what the user gave
+    with pytest.raises(
+        ValueError,
+        match=r'^WarmupStableDecayLR: base must be a number > 0 for shape="exponential" \(a geometric ramp\)\. '
+        r"Received: base=0\.0 \(float\)$",
+    ):
+        ps.WarmupStableDecayLR(PlainOptimizer(0.0), 2, 2, 10, warmup_type="exponential", warmup_start_lr=0.01)
+    schedule = ps.WarmupStableDecay(2, 2, 10, decay_type="exponential", min_lr=0.01)
+    with pytest.raises(ValueError, match=r"base must be a number > 0 .*Received: base=0\.0 \(float\)$"):
+        schedule(9, base=0.0)

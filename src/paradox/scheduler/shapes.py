@@ -15,7 +15,7 @@ from .validate import fail, is_number
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
     from typing import Any
 
 #: The shapes :func:`between` knows, in the order error messages list them.
@@ -41,6 +41,16 @@ def check_shape(name: str, shape: Any, allowed: Iterable[str] = SHAPES) -> str:
     if shape not in names:
         fail(name, rule, shape)
     return shape
+
+
+def check_geometric(
+    bases: Sequence[float], rule: str = 'a number > 0 for shape="exponential" (a geometric ramp)'
+) -> None:
+    """Refuse a ``base`` <= 0 that an "exponential" ramp would start or end at (before ``between``
+    would blame its own ``start`` or ``end``)."""
+    for base in bases:
+        if not base > 0.0:
+            fail("base", rule, base)
 
 
 def between(shape: str, x: Any, start: Any, end: Any, xp: Any = SCALAR, power: float = 1.0) -> Any:

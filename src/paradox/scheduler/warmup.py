@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from .base import STEPPING, LRScheduler, _nothing, param_groups, set_lr, warn_config_drift
 from .compose import A_SCHEDULE, _Composite, check_schedule
 from .schedule import SCALAR, Schedule
-from .shapes import check_shape, rise
+from .shapes import check_geometric, check_shape, rise
 from .state import read_values
 from .validate import check_float, check_int, check_steps, fail, named, naming
 
@@ -201,10 +201,9 @@ class Warmup(Schedule):
             factor = rise(shape, x, self.start_factor, 1.0, xp)
             return [base * factor for base in bases]
         if shape == "exponential":
-            for base in bases:
-                if not base > 0.0:
-                    rule = 'a number > 0 for shape="exponential" with a start_value (a geometric ramp up to it)'
-                    fail("base", rule, base)
+            check_geometric(
+                bases, 'a number > 0 for shape="exponential" with a start_value (a geometric ramp up to it)'
+            )
         return [rise(shape, x, start, base, xp) for base in bases]
 
     def _after(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:

@@ -16,7 +16,7 @@ from numbers import Integral, Real
 from .base import ConfigParam, ScheduledLR, _nothing, warn_config_drift
 from .lambdas import function_name as function_name  # timm.py imports it from here (until it imports lambdas)
 from .schedule import SCALAR, Schedule
-from .shapes import between, check_shape, rise
+from .shapes import between, check_geometric, check_shape, rise
 from .validate import MAX_STEPS, check_float, check_steps, fail, is_number, named, received, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -300,6 +300,8 @@ class WarmupStableDecay(Schedule):
         if start is None:  # a start relative to the base: base * factor, as transformers' LambdaLR
             factor = rise(shape, x, ratio, 1.0, xp)
             return [base * factor for base in bases]
+        if shape == "exponential":
+            check_geometric(bases)
         return [rise(shape, x, start, base, xp) for base in bases]
 
     def _cool(self, x: Any, bases: Sequence[float], xp: Any, step: Any) -> list[Any]:
@@ -315,6 +317,8 @@ class WarmupStableDecay(Schedule):
         if self.min_lr is None:
             factor = between(shape, x, 1.0, self.min_lr_ratio or 0.0, xp, power)
             return [base * factor for base in bases]
+        if shape == "exponential":
+            check_geometric(bases)
         return [between(shape, x, base, self.min_lr, xp, power) for base in bases]
 
     def rebase(self, step: float, value: float) -> float | None:
