@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import paradox.scheduler as ps
-from conftest import load_timm_scheduler, torch_optimizer
+from conftest import PlainOptimizer, load_timm_scheduler, refused, torch_optimizer
 from paradox.scheduler.noise import TorchGenerator, draw_noise
 
 CONFIGS = 60  # seeded random configs per schedule (the issue asks >= 50)
@@ -555,3 +555,58 @@ def test_far_steps_match_timm_without_drift(name: str) -> None:
             ours.step(t)
             theirs.step(t)
             assert_rel(lrs_of(our_opt), lrs_of(their_opt))
+
+
+# -- review fixes: metric, update_groups, rsqrt, cycle_limit=0, _get_lr ------------------------------
+
+
+def test_metric_is_kept_as_a_plain_float_so_the_state_is_strict_json() -> None:
+    np = pytest.importorskip("numpy")
+    optimizer = torch_optimizer([0.1, 0.02])
+    scheduler = ps.CosineLRScheduler(optimizer, t_initial=10)
+    scheduler.step(1, metric=np.float32(0.25))
+    assert type(scheduler.metric) is float and scheduler.metric == 0.25
+    scheduler.step_update(3, metric=7)  # an int too: timm's step_update takes a metric as well
+    assert type(scheduler.metric) is float and scheduler.metric == 7.0
+    state = through_json(scheduler.state_dict())
+    assert state["metric"] == 7.0
+    resumed = ps.CosineLRScheduler(torch_optimizer([0.1, 0.02]), t_initial=10)
+    resumed.load_state_dict(state)
+    assert type(resumed.metric) is float and resumed.metric == 7.0
+
+
+@pytest.mark.parametrize("method", ["step", "step_update"])
+@pytest.mark.parametrize(("metric", "shown"), [(float("nan"), "nan (float)"), (float("-inf"), "-inf (float)")])
+def test_a_non_finite_metric_is_refused_and_changes_nothing(method: str, metric: float, shown: str) -> None:
+    np = pytest.importorskip("numpy")
+    scheduler = ps.CosineLRScheduler(PlainOptimizer(0.1, 0.02), t_initial=10, t_in_epochs=method == "step")
+    getattr(scheduler, method)(2, metric=0.5)
+    message = f"CosineLRScheduler.{method}: metric must be None or a finite number. Received: metric={shown}"
+    with refused(scheduler, ValueError, "^" + re.escape(message) + "$"):
+        getattr(scheduler, method)(3, metric=metric)
+    assert scheduler.metric == 0.5
+    message = (
+        "CosineLRScheduler.step: metric must be None or a finite number. Received: metric=np.float32(inf) (float32)"
+    )
+    with refused(scheduler, ValueError, "^" + re.escape(message) + "$"):
+        scheduler.step(3, metric=np.float32("inf"))
+    message = f"CosineLRScheduler.{method}: metric must be None or a finite number. Received: metric='0.5' (str)"
+    with refused(scheduler, TypeError, "^" + re.escape(message) + "$"):
+        getattr(scheduler, method)(3, metric="0.5")
+    through_json(scheduler.state_dict())
+
+
+def test_a_saved_non_finite_metric_is_refused_on_load() -> None:
+    scheduler = ps.StepLRScheduler(torch_optimizer([0.1]), decay_t=2)
+    scheduler.step(1, metric=0.5)
+    state = {**scheduler.state_dict(), "metric": float("nan")}  # json.loads("NaN") gives one
+    fresh = ps.StepLRScheduler(PlainOptimizer(0.1), decay_t=2)
+    message = (
+        "StepLRScheduler.load_state_dict: state_dict['metric'] must be None or a finite number. "
+        "Received: state_dict['metric']=nan (float)"
+    )
+    with refused(fresh, ValueError, "^" + re.escape(message) + "$"):
+        fresh.load_state_dict(state)
+    timms = {**timm_class("StepLRScheduler")(torch_optimizer([0.1]), decay_t=2).state_dict(), "metric": float("inf")}
+    with refused(fresh, ValueError, "^" + re.escape(message.replace("nan", "inf")) + "$"):
+        fresh.load_state_dict(timms)

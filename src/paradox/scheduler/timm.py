@@ -75,7 +75,9 @@ class TimmScheduler:
 
     Unlike timm's, :meth:`state_dict` is plain JSON holding the arguments (timm's own state dict
     loads too), bad arguments raise ``ValueError``/``TypeError`` naming them (timm asserts), and
-    :attr:`schedule` is the pure schedule, for :meth:`~Schedule.simulate` and ``paradox-lr``.
+    :attr:`schedule` is the pure schedule, for :meth:`~Schedule.simulate` and ``paradox-lr``. The
+    ``metric`` passed to a step is kept as a float (a numpy scalar too); a NaN or infinite one is
+    refused, as strict JSON holds neither.
     """
 
     t_in_epochs = _Arg()
@@ -155,9 +157,8 @@ class TimmScheduler:
         with naming(f"{type(self).__name__}.{method}"):
             name = "epoch" if method == "step" else "num_updates"
             t = check_int(name, value, minimum=0)
-            if metric is not None and not is_number(metric):
-                fail("metric", "None or a number", metric, kind=True)
-        self.metric = metric
+            checked = _check_metric("metric", metric)
+        self.metric = checked
         if (method == "step") == self._config["t_in_epochs"]:
             self._writer.write(t, lambda bases: self._scaled(self._schedule.values(t, bases)))
 
@@ -215,7 +216,7 @@ class TimmScheduler:
         writer = self._writer
         if "format" not in state and "base_values" in state:  # timm's: its attributes
             bases = read_values("base_values", state["base_values"], count)
-            metric = _check_metric(state.get("metric"))
+            metric = _check_metric("state_dict['metric']", state.get("metric"))
             self._configure({**self._config, **{key: state[key] for key in self._config if key in state}})
             writer.base_lrs, self.metric = bases, metric
             return
@@ -228,7 +229,7 @@ class TimmScheduler:
         step_count = read_count("step_count", state["step_count"], minimum=0)
         bases = read_values("base_lrs", state["base_lrs"], count)
         last_lr = read_values("last_lr", state["last_lr"], count, signed=True)
-        metric = _check_metric(state.get("metric"))
+        metric = _check_metric("state_dict['metric']", state.get("metric"))
         self._configure({**self._config, **self._saved_config(saved)})  # checked before it changes anything
         written = writer._last_lr
         writer.last_epoch, writer._step_count, writer.base_lrs, writer._last_lr = last_epoch, step_count, bases, last_lr
@@ -240,10 +241,17 @@ class TimmScheduler:
         return f"{type(self).__name__}({arguments})"
 
 
-def _check_metric(value: object) -> float | None:
-    if value is not None and not is_number(value):
-        fail("state_dict['metric']", "None or a number", value, kind=True)
-    return None if value is None else to_float(value)
+def _check_metric(name: str, value: object) -> float | None:
+    """A metric as a plain float (a numpy scalar too), so that the state stays strict JSON."""
+    if value is None:
+        return None
+    rule = "None or a finite number"
+    if not is_number(value):
+        fail(name, rule, value, kind=True)
+    number = to_float(value)
+    if not math.isfinite(number):
+        fail(name, rule, value)
+    return number
 
 
 def _check_bool(name: str, value: object) -> bool:
