@@ -610,3 +610,33 @@ def test_a_saved_non_finite_metric_is_refused_on_load() -> None:
     timms = {**timm_class("StepLRScheduler")(torch_optimizer([0.1]), decay_t=2).state_dict(), "metric": float("inf")}
     with refused(fresh, ValueError, "^" + re.escape(message.replace("nan", "inf")) + "$"):
         fresh.load_state_dict(timms)
+
+
+@pytest.mark.parametrize("values", [[0.1], (0.1, 0.2, 0.3), []])
+def test_update_groups_with_the_wrong_count_names_values(values: Any) -> None:
+    scheduler = ps.StepLRScheduler(PlainOptimizer(0.1, 0.02), decay_t=2, decay_rate=0.5)
+    scheduler.step(2)
+    message = (
+        "StepLRScheduler.update_groups: values must be a number or a list of 2 numbers, one per param group. "
+        f"Received: values={values!r} ({type(values).__name__})"
+    )
+    with refused(scheduler, ValueError, "^" + re.escape(message) + "$"):
+        scheduler.update_groups(values)
+
+
+def test_update_groups_sets_each_group_times_its_lr_scale() -> None:
+    optimizer = PlainOptimizer(0.1, 0.02)
+    optimizer.param_groups[1]["lr_scale"] = 0.5
+    scheduler = ps.StepLRScheduler(optimizer, decay_t=2)
+    scheduler.update_groups([0.3, 0.4])
+    assert [group["lr"] for group in optimizer.param_groups] == [0.3, 0.2]
+    scheduler.update_groups(0.06)
+    assert [group["lr"] for group in optimizer.param_groups] == [0.06, 0.03]
+    message = (
+        "StepLRScheduler.update_groups: values[1] must be a finite number >= 0.0. Received: values[1]=-1.0 (float)"
+    )
+    with refused(scheduler, ValueError, "^" + re.escape(message) + "$"):
+        scheduler.update_groups([0.1, -1.0])
+    message = "StepLRScheduler.update_groups: values must be a finite number >= 0.0. Received: values='0.1' (str)"
+    with refused(scheduler, TypeError, "^" + re.escape(message) + "$"):
+        scheduler.update_groups("0.1")  # type: ignore[arg-type]

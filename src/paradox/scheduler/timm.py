@@ -174,8 +174,12 @@ class TimmScheduler:
         """Set each group's lr to ``values`` (one number for all, or one per group), times its ``lr_scale``."""
         count = len(self.optimizer.param_groups)
         with naming(f"{type(self).__name__}.update_groups"):
-            listed = list(values) if isinstance(values, (list, tuple)) else [values] * count
-            checked = [check_float(f"values[{index}]", value, minimum=0.0) for index, value in enumerate(listed)]
+            if not isinstance(values, (list, tuple)):  # one number for every group, as timm's
+                checked = [check_float("values", values, minimum=0.0)] * count
+            elif len(values) != count:
+                fail("values", f"a number or a list of {count} numbers, one per param group", values)
+            else:
+                checked = [check_float(f"values[{index}]", value, minimum=0.0) for index, value in enumerate(values)]
         self._writer.write(max(self._writer.last_epoch, 0), self._scaled(checked))
 
     def state_dict(self) -> dict[str, Any]:
