@@ -640,3 +640,38 @@ def test_update_groups_sets_each_group_times_its_lr_scale() -> None:
     message = "StepLRScheduler.update_groups: values must be a finite number >= 0.0. Received: values='0.1' (str)"
     with refused(scheduler, TypeError, "^" + re.escape(message) + "$"):
         scheduler.update_groups("0.1")  # type: ignore[arg-type]
+
+
+def test_create_scheduler_v2_refuses_rsqrt_up_front_naming_sched() -> None:
+    optimizer = PlainOptimizer(0.1)
+    message = (
+        "create_scheduler_v2: sched must be one of 'cosine', 'tanh', 'step', 'constant', 'multistep', 'poly', "
+        "'wsd', 'none' ('plateau': use ReduceLROnPlateau; 'rsqrt': not built here, WSDLRScheduler supports "
+        "stable_fn='constant' only). Received: sched='rsqrt' (str)"
+    )
+    for args in ({}, {"warmup_epochs": 5, "stable_timescale": 5.0}, {"step_on_epochs": False}):
+        with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+            ps.create_scheduler_v2(optimizer, "rsqrt", **args)
+        assert optimizer.param_groups == [{"lr": 0.1}]
+    with pytest.raises(ValueError, match="^" + re.escape(message.replace("'rsqrt' (str)", "'plateau' (str)")) + "$"):
+        ps.create_scheduler_v2(optimizer, "plateau")
+
+
+def test_wsd_stable_timescale_and_power_change_nothing_as_in_timm() -> None:
+    # timm's create_scheduler_v2 passes stable_timescale to its 'wsd' too, where only 'rsqrt' reads it
+    factory = load_timm_scheduler("scheduler_factory").create_scheduler_v2
+    args = {"sched": "wsd", "num_epochs": 20, "warmup_epochs": 3, "stable_timescale": 4.0, "decay_epochs": 0.3}
+    our_opt, their_opt = torch_optimizer([0.1, 0.05]), torch_optimizer([0.1, 0.05])
+    (ours, our_epochs), (theirs, their_epochs) = ps.create_scheduler_v2(our_opt, **args), factory(their_opt, **args)
+    assert our_epochs == their_epochs == 20
+    run_both(ours, theirs, our_opt, their_opt, 25, 1)
+    plain = ps.WSDLRScheduler(PlainOptimizer(0.1), t_initial=10, decay_t=4)
+    tuned = ps.WSDLRScheduler(PlainOptimizer(0.1), t_initial=10, decay_t=4, stable_timescale=2.0, stable_power=3.0)
+    assert tuned.schedule == plain.schedule
+    message = (
+        "WSDLRScheduler: stable_fn must be 'constant', the only stable phase supported (timm's 'rsqrt' and "
+        "'power' are not built here; stable_timescale and stable_power, which only they read, change nothing). "
+        "Received: stable_fn='power' (str)"
+    )
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        ps.WSDLRScheduler(PlainOptimizer(0.1), t_initial=10, decay_t=4, stable_fn="power", stable_timescale=2.0)

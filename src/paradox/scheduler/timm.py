@@ -730,14 +730,17 @@ class WSDLRScheduler(TimmScheduler):
     ``warmup_t + t_initial`` on. Built on :class:`~paradox.scheduler.WarmupStableDecay` (warmup
     always a prefix, as in timm), with :class:`TimmDecay` for "power" and "exp".
 
-    Not built here (refused with a message): timm's ``stable_fn="rsqrt"``/``"power"`` (its
-    ``"rsqrt"`` schedule). With a base below ``lr_min``, timm holds ``lr_min`` in the stable
-    phase; this one follows the base. A ``decay_fn`` function is saved by name:
-    :meth:`load_state_dict` keeps the live one.
+    Only ``stable_fn="constant"`` is supported: timm's ``"rsqrt"`` and ``"power"`` stable phases
+    (its ``"rsqrt"`` schedule) are not built here and are refused with a message. So
+    ``stable_timescale`` and ``stable_power``, which only those read, are taken for timm's
+    signature and checked, but change nothing (as in timm with ``stable_fn="constant"``). With a
+    base below ``lr_min``, timm holds ``lr_min`` in the stable phase; this one follows the base. A
+    ``decay_fn`` function is saved by name: :meth:`load_state_dict` keeps the live one.
 
     Args: timm's; ``t_initial`` an int >= 1 (stable + decay), ``decay_t`` an int in [1,
-    t_initial], ``lr_min`` a number >= 0, ``decay_power`` and ``stable_power`` > 0,
-    ``decay_ratio`` in (0, 1); warmup, clock and noise as :class:`CosineLRScheduler`.
+    t_initial], ``lr_min`` a number >= 0, ``stable_fn`` ``"constant"``, ``stable_timescale`` None
+    or > 0 and ``stable_power`` > 0 (both unused), ``decay_power`` > 0, ``decay_ratio`` in (0, 1);
+    warmup, clock and noise as :class:`CosineLRScheduler`.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = WSDLRScheduler(optimizer, t_initial=6, decay_t=4, lr_min=0.001, decay_fn="linear", warmup_t=2)
@@ -811,7 +814,10 @@ class WSDLRScheduler(TimmScheduler):
         if timescale is not None:
             config["stable_timescale"] = check_float("stable_timescale", timescale, minimum=0.0, min_open=True)
         if config["stable_fn"] != "constant":
-            rule = "'constant' (timm's 'rsqrt' and 'power' stable phases are not built here)"
+            rule = (
+                "'constant', the only stable phase supported (timm's 'rsqrt' and 'power' are not built here; "
+                "stable_timescale and stable_power, which only they read, change nothing)"
+            )
             fail("stable_fn", rule, config["stable_fn"], kind=not isinstance(config["stable_fn"], str))
         shape = config["decay_fn"]
         if not callable(shape) and (not isinstance(shape, str) or shape not in _WSD_DECAYS):
@@ -873,7 +879,7 @@ class TimmDecay:
         return self.__name__
 
 
-_SCHED_NAMES = ("cosine", "tanh", "step", "constant", "multistep", "poly", "wsd", "rsqrt", "none")
+_SCHED_NAMES = ("cosine", "tanh", "step", "constant", "multistep", "poly", "wsd", "none")
 
 
 def create_scheduler_v2(
@@ -907,10 +913,14 @@ def create_scheduler_v2(
 
     Same signature, names and arithmetic as timm's (``num_epochs`` counts the cycles, the warmup
     when it is a prefix, and ``cooldown_epochs``). ``sched`` is one of ``"cosine"``, ``"tanh"``,
-    ``"step"``, ``"constant"``, ``"multistep"``, ``"poly"``, ``"wsd"``, ``"rsqrt"`` or ``"none"``
-    (no scheduler: ``(None, num_epochs)``); timm's deprecated ``"plateau"`` is not built here (use
-    :class:`~paradox.scheduler.ReduceLROnPlateau`). With ``step_on_epochs=False`` every length is
-    multiplied by ``updates_per_epoch`` (an int >= 1 then) and the scheduler steps per update.
+    ``"step"``, ``"constant"``, ``"multistep"``, ``"poly"``, ``"wsd"`` or ``"none"`` (no
+    scheduler: ``(None, num_epochs)``). Two of timm's names are refused: its deprecated
+    ``"plateau"`` (use :class:`~paradox.scheduler.ReduceLROnPlateau`) and ``"rsqrt"`` (its
+    ``WSDLRScheduler`` with ``stable_fn="rsqrt"``: this :class:`WSDLRScheduler` supports
+    ``stable_fn="constant"`` only). So ``patience_epochs`` and ``plateau_mode`` ("plateau") and
+    ``stable_timescale`` ("rsqrt") are taken for timm's signature and change nothing. With
+    ``step_on_epochs=False`` every length is multiplied by ``updates_per_epoch`` (an int >= 1
+    then) and the scheduler steps per update.
 
     Returns:
         ``(scheduler, num_epochs)``.
@@ -925,24 +935,23 @@ def create_scheduler_v2(
     """
     with naming("create_scheduler_v2"):
         if not isinstance(sched, str) or sched not in _SCHED_NAMES:
-            rule = f"one of {', '.join(map(repr, _SCHED_NAMES))} ('plateau': use ReduceLROnPlateau)"
+            note = "('plateau': use ReduceLROnPlateau; 'rsqrt': not built here, WSDLRScheduler supports "
+            note += "stable_fn='constant' only)"
+            rule = f"one of {', '.join(map(repr, _SCHED_NAMES))} {note}"
             fail("sched", rule, sched, kind=not isinstance(sched, str))
         step_on_epochs = _check_bool("step_on_epochs", step_on_epochs)
         if not step_on_epochs:
             check_int("updates_per_epoch", updates_per_epoch, minimum=1)
     if decay_epochs is None:
-        decay_epochs = 0.2 if sched in ("wsd", "rsqrt") else 90
+        decay_epochs = 0.2 if sched == "wsd" else 90
     t_initial: Any = num_epochs
     warmup_t: Any = warmup_epochs
     decay_t: Any = decay_epochs
     cooldown_t: Any = cooldown_epochs
-    timescale_t = stable_timescale
     if not step_on_epochs:
         updates = updates_per_epoch
         t_initial, warmup_t, decay_t, cooldown_t = (x * updates for x in (t_initial, warmup_t, decay_t, cooldown_t))
         decay_milestones = [d * updates for d in decay_milestones]
-        if timescale_t is not None:
-            timescale_t = timescale_t * updates
     warmup_args: dict[str, Any] = {"warmup_lr_init": warmup_lr, "warmup_t": warmup_t, "warmup_prefix": warmup_prefix}
     noise_range: Any = None
     if noise is not None:
@@ -983,7 +992,7 @@ def create_scheduler_v2(
             optimizer, power=decay_rate, t_initial=t_initial, lr_min=min_lr, t_in_epochs=step_on_epochs,
             k_decay=k_decay, **cycle_args, **warmup_args, **noise_args,
         )  # fmt: skip
-    elif sched in ("wsd", "rsqrt"):
+    elif sched == "wsd":
         t_sched = t_initial if warmup_prefix else t_initial - warmup_t
         if 0 < decay_epochs < 1:
             decay_t = decay_epochs * t_sched
@@ -997,10 +1006,8 @@ def create_scheduler_v2(
                     decay_epochs,
                 )
         scheduler = WSDLRScheduler(
-            optimizer, t_initial=t_sched, decay_t=decay_t, lr_min=min_lr,
-            stable_fn="rsqrt" if sched == "rsqrt" else "constant", stable_timescale=timescale_t,
-            decay_fn=decay_fn or ("linear" if sched == "rsqrt" else "1-sqrt"), t_in_epochs=step_on_epochs,
-            warmup_t=warmup_t, warmup_lr_init=warmup_lr, **noise_args,
+            optimizer, t_initial=t_sched, decay_t=decay_t, lr_min=min_lr, decay_fn=decay_fn or "1-sqrt",
+            t_in_epochs=step_on_epochs, warmup_t=warmup_t, warmup_lr_init=warmup_lr, **noise_args,
         )  # fmt: skip
     if isinstance(scheduler, (_CycleLength, WSDLRScheduler)):
         total = scheduler.get_cycle_length() + cooldown_t
