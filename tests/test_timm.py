@@ -675,3 +675,52 @@ def test_wsd_stable_timescale_and_power_change_nothing_as_in_timm() -> None:
     )
     with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
         ps.WSDLRScheduler(PlainOptimizer(0.1), t_initial=10, decay_t=4, stable_fn="power", stable_timescale=2.0)
+
+
+CYCLED = ["CosineLRScheduler", "TanhLRScheduler", "PolyLRScheduler"]
+
+
+@pytest.mark.parametrize("name", CYCLED)
+@pytest.mark.parametrize("seed", range(12))
+def test_cycle_limit_zero_holds_lr_min_after_the_warmup_as_timm(name: str, seed: int) -> None:
+    # timm 1.0.31 takes cycle_limit=0 (its tanh asserts cycle_limit >= 0): no step is in a cycle
+    # i < 0, so every lr from the end of the warmup on is lr_min; get_cycle_length counts one cycle
+    rng = random.Random(f"{name}-limit-0-{seed}")
+    config = {**random_config(name, rng), "cycle_limit": 0, "lr_min": rng.choice([0.0, 1e-3, rng.uniform(0.0, 0.05)])}
+    if seed < 4:  # a warmup, with and without prefix, in every class
+        config.update(warmup_t=rng.randint(1, 6), warmup_lr_init=rng.uniform(0.0, 0.05), warmup_prefix=seed % 2 == 0)
+    lrs = [rng.uniform(1e-3, 1.0) for _ in range(rng.randint(1, 3))]
+    our_opt, their_opt = torch_optimizer(lrs), torch_optimizer(lrs)
+    ours, theirs = getattr(ps, name)(our_opt, **config), timm_class(name)(their_opt, **config)
+    assert ours.cycle_limit == 0
+    assert [ours.get_cycle_length(c) for c in range(4)] == [theirs.get_cycle_length(c) for c in range(4)]
+    updates = 1 if config["t_in_epochs"] else rng.randint(1, 3)
+    run_both(ours, theirs, our_opt, their_opt, total_steps(theirs), updates)
+    warmup = config.get("warmup_t", 0)
+    preview = ours.schedule.simulate(warmup + 30, base=0.5, exact=True)
+    if config.get("noise_range_t") is None:
+        assert preview[warmup:] == [config["lr_min"]] * 30
+    state = through_json(ours.state_dict())
+    assert state["config"]["cycle_limit"] == 0
+    resumed = getattr(ps, name)(torch_optimizer(lrs), **{**config, "cycle_limit": 3})
+    resumed.load_state_dict(state)
+    assert resumed.cycle_limit == 0 and resumed.schedule == ours.schedule
+
+
+@pytest.mark.parametrize("name", CYCLED)
+@pytest.mark.parametrize(
+    ("value", "error", "rule"),
+    [
+        (-1, ValueError, "an int >= 0"),
+        (2.5, ValueError, "an int >= 0"),
+        (None, TypeError, "an int >= 0"),  # was taken, then get_cycle_length failed ('>' on None)
+        ("2", TypeError, "an int >= 0"),
+        (2**54, ValueError, "an int in [0, 2**53] (steps are counted in floats)"),
+    ],
+)
+def test_cycle_limit_must_be_an_int_from_zero(name: str, value: Any, error: type[Exception], rule: str) -> None:
+    optimizer = PlainOptimizer(0.1)
+    message = f"{name}: cycle_limit must be {rule}. Received: cycle_limit={value!r} ({type(value).__name__})"
+    with pytest.raises(error, match="^" + re.escape(message) + "$"):
+        getattr(ps, name)(optimizer, t_initial=10, cycle_limit=value)
+    assert optimizer.param_groups == [{"lr": 0.1}]

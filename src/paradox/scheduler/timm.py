@@ -332,17 +332,21 @@ def _check_cycles(config: dict[str, Any]) -> None:
 
 def _cycled(schedule: Schedule, config: dict[str, Any], eta_min: float | None = None) -> Schedule:
     """timm's restarts: cycles of ``t_initial * cycle_mul**i`` steps, the peak times
-    ``cycle_decay**i``, ``lr_min`` after ``cycle_limit`` cycles (:class:`Cycles` checks the three
-    arguments, under the same names)."""
+    ``cycle_decay**i``, ``lr_min`` after ``cycle_limit`` cycles (:class:`Cycles` checks
+    ``cycle_mul`` and ``cycle_decay``, under the same names). ``cycle_limit=0``, which timm takes,
+    is no cycle at all: ``lr_min`` from the end of the warmup on, as in timm."""
+    limit = config["cycle_limit"] = check_steps("cycle_limit", config["cycle_limit"], minimum=0)
     cycles = Cycles(
         schedule,
         cycle_mul=config["cycle_mul"],
         cycle_decay=config["cycle_decay"],
-        cycle_limit=config["cycle_limit"],
+        cycle_limit=max(limit, 1),
         eta_min=eta_min,
         timm_rounding=True,
     )
-    config.update(cycle_mul=cycles.cycle_mul, cycle_decay=cycles.cycle_decay, cycle_limit=cycles.cycle_limit)
+    config.update(cycle_mul=cycles.cycle_mul, cycle_decay=cycles.cycle_decay)
+    if not limit:  # every step is past the last cycle: timm's lr_min, whatever the base
+        return WarmupStableDecay(num_training_steps=0, min_lr=config["lr_min"])
     return cycles
 
 
@@ -384,9 +388,12 @@ class CosineLRScheduler(_CycleLength, TimmScheduler):
         optimizer: any object whose ``param_groups`` is a list of dicts holding ``"lr"``.
         t_initial: the first cycle's length, an int >= 1.
         lr_min: the lowest lr, a finite number >= 0.
-        cycle_mul: each cycle's length over the previous one's, a finite number > 0.
-        cycle_decay: each cycle's peak over the previous one's, a finite number >= 0.
-        cycle_limit: the number of cycles, an int >= 0 (after them: ``lr_min``).
+        cycle_mul: each cycle's length over the previous one's, a finite number in [1, 1e6]
+            (timm also takes one below 1, until its logarithm fails: a ``math domain error``).
+        cycle_decay: each cycle's peak over the previous one's, a finite number in [0, 1]
+            (timm also takes one above 1: growing peaks).
+        cycle_limit: the number of cycles, an int in [0, 2**53] (after them: ``lr_min``; 0, as in
+            timm: no cycle, ``lr_min`` from the end of the warmup on).
         warmup_t: the warmup's steps, an int >= 0; warmup_lr_init: its start, a number >= 0.
         warmup_prefix: the cycles start after the warmup (True) or at step 0 (False: at
             ``warmup_t`` the lr jumps from the base to the cosine's value there).
