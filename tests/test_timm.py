@@ -724,3 +724,20 @@ def test_cycle_limit_must_be_an_int_from_zero(name: str, value: Any, error: type
     with pytest.raises(error, match="^" + re.escape(message) + "$"):
         getattr(ps, name)(optimizer, t_initial=10, cycle_limit=value)
     assert optimizer.param_groups == [{"lr": 0.1}]
+
+
+def test_step_computes_the_lrs_through_get_lr_as_timm() -> None:
+    # timm's Scheduler.step calls _get_lr(t) (then adds its noise): a subclass overriding it is followed
+    class Halved(ps.CosineLRScheduler):
+        def _get_lr(self, t: int) -> list[float]:
+            return [value / 2 for value in super()._get_lr(t)]
+
+    optimizer = PlainOptimizer(0.1, 0.02)
+    optimizer.param_groups[1]["lr_scale"] = 0.5
+    config = {"t_initial": 10, "lr_min": 0.001, "noise_range_t": 2, "noise_seed": 7}
+    halved, plain = Halved(optimizer, **config), ps.CosineLRScheduler(PlainOptimizer(0.1, 0.02), **config)
+    halved.step(4)
+    assert [group["lr"] for group in optimizer.param_groups] == [plain._get_lr(4)[0] / 2, plain._get_lr(4)[1] / 4]
+    theirs = timm_class("CosineLRScheduler")(torch_optimizer([0.1, 0.02]), **config)
+    assert_rel(plain._get_lr(4), theirs._add_noise(theirs._get_lr(4), 4))  # timm's _get_lr, with its noise
+    assert plain._get_lr(4) != theirs._get_lr(4)

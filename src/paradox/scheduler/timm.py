@@ -149,7 +149,8 @@ class TimmScheduler:
         ] + values[len(groups) :]
 
     def _get_lr(self, t: int) -> list[float]:
-        """The lrs at ``t``, one per group, before ``lr_scale`` (timm's ``_get_lr`` with its noise)."""
+        """The lrs at ``t``, one per group, before ``lr_scale`` (timm's ``_get_lr`` with its noise):
+        what :meth:`step` and :meth:`step_update` write, so a subclass may override it, as in timm."""
         values: list[float] = self._schedule.values(t, self.base_values)
         return values
 
@@ -160,7 +161,8 @@ class TimmScheduler:
             checked = _check_metric("metric", metric)
         self.metric = checked
         if (method == "step") == self._config["t_in_epochs"]:
-            self._writer.write(t, lambda bases: self._scaled(self._schedule.values(t, bases)))
+            # evaluated by the writer's step, after it adopts any group added since (its base_lrs grow)
+            self._writer.write(t, lambda _bases: self._scaled(self._get_lr(t)))
 
     def step(self, epoch: int, metric: float | None = None) -> None:
         """At the end of an epoch: with ``t_in_epochs=True``, set each lr to its value at ``epoch``."""
