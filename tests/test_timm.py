@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import paradox.scheduler as ps
-from conftest import load_timm_scheduler, torch_optimizer
+from conftest import PlainOptimizer, load_timm_scheduler, refused, torch_optimizer
 from paradox.scheduler.noise import TorchGenerator, draw_noise
 
 CONFIGS = 60  # seeded random configs per schedule (the issue asks >= 50)
@@ -555,3 +555,189 @@ def test_far_steps_match_timm_without_drift(name: str) -> None:
             ours.step(t)
             theirs.step(t)
             assert_rel(lrs_of(our_opt), lrs_of(their_opt))
+
+
+# -- review fixes: metric, update_groups, rsqrt, cycle_limit=0, _get_lr ------------------------------
+
+
+def test_metric_is_kept_as_a_plain_float_so_the_state_is_strict_json() -> None:
+    np = pytest.importorskip("numpy")
+    optimizer = torch_optimizer([0.1, 0.02])
+    scheduler = ps.CosineLRScheduler(optimizer, t_initial=10)
+    scheduler.step(1, metric=np.float32(0.25))
+    assert type(scheduler.metric) is float and scheduler.metric == 0.25
+    scheduler.step_update(3, metric=7)  # an int too: timm's step_update takes a metric as well
+    assert type(scheduler.metric) is float and scheduler.metric == 7.0
+    state = through_json(scheduler.state_dict())
+    assert state["metric"] == 7.0
+    resumed = ps.CosineLRScheduler(torch_optimizer([0.1, 0.02]), t_initial=10)
+    resumed.load_state_dict(state)
+    assert type(resumed.metric) is float and resumed.metric == 7.0
+
+
+@pytest.mark.parametrize("method", ["step", "step_update"])
+@pytest.mark.parametrize(("metric", "shown"), [(float("nan"), "nan (float)"), (float("-inf"), "-inf (float)")])
+def test_a_non_finite_metric_is_refused_and_changes_nothing(method: str, metric: float, shown: str) -> None:
+    np = pytest.importorskip("numpy")
+    scheduler = ps.CosineLRScheduler(PlainOptimizer(0.1, 0.02), t_initial=10, t_in_epochs=method == "step")
+    getattr(scheduler, method)(2, metric=0.5)
+    message = f"CosineLRScheduler.{method}: metric must be None or a finite number. Received: metric={shown}"
+    with refused(scheduler, ValueError, "^" + re.escape(message) + "$"):
+        getattr(scheduler, method)(3, metric=metric)
+    assert scheduler.metric == 0.5
+    message = (
+        "CosineLRScheduler.step: metric must be None or a finite number. Received: metric=np.float32(inf) (float32)"
+    )
+    with refused(scheduler, ValueError, "^" + re.escape(message) + "$"):
+        scheduler.step(3, metric=np.float32("inf"))
+    message = f"CosineLRScheduler.{method}: metric must be None or a finite number. Received: metric='0.5' (str)"
+    with refused(scheduler, TypeError, "^" + re.escape(message) + "$"):
+        getattr(scheduler, method)(3, metric="0.5")
+    through_json(scheduler.state_dict())
+
+
+def test_a_saved_non_finite_metric_is_refused_on_load() -> None:
+    scheduler = ps.StepLRScheduler(torch_optimizer([0.1]), decay_t=2)
+    scheduler.step(1, metric=0.5)
+    state = {**scheduler.state_dict(), "metric": float("nan")}  # json.loads("NaN") gives one
+    fresh = ps.StepLRScheduler(PlainOptimizer(0.1), decay_t=2)
+    message = (
+        "StepLRScheduler.load_state_dict: state_dict['metric'] must be None or a finite number. "
+        "Received: state_dict['metric']=nan (float)"
+    )
+    with refused(fresh, ValueError, "^" + re.escape(message) + "$"):
+        fresh.load_state_dict(state)
+    timms = {**timm_class("StepLRScheduler")(torch_optimizer([0.1]), decay_t=2).state_dict(), "metric": float("inf")}
+    with refused(fresh, ValueError, "^" + re.escape(message.replace("nan", "inf")) + "$"):
+        fresh.load_state_dict(timms)
+
+
+@pytest.mark.parametrize("values", [[0.1], (0.1, 0.2, 0.3), []])
+def test_update_groups_with_the_wrong_count_names_values(values: Any) -> None:
+    scheduler = ps.StepLRScheduler(PlainOptimizer(0.1, 0.02), decay_t=2, decay_rate=0.5)
+    scheduler.step(2)
+    message = (
+        "StepLRScheduler.update_groups: values must be a number or a list of 2 numbers, one per param group. "
+        f"Received: values={values!r} ({type(values).__name__})"
+    )
+    with refused(scheduler, ValueError, "^" + re.escape(message) + "$"):
+        scheduler.update_groups(values)
+
+
+def test_update_groups_sets_each_group_times_its_lr_scale() -> None:
+    optimizer = PlainOptimizer(0.1, 0.02)
+    optimizer.param_groups[1]["lr_scale"] = 0.5
+    scheduler = ps.StepLRScheduler(optimizer, decay_t=2)
+    scheduler.update_groups([0.3, 0.4])
+    assert [group["lr"] for group in optimizer.param_groups] == [0.3, 0.2]
+    scheduler.update_groups(0.06)
+    assert [group["lr"] for group in optimizer.param_groups] == [0.06, 0.03]
+    message = (
+        "StepLRScheduler.update_groups: values[1] must be a finite number >= 0.0. Received: values[1]=-1.0 (float)"
+    )
+    with refused(scheduler, ValueError, "^" + re.escape(message) + "$"):
+        scheduler.update_groups([0.1, -1.0])
+    message = "StepLRScheduler.update_groups: values must be a finite number >= 0.0. Received: values='0.1' (str)"
+    with refused(scheduler, TypeError, "^" + re.escape(message) + "$"):
+        scheduler.update_groups("0.1")  # type: ignore[arg-type]
+
+
+def test_create_scheduler_v2_refuses_rsqrt_up_front_naming_sched() -> None:
+    optimizer = PlainOptimizer(0.1)
+    message = (
+        "create_scheduler_v2: sched must be one of 'cosine', 'tanh', 'step', 'constant', 'multistep', 'poly', "
+        "'wsd', 'none' ('plateau': use ReduceLROnPlateau; 'rsqrt': not built here, WSDLRScheduler supports "
+        "stable_fn='constant' only). Received: sched='rsqrt' (str)"
+    )
+    for args in ({}, {"warmup_epochs": 5, "stable_timescale": 5.0}, {"step_on_epochs": False}):
+        with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+            ps.create_scheduler_v2(optimizer, "rsqrt", **args)
+        assert optimizer.param_groups == [{"lr": 0.1}]
+    with pytest.raises(ValueError, match="^" + re.escape(message.replace("'rsqrt' (str)", "'plateau' (str)")) + "$"):
+        ps.create_scheduler_v2(optimizer, "plateau")
+
+
+def test_wsd_stable_timescale_and_power_change_nothing_as_in_timm() -> None:
+    # timm's create_scheduler_v2 passes stable_timescale to its 'wsd' too, where only 'rsqrt' reads it
+    factory = load_timm_scheduler("scheduler_factory").create_scheduler_v2
+    args = {"sched": "wsd", "num_epochs": 20, "warmup_epochs": 3, "stable_timescale": 4.0, "decay_epochs": 0.3}
+    our_opt, their_opt = torch_optimizer([0.1, 0.05]), torch_optimizer([0.1, 0.05])
+    (ours, our_epochs), (theirs, their_epochs) = ps.create_scheduler_v2(our_opt, **args), factory(their_opt, **args)
+    assert our_epochs == their_epochs == 20
+    run_both(ours, theirs, our_opt, their_opt, 25, 1)
+    plain = ps.WSDLRScheduler(PlainOptimizer(0.1), t_initial=10, decay_t=4)
+    tuned = ps.WSDLRScheduler(PlainOptimizer(0.1), t_initial=10, decay_t=4, stable_timescale=2.0, stable_power=3.0)
+    assert tuned.schedule == plain.schedule
+    message = (
+        "WSDLRScheduler: stable_fn must be 'constant', the only stable phase supported (timm's 'rsqrt' and "
+        "'power' are not built here; stable_timescale and stable_power, which only they read, change nothing). "
+        "Received: stable_fn='power' (str)"
+    )
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        ps.WSDLRScheduler(PlainOptimizer(0.1), t_initial=10, decay_t=4, stable_fn="power", stable_timescale=2.0)
+
+
+CYCLED = ["CosineLRScheduler", "TanhLRScheduler", "PolyLRScheduler"]
+
+
+@pytest.mark.parametrize("name", CYCLED)
+@pytest.mark.parametrize("seed", range(12))
+def test_cycle_limit_zero_holds_lr_min_after_the_warmup_as_timm(name: str, seed: int) -> None:
+    # timm 1.0.31 takes cycle_limit=0 (its tanh asserts cycle_limit >= 0): no step is in a cycle
+    # i < 0, so every lr from the end of the warmup on is lr_min; get_cycle_length counts one cycle
+    rng = random.Random(f"{name}-limit-0-{seed}")
+    config = {**random_config(name, rng), "cycle_limit": 0, "lr_min": rng.choice([0.0, 1e-3, rng.uniform(0.0, 0.05)])}
+    if seed < 4:  # a warmup, with and without prefix, in every class
+        config.update(warmup_t=rng.randint(1, 6), warmup_lr_init=rng.uniform(0.0, 0.05), warmup_prefix=seed % 2 == 0)
+    lrs = [rng.uniform(1e-3, 1.0) for _ in range(rng.randint(1, 3))]
+    our_opt, their_opt = torch_optimizer(lrs), torch_optimizer(lrs)
+    ours, theirs = getattr(ps, name)(our_opt, **config), timm_class(name)(their_opt, **config)
+    assert ours.cycle_limit == 0
+    assert [ours.get_cycle_length(c) for c in range(4)] == [theirs.get_cycle_length(c) for c in range(4)]
+    updates = 1 if config["t_in_epochs"] else rng.randint(1, 3)
+    run_both(ours, theirs, our_opt, their_opt, total_steps(theirs), updates)
+    warmup = config.get("warmup_t", 0)
+    preview = ours.schedule.simulate(warmup + 30, base=0.5, exact=True)
+    if config.get("noise_range_t") is None:
+        assert preview[warmup:] == [config["lr_min"]] * 30
+    state = through_json(ours.state_dict())
+    assert state["config"]["cycle_limit"] == 0
+    resumed = getattr(ps, name)(torch_optimizer(lrs), **{**config, "cycle_limit": 3})
+    resumed.load_state_dict(state)
+    assert resumed.cycle_limit == 0 and resumed.schedule == ours.schedule
+
+
+@pytest.mark.parametrize("name", CYCLED)
+@pytest.mark.parametrize(
+    ("value", "error", "rule"),
+    [
+        (-1, ValueError, "an int >= 0"),
+        (2.5, ValueError, "an int >= 0"),
+        (None, TypeError, "an int >= 0"),  # was taken, then get_cycle_length failed ('>' on None)
+        ("2", TypeError, "an int >= 0"),
+        (2**54, ValueError, "an int in [0, 2**53] (steps are counted in floats)"),
+    ],
+)
+def test_cycle_limit_must_be_an_int_from_zero(name: str, value: Any, error: type[Exception], rule: str) -> None:
+    optimizer = PlainOptimizer(0.1)
+    message = f"{name}: cycle_limit must be {rule}. Received: cycle_limit={value!r} ({type(value).__name__})"
+    with pytest.raises(error, match="^" + re.escape(message) + "$"):
+        getattr(ps, name)(optimizer, t_initial=10, cycle_limit=value)
+    assert optimizer.param_groups == [{"lr": 0.1}]
+
+
+def test_step_computes_the_lrs_through_get_lr_as_timm() -> None:
+    # timm's Scheduler.step calls _get_lr(t) (then adds its noise): a subclass overriding it is followed
+    class Halved(ps.CosineLRScheduler):
+        def _get_lr(self, t: int) -> list[float]:
+            return [value / 2 for value in super()._get_lr(t)]
+
+    optimizer = PlainOptimizer(0.1, 0.02)
+    optimizer.param_groups[1]["lr_scale"] = 0.5
+    config = {"t_initial": 10, "lr_min": 0.001, "noise_range_t": 2, "noise_seed": 7}
+    halved, plain = Halved(optimizer, **config), ps.CosineLRScheduler(PlainOptimizer(0.1, 0.02), **config)
+    halved.step(4)
+    assert [group["lr"] for group in optimizer.param_groups] == [plain._get_lr(4)[0] / 2, plain._get_lr(4)[1] / 4]
+    theirs = timm_class("CosineLRScheduler")(torch_optimizer([0.1, 0.02]), **config)
+    assert_rel(plain._get_lr(4), theirs._add_noise(theirs._get_lr(4), 4))  # timm's _get_lr, with its noise
+    assert plain._get_lr(4) != theirs._get_lr(4)

@@ -75,7 +75,9 @@ class TimmScheduler:
 
     Unlike timm's, :meth:`state_dict` is plain JSON holding the arguments (timm's own state dict
     loads too), bad arguments raise ``ValueError``/``TypeError`` naming them (timm asserts), and
-    :attr:`schedule` is the pure schedule, for :meth:`~Schedule.simulate` and ``paradox-lr``.
+    :attr:`schedule` is the pure schedule, for :meth:`~Schedule.simulate` and ``paradox-lr``. The
+    ``metric`` passed to a step is kept as a float (a numpy scalar too); a NaN or infinite one is
+    refused, as strict JSON holds neither.
     """
 
     t_in_epochs = _Arg()
@@ -147,7 +149,8 @@ class TimmScheduler:
         ] + values[len(groups) :]
 
     def _get_lr(self, t: int) -> list[float]:
-        """The lrs at ``t``, one per group, before ``lr_scale`` (timm's ``_get_lr`` with its noise)."""
+        """The lrs at ``t``, one per group, before ``lr_scale`` (timm's ``_get_lr`` with its noise):
+        what :meth:`step` and :meth:`step_update` write, so a subclass may override it, as in timm."""
         values: list[float] = self._schedule.values(t, self.base_values)
         return values
 
@@ -155,11 +158,11 @@ class TimmScheduler:
         with naming(f"{type(self).__name__}.{method}"):
             name = "epoch" if method == "step" else "num_updates"
             t = check_int(name, value, minimum=0)
-            if metric is not None and not is_number(metric):
-                fail("metric", "None or a number", metric, kind=True)
-        self.metric = metric
+            checked = _check_metric("metric", metric)
+        self.metric = checked
         if (method == "step") == self._config["t_in_epochs"]:
-            self._writer.write(t, lambda bases: self._scaled(self._schedule.values(t, bases)))
+            # evaluated by the writer's step, after it adopts any group added since (its base_lrs grow)
+            self._writer.write(t, lambda _bases: self._scaled(self._get_lr(t)))
 
     def step(self, epoch: int, metric: float | None = None) -> None:
         """At the end of an epoch: with ``t_in_epochs=True``, set each lr to its value at ``epoch``."""
@@ -173,8 +176,12 @@ class TimmScheduler:
         """Set each group's lr to ``values`` (one number for all, or one per group), times its ``lr_scale``."""
         count = len(self.optimizer.param_groups)
         with naming(f"{type(self).__name__}.update_groups"):
-            listed = list(values) if isinstance(values, (list, tuple)) else [values] * count
-            checked = [check_float(f"values[{index}]", value, minimum=0.0) for index, value in enumerate(listed)]
+            if not isinstance(values, (list, tuple)):  # one number for every group, as timm's
+                checked = [check_float("values", values, minimum=0.0)] * count
+            elif len(values) != count:
+                fail("values", f"a number or a list of {count} numbers, one per param group", values)
+            else:
+                checked = [check_float(f"values[{index}]", value, minimum=0.0) for index, value in enumerate(values)]
         self._writer.write(max(self._writer.last_epoch, 0), self._scaled(checked))
 
     def state_dict(self) -> dict[str, Any]:
@@ -215,7 +222,7 @@ class TimmScheduler:
         writer = self._writer
         if "format" not in state and "base_values" in state:  # timm's: its attributes
             bases = read_values("base_values", state["base_values"], count)
-            metric = _check_metric(state.get("metric"))
+            metric = _check_metric("state_dict['metric']", state.get("metric"))
             self._configure({**self._config, **{key: state[key] for key in self._config if key in state}})
             writer.base_lrs, self.metric = bases, metric
             return
@@ -228,7 +235,7 @@ class TimmScheduler:
         step_count = read_count("step_count", state["step_count"], minimum=0)
         bases = read_values("base_lrs", state["base_lrs"], count)
         last_lr = read_values("last_lr", state["last_lr"], count, signed=True)
-        metric = _check_metric(state.get("metric"))
+        metric = _check_metric("state_dict['metric']", state.get("metric"))
         self._configure({**self._config, **self._saved_config(saved)})  # checked before it changes anything
         written = writer._last_lr
         writer.last_epoch, writer._step_count, writer.base_lrs, writer._last_lr = last_epoch, step_count, bases, last_lr
@@ -240,10 +247,17 @@ class TimmScheduler:
         return f"{type(self).__name__}({arguments})"
 
 
-def _check_metric(value: object) -> float | None:
-    if value is not None and not is_number(value):
-        fail("state_dict['metric']", "None or a number", value, kind=True)
-    return None if value is None else to_float(value)
+def _check_metric(name: str, value: object) -> float | None:
+    """A metric as a plain float (a numpy scalar too), so that the state stays strict JSON."""
+    if value is None:
+        return None
+    rule = "None or a finite number"
+    if not is_number(value):
+        fail(name, rule, value, kind=True)
+    number = to_float(value)
+    if not math.isfinite(number):
+        fail(name, rule, value)
+    return number
 
 
 def _check_bool(name: str, value: object) -> bool:
@@ -320,17 +334,21 @@ def _check_cycles(config: dict[str, Any]) -> None:
 
 def _cycled(schedule: Schedule, config: dict[str, Any], eta_min: float | None = None) -> Schedule:
     """timm's restarts: cycles of ``t_initial * cycle_mul**i`` steps, the peak times
-    ``cycle_decay**i``, ``lr_min`` after ``cycle_limit`` cycles (:class:`Cycles` checks the three
-    arguments, under the same names)."""
+    ``cycle_decay**i``, ``lr_min`` after ``cycle_limit`` cycles (:class:`Cycles` checks
+    ``cycle_mul`` and ``cycle_decay``, under the same names). ``cycle_limit=0``, which timm takes,
+    is no cycle at all: ``lr_min`` from the end of the warmup on, as in timm."""
+    limit = config["cycle_limit"] = check_steps("cycle_limit", config["cycle_limit"], minimum=0)
     cycles = Cycles(
         schedule,
         cycle_mul=config["cycle_mul"],
         cycle_decay=config["cycle_decay"],
-        cycle_limit=config["cycle_limit"],
+        cycle_limit=max(limit, 1),
         eta_min=eta_min,
         timm_rounding=True,
     )
-    config.update(cycle_mul=cycles.cycle_mul, cycle_decay=cycles.cycle_decay, cycle_limit=cycles.cycle_limit)
+    config.update(cycle_mul=cycles.cycle_mul, cycle_decay=cycles.cycle_decay)
+    if not limit:  # every step is past the last cycle: timm's lr_min, whatever the base
+        return WarmupStableDecay(num_training_steps=0, min_lr=config["lr_min"])
     return cycles
 
 
@@ -372,9 +390,12 @@ class CosineLRScheduler(_CycleLength, TimmScheduler):
         optimizer: any object whose ``param_groups`` is a list of dicts holding ``"lr"``.
         t_initial: the first cycle's length, an int >= 1.
         lr_min: the lowest lr, a finite number >= 0.
-        cycle_mul: each cycle's length over the previous one's, a finite number > 0.
-        cycle_decay: each cycle's peak over the previous one's, a finite number >= 0.
-        cycle_limit: the number of cycles, an int >= 0 (after them: ``lr_min``).
+        cycle_mul: each cycle's length over the previous one's, a finite number in [1, 1e6]
+            (timm also takes one below 1, until its logarithm fails: a ``math domain error``).
+        cycle_decay: each cycle's peak over the previous one's, a finite number in [0, 1]
+            (timm also takes one above 1: growing peaks).
+        cycle_limit: the number of cycles, an int in [0, 2**53] (after them: ``lr_min``; 0, as in
+            timm: no cycle, ``lr_min`` from the end of the warmup on).
         warmup_t: the warmup's steps, an int >= 0; warmup_lr_init: its start, a number >= 0.
         warmup_prefix: the cycles start after the warmup (True) or at step 0 (False: at
             ``warmup_t`` the lr jumps from the base to the cosine's value there).
@@ -718,14 +739,17 @@ class WSDLRScheduler(TimmScheduler):
     ``warmup_t + t_initial`` on. Built on :class:`~paradox.scheduler.WarmupStableDecay` (warmup
     always a prefix, as in timm), with :class:`TimmDecay` for "power" and "exp".
 
-    Not built here (refused with a message): timm's ``stable_fn="rsqrt"``/``"power"`` (its
-    ``"rsqrt"`` schedule). With a base below ``lr_min``, timm holds ``lr_min`` in the stable
-    phase; this one follows the base. A ``decay_fn`` function is saved by name:
-    :meth:`load_state_dict` keeps the live one.
+    Only ``stable_fn="constant"`` is supported: timm's ``"rsqrt"`` and ``"power"`` stable phases
+    (its ``"rsqrt"`` schedule) are not built here and are refused with a message. So
+    ``stable_timescale`` and ``stable_power``, which only those read, are taken for timm's
+    signature and checked, but change nothing (as in timm with ``stable_fn="constant"``). With a
+    base below ``lr_min``, timm holds ``lr_min`` in the stable phase; this one follows the base. A
+    ``decay_fn`` function is saved by name: :meth:`load_state_dict` keeps the live one.
 
     Args: timm's; ``t_initial`` an int >= 1 (stable + decay), ``decay_t`` an int in [1,
-    t_initial], ``lr_min`` a number >= 0, ``decay_power`` and ``stable_power`` > 0,
-    ``decay_ratio`` in (0, 1); warmup, clock and noise as :class:`CosineLRScheduler`.
+    t_initial], ``lr_min`` a number >= 0, ``stable_fn`` ``"constant"``, ``stable_timescale`` None
+    or > 0 and ``stable_power`` > 0 (both unused), ``decay_power`` > 0, ``decay_ratio`` in (0, 1);
+    warmup, clock and noise as :class:`CosineLRScheduler`.
 
     >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 0.1}]})()
     >>> scheduler = WSDLRScheduler(optimizer, t_initial=6, decay_t=4, lr_min=0.001, decay_fn="linear", warmup_t=2)
@@ -799,7 +823,10 @@ class WSDLRScheduler(TimmScheduler):
         if timescale is not None:
             config["stable_timescale"] = check_float("stable_timescale", timescale, minimum=0.0, min_open=True)
         if config["stable_fn"] != "constant":
-            rule = "'constant' (timm's 'rsqrt' and 'power' stable phases are not built here)"
+            rule = (
+                "'constant', the only stable phase supported (timm's 'rsqrt' and 'power' are not built here; "
+                "stable_timescale and stable_power, which only they read, change nothing)"
+            )
             fail("stable_fn", rule, config["stable_fn"], kind=not isinstance(config["stable_fn"], str))
         shape = config["decay_fn"]
         if not callable(shape) and (not isinstance(shape, str) or shape not in _WSD_DECAYS):
@@ -861,7 +888,7 @@ class TimmDecay:
         return self.__name__
 
 
-_SCHED_NAMES = ("cosine", "tanh", "step", "constant", "multistep", "poly", "wsd", "rsqrt", "none")
+_SCHED_NAMES = ("cosine", "tanh", "step", "constant", "multistep", "poly", "wsd", "none")
 
 
 def create_scheduler_v2(
@@ -895,10 +922,14 @@ def create_scheduler_v2(
 
     Same signature, names and arithmetic as timm's (``num_epochs`` counts the cycles, the warmup
     when it is a prefix, and ``cooldown_epochs``). ``sched`` is one of ``"cosine"``, ``"tanh"``,
-    ``"step"``, ``"constant"``, ``"multistep"``, ``"poly"``, ``"wsd"``, ``"rsqrt"`` or ``"none"``
-    (no scheduler: ``(None, num_epochs)``); timm's deprecated ``"plateau"`` is not built here (use
-    :class:`~paradox.scheduler.ReduceLROnPlateau`). With ``step_on_epochs=False`` every length is
-    multiplied by ``updates_per_epoch`` (an int >= 1 then) and the scheduler steps per update.
+    ``"step"``, ``"constant"``, ``"multistep"``, ``"poly"``, ``"wsd"`` or ``"none"`` (no
+    scheduler: ``(None, num_epochs)``). Two of timm's names are refused: its deprecated
+    ``"plateau"`` (use :class:`~paradox.scheduler.ReduceLROnPlateau`) and ``"rsqrt"`` (its
+    ``WSDLRScheduler`` with ``stable_fn="rsqrt"``: this :class:`WSDLRScheduler` supports
+    ``stable_fn="constant"`` only). So ``patience_epochs`` and ``plateau_mode`` ("plateau") and
+    ``stable_timescale`` ("rsqrt") are taken for timm's signature and change nothing. With
+    ``step_on_epochs=False`` every length is multiplied by ``updates_per_epoch`` (an int >= 1
+    then) and the scheduler steps per update.
 
     Returns:
         ``(scheduler, num_epochs)``.
@@ -913,24 +944,23 @@ def create_scheduler_v2(
     """
     with naming("create_scheduler_v2"):
         if not isinstance(sched, str) or sched not in _SCHED_NAMES:
-            rule = f"one of {', '.join(map(repr, _SCHED_NAMES))} ('plateau': use ReduceLROnPlateau)"
+            note = "('plateau': use ReduceLROnPlateau; 'rsqrt': not built here, WSDLRScheduler supports "
+            note += "stable_fn='constant' only)"
+            rule = f"one of {', '.join(map(repr, _SCHED_NAMES))} {note}"
             fail("sched", rule, sched, kind=not isinstance(sched, str))
         step_on_epochs = _check_bool("step_on_epochs", step_on_epochs)
         if not step_on_epochs:
             check_int("updates_per_epoch", updates_per_epoch, minimum=1)
     if decay_epochs is None:
-        decay_epochs = 0.2 if sched in ("wsd", "rsqrt") else 90
+        decay_epochs = 0.2 if sched == "wsd" else 90
     t_initial: Any = num_epochs
     warmup_t: Any = warmup_epochs
     decay_t: Any = decay_epochs
     cooldown_t: Any = cooldown_epochs
-    timescale_t = stable_timescale
     if not step_on_epochs:
         updates = updates_per_epoch
         t_initial, warmup_t, decay_t, cooldown_t = (x * updates for x in (t_initial, warmup_t, decay_t, cooldown_t))
         decay_milestones = [d * updates for d in decay_milestones]
-        if timescale_t is not None:
-            timescale_t = timescale_t * updates
     warmup_args: dict[str, Any] = {"warmup_lr_init": warmup_lr, "warmup_t": warmup_t, "warmup_prefix": warmup_prefix}
     noise_range: Any = None
     if noise is not None:
@@ -971,7 +1001,7 @@ def create_scheduler_v2(
             optimizer, power=decay_rate, t_initial=t_initial, lr_min=min_lr, t_in_epochs=step_on_epochs,
             k_decay=k_decay, **cycle_args, **warmup_args, **noise_args,
         )  # fmt: skip
-    elif sched in ("wsd", "rsqrt"):
+    elif sched == "wsd":
         t_sched = t_initial if warmup_prefix else t_initial - warmup_t
         if 0 < decay_epochs < 1:
             decay_t = decay_epochs * t_sched
@@ -985,10 +1015,8 @@ def create_scheduler_v2(
                     decay_epochs,
                 )
         scheduler = WSDLRScheduler(
-            optimizer, t_initial=t_sched, decay_t=decay_t, lr_min=min_lr,
-            stable_fn="rsqrt" if sched == "rsqrt" else "constant", stable_timescale=timescale_t,
-            decay_fn=decay_fn or ("linear" if sched == "rsqrt" else "1-sqrt"), t_in_epochs=step_on_epochs,
-            warmup_t=warmup_t, warmup_lr_init=warmup_lr, **noise_args,
+            optimizer, t_initial=t_sched, decay_t=decay_t, lr_min=min_lr, decay_fn=decay_fn or "1-sqrt",
+            t_in_epochs=step_on_epochs, warmup_t=warmup_t, warmup_lr_init=warmup_lr, **noise_args,
         )  # fmt: skip
     if isinstance(scheduler, (_CycleLength, WSDLRScheduler)):
         total = scheduler.get_cycle_length() + cooldown_t
