@@ -12,6 +12,7 @@ from .base import LRScheduler
 from .cosine import CosineAnnealing
 from .cycles import Cycles
 from .kdecay import KDecay
+from .lambdas import function_name
 from .noise import DISTRIBUTIONS, Noisy
 from .polynomial import PolynomialDecay
 from .schedule import SCALAR, Schedule
@@ -20,7 +21,7 @@ from .step import MultiStepDecay, StepDecay
 from .tanh import TanhDecay
 from .validate import check_float, check_int, check_steps, fail, is_number, named, naming, to_float
 from .warmup import Warmup
-from .wsd import WarmupStableDecay, function_name
+from .wsd import WarmupStableDecay
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
 
 from .base import ConfigParam, ScheduledLR, _nothing, warn_config_drift
-from .lambdas import function_name as function_name  # timm.py imports it from here (until it imports lambdas)
+from .lambdas import function_name
 from .schedule import SCALAR, Schedule
 from .shapes import between, check_geometric, check_shape, rise
 from .validate import MAX_STEPS, check_float, check_steps, fail, is_number, named, received, to_float
