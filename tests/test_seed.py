@@ -66,7 +66,11 @@ print("ok", seen[1], seen[99])
 """
 
 
-@pytest.mark.parametrize("prelude", [TORCH_PRELUDE, PLAIN_PRELUDE], ids=["torch-adam", "plain-optimizer"])
+@pytest.mark.parametrize(
+    "prelude",
+    [pytest.param(TORCH_PRELUDE, marks=pytest.mark.slow), PLAIN_PRELUDE],  # a fresh torch import: about 3 s
+    ids=["torch-adam", "plain-optimizer"],
+)
 def test_seed_example_runs_as_written(prelude: str) -> None:
     if prelude is TORCH_PRELUDE:
         pytest.importorskip("torch")
