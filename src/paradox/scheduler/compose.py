@@ -150,6 +150,16 @@ class Sequential(Schedule):
         index, local = active_segment(self.milestones, step)
         return self.schedules[index].factor(local)
 
+    def _rescale(self, at: int, total_steps: int) -> Schedule:
+        """The last schedule takes the change, in its own clock (from its step 0 when it has not
+        started); the parts before it (a warmup, say) keep their milestones."""
+        last = self.milestones[-1] if self.milestones else 0
+        if at < last and total_steps <= last:
+            rule = f"an int > {last}, the last milestone (the parts before the last keep their lengths)"
+            fail("total_steps", rule, total_steps)
+        rescaled = self.schedules[-1].rescale(max(at - last, 0), total_steps - last)
+        return self.replace(schedules=[*self.schedules[:-1], rescaled])
+
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
         return self.evaluate(step, bases, xp)[0]
 

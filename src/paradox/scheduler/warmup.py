@@ -151,6 +151,18 @@ class Warmup(Schedule):
             return None if self.schedule is not None or not self.steps else self.steps
         return self.steps + inner if self.prefix else max(self.steps, inner)
 
+    def _rescale(self, at: int, total_steps: int) -> Schedule:
+        """A warmup already done stays done: the wrapped schedule is rescaled in its own clock. A
+        warmup still under way keeps its length, and the wrapped schedule ends at ``total_steps``."""
+        if self.schedule is None:
+            return super()._rescale(at, total_steps)  # refused: constant after warmup, no end
+        steps = self.steps
+        if at < steps and total_steps <= steps:
+            rule = f"an int > steps={steps} (a warmup under way keeps its length)"
+            fail("total_steps", rule, total_steps)
+        shift = steps if self.prefix else 0
+        return self.replace(schedule=self.schedule.rescale(max(at, steps) - shift, total_steps - shift))
+
     @property
     def peak_step(self) -> int:
         """The step where the ramp reaches the base: ``steps`` (``peak="after"``) or ``steps - 1``."""

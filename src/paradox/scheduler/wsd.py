@@ -251,6 +251,28 @@ class WarmupStableDecay(Schedule):
     def last_change(self) -> int | None:
         return self.length if self.length is not None else (self._warmup or None)
 
+    def _rescale(self, at: int, total_steps: int) -> Schedule:
+        """Before the cooldown: the stable phase keeps going and the cooldown, as long as before,
+        moves to end at ``total_steps`` (shortened to start at ``at``, or at the end of warmup,
+        when the new total leaves less room). Once it has started: its remaining part is warped
+        (:class:`~paradox.scheduler.schedule.Rescaled`)."""
+        span = self.decay_span()
+        if span is None or at >= span[0]:
+            return super()._rescale(at, total_steps)  # stable for ever: refused; cooling: warped
+        warmup = self._warmup
+        begin = max(total_steps - span[1], at, warmup)
+        if total_steps <= warmup:
+            rule = f"an int > num_warmup_steps={warmup} (a warmup under way keeps its length)"
+            fail("total_steps", rule, total_steps)
+        return self.replace(
+            num_warmup_steps=warmup,
+            num_stable_steps=begin - warmup,
+            num_decay_steps=total_steps - begin,
+            num_training_steps=total_steps,
+            cooldown_start=None,
+            cooldown_steps=None,
+        )
+
     @property
     def affine(self) -> bool:
         """Every value a multiple of the base: no absolute ``min_lr`` or ``warmup_start_lr``."""
