@@ -270,13 +270,7 @@ class Schedule(Record):
         [1.0, 0.8536, 0.5, 0.3087, 0.1464, 0.0381, 0.0]
         """
         with naming(f"{type(self).__name__}.rescale", outer=True):
-            start = check_int("at", at, minimum=0)
-            total = check_steps("total_steps", total_steps)
-            if total <= start:
-                fail(
-                    "total_steps", f"an int > at={start} (a new end after the step rescaled from, not the past)", total
-                )
-            return self._rescale(start, total)
+            return self._rescale(*check_rescale(at, total_steps))
 
     def _rescale(self, at: int, total_steps: int) -> Schedule:
         """:meth:`rescale`'s rule, with ``at`` and ``total_steps`` checked: by default the time-warp
@@ -399,6 +393,15 @@ class Schedule(Record):
             return target.build(params)
 
 
+def check_rescale(at: object, total_steps: object) -> tuple[int, int]:
+    """``(at, total_steps)`` checked: an int >= 0, and a new end after it (not the past)."""
+    start = check_int("at", at, minimum=0)
+    total = check_steps("total_steps", total_steps)
+    if total <= start:
+        fail("total_steps", f"an int > at={start} (a new end after the step rescaled from, not the past)", total_steps)
+    return start, total
+
+
 def cannot_rescale(schedule: Schedule, why: str) -> NoReturn:
     """The error for a schedule that has no end to move (``why`` says so)."""
     fail("schedule", f"a schedule with an end to move ({type(schedule).__name__} {why})", schedule)
@@ -427,8 +430,10 @@ class Rescaled(Schedule):
 
     >>> from paradox.scheduler import CosineAnnealing
     >>> shorter = Rescaled(CosineAnnealing(T_max=8), at=4, total_steps=6)
-    >>> shorter, [round(v, 4) for v in shorter.simulate(7)]
-    (Rescaled(schedule=CosineAnnealing(T_max=8, eta_min=0.0), at=4, total_steps=6), [1.0, 0.9619, 0.8536, 0.6913, 0.5, 0.1464, 0.0])
+    >>> shorter
+    Rescaled(schedule=CosineAnnealing(T_max=8, eta_min=0.0), at=4, total_steps=6)
+    >>> [round(v, 4) for v in shorter.simulate(7)]  # steps 0 .. 4 as before, then twice as fast
+    [1.0, 0.9619, 0.8536, 0.6913, 0.5, 0.1464, 0.0]
     """
 
     def __init__(self, schedule: Schedule, at: int, total_steps: int) -> None:
@@ -441,17 +446,10 @@ class Rescaled(Schedule):
             length = schedule.length
             if length is None:
                 cannot_rescale(schedule, "has no length: it goes on for ever")
-            self.at = check_int("at", at, minimum=0)
+            self.at, self.total_steps = check_rescale(at, total_steps)
             if self.at >= length:
-                rule = f"an int in [0, {length - 1}] (a step before the shape ends at step {length}: after it nothing is left to rescale)"
-                fail("at", rule, at)
-            self.total_steps = check_steps("total_steps", total_steps)
-            if self.total_steps <= self.at:
-                fail(
-                    "total_steps",
-                    f"an int > at={self.at} (a new end after the step rescaled from, not the past)",
-                    total_steps,
-                )
+                ended = f"a step before the shape ends at step {length}: after it nothing is left to rescale"
+                fail("at", f"an int in [0, {length - 1}] ({ended})", at)
             self.floor = schedule.floor
             self._span, self._new_span = length - self.at, self.total_steps - self.at
 
