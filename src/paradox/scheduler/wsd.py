@@ -405,7 +405,11 @@ class WarmupStableDecayLR(ScheduledLR):
     (4, 8)
     """
 
-    _schedule: WarmupStableDecay
+    @property
+    def _plan(self) -> WarmupStableDecay:
+        plan: Any = super()._plan
+        schedule: WarmupStableDecay = plan  # the config's schedule is one (a rescale may wrap the live one)
+        return schedule
 
     num_warmup_steps = ConfigParam()
     num_decay_steps = ConfigParam()
@@ -469,8 +473,14 @@ class WarmupStableDecayLR(ScheduledLR):
                 is changed.
         """
         count = check_steps("steps", steps)
-        schedule, now = self._schedule, self.last_epoch
+        schedule, now = self._plan, self.last_epoch
         owner = f"{type(self).__name__}.cooldown"
+        if self._rescales:
+            at, total = self._rescales[-1]
+            raise ValueError(
+                f"{owner}: the run was rescaled (at step {at}, to end at {total}), which moved its cooldown; "
+                f"call cooldown() before rescale(), or rescale() again. Received: steps={count!r} (int)"
+            )
         if schedule.cooldown_start is not None:
             raise ValueError(
                 f"{owner}: a cooldown already started at step {schedule.cooldown_start} (for "
@@ -492,14 +502,14 @@ class WarmupStableDecayLR(ScheduledLR):
     def _build_schedule(self, config: dict[str, Any]) -> WarmupStableDecay:
         decay = config.get("decay_type")
         if isinstance(decay, Mapping):  # a function's name: the live function, if it is the same
-            live = self._schedule.decay_type
+            live = self._plan.decay_type
             name = decay.get("function")
             if not callable(live) or function_name(live) != name:
                 shown = f"the live decay_type {live!r}" if not callable(live) else function_name(live)
                 rule = f"the name of the live decay_type function ({shown}): build the scheduler with the same function"
                 fail("state_dict['config']['decay_type']", rule, decay)
             config = {**config, "decay_type": live}
-        return type(self._schedule).build(config)
+        return type(self._plan).build(config)
 
     def _read_config(self, saved: dict[str, Any], mode: str) -> Apply:
         live = self._config()
@@ -509,8 +519,9 @@ class WarmupStableDecayLR(ScheduledLR):
         schedule = self._build_schedule(merged)
         restored = schedule.to_config()
         drift = [key for key in live if key not in COOLDOWN_FIELDS and restored[key] != live[key]]
-        if schedule == self._schedule:
+        if schedule == self._plan:
             return _nothing
+        self._incoming = schedule  # the saved changes of budget apply to it
 
         def apply() -> None:
             if drift and mode == "saved":
