@@ -19,8 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import paradox.scheduler as ps
+from cases import CASES, Case
 from conftest import PlainOptimizer, lrs_of, refused
 from paradox.scheduler.schedule import Math, Rescaled
+from test_contract import build
 from test_simulate import assert_ulps
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -464,6 +466,42 @@ def test_a_scheduler_with_no_schedule_refuses_a_saved_rescale() -> None:
     state = {**scheduler.state_dict(), "rescaled": [[0, 10]]}
     with refused(scheduler, ValueError, r"state_dict\['rescaled'\] must be \[\] \(ReduceLROnPlateau follows no"):
         scheduler.load_state_dict(state)
+
+
+#: The public schedulers (as tests/cases.py builds them) whose schedule has an end to move.
+RESCALABLE = {
+    "CosineAnnealingLR",
+    "SequentialLR",
+    "TanhDecayLR",
+    "KDecayLR",
+    "RestartsLR",
+    "NoisyLR",
+    "WarmupStableDecayLR",
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_every_public_scheduler_rescales_by_its_rule_or_refuses_clearly(case: Case) -> None:
+    optimizer = PlainOptimizer(0.1, 0.02)
+    scheduler = build(case, optimizer)
+    for _ in range(3):
+        scheduler.step(*case.step_args)
+    if case.name not in RESCALABLE:
+        with refused(scheduler, (TypeError, ValueError), rf"^{case.name}\.rescale: \S+ must be .+\. Received: "):
+            scheduler.rescale(500)
+        return
+    lrs = lrs_of(optimizer)
+    scheduler.rescale(500)
+    assert lrs_of(optimizer) == lrs  # no jump
+    state = through_json(scheduler.state_dict())
+    assert "rescaled" in json.dumps(state)
+    fresh_optimizer = PlainOptimizer(0.1, 0.02)
+    fresh = build(case, fresh_optimizer)
+    fresh.load_state_dict(state)
+    for _ in range(30):
+        scheduler.step(*case.step_args)
+        fresh.step(*case.step_args)
+        assert lrs_of(fresh_optimizer) == lrs_of(optimizer)
 
 
 # -- properties ------------------------------------------------------------------------------------
