@@ -362,6 +362,15 @@ def test_a_config_set_by_hand_keeps_the_rescale() -> None:
         scheduler.T_max = 5  # the recorded rescale at step 10 is past the end of a 5-step cosine
 
 
+def test_a_hundred_rescales_nest_and_the_next_is_refused() -> None:
+    schedule: ps.Schedule = ps.CosineAnnealing(T_max=10**6)
+    for at in range(100):
+        schedule = schedule.rescale(at, 10**6 + at)
+    assert schedule(0) == 1.0 and schedule(10**6 + 99) == 0.0 and schedule.length == 10**6 + 99
+    with pytest.raises(ValueError, match=r"schedule must be a schedule rescaled fewer than 100 times"):
+        schedule.rescale(100, 2 * 10**6)
+
+
 # -- errors: clear, naming the parameter, changing nothing ---------------------------------------------
 
 

@@ -407,6 +407,11 @@ def cannot_rescale(schedule: Schedule, why: str) -> NoReturn:
     fail("schedule", f"a schedule with an end to move ({type(schedule).__name__} {why})", schedule)
 
 
+#: How many time-warps may wrap one another: far beyond a run's changes of budget, and far within
+#: Python's recursion limit (each evaluates the one it wraps).
+MAX_RESCALES = 100
+
+
 class Rescaled(Schedule):
     r"""A schedule whose remaining part, from step ``at`` on, is stretched (or squeezed) in time to end at
     ``total_steps``: the default rule of :meth:`Schedule.rescale`.
@@ -421,7 +426,7 @@ class Rescaled(Schedule):
 
     Args:
         schedule: the schedule rescaled, a :class:`Schedule` (or its ``to_config()`` dict) with a
-            length.
+            length, itself rescaled fewer than 100 times (:data:`MAX_RESCALES`).
         at: the step rescaled from, an int in [0, L - 1].
         total_steps: the new end, an int in [at + 1, 2**53].
 
@@ -436,6 +441,8 @@ class Rescaled(Schedule):
     [1.0, 0.9619, 0.8536, 0.6913, 0.5, 0.1464, 0.0]
     """
 
+    _depth: int  # how many time-warps this one is, counting those it wraps
+
     def __init__(self, schedule: Schedule, at: int, total_steps: int) -> None:
         with self._building():
             if isinstance(schedule, Mapping):
@@ -443,6 +450,10 @@ class Rescaled(Schedule):
             if not isinstance(schedule, Schedule):
                 fail("schedule", "a Schedule (CosineAnnealing(...), ...) or its to_config() dict", schedule, kind=True)
             self.schedule = schedule
+            self._depth = schedule._depth + 1 if isinstance(schedule, Rescaled) else 1
+            if self._depth > MAX_RESCALES:
+                rule = f"a schedule rescaled fewer than {MAX_RESCALES} times (each rescale wraps one more warp)"
+                fail("schedule", rule, schedule)
             length = schedule.length
             if length is None:
                 cannot_rescale(schedule, "has no length: it goes on for ever")
