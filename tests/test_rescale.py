@@ -351,6 +351,35 @@ def test_an_old_state_without_the_key_loads_and_undoes_a_rescale() -> None:
     assert run(scheduler, 90)[-1] == 0.0
 
 
+def test_a_live_config_takes_the_saved_rescales_or_refuses_them() -> None:
+    optimizer = PlainOptimizer(1.0)
+    scheduler = ps.CosineAnnealingLR(optimizer, T_max=100)
+    run(scheduler, 40)
+    scheduler.rescale(200)
+    state = through_json(scheduler.state_dict())
+    longer = ps.CosineAnnealingLR(PlainOptimizer(1.0), T_max=150)
+    longer.load_state_dict(state, config="live")  # the run's changes of budget, on the live T_max
+    assert longer.schedule == Rescaled(ps.CosineAnnealing(T_max=150), 40, 200) and longer.T_max == 150
+    shorter = ps.CosineAnnealingLR(PlainOptimizer(1.0), T_max=30)
+    with refused(shorter, ValueError, r"in state_dict\['rescaled'\]\[0\]: .*at must be an int in \[0, 29\]"):
+        shorter.load_state_dict(state, config="live")
+
+
+def test_an_lr_set_by_hand_after_a_rescale_is_taken_up_along_the_rescaled_cosine() -> None:
+    optimizer = PlainOptimizer(1.0)
+    scheduler = ps.CosineAnnealingLR(optimizer, T_max=100)
+    run(scheduler, 20)
+    scheduler.rescale(300)
+    run(scheduler, 30)  # at step 50
+    optimizer.param_groups[0]["lr"] = 0.2  # by hand: torch's chaining continues from it
+    scheduler.step()
+
+    def factor(step: int) -> float:
+        return (1.0 + math.cos(math.pi * (20 + (step - 20) * 80 / 280) / 100)) / 2.0
+
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.2 * factor(51) / factor(50), rel=1e-12)
+
+
 def test_a_config_set_by_hand_keeps_the_rescale() -> None:
     optimizer = PlainOptimizer(1.0)
     scheduler = ps.CosineAnnealingLR(optimizer, T_max=100)
