@@ -97,6 +97,21 @@ def test_shorten_then_extend_several_times_in_a_row() -> None:
     assert lrs == [pure(step) for step in range(701)]
 
 
+@pytest.mark.parametrize("name", ["cosine_with_min_lr", "cosine_warmup_with_min_lr"])
+def test_transformers_cosine_with_min_lr_ends_at_the_new_total(name: str) -> None:
+    optimizer = PlainOptimizer(0.1)
+    kwargs = {"scheduler_specific_kwargs": {"min_lr_rate": 0.1}}
+    scheduler = ps.get_scheduler(name, optimizer, num_warmup_steps=10, num_training_steps=100, **kwargs)
+    lrs = run(scheduler, 50)
+    scheduler.rescale(400)
+    assert optimizer.param_groups[0]["lr"] == lrs[-1]
+    after = run(scheduler, 350)
+    assert after[-1] == pytest.approx(0.01, rel=1e-15) and after[-2] > after[-1]  # min_lr exactly at 400
+    assert all(a >= b for a, b in itertools.pairwise([lrs[-1], *after]))
+    assert scheduler.state_dict()["rescaled"] == [[50, 400]]
+    assert scheduler.schedule.schedule.at == 40  # the warmup done stays done: the decay rescaled in its clock
+
+
 def test_rescaled_config_round_trips_and_prints() -> None:
     rescaled = ps.Warmup(ps.CosineAnnealing(T_max=8), steps=2).rescale(5, 20)
     config = rescaled.to_config()

@@ -227,6 +227,12 @@ class Schedule(Record):
         return None
 
     @property
+    def _end(self) -> int | None:
+        """The step where the shape ends, for a change of budget (:meth:`rescale`): :attr:`length`,
+        unless a family's shape ends elsewhere (transformers' cosine, which has no length)."""
+        return self.length
+
+    @property
     def affine(self) -> bool:
         """Whether every value is ``floor + (base - floor) * factor(step)``: the form a
         :class:`~paradox.scheduler.Product` multiplies and a restart rescales. True for the closed
@@ -416,7 +422,8 @@ class Rescaled(Schedule):
     r"""A schedule whose remaining part, from step ``at`` on, is stretched (or squeezed) in time to end at
     ``total_steps``: the default rule of :meth:`Schedule.rescale`.
 
-    With ``L`` the wrapped schedule's :attr:`~Schedule.length`::
+    With ``L`` the step where the wrapped schedule's shape ends (its :attr:`~Schedule.length`;
+    :class:`~paradox.scheduler.HFDecay`'s progress 1, its cosine included)::
 
         value(t) = schedule(t)                                            t < at
                    schedule(at + (t - at) * (L - at) / (total_steps - at))  t >= at
@@ -454,7 +461,7 @@ class Rescaled(Schedule):
             if self._depth > MAX_RESCALES:
                 rule = f"a schedule rescaled fewer than {MAX_RESCALES} times (each rescale wraps one more warp)"
                 fail("schedule", rule, schedule)
-            length = schedule.length
+            length = schedule._end
             if length is None:
                 cannot_rescale(schedule, "has no length: it goes on for ever")
             self.at, self.total_steps = check_rescale(at, total_steps)
