@@ -38,7 +38,7 @@ from .one_cycle import OneCycle, OneCycleLR
 from .piecewise import PiecewiseConstant, PiecewiseConstantLR, PiecewiseLinear, PiecewiseLinearLR
 from .plateau import ReduceLROnPlateau
 from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, PolynomialDecay, PolynomialLR
-from .schedule import Schedule
+from .schedule import Rescaled, Schedule
 from .step import ExponentialDecay, ExponentialLR, MultiStepDecay, MultiStepLR, StepDecay, StepLR
 from .tanh import TanhDecay, TanhDecayLR
 from .timm import (
@@ -120,6 +120,7 @@ __all__ = [
     "PolynomialLR",
     "Product",
     "ReduceLROnPlateau",
+    "Rescaled",
     "RestartsLR",
     "Scaled",
     "Schedule",

@@ -7,8 +7,8 @@ from _thread import RLock
 from collections.abc import Mapping, MutableMapping
 
 from .schedule import Schedule
-from .state import FORMAT, VERSION, read_config, read_count, read_state, read_values
-from .validate import check_int, fail, hyper_value, is_tensor, named, naming, owner_name
+from .state import FORMAT, VERSION, read_config, read_count, read_rescales, read_state, read_values
+from .validate import check_int, check_steps, fail, hyper_value, is_tensor, named, naming, owner_name
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -94,6 +94,8 @@ class LRScheduler:
     optimizer: SupportsParamGroups
     last_epoch: int
     base_lrs: list[float]
+    #: The changes of budget, ``(at, total_steps)`` in order (:meth:`rescale`), saved as ``"rescaled"``.
+    _rescales: tuple[tuple[int, int], ...] = ()
 
     @named
     def __init__(self, optimizer: SupportsParamGroups, last_epoch: int = -1) -> None:
@@ -274,6 +276,58 @@ class LRScheduler:
     def _adopted(self, lrs: list[float]) -> None:
         """Hook for subclasses: groups with these lrs were added to the optimizer."""
 
+    @named
+    def rescale(self, total_steps: int) -> None:
+        """Change the budget of the run under way: from ``last_epoch`` on, the schedule ends at
+        ``total_steps`` instead, by its family's rule (:meth:`Schedule.rescale
+        <paradox.scheduler.Schedule.rescale>`; the README's "A changed budget" table). The lr now is
+        unchanged (no jump); the state records the change, so a fresh scheduler built with the
+        original arguments and loaded from it continues bit for bit.
+
+        Args:
+            total_steps: the new total, an int in [last_epoch + 1, 2**53].
+
+        Raises:
+            TypeError, ValueError: ``total_steps`` is not such an int (``total_steps <= last_epoch`` is
+                a rescale into the past), the scheduler follows no schedule with an end to move (a
+                ``ReduceLROnPlateau``, a decay that goes on for ever, restarts, cycles), or the
+                schedule's shape has already ended. Nothing is changed.
+
+        >>> from paradox.scheduler import CosineAnnealingLR
+        >>> optimizer = type("Optimizer", (), {"param_groups": [{"lr": 1.0}]})()
+        >>> scheduler = CosineAnnealingLR(optimizer, T_max=4)
+        >>> for _ in range(2):
+        ...     scheduler.step()
+        >>> scheduler.rescale(total_steps=6)  # at step 2 (lr 0.5), the run now ends at step 6
+        >>> lrs = []
+        >>> for _ in range(4):
+        ...     scheduler.step()
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        >>> lrs, scheduler.state_dict()["rescaled"], scheduler.T_max
+        ([0.3087, 0.1464, 0.0381, 0.0], [[2, 6]], 4)
+        """
+        with STEPPING:
+            now = self.last_epoch
+            total = check_steps("total_steps", total_steps)
+            if total <= now:
+                rule = f"an int > last_epoch={now} (a new total in the future: the run is at step {now})"
+                fail("total_steps", rule, total_steps)
+            self._rescaling(now, total)()
+
+    def _rescaling(self, at: int, total_steps: int) -> Apply:
+        """Hook: check the change of budget at step ``at`` (the schedule ends at ``total_steps``) and
+        return it, recorded in :attr:`_rescales` by the scheduler holding the schedule. A scheduler
+        driving several schedules maps each with its ``rescale``."""
+        rule = "a scheduler that follows a schedule with an end to move (ScheduledLR and the composites)"
+        fail("scheduler", rule, self, kind=True)
+
+    def _read_rescales(self, events: tuple[tuple[int, int], ...]) -> Apply:
+        """Hook: check the saved changes of budget against the schedule the load leaves; return
+        their change."""
+        if events:
+            fail("state_dict['rescaled']", f"[] ({type(self).__name__} follows no schedule to rescale)", events)
+        return _nothing
+
     def _config(self) -> dict[str, Any]:
         """The schedule's config as plain data; empty for a scheduler with none."""
         return {}
@@ -290,6 +344,7 @@ class LRScheduler:
             "step_count": self._step_count,
             "base_lrs": list(self.base_lrs),
             "last_lr": [float(lr) for lr in self._last_lr],
+            **({"rescaled": [[at, total] for at, total in self._rescales]} if self._rescales else {}),
             **self._extra_state(),
         }
 
@@ -323,11 +378,14 @@ class LRScheduler:
         saved_config = read_config(state["config"])
         apply_progress = self._read_progress(state, count)
         apply_extra = self._read_extra_state(state, count)
+        events = read_rescales(state.get("rescaled", []))
         apply_config = self._read_config(saved_config, config)
+        apply_events = self._read_rescales(events)  # on the schedule the config leaves
         # Everything is checked; from here on the scheduler is changed.
         apply_config()
         apply_extra()
         apply_progress()
+        apply_events()
         self._loaded(state)
         self._write_loaded(written)
 
@@ -435,6 +493,10 @@ class ScheduledLR(LRScheduler):
     """
 
     _schedule: Schedule
+    #: The schedule of the config, before the changes of budget (None: not rescaled).
+    _planned: Schedule | None = None
+    #: During a load: the schedule of the loaded config, which the saved changes of budget apply to.
+    _incoming: Schedule | None = None
 
     def __init__(self, optimizer: SupportsParamGroups, schedule: Schedule, last_epoch: int = -1) -> None:
         self._schedule = schedule
@@ -442,8 +504,37 @@ class ScheduledLR(LRScheduler):
 
     @property
     def schedule(self) -> Schedule:
-        """The pure schedule this scheduler evaluates."""
+        """The pure schedule this scheduler evaluates (after :meth:`rescale`, the rescaled one)."""
         return self._schedule
+
+    @property
+    def _plan(self) -> Schedule:
+        """The schedule of the config (the arguments built with), before any change of budget."""
+        return self._schedule if self._planned is None else self._planned
+
+    def _replan(self, plan: Schedule) -> None:
+        """Follow ``plan`` with this scheduler's changes of budget (a config field set by hand)."""
+        self._schedule = rescaled(plan, self._rescales)
+        self._planned = plan if self._rescales else None
+
+    def _rescaling(self, at: int, total_steps: int) -> Apply:
+        plan, schedule = self._plan, self._schedule.rescale(at, total_steps)
+
+        def apply() -> None:
+            self._planned, self._schedule = plan, schedule
+            self._rescales = (*self._rescales, (at, total_steps))
+
+        return apply
+
+    def _read_rescales(self, events: tuple[tuple[int, int], ...]) -> Apply:
+        plan = self._plan if self._incoming is None else self._incoming
+        self._incoming = None
+        schedule = rescaled(plan, events, "state_dict['rescaled']")
+
+        def apply() -> None:
+            self._planned, self._schedule, self._rescales = (plan if events else None), schedule, events
+
+        return apply
 
     def _pure_form(self) -> tuple[Schedule, list[float]] | None:
         return (self._schedule, list(self._bases)) if self._untouched() else None
@@ -481,7 +572,7 @@ class ScheduledLR(LRScheduler):
         return self._schedule.values(step, self._bases)
 
     def _config(self) -> dict[str, Any]:
-        config = self._schedule.to_config()
+        config = self._plan.to_config()
         del config["name"]
         return config
 
@@ -489,6 +580,7 @@ class ScheduledLR(LRScheduler):
         return {"bases": list(self._bases)}
 
     def _read_extra_state(self, state: Mapping[str, Any], count: int) -> Apply:
+        self._incoming = None  # nothing left of a load that failed
         bases = read_values("bases", state.get("bases", state["base_lrs"]), count, signed=True)
 
         def apply() -> None:
@@ -499,7 +591,7 @@ class ScheduledLR(LRScheduler):
     def _build_schedule(self, config: dict[str, Any]) -> Schedule:
         """Hook: build this scheduler's kind of schedule from a plain config (a subclass puts back
         what a config cannot hold, a user function)."""
-        return type(self._schedule).build(config)
+        return type(self._plan).build(config)
 
     def _read_config(self, saved: dict[str, Any], mode: str) -> Apply:
         live = self._config()
@@ -508,6 +600,7 @@ class ScheduledLR(LRScheduler):
         drift = [key for key in live if restored[key] != live[key]]
         if mode == "live" or not drift:
             return _nothing
+        self._incoming = schedule  # the saved changes of budget apply to it (:meth:`_read_rescales`)
 
         def apply() -> None:
             warn_config_drift(type(self).__name__, live, restored, drift)
@@ -526,11 +619,25 @@ class ConfigParam:
     def __get__(self, instance: ScheduledLR | None, owner: type | None = None) -> Any:
         if instance is None:
             return self
-        return getattr(instance._schedule, self._name)
+        return getattr(instance._plan, self._name)
 
     def __set__(self, instance: ScheduledLR, value: Any) -> None:
         with naming(type(instance).__name__):
-            instance._schedule = instance._schedule.replace(**{self._name: value})
+            instance._replan(instance._plan.replace(**{self._name: value}))
+
+
+def rescaled(plan: Schedule, events: tuple[tuple[int, int], ...], where: str = "") -> Schedule:
+    """``plan`` with the changes of budget ``events`` applied in order; an error names the event
+    (``state_dict['rescaled'][1]: ...``) when ``where`` says where they come from."""
+    schedule = plan
+    for index, (at, total_steps) in enumerate(events):
+        try:
+            schedule = schedule.rescale(at, total_steps)
+        except (TypeError, ValueError) as error:
+            if not where:
+                raise
+            raise type(error)(f"{owner_name()}: in {where}[{index}]: {error}") from error
+    return schedule
 
 
 def set_lr(group: ParamGroup, value: float) -> None:

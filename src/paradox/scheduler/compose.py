@@ -45,6 +45,19 @@ def active_segment(milestones: Sequence[int], step: Any) -> tuple[int, Any]:
     return index, step - (milestones[index - 1] if index else 0)
 
 
+def later_part(at: int, total_steps: int, start: int, kept: str) -> tuple[int, int]:
+    """A change of budget ``(at, total_steps)`` in the clock of the part that starts at step ``start``
+    and takes it, the parts before it keeping their lengths (``kept`` names them): from the part's
+    step 0 when it has not started.
+
+    Raises:
+        ValueError: ``total_steps <= start`` while the earlier parts run (no room left for the part).
+    """
+    if at < start and total_steps <= start:
+        fail("total_steps", f"an int > {start} ({kept} keeps its length)", total_steps)
+    return max(at - start, 0), total_steps - start
+
+
 #: How deep the lists and dicts of nested schedules' configs may go: far beyond any real schedule,
 #: and far within Python's recursion limit (each level builds its schedules in turn).
 MAX_DEPTH = 32
@@ -149,6 +162,13 @@ class Sequential(Schedule):
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         index, local = active_segment(self.milestones, step)
         return self.schedules[index].factor(local)
+
+    def _rescale(self, at: int, total_steps: int) -> Schedule:
+        """The last schedule takes the change, in its own clock (from its step 0 when it has not
+        started); the parts before it (a warmup, say) keep their milestones."""
+        last = self.milestones[-1] if self.milestones else 0
+        rescaled = self.schedules[-1].rescale(*later_part(at, total_steps, last, "what runs before the last milestone"))
+        return self.replace(schedules=[*self.schedules[:-1], rescaled])
 
     def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
         return self.evaluate(step, bases, xp)[0]
@@ -504,6 +524,13 @@ class SequentialLR(_Composite):
         if form is None or form[1] != initial or schedule is None or not all(type(lr) is float for lr in initial):
             return None
         return schedule, initial
+
+    def _rescaling(self, at: int, total_steps: int) -> Apply:
+        # As Sequential's rule: the last child takes the change, in its own clock.
+        last = self._milestones[-1]
+        return self._schedulers[-1]._rescaling(
+            *later_part(at, total_steps, last, "what runs before the last milestone")
+        )
 
     def _take_over(self, step: int) -> None:
         """Put the lrs back to ``initial_lr`` and start the child active at ``step`` there."""

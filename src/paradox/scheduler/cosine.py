@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from .base import STEPPING, ConfigParam, ScheduledLR
 from .chain import ChainableLR
-from .schedule import SCALAR, Schedule
+from .schedule import SCALAR, Schedule, cannot_rescale
 from .validate import MAX_STEPS, check_float, check_steps, fail, is_number, named, naming, to_float
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -87,6 +87,9 @@ class CosineWarmRestarts(Schedule):
     @property
     def length(self) -> int:
         return self.T_0
+
+    def _rescale(self, at: int, total_steps: int) -> Schedule:
+        cannot_rescale(self, "restarts for ever: it has no end")
 
     def cycle(self, step: Any, xp: Any = SCALAR) -> tuple[Any, Any]:
         """``(T_cur, T_i)`` at ``step``: the steps into the current cycle and its length."""

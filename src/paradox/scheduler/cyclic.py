@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 
 from .base import ConfigParam, ScheduledLR, check_no_group_removed, fresh_lrs, group_value, param_groups, set_lr
-from .schedule import SCALAR, Schedule, leaves_float_range
+from .schedule import SCALAR, Schedule, cannot_rescale, leaves_float_range
 from .state import FORMAT, VERSION
 from .validate import check_float, check_int, check_steps, fail, hyper_value, is_tensor, named, naming
 
@@ -106,6 +106,11 @@ class CycledSchedule(Schedule):
 
     def rebase(self, step: float, value: float) -> float | None:
         return None  # computed from its anchors alone: an outside change is not taken up
+
+    def _rescale(self, at: int, total_steps: int) -> Schedule:
+        # Cyclic cycles for ever; OneCycle's phases are fractions of its total_steps, which also
+        # bounds its driver's steps (torch's): a new budget is a new OneCycleLR.
+        cannot_rescale(self, "cycles by fixed phases: build a new one for a new budget")
 
 
 MOMENTUM_IS_FIXED = "it decides which keys the param groups hold: build a new scheduler to change it"

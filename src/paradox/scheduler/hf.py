@@ -122,6 +122,11 @@ class HFDecay(Schedule):
     def length(self) -> int | None:
         return None if self.shape == "cosine" else self.steps
 
+    @property
+    def _end(self) -> int:
+        # The progress reaches 1 there; the cosine's waves carry on after it, but its decay ends.
+        return self.steps - self.offset
+
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         progress = (step + self.offset) / self.steps
         shape, end = self.shape, self.end_ratio

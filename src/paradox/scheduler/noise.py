@@ -208,6 +208,10 @@ class Noisy(Schedule):
             return 0.0
         return draw_noise(self.seed + math.floor(step), self.pct, self.std, self.distribution)
 
+    def _rescale(self, at: int, total_steps: int) -> Schedule:
+        # The wrapped schedule takes the change; the noise stays drawn at the real steps.
+        return self.replace(schedule=self.schedule.rescale(at, total_steps))
+
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         """The schedule's factor times ``1 + noise`` (the values' own form when the floor is 0)."""
         noise = self.noise(step) if xp is SCALAR else self._noises(step, xp)

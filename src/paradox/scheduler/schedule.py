@@ -10,11 +10,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from operator import getitem
 
-from .validate import check_int, fail, named, naming
+from .validate import check_int, check_steps, fail, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, TypeVar
+    from typing import Any, ClassVar, NoReturn, TypeVar
 
     _R = TypeVar("_R", bound="Record")
     _S = TypeVar("_S", bound="Schedule")
@@ -227,6 +227,12 @@ class Schedule(Record):
         return None
 
     @property
+    def _end(self) -> int | None:
+        """The step where the shape ends, for a change of budget (:meth:`rescale`): :attr:`length`,
+        unless a family's shape ends elsewhere (transformers' cosine, which has no length)."""
+        return self.length
+
+    @property
     def affine(self) -> bool:
         """Whether every value is ``floor + (base - floor) * factor(step)``: the form a
         :class:`~paradox.scheduler.Product` multiplies and a restart rescales. True for the closed
@@ -239,6 +245,43 @@ class Schedule(Record):
         """For a schedule that goes on for ever, the last step where its shape changes (a decay's
         ``total_iters``, its last milestone), or None."""
         return None
+
+    def rescale(self, at: int, total_steps: int) -> Schedule:
+        """This schedule with a changed budget: the values agree at every step before ``at`` (and at
+        ``at`` itself: no jump), and the shape now ends at ``total_steps`` instead of :attr:`length`.
+
+        The default rule warps the time of the remaining part (:class:`Rescaled`)::
+
+            t -> at + (t - at) * (length - at) / (total_steps - at)        t >= at
+
+        so a cosine stretches (or squeezes) its remaining part from its current value and reaches
+        ``eta_min`` exactly at ``total_steps``. Families with another rule override
+        :meth:`_rescale` (the README's "A changed budget" table): a warmup already done stays done,
+        a WSD keeps its stable phase going and moves its cooldown, a :class:`Sequential`'s last
+        part takes the change; schedules that restart or cycle for ever are refused.
+
+        Args:
+            at: the step rescaled from, an int >= 0 before the end of the shape (a scheduler's
+                ``last_epoch``).
+            total_steps: the new end, an int in [at + 1, 2**53].
+
+        Raises:
+            TypeError, ValueError: ``at`` or ``total_steps`` of the wrong type or out of range
+                (``total_steps <= at`` is a rescale into the past), ``at`` past the end of the shape,
+                or a schedule with no length to rescale (a decay that goes on for ever).
+
+        >>> from paradox.scheduler import CosineAnnealing
+        >>> longer = CosineAnnealing(T_max=4).rescale(2, 6)  # at step 2 of 4, the run now ends at 6
+        >>> [round(v, 4) for v in longer.simulate(7)]
+        [1.0, 0.8536, 0.5, 0.3087, 0.1464, 0.0381, 0.0]
+        """
+        with naming(f"{type(self).__name__}.rescale", outer=True):
+            return self._rescale(*check_rescale(at, total_steps))
+
+    def _rescale(self, at: int, total_steps: int) -> Schedule:
+        """:meth:`rescale`'s rule, with ``at`` and ``total_steps`` checked: by default the time-warp
+        of :class:`Rescaled`; a family with another rule overrides this."""
+        return Rescaled(self, at, total_steps)
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         """The step-dependent part of the schedule, usually in [0, 1], for a step or (with
@@ -354,6 +397,104 @@ class Schedule(Record):
             fail("config['name']", f"one of: {known}", name)
         with naming(target.__name__):  # the schedule's own checks name it
             return target.build(params)
+
+
+def check_rescale(at: object, total_steps: object) -> tuple[int, int]:
+    """``(at, total_steps)`` checked: an int >= 0, and a new end after it (not the past)."""
+    start = check_int("at", at, minimum=0)
+    total = check_steps("total_steps", total_steps)
+    if total <= start:
+        fail("total_steps", f"an int > at={start} (a new end after the step rescaled from, not the past)", total_steps)
+    return start, total
+
+
+def cannot_rescale(schedule: Schedule, why: str) -> NoReturn:
+    """The error for a schedule that has no end to move (``why`` says so)."""
+    fail("schedule", f"a schedule with an end to move ({type(schedule).__name__} {why})", schedule)
+
+
+#: How many time-warps may wrap one another: far beyond a run's changes of budget, and far within
+#: Python's recursion limit (each evaluates the one it wraps).
+MAX_RESCALES = 100
+
+
+class Rescaled(Schedule):
+    r"""A schedule whose remaining part, from step ``at`` on, is stretched (or squeezed) in time to end at
+    ``total_steps``: the default rule of :meth:`Schedule.rescale`.
+
+    With ``L`` the step where the wrapped schedule's shape ends (its :attr:`~Schedule.length`;
+    :class:`~paradox.scheduler.HFDecay`'s progress 1, its cosine included)::
+
+        value(t) = schedule(t)                                            t < at
+                   schedule(at + (t - at) * (L - at) / (total_steps - at))  t >= at
+
+    The value at ``at`` is unchanged (no jump), and at ``total_steps`` it is the wrapped
+    schedule's value at ``L`` exactly (a cosine's ``eta_min``). A monotone schedule stays monotone.
+
+    Args:
+        schedule: the schedule rescaled, a :class:`Schedule` (or its ``to_config()`` dict) with a
+            length, itself rescaled fewer than 100 times (:data:`MAX_RESCALES`).
+        at: the step rescaled from, an int in [0, L - 1].
+        total_steps: the new end, an int in [at + 1, 2**53].
+
+    Raises:
+        TypeError, ValueError: an argument of the wrong type or out of its range.
+
+    >>> from paradox.scheduler import CosineAnnealing
+    >>> shorter = Rescaled(CosineAnnealing(T_max=8), at=4, total_steps=6)
+    >>> shorter
+    Rescaled(schedule=CosineAnnealing(T_max=8, eta_min=0.0), at=4, total_steps=6)
+    >>> [round(v, 4) for v in shorter.simulate(7)]  # steps 0 .. 4 as before, then twice as fast
+    [1.0, 0.9619, 0.8536, 0.6913, 0.5, 0.1464, 0.0]
+    """
+
+    _depth: int  # how many time-warps this one is, counting those it wraps
+
+    def __init__(self, schedule: Schedule, at: int, total_steps: int) -> None:
+        with self._building():
+            if isinstance(schedule, Mapping):
+                schedule = Schedule.from_config(schedule)
+            if not isinstance(schedule, Schedule):
+                fail("schedule", "a Schedule (CosineAnnealing(...), ...) or its to_config() dict", schedule, kind=True)
+            self.schedule = schedule
+            self._depth = schedule._depth + 1 if isinstance(schedule, Rescaled) else 1
+            if self._depth > MAX_RESCALES:
+                rule = f"a schedule rescaled fewer than {MAX_RESCALES} times (each rescale wraps one more warp)"
+                fail("schedule", rule, schedule)
+            length = schedule._end
+            if length is None:
+                cannot_rescale(schedule, "has no length: it goes on for ever")
+            self.at, self.total_steps = check_rescale(at, total_steps)
+            if self.at >= length:
+                ended = f"a step before the shape ends at step {length}: after it nothing is left to rescale"
+                fail("at", f"an int in [0, {length - 1}] ({ended})", at)
+            self.floor = schedule.floor
+            self._span, self._new_span = length - self.at, self.total_steps - self.at
+
+    @property
+    def length(self) -> int:
+        return self.total_steps
+
+    @property
+    def affine(self) -> bool:
+        return self.schedule.affine
+
+    def warp(self, step: Any, xp: Any = SCALAR) -> Any:
+        """The wrapped schedule's step at ``step``: ``step`` before ``at``, the warped step from ``at`` on."""
+        at = self.at
+        return xp.where(step < at, step, at + (step - at) * self._span / self._new_span)
+
+    def factor(self, step: Any, xp: Any = SCALAR) -> Any:
+        return self.schedule.factor(self.warp(step, xp), xp)
+
+    def values(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> list[Any]:
+        return self.schedule.values(self.warp(step, xp), bases, xp)
+
+    def evaluate(self, step: Any, bases: Sequence[float], xp: Any = SCALAR) -> tuple[list[Any], list[Any] | None]:
+        return self.schedule.evaluate(self.warp(step, xp), bases, xp)
+
+    def rebase(self, step: float, value: float) -> float | None:
+        return self.schedule.rebase(self.warp(step), value)
 
 
 #: Importing numpy costs as much as stepping some 50,000 values in Python.

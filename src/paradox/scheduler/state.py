@@ -77,6 +77,22 @@ def _signed(where: str, value: Any) -> float:
     return check_float(where, value)
 
 
+def read_rescales(value: object) -> tuple[tuple[int, int], ...]:
+    """The saved changes of budget: a list of ``[at, total_steps]`` pairs of ints, ``0 <= at <
+    total_steps`` (checked again, with the schedule, when they are applied)."""
+    rule = "a list of [at, total_steps] pairs of ints with 0 <= at < total_steps (the changes of budget)"
+    if not isinstance(value, (list, tuple)):
+        fail("state_dict['rescaled']", rule, value, kind=True)
+    events = []
+    for index, item in enumerate(value):
+        where = f"state_dict['rescaled'][{index}]"
+        if not isinstance(item, (list, tuple)) or len(item) != 2:
+            fail(where, "[at, total_steps]", item, kind=not isinstance(item, (list, tuple)))
+        at = check_int(f"{where}[0]", item[0], minimum=0)
+        events.append((at, check_int(f"{where}[1]", item[1], minimum=at + 1)))
+    return tuple(events)
+
+
 def read_count(key: str, value: object, minimum: int) -> int:
     return check_int(f"state_dict[{key!r}]", value, minimum=minimum)
 

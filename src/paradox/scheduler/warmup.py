@@ -22,7 +22,7 @@ import math
 from collections.abc import Mapping
 
 from .base import STEPPING, LRScheduler, _nothing, param_groups, set_lr, warn_config_drift
-from .compose import A_SCHEDULE, _Composite, check_schedule
+from .compose import A_SCHEDULE, _Composite, check_schedule, later_part
 from .schedule import SCALAR, Schedule
 from .shapes import check_geometric, check_shape, rise
 from .state import read_values
@@ -150,6 +150,16 @@ class Warmup(Schedule):
         if inner is None:
             return None if self.schedule is not None or not self.steps else self.steps
         return self.steps + inner if self.prefix else max(self.steps, inner)
+
+    def _rescale(self, at: int, total_steps: int) -> Schedule:
+        """A warmup already done stays done: the wrapped schedule is rescaled in its own clock. A
+        warmup still under way keeps its length, and the wrapped schedule ends at ``total_steps``."""
+        if self.schedule is None:
+            return super()._rescale(at, total_steps)  # refused: constant after warmup, no end
+        steps = self.steps
+        at, total_steps = later_part(at, total_steps, steps, f"a warmup under way (steps={steps})")
+        shift = 0 if self.prefix else steps  # without prefix, the wrapped schedule runs on the absolute step
+        return self.replace(schedule=self.schedule.rescale(at + shift, total_steps + shift))
 
     @property
     def peak_step(self) -> int:
@@ -354,6 +364,13 @@ class WarmupLR(_Composite):
             if form is None or form[1] != initial or child.last_epoch != self.last_epoch - self._ramp.steps:
                 return None
         return schedule, initial
+
+    def _rescaling(self, at: int, total_steps: int) -> Apply:
+        # As Warmup's rule: the child takes the change in its own clock; a warmup keeps its length.
+        steps = self._ramp.steps
+        return self._schedulers[0]._rescaling(
+            *later_part(at, total_steps, steps, f"a warmup under way (steps={steps})")
+        )
 
     def _take_over(self, step: int) -> None:
         """Write the ramp at ``step``, or put the lrs back to ``initial_lr`` and restart the child there."""

@@ -251,6 +251,28 @@ class WarmupStableDecay(Schedule):
     def last_change(self) -> int | None:
         return self.length if self.length is not None else (self._warmup or None)
 
+    def _rescale(self, at: int, total_steps: int) -> Schedule:
+        """Before the cooldown: the stable phase keeps going and the cooldown, as long as before,
+        moves to end at ``total_steps`` (shortened to start at ``at``, or at the end of warmup,
+        when the new total leaves less room). Once it has started: its remaining part is warped
+        (:class:`~paradox.scheduler.schedule.Rescaled`)."""
+        span = self.decay_span()
+        if span is None or at >= span[0]:
+            return super()._rescale(at, total_steps)  # stable for ever: refused; cooling: warped
+        warmup = self._warmup
+        begin = max(total_steps - span[1], at, warmup)
+        if total_steps <= warmup:
+            rule = f"an int > num_warmup_steps={warmup} (a warmup under way keeps its length)"
+            fail("total_steps", rule, total_steps)
+        return self.replace(
+            num_warmup_steps=warmup,
+            num_stable_steps=begin - warmup,
+            num_decay_steps=total_steps - begin,
+            num_training_steps=total_steps,
+            cooldown_start=None,
+            cooldown_steps=None,
+        )
+
     @property
     def affine(self) -> bool:
         """Every value a multiple of the base: no absolute ``min_lr`` or ``warmup_start_lr``."""
@@ -383,7 +405,11 @@ class WarmupStableDecayLR(ScheduledLR):
     (4, 8)
     """
 
-    _schedule: WarmupStableDecay
+    @property
+    def _plan(self) -> WarmupStableDecay:
+        plan: Any = super()._plan
+        schedule: WarmupStableDecay = plan  # the config's schedule is one (a rescale may wrap the live one)
+        return schedule
 
     num_warmup_steps = ConfigParam()
     num_decay_steps = ConfigParam()
@@ -447,8 +473,14 @@ class WarmupStableDecayLR(ScheduledLR):
                 is changed.
         """
         count = check_steps("steps", steps)
-        schedule, now = self._schedule, self.last_epoch
+        schedule, now = self._plan, self.last_epoch
         owner = f"{type(self).__name__}.cooldown"
+        if self._rescales:
+            at, total = self._rescales[-1]
+            raise ValueError(
+                f"{owner}: the run was rescaled (at step {at}, to end at {total}), which moved its cooldown; "
+                f"call cooldown() before rescale(), or rescale() again. Received: steps={count!r} (int)"
+            )
         if schedule.cooldown_start is not None:
             raise ValueError(
                 f"{owner}: a cooldown already started at step {schedule.cooldown_start} (for "
@@ -470,14 +502,14 @@ class WarmupStableDecayLR(ScheduledLR):
     def _build_schedule(self, config: dict[str, Any]) -> WarmupStableDecay:
         decay = config.get("decay_type")
         if isinstance(decay, Mapping):  # a function's name: the live function, if it is the same
-            live = self._schedule.decay_type
+            live = self._plan.decay_type
             name = decay.get("function")
             if not callable(live) or function_name(live) != name:
                 shown = f"the live decay_type {live!r}" if not callable(live) else function_name(live)
                 rule = f"the name of the live decay_type function ({shown}): build the scheduler with the same function"
                 fail("state_dict['config']['decay_type']", rule, decay)
             config = {**config, "decay_type": live}
-        return type(self._schedule).build(config)
+        return type(self._plan).build(config)
 
     def _read_config(self, saved: dict[str, Any], mode: str) -> Apply:
         live = self._config()
@@ -487,8 +519,9 @@ class WarmupStableDecayLR(ScheduledLR):
         schedule = self._build_schedule(merged)
         restored = schedule.to_config()
         drift = [key for key in live if key not in COOLDOWN_FIELDS and restored[key] != live[key]]
-        if schedule == self._schedule:
+        if schedule == self._plan:
             return _nothing
+        self._incoming = schedule  # the saved changes of budget apply to it
 
         def apply() -> None:
             if drift and mode == "saved":
