@@ -137,6 +137,8 @@ def test_rescaled_config_round_trips_and_prints() -> None:
         ps.Sequential([ps.LinearFactor(0.1, total_iters=30), ps.CosineAnnealing(T_max=270)], [30]),
         ps.Cycles(ps.CosineAnnealing(T_max=100), cycle_limit=3, cycle_decay=0.5),
         ps.HFDecay(steps=300, shape="power"),
+        ps.TanhDecay(T_max=300, eta_min=0.001),
+        ps.KDecay(ps.CosineAnnealing(T_max=300, eta_min=0.01), k=2.5),
     ],
     ids=repr,
 )
@@ -150,8 +152,7 @@ def test_simulate_of_a_rescaled_schedule_is_stepping_to_2_ulp(schedule: ps.Sched
 
 
 def test_the_warped_steps_are_the_same_bits_for_one_step_and_for_an_array() -> None:
-    # The warp adds no rounding of its own to the array path: what differs is the wrapped formula's
-    # (numpy's tanh and ** may round otherwise at a fractional step than Python's).
+    # The warp adds no rounding of its own to the array path.
     rescaled = Rescaled(ps.TanhDecay(T_max=997), at=123, total_steps=4567)
     steps = numpy.arange(0, 5000, dtype=numpy.float64)
     assert rescaled.warp(steps, Math(numpy)).tolist() == [float(rescaled.warp(step)) for step in range(5000)]

@@ -17,18 +17,28 @@ from paradox.scheduler import (
     CosineAnnealing,
     CosineAnnealingLR,
     CosineWarmRestarts,
+    Cycles,
     Cyclic,
     ExponentialDecay,
     ExponentialLR,
+    HFDecay,
+    InverseSqrt,
+    KDecay,
     LinearFactor,
     MultiStepDecay,
+    Noisy,
     OneCycle,
     OneCycleLR,
+    PiecewiseConstant,
+    PiecewiseLinear,
     PolynomialDecay,
     Schedule,
     Sequential,
     StepDecay,
     StepLR,
+    TanhDecay,
+    Warmup,
+    WarmupStableDecay,
     simulate,
 )
 from paradox.scheduler.preview.simulate import PreviewOptimizer
@@ -60,6 +70,23 @@ SCHEDULES: list[Schedule] = [
         [ConstantFactor(scale=0.1, total_iters=5), Sequential([StepDecay(step_size=3), ExponentialDecay(0.99)], [30])],
         [20],
     ),
+    # the schedules of issue 13
+    TanhDecay(T_max=997, eta_min=0.001),
+    KDecay(CosineAnnealing(T_max=400, eta_min=0.01), k=2.5),
+    KDecay(PolynomialDecay(total_iters=300, power=0.7), k=0.5),
+    Warmup(CosineAnnealing(T_max=900), steps=100, shape="exponential", start_factor=0.01),
+    Warmup(CosineAnnealing(T_max=900), steps=100, shape="log", prefix=False),
+    WarmupStableDecay(num_warmup_steps=50, num_decay_steps=0.2, num_training_steps=1000, decay_type="1-sqrt"),
+    WarmupStableDecay(
+        num_warmup_steps=50, num_decay_steps=300, num_training_steps=1000, decay_type="exponential", min_lr=1e-4
+    ),
+    InverseSqrt(warmup_steps=100, timescale=50),
+    PiecewiseLinear([(0, 0.0), (100, 1.0), (400, 0.5), (1000, 0.01)], shape="cosine"),
+    PiecewiseConstant([100, 500], [0.3, 0.05]),
+    Cycles(CosineAnnealing(T_max=90, eta_min=0.01), cycle_mul=1.5, cycle_decay=0.7, cycle_limit=4),
+    Noisy(CosineAnnealing(T_max=1000), start=100, stop=900, pct=0.5, seed=7),
+    HFDecay("cosine", 1000, num_cycles=1.5),
+    HFDecay("power", 800, power=2.0, end_ratio=0.01),
 ]
 
 

@@ -88,7 +88,7 @@ class KDecay(Schedule):
         if self.k == 1.0:
             return step
         period = self._period
-        return xp.where(step < period, period * (xp.minimum(step, period) / period) ** self.k, step)
+        return xp.where(step < period, period * xp.pow(xp.minimum(step, period) / period, self.k), step)
 
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         warped = self.warp(step, xp)

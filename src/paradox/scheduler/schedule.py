@@ -145,6 +145,7 @@ class Math:
     ``xp=Math(numpy)`` for an array of steps::
 
         xp.cos, xp.log, xp.floor, xp.minimum, xp.all   as in math / numpy
+        xp.tanh, xp.pow                                math.tanh, math.pow (libm's, element-wise for an array)
         xp.where(condition, yes, no)                   ``yes if condition else no``
         xp.before(edges, x), xp.upto(edges, x)         how many sorted edges are < x, <= x
         xp.pick(values, index)                         ``values[index]`` (a table's rows unpack as columns)
@@ -154,11 +155,16 @@ class Math:
         if np is not None:
             self.all, self.cos, self.floor, self.log, self.minimum = np.all, np.cos, np.floor, np.log, np.minimum
             self.where, self.zeros = np.where, np.zeros
+            # libm's tanh and pow, as for one step: numpy's own differ by an ulp, which 1 - tanh(x)
+            # near the floor turns into a hundred (TanhDecay), and a cosine of a power into ten (KDecay)
+            self.tanh = np.vectorize(math.tanh, otypes=[float])
+            self.pow = np.vectorize(math.pow, otypes=[float])
             self.before = lambda edges, x: np.searchsorted(edges, x, side="left")
             self.upto = lambda edges, x: np.searchsorted(edges, x, side="right")
             self.pick = lambda values, index: np.asarray(values)[np.asarray(index, dtype=np.intp)].T
         else:  # one step: C functions, and one small Python one
             self.all, self.cos, self.floor, self.log, self.minimum = bool, math.cos, math.floor, math.log, min
+            self.tanh, self.pow = math.tanh, math.pow
             self.before, self.upto, self.pick, self.where = bisect_left, bisect_right, getitem, _where
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from .base import ConfigParam, ScheduledLR
 from .schedule import SCALAR, Schedule
 from .validate import check_float, check_steps, fail, named
@@ -59,11 +57,7 @@ class TanhDecay(Schedule):
     def factor(self, step: Any, xp: Any = SCALAR) -> Any:
         ratio = step / self.T_max
         argument = self.lb * (1.0 - ratio) + self.ub * ratio
-        if xp is SCALAR:
-            return 0.5 * (1.0 - math.tanh(argument))
-        import numpy  # an array of steps: numpy is loaded
-
-        return 0.5 * (1.0 - numpy.tanh(argument))
+        return 0.5 * (1.0 - xp.tanh(argument))
 
 
 class TanhDecayLR(ScheduledLR):
