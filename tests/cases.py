@@ -99,7 +99,46 @@ WSD_DECAYS = "one of 'linear', 'cosine', '1-sqrt', 'square', 'power', 'exponenti
 # issue 13, cycles: the rule for a repeated or warped schedule
 TIMED = "a Schedule with a length (CosineAnnealing, TanhDecay, PolynomialDecay, ...) or its to_config() dict"
 
+# issue 14: ParamScheduler's rules
+SCHEDULE_KEYS = "a dict {key: schedule} ('lr', 'weight_decay', 'betas[1]', ...)"
+
 CASES = [
+    Case(
+        "ParamScheduler",
+        {"schedules": {"lr": {"name": "CosineAnnealing", "T_max": 20, "eta_min": 0.001}}},
+        [
+            *refused("ParamScheduler", "schedules", SCHEDULE_KEYS, TypeError, ["lr"], None),
+            *refused(
+                "ParamScheduler", "schedules", "a dict with at least one schedule (here or in groups)", ValueError, {}
+            ),
+            *refused("ParamScheduler", "layer_decay", FRACTION, ValueError, 0.0, 1.5, NAN),
+            *refused("ParamScheduler", "layer_decay", FRACTION, TypeError, "0.9"),
+            (
+                {"schedules": {"betas[x]": {"name": "CosineAnnealing", "T_max": 20}}},
+                ValueError,
+                r"^ParamScheduler: schedules must be keyed by hyperparameter names, or a name and an index "
+                r"\('lr', 'weight_decay', 'betas\[1\]'\)\. Received: schedules='betas\[x\]' \(str\)$",
+            ),
+            (
+                {"schedules": {"weight_decay": {"name": "CosineAnnealing", "T_max": 20}}},
+                ValueError,
+                r"^ParamScheduler: schedules must be keys every param group it drives holds: param_groups\[0\] "
+                r"holds \['lr'\]\. Received: schedules='weight_decay' \(str\)$",
+            ),
+            (
+                {"groups": {"head": {"lr": None}}},
+                ValueError,
+                r"^ParamScheduler: groups must be keyed by group indices in \[0, 1\] or group names \[\]\. "
+                r"Received: groups='head' \(str\)$",
+            ),
+        ],
+        state_config={
+            "schedules": {"lr": {"name": "CosineAnnealing", "T_max": 20, "eta_min": 0.001}},
+            "groups": [],
+            "layer_decay": None,
+        },
+        lacks=frozenset({"schedule", "config"}),
+    ),
     Case(
         "StepLR",
         {"step_size": 3, "gamma": 0.5},

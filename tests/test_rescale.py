@@ -531,6 +531,7 @@ RESCALABLE = {
     "RestartsLR",
     "NoisyLR",
     "WarmupStableDecayLR",
+    "ParamScheduler",
 }
 
 

@@ -757,4 +757,22 @@ SIMPLE["NoisyLR"] = st.fixed_dictionaries(
     }
 )
 SAMPLE["NoisyLR"] = {"schedule": {"name": "CosineAnnealing", "T_max": 20, "eta_min": 0.0}, "start": 2, "stop": 30}
+# -- issue 14: ParamScheduler (the lr here; the other keys in test_params.py)
+SAMPLE["ParamScheduler"] = {
+    "schedules": {
+        "lr": {"name": "WarmupStableDecay", "num_warmup_steps": 3, "num_decay_steps": 8, "num_training_steps": 20}
+    },
+    "layer_decay": 0.8,
+}
+LONG["ParamScheduler"] = {"schedules": {"lr": {"name": "CosineAnnealing", "T_max": 999_983, "eta_min": 1e-4}}}
+SIMPLE["ParamScheduler"] = st.fixed_dictionaries(
+    {
+        "schedules": st.builds(
+            lambda t, e: {"lr": {"name": "CosineAnnealing", "T_max": t, "eta_min": e}},
+            st.integers(1, 40),
+            st.floats(0.0, 1e-3),
+        ),
+        "layer_decay": st.none() | st.floats(0.1, 1.0),
+    }
+)
 LONG["NoisyLR"] = {"schedule": {"name": "CosineAnnealing", "T_max": 999_983, "eta_min": 0.0}, "stop": 1000}

@@ -35,6 +35,7 @@ from .kdecay import KDecay, KDecayLR
 from .lambdas import LambdaFactor, LambdaLR, MultiplicativeDecay, MultiplicativeLR
 from .noise import Noisy, NoisyLR
 from .one_cycle import OneCycle, OneCycleLR
+from .params import ParamScheduler
 from .piecewise import PiecewiseConstant, PiecewiseConstantLR, PiecewiseLinear, PiecewiseLinearLR
 from .plateau import ReduceLROnPlateau
 from .polynomial import ConstantFactor, ConstantLR, LinearFactor, LinearLR, PolynomialDecay, PolynomialLR
@@ -111,6 +112,7 @@ __all__ = [
     "NoisyLR",
     "OneCycle",
     "OneCycleLR",
+    "ParamScheduler",
     "PiecewiseConstant",
     "PiecewiseConstantLR",
     "PiecewiseLinear",
