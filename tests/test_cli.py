@@ -354,7 +354,7 @@ def torch_build(pending: Pending, optimizer: Any) -> Any:
     return getattr(lr_scheduler, pending.cls.__name__)(optimizer=optimizer, **kwargs)
 
 
-def torch_adam(lrs: list[float]) -> Any:
+def torch_adam(lrs: list[float], group: Any = None) -> Any:
     import torch
 
     return torch.optim.Adam([{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in lrs])

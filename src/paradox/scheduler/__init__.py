@@ -51,6 +51,7 @@ from .timm import (
     WSDLRScheduler,
     create_scheduler_v2,
 )
+from .units import Units
 from .warmup import Warmup, WarmupLR
 from .wsd import WarmupStableDecay, WarmupStableDecayLR
 
@@ -136,6 +137,7 @@ __all__ = [
     "TanhDecayLR",
     "TanhLRScheduler",
     "Trace",
+    "Units",
     "WSDLRScheduler",
     "Warmup",
     "WarmupLR",

@@ -13,7 +13,7 @@ from .lambdas import _LambdaLR
 from .plateau import check_metric
 from .schedule import SCALAR, SCHEDULES, Schedule
 from .state import FORMAT, STATE_KEYS, check_mapping, read_config, read_ours
-from .validate import check_float, check_int, fail, is_tensor, named, naming, owner_name
+from .validate import MAX_DEPTH, check_float, check_int, fail, is_tensor, named, naming, owner_name
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
 if TYPE_CHECKING:
@@ -56,11 +56,6 @@ def later_part(at: int, total_steps: int, start: int, kept: str) -> tuple[int, i
     if at < start and total_steps <= start:
         fail("total_steps", f"an int > {start} ({kept} keeps its length)", total_steps)
     return max(at - start, 0), total_steps - start
-
-
-#: How deep the lists and dicts of nested schedules' configs may go: far beyond any real schedule,
-#: and far within Python's recursion limit (each level builds its schedules in turn).
-MAX_DEPTH = 32
 
 
 def nesting(value: object) -> int:

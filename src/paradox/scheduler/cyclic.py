@@ -418,14 +418,21 @@ class Cyclic(CycledSchedule):
 
     @classmethod
     @named
-    def from_config(cls, config: Mapping[str, Any], *, scale_fn: Callable[[float], float] | None = None) -> Cyclic:
+    def from_config(
+        cls,
+        config: Mapping[str, Any],
+        *,
+        scale_fn: Callable[[float], float] | None = None,
+        steps_per_epoch: int | None = None,
+        total_steps: int | None = None,
+    ) -> Cyclic:
         """Build from :meth:`to_config`'s dict; pass ``scale_fn`` again if the config used one."""
         params = dict(config)
         saved = params.get("scale_fn")
         if scale_fn is not None or saved == CUSTOM:
             check_custom(saved, scale_fn)
             params["scale_fn"] = scale_fn
-        return super().from_config(params)
+        return super().from_config(params, steps_per_epoch=steps_per_epoch, total_steps=total_steps)
 
 
 def check_custom(saved: object, live: Callable[[float], float] | None) -> None:

@@ -134,7 +134,7 @@ class _FunctionSchedule(Schedule):
 
     @classmethod
     @named
-    def from_config(cls: type[_L], config: Mapping[str, Any]) -> _L:
+    def from_config(cls: type[_L], config: Mapping[str, Any], **units: int | None) -> _L:
         """Always refused: a config holds only the functions' names; pass the functions instead."""
         name = config.get("lr_lambda") if isinstance(config, Mapping) else config
         fail("lr_lambda", _FROM_CONFIG_RULE, name, kind=True)

@@ -10,6 +10,7 @@ from .base import LRScheduler, _nothing, param_groups, warn_config_drift
 from .compose import check_schedule
 from .schedule import Schedule
 from .state import read_values
+from .units import Units
 from .validate import as_float, check_float, fail, is_tensor, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -98,6 +99,8 @@ class ParamScheduler(LRScheduler):
         layer_decay: layer-wise lr decay, a number in (0, 1]: of ``n`` groups, group ``i`` (0-based)
             gets ``lr_scale = layer_decay ** (n - 1 - i)``, so the last group (the head) keeps its lr.
             Without it, a group's ``lr_scale`` key (timm's convention) is its multiplier.
+        steps_per_epoch, total_steps: for schedules given as configs with time strings
+            (``{"name": "CosineAnnealing", "T_max": "90ep"}``), as :class:`~paradox.scheduler.Units`.
         last_epoch: as :class:`LRScheduler`.
 
     Raises:
@@ -129,10 +132,12 @@ class ParamScheduler(LRScheduler):
         *,
         groups: Mapping[int | str, Mapping[str, Schedule | Mapping[str, Any] | None]] | None = None,
         layer_decay: float | None = None,
+        steps_per_epoch: int | None = None,
+        total_steps: int | None = None,
         last_epoch: int = -1,
     ) -> None:
         found = param_groups(optimizer)
-        self._defaults, self._overrides = _read_plan(schedules, groups)
+        self._defaults, self._overrides = _read_plan(schedules, groups, Units(steps_per_epoch, total_steps))
         if layer_decay is not None:
             layer_decay = check_float("layer_decay", layer_decay, minimum=0.0, maximum=1.0, min_open=True)
         self.layer_decay = layer_decay
@@ -148,6 +153,12 @@ class ParamScheduler(LRScheduler):
         self._last_values: dict[str, list[Any]] = {}
         self._incoming: tuple[Plan, list[dict[str, float]]] | None = None
         super().__init__(optimizer, last_epoch)
+
+    @property
+    def schedules(self) -> dict[str, list[Schedule | None]]:
+        """Per key, the schedule driving it in each group (None where none does), changes of budget included."""
+        keys = dict.fromkeys(key for keys in self._plan for key in keys)
+        return {key: [keys_.get(key) for keys_ in self._plan] for key in keys}
 
     # -- the plan: which schedule drives which key of which group -----------------------------
 
@@ -358,15 +369,16 @@ def _value(groups: list[ParamGroup], index: int, key: str) -> float:
 
 
 def _read_plan(
-    schedules: object, groups: object
+    schedules: object, groups: object, units: Units | None = None
 ) -> tuple[dict[str, Schedule], dict[int | str, dict[str, Schedule | None]]]:
-    """The default schedules and the per-group overrides, checked."""
+    """The default schedules and the per-group overrides, checked (time strings in configs resolved by ``units``)."""
+    units = units or Units()
     if not isinstance(schedules, Mapping):
         fail("schedules", "a dict {key: schedule} ('lr', 'weight_decay', 'betas[1]', ...)", schedules, kind=True)
     defaults = {}
     for key, schedule in schedules.items():
         parse_key(key)
-        defaults[key] = check_schedule(f"schedules[{key!r}]", schedule)
+        defaults[key] = check_schedule(f"schedules[{key!r}]", units.resolve(schedule, f"schedules[{key!r}]"))
     overrides: dict[int | str, dict[str, Schedule | None]] = {}
     if groups is not None:
         if not isinstance(groups, Mapping):

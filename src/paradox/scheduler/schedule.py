@@ -10,6 +10,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from operator import getitem
 
+from .units import Units
 from .validate import check_int, check_steps, fail, named, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -391,11 +392,20 @@ class Schedule(Record):
 
     @classmethod
     @named
-    def from_config(cls: type[_S], config: Mapping[str, Any]) -> _S:
-        """Build a schedule from :meth:`to_config`'s dict; every value is validated again."""
+    def from_config(
+        cls: type[_S], config: Mapping[str, Any], *, steps_per_epoch: int | None = None, total_steps: int | None = None
+    ) -> _S:
+        """Build a schedule from :meth:`to_config`'s dict; every value is validated again.
+
+        Lengths may be time strings (``"500ba"``, ``"2ep"``, ``"0.1dur"``), resolved to steps with
+        ``steps_per_epoch`` and ``total_steps`` (:class:`~paradox.scheduler.Units`).
+
+        >>> Schedule.from_config({"name": "CosineAnnealing", "T_max": "90ep"}, steps_per_epoch=100)
+        CosineAnnealing(T_max=9000, eta_min=0.0)
+        """
         if not isinstance(config, Mapping):
             fail("config", "a dict", config, kind=True)
-        params = dict(config)
+        params = dict(Units(steps_per_epoch, total_steps).resolve(config))
         name = params.pop("name", cls.__name__)
         target = SCHEDULES.get(name) if isinstance(name, str) else None
         if target is None or not issubclass(target, cls):

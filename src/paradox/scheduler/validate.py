@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     _F = TypeVar("_F", bound=Callable[..., Any])
 
 
+#: How deep the lists and dicts of a config (nested schedules' configs, a spec's calls) may go: far
+#: beyond any real schedule, and far within Python's recursion limit (each level is read in turn).
+MAX_DEPTH = 32
+
 _OWNER: ContextVar[str] = ContextVar("paradox_scheduler_owner", default="")
 
 

@@ -65,6 +65,19 @@ def _positive(name: str, text: str) -> int:
     return value
 
 
+def _key_value(text: str) -> tuple[str, Any]:
+    """``--set KEY=VALUE``: a param-group key and a Python literal (a number, or a tuple of them)."""
+    import ast
+
+    key, equals, value = text.partition("=")
+    try:
+        if not equals or not key.strip().isidentifier():
+            raise ValueError
+        return key.strip(), ast.literal_eval(value.strip())
+    except (ValueError, SyntaxError):
+        raise argparse.ArgumentTypeError(f"--set takes KEY=VALUE with a Python literal value, not {text!r}") from None
+
+
 def _width(text: str) -> int:
     from .chart import MAX_WIDTH, MIN_WIDTH
 
@@ -80,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--lr", type=_lrs, default=[0.1], metavar="LR[,LR...]", help=groups)
     natural = "steps to show, at most 1000000 (default: the schedule's natural length, else 100)"
     common.add_argument("--steps", type=partial(_positive, "--steps"), metavar="N", help=natural)
+    per_epoch = "steps per epoch, to resolve time strings such as T_max='90ep' (composer's 'ba', 'ep', 'dur')"
+    common.add_argument("--steps-per-epoch", type=partial(_positive, "--steps-per-epoch"), metavar="N", help=per_epoch)
+    run = "steps of the whole run, to resolve fractions such as T_max='0.9dur'"
+    common.add_argument("--total-steps", type=partial(_positive, "--total-steps"), metavar="N", help=run)
+    keys = "a key every param group holds, for ParamScheduler: --set weight_decay=0.01 --set 'betas=(0.9, 0.95)'"
+    common.add_argument("--set", type=_key_value, action="append", default=[], metavar="KEY=VALUE", help=keys)
     common.add_argument(
         "--metrics",
         metavar="FILE",
@@ -157,6 +176,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     metrics = None if args.metrics is None else read_metrics(args.metrics)
     options: dict[str, Any] = {"steps": args.steps, "lr": args.lr, "metrics": metrics}
+    options.update(steps_per_epoch=args.steps_per_epoch, total_steps=args.total_steps, group=dict(args.set))
     if args.command == "plot":
         from .plot import plot
 

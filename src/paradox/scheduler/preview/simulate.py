@@ -9,6 +9,7 @@ from ..base import LRScheduler
 from ..compose import Sequential
 from ..schedule import Schedule
 from ..timm import TimmScheduler
+from ..units import Units
 from ..validate import check_float, check_int, naming
 
 TYPE_CHECKING = False  # typing is not imported at run time: it would double the import time
@@ -26,12 +27,13 @@ MAX_VALUES = 10_000_000
 
 
 class PreviewOptimizer:
-    """A stand-in optimizer whose groups have ``lr``, ``momentum`` and ``betas`` (for OneCycleLR, CyclicLR)."""
+    """A stand-in optimizer whose groups have ``lr``, ``momentum`` and ``betas`` (for OneCycleLR,
+    CyclicLR), ``weight_decay`` 0, and the keys of ``group`` (what a :class:`ParamScheduler` drives)."""
 
-    def __init__(self, lrs: Sequence[float]) -> None:
-        momenta = {"momentum": 0.9, "betas": (0.9, 0.999)}
-        self.defaults: dict[str, Any] = {"lr": lrs[0], **momenta}
-        self.param_groups: list[dict[str, Any]] = [{"params": [], "lr": lr, **momenta} for lr in lrs]
+    def __init__(self, lrs: Sequence[float], group: Mapping[str, Any] | None = None) -> None:
+        keys = {"momentum": 0.9, "betas": (0.9, 0.999), "weight_decay": 0.0, **(group or {})}
+        self.defaults: dict[str, Any] = {"lr": lrs[0], **keys}
+        self.param_groups: list[dict[str, Any]] = [{"params": [], "lr": lr, **keys} for lr in lrs]
         self.state: dict[Any, Any] = {}
 
     def step(self) -> None:  # some schedulers check for it
@@ -55,20 +57,28 @@ class Trace:
         label: what was simulated (the spec, or the scheduler's class name).
         lr: per param group, the lr at steps ``0 .. steps - 1`` as an ``array('d')`` of Python floats.
         momentum: the same for momentum (beta1 with Adam-style groups) when the schedule cycles it, else None.
+        keys: the same for every other key a :class:`~paradox.scheduler.ParamScheduler` drives
+            (``{"weight_decay": ..., "betas[1]": ...}``; NaN for a group the key is not driven in).
     """
 
-    __slots__ = ("label", "lr", "momentum")
+    __slots__ = ("keys", "label", "lr", "momentum")
 
     label: str
     lr: tuple[array[float], ...]
     momentum: tuple[array[float], ...] | None
+    keys: dict[str, tuple[array[float], ...]]
 
     def __init__(
-        self, label: str, lr: Sequence[Sequence[float]], momentum: Sequence[Sequence[float]] | None = None
+        self,
+        label: str,
+        lr: Sequence[Sequence[float]],
+        momentum: Sequence[Sequence[float]] | None = None,
+        keys: Mapping[str, Sequence[Sequence[float]]] | None = None,
     ) -> None:
         object.__setattr__(self, "label", label)
         object.__setattr__(self, "lr", tuple(map(_series, lr)))
         object.__setattr__(self, "momentum", None if momentum is None else tuple(map(_series, momentum)))
+        object.__setattr__(self, "keys", {key: tuple(map(_series, table)) for key, table in (keys or {}).items()})
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Trace is immutable: cannot set {name!r}")
@@ -80,10 +90,14 @@ class Trace:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Trace):
             return NotImplemented
-        return (self.label, self.lr, self.momentum) == (other.label, other.lr, other.momentum)
+        return (self.label, self.lr, self.momentum, self.keys) == (other.label, other.lr, other.momentum, other.keys)
 
     def __hash__(self) -> int:
-        return hash((self.label, *(series.tobytes() for series in (*self.lr, *(self.momentum or ())))))
+        return hash((self.label, *(series.tobytes() for series in self._series())))
+
+    def _series(self) -> list[array[float]]:
+        """Every column after ``step``, in order: lrs, momenta, the other keys."""
+        return [*self.lr, *(self.momentum or ()), *(series for table in self.keys.values() for series in table)]
 
     @property
     def steps(self) -> int:
@@ -91,13 +105,14 @@ class Trace:
         return len(self.lr[0]) if self.lr else 0
 
     def columns(self) -> list[str]:
-        """``step,lr`` for one group, ``step,lr_0,lr_1,...`` for several, then ``momentum*``."""
-        kinds = {"lr": len(self.lr), "momentum": len(self.momentum or ())}
+        """``step,lr`` for one group, ``step,lr_0,lr_1,...`` for several, then ``momentum*`` and the other keys."""
+        kinds = {"lr": len(self.lr), "momentum": len(self.momentum or ()), **{k: len(t) for k, t in self.keys.items()}}
         return ["step", *(kind if n == 1 else f"{kind}_{i}" for kind, n in kinds.items() for i in range(n))]
 
     def rows(self, every: int = 1) -> list[list[float]]:
-        """One row per step (``[step, lr..., momentum...]``); with ``every=k``, steps 0, k, 2k, ... and the last."""
-        series = [*self.lr, *(self.momentum or ())]
+        """One row per step (``[step, lr..., momentum..., keys...]``); with ``every=k``, steps 0, k,
+        2k, ... and the last."""
+        series = self._series()
         chosen = [*range(0, self.steps - 1, every), self.steps - 1] if self.steps else []
         return [[step, *(values[step] for values in series)] for step in chosen]
 
@@ -113,6 +128,9 @@ def simulate(
     lr: float | Sequence[float] = 0.1,
     metrics: Sequence[float] | None = None,
     exact: bool = False,
+    steps_per_epoch: int | None = None,
+    total_steps: int | None = None,
+    group: Mapping[str, Any] | None = None,
 ) -> Trace:
     """Simulate a schedule and return its values per step, from step 0 (the lr of the first optimizer step).
 
@@ -124,6 +142,10 @@ def simulate(
         lr: the base lr, or one per param group (ignored for a scheduler, which has its own).
         metrics: one metric per step after step 0, for schedulers stepped with one (ReduceLROnPlateau).
         exact: compute every cosine with ``math.cos`` (about 0.1 s per 10^6), as ``paradox-lr table`` does.
+        steps_per_epoch, total_steps: resolve time strings in a spec or config (``T_max="90ep"``), as
+            :class:`~paradox.scheduler.Units`.
+        group: keys every stand-in param group holds besides ``lr`` (``{"weight_decay": 0.01}``),
+            for a spec or config.
 
     Raises:
         SpecError: the spec is malformed, names an unknown schedule, or has a bad argument.
@@ -150,11 +172,12 @@ def simulate(
         if steps is not None and check_int("steps", steps, minimum=1) > MAX_STEPS:
             raise ValueError(f"simulate: steps must be an int in [1, {MAX_STEPS}]. Received: steps={steps!r} (int)")
         steps = None if steps is None else int(steps)
+        units = Units(steps_per_epoch, total_steps)
     if isinstance(spec_or_scheduler, Schedule) or hasattr(spec_or_scheduler, "optimizer"):
         built, label = spec_or_scheduler, repr(spec_or_scheduler)
     else:  # a spec or a config of a scheduler or a pure schedule, in one dialect
         pending = load(spec_or_scheduler)
-        built = pending.build(PreviewOptimizer(lrs))
+        built = pending.build(PreviewOptimizer(lrs, group), units)
         label = spec_or_scheduler if isinstance(spec_or_scheduler, str) else pending.text()
     if isinstance(built, TimmScheduler):  # stepped with the count itself (step(epoch)): previewed as its schedule
         if built is spec_or_scheduler:  # a live one: on its own bases, times each group's lr_scale, from step 0
@@ -214,6 +237,8 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
             return Trace(label, *arrays)
     lrs: list[list[float]] = [[] for _ in groups]
     momenta: dict[str, list[list[float]]] = {hyper: [[] for _ in groups] for hyper in ("betas", "momentum")}
+    driven = [key for key in getattr(scheduler, "get_last_values", dict)() if key != "lr"]  # a ParamScheduler's
+    keys: dict[str, list[list[float]]] = {key: [[] for _ in groups] for key in driven}
     for step in range(steps):
         if step:
             try:
@@ -227,6 +252,11 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
             lrs[index].append(float(group["lr"]))
             for hyper, table in momenta.items():
                 table[index].append(_hyper(group, hyper))
+        for key, table in keys.items():
+            for series, value in zip(table, scheduler.get_last_values()[key]):
+                series.append(math.nan if value is None else float(value))
+    if keys:
+        return Trace(label, lrs, None, keys)
     for table in momenta.values():  # beta1 first, as Adam-style schedulers prefer it
         if any(
             value != series[0] and not (math.isnan(value) and math.isnan(series[0]))
@@ -251,6 +281,9 @@ def _hyper(group: Mapping[str, Any], key: str) -> float:
 def natural_steps(scheduler: Any) -> int:
     """How many rows show the whole schedule: to its end, else twice its last change (at least 100)."""
     schedule = scheduler if isinstance(scheduler, Schedule) else getattr(scheduler, "schedule", None)
+    driven = getattr(scheduler, "schedules", None)  # a ParamScheduler's: the longest of them
+    if isinstance(driven, dict):
+        return max(natural_steps(item) for column in driven.values() for item in column if item is not None)
     if isinstance(schedule, Schedule) and not isinstance(schedule, Sequential):
         if schedule.length:
             return min(schedule.length + 1, MAX_STEPS)

@@ -30,6 +30,7 @@ from .. import (
     lambdas,
     noise,
     one_cycle,
+    params,
     piecewise,
     plateau,
     polynomial,
@@ -44,10 +45,11 @@ from ..chain import ChainableLR, DecayLR
 from ..cyclic import CycledLR
 from ..schedule import SCHEDULES
 from ..timm import TimmScheduler
+from ..units import Units
+from ..validate import MAX_DEPTH
 
-#: Longest spec accepted, in characters, and deepest nesting of lists and calls.
+#: Longest spec accepted, in characters (the deepest nesting of lists and calls: MAX_DEPTH).
 MAX_LENGTH = 10_000
-MAX_DEPTH = 32
 #: Largest config file (``@path``) read, in bytes.
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -71,6 +73,7 @@ _FAMILIES = (
     kdecay,
     tanh,
     timm,
+    params,
 )
 #: What a spec may call: a scheduler or schedule class, or a function building one (transformers' get_*).
 Maker = Callable[..., Any]
@@ -130,9 +133,15 @@ class Pending:
 
     __repr__ = text
 
-    def build(self, optimizer: Any) -> Any:
-        """Build children first (in order), then this scheduler, on ``optimizer``."""
-        kwargs = {name: _build(value, optimizer) for name, value in self.kwargs.items()}
+    def build(self, optimizer: Any, units: Units | None = None) -> Any:
+        """Build children first (in order), then this scheduler, on ``optimizer``; time strings
+        (``T_max="90ep"``) are resolved to steps by ``units``."""
+        units = units or Units()
+        try:
+            resolved = {name: units.resolve(value, name) for name, value in self.kwargs.items()}
+        except (TypeError, ValueError) as error:
+            raise SpecError(f"{self.where}: {_one_line(error)}") from None
+        kwargs = {name: _build(value, optimizer, units) for name, value in resolved.items()}
         if "optimizer" in inspect.signature(self.cls).parameters:
             kwargs["optimizer"] = optimizer
         try:
@@ -143,13 +152,13 @@ class Pending:
             raise SpecError(f"{self.where}: {failed}{_one_line(error)}") from None
 
 
-def _build(value: Any, optimizer: Any) -> Any:
+def _build(value: Any, optimizer: Any, units: Units) -> Any:
     if isinstance(value, Pending):
-        return value.build(optimizer)
+        return value.build(optimizer, units)
     if isinstance(value, (list, tuple)):
-        return type(value)(_build(item, optimizer) for item in value)
+        return type(value)(_build(item, optimizer, units) for item in value)
     if isinstance(value, dict):
-        return {key: _build(item, optimizer) for key, item in value.items()}
+        return {key: _build(item, optimizer, units) for key, item in value.items()}
     return value
 
 
