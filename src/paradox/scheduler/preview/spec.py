@@ -46,7 +46,7 @@ from ..cyclic import CycledLR
 from ..schedule import SCHEDULES
 from ..timm import TimmScheduler
 from ..units import Units
-from ..validate import MAX_DEPTH
+from ..validate import MAX_DEPTH, naming
 
 #: Longest spec accepted, in characters (the deepest nesting of lists and calls: MAX_DEPTH).
 MAX_LENGTH = 10_000
@@ -138,7 +138,8 @@ class Pending:
         (``T_max="90ep"``) are resolved to steps by ``units``."""
         units = units or Units()
         try:
-            resolved = {name: units.resolve(value, name) for name, value in self.kwargs.items()}
+            with naming(self.cls.__name__):
+                resolved = {name: units.resolve(value, name) for name, value in self.kwargs.items()}
         except (TypeError, ValueError) as error:
             raise SpecError(f"{self.where}: {_one_line(error)}") from None
         kwargs = {name: _build(value, optimizer, units) for name, value in resolved.items()}
