@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,3 +154,43 @@ def test_the_source_table_names_tests_that_exist() -> None:
             assert f"def {test}(" in source, (module, test)
             named += 1
     assert named >= 20
+
+
+def run_block(heading: str) -> int:
+    """Run the first python block of the README section ``heading`` as written, checking each value
+    it shows (``expression  # 0.065796`` or ``a, b  # 1, 2``, to 6 decimals); return how many."""
+    section = README.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("\n```", 1)[0]
+    namespace: dict[str, Any] = {}
+    shown_lines, pending = 0, []
+    for line in code.splitlines():  # run the block in order, checking each value where it is shown
+        shown = re.fullmatch(r"(\S.*?)  # (-?[\d.e-]+(?:, [\d.e-]+)*)", line)
+        if shown is None:
+            pending.append(line)
+            continue
+        exec(compile("\n".join(pending), "README.md", "exec"), namespace)  # our own README, as written
+        pending = []
+        value = eval(shown.group(1), namespace)
+        values = value if isinstance(value, tuple) else (value,)
+        assert [round(v, 6) for v in values] == [float(item) for item in shown.group(2).split(", ")], line
+        shown_lines += 1
+    exec(compile("\n".join(pending), "README.md", "exec"), namespace)
+    return shown_lines
+
+
+def test_the_changed_budget_example_runs_and_shows_what_it_gives() -> None:
+    assert run_block("A changed budget") == 4  # every number shown was checked
+
+
+def test_the_any_hyperparameter_example_runs_resumes_bit_for_bit_and_shows_what_it_gives() -> None:
+    assert run_block("Schedule any hyperparameter, in any unit") == 2
+
+
+def test_the_param_scheduler_plot_command_runs(tmp_path: Path) -> None:
+    section = README.split("## Schedule any hyperparameter, in any unit\n", 1)[1].split("\n## ", 1)[0]
+    command = section.split("```bash\n", 1)[1].split("\n```", 1)[0]
+    arguments = shlex.split(command)
+    assert arguments[:2] == ["paradox-lr", "plot"] and arguments[-1] == "docs/param-schedule.png"
+    assert main([*arguments[1:-1], str(tmp_path / "figure.png")]) == 0
+    assert (tmp_path / "figure.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (ROOT / "docs" / "param-schedule.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
