@@ -456,6 +456,36 @@ def test_past_the_end_of_the_shape_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
+    "schedule",
+    [
+        ps.LinearFactor(1.0, 0.0, total_iters=100),
+        ps.ConstantFactor(0.5, total_iters=100),
+        ps.PolynomialDecay(total_iters=100, power=2.0),
+        ps.PiecewiseLinear([(0, 1.0), (40, 0.5), (100, 0.1)]),
+        ps.PiecewiseConstant([30, 100], [0.5, 0.1]),
+    ],
+    ids=repr,
+)
+def test_decays_that_end_and_hold_move_their_end(schedule: ps.Schedule) -> None:
+    rescaled = schedule.rescale(30, 230)
+    assert rescaled.simulate(31, exact=True) == schedule.simulate(31, exact=True)  # unchanged up to at
+    assert rescaled(230) == schedule(100) and rescaled(500) == schedule(500)  # the end moved, then it holds
+    assert rescaled(130) == schedule(65)  # halfway through the rest: twice as slow
+
+
+def test_transformers_linear_schedule_rescales() -> None:
+    optimizer = PlainOptimizer(1.0)
+    scheduler = ps.get_linear_schedule_with_warmup(optimizer, num_warmup_steps=10, num_training_steps=110)
+    run(scheduler, 60)
+    assert lrs_of(optimizer) == [0.5]
+    scheduler.rescale(total_steps=160)  # 50 more steps: the rest of the decay takes twice as long
+    run(scheduler, 50)
+    assert lrs_of(optimizer) == [0.25]
+    run(scheduler, 50)
+    assert lrs_of(optimizer) == [0.0]
+
+
+@pytest.mark.parametrize(
     ("build", "error", "message"),
     [
         (
@@ -532,6 +562,11 @@ RESCALABLE = {
     "NoisyLR",
     "WarmupStableDecayLR",
     "ParamScheduler",
+    "ConstantLR",
+    "LinearLR",
+    "PolynomialLR",
+    "PiecewiseLinearLR",
+    "PiecewiseConstantLR",
 }
 
 

@@ -54,6 +54,8 @@ class PiecewiseLinear(Schedule):
     [0.0, 0.5, 1.0, 0.8, 0.6, 0.4, 0.2, 0.2]
     """
 
+    _holds = True  # after its last change: a change of budget moves that end
+
     def __init__(self, milestones_values: Sequence[tuple[int, float]], shape: str = "linear") -> None:
         with self._building():
             self.milestones_values = _check_pairs(milestones_values)
@@ -121,6 +123,8 @@ class PiecewiseConstant(Schedule):
     >>> [round(value, 6) for value in schedule.simulate(6)]
     [1.0, 1.0, 0.5, 0.5, 0.05, 0.05]
     """
+
+    _holds = True  # after its last change: a change of budget moves that end
 
     def __init__(self, boundaries: Sequence[int], scales: Sequence[float]) -> None:
         with self._building():

@@ -36,6 +36,8 @@ class ConstantFactor(Decay):
     {'name': 'ConstantFactor', 'factor': 0.25, 'total_iters': 2}
     """
 
+    _holds = True  # after its last change: a change of budget moves that end
+
     def __init__(self, scale: float = 1.0 / 3, total_iters: int = 5) -> None:
         with self._building():
             self.scale = check_float("factor", scale, minimum=0.0, maximum=1.0, min_open=True)
@@ -87,6 +89,8 @@ class LinearFactor(Decay):
     [0.5, 0.625, 0.75, 0.875, 1.0, 1.0]
     """
 
+    _holds = True  # after its last change: a change of budget moves that end
+
     def __init__(self, start_factor: float = 1.0 / 3, end_factor: float = 1.0, total_iters: int = 5) -> None:
         with self._building():
             self.start_factor = check_float("start_factor", start_factor, minimum=0.0, maximum=1.0, min_open=True)
@@ -117,6 +121,8 @@ class PolynomialDecay(Decay):
     >>> PolynomialDecay(total_iters=4, power=2.0).simulate(6, base=1.0)
     [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
     """
+
+    _holds = True  # after its last change: a change of budget moves that end
 
     def __init__(self, total_iters: int = 5, power: float = 1.0) -> None:
         with self._building():

@@ -227,6 +227,9 @@ class Schedule(Record):
 
     #: The value where the factor is 0 (``eta_min`` for a cosine).
     floor: float = 0.0
+    #: Whether the shape holds its value after :attr:`last_change` (a linear decay after
+    #: ``total_iters``), so a change of budget can move that end; not a step decay, which repeats.
+    _holds: bool = False
 
     @property
     def length(self) -> int | None:
@@ -236,8 +239,9 @@ class Schedule(Record):
     @property
     def _end(self) -> int | None:
         """The step where the shape ends, for a change of budget (:meth:`rescale`): :attr:`length`,
-        unless a family's shape ends elsewhere (transformers' cosine, which has no length)."""
-        return self.length
+        else :attr:`last_change` for a shape that holds after it (:attr:`_holds`), unless a family's
+        shape ends elsewhere (transformers' cosine, which has neither)."""
+        return self.length if self.length is not None else self.last_change if self._holds else None
 
     @property
     def affine(self) -> bool:
