@@ -3,7 +3,8 @@
 The floor is a bare Python loop that evaluates one cosine and writes one float into each group's
 dict (two writes for OneCycleLR, which also cycles momentum); every group has lr 0.1, as in the
 issue's table. Rows marked "one lr per group" give each group its own lr (layer-wise decay) and
-compare with a floor that multiplies each group's base by the cosine. Run::
+compare with a floor that multiplies each group's base by the cosine. The ParamScheduler rows
+schedule lr and weight decay (the floor writes both; torch's lr-only cosine is the nearest torch has). Run::
 
     python bench/step_overhead.py            # 1, 10, 100, 1000 groups
     python bench/step_overhead.py --quick    # fewer repeats
@@ -53,6 +54,11 @@ def build(module: Any, name: str, optimizer: Any) -> Any:
         return module.CosineAnnealingLR(optimizer, T_max=BIG, eta_min=1e-5)
     if name == "OneCycleLR":
         return module.OneCycleLR(optimizer, max_lr=0.1, total_steps=BIG)
+    if name == "ParamScheduler":  # lr and weight decay; torch has no equivalent: its lr-only cosine stands in
+        if module is theirs:
+            return module.CosineAnnealingLR(optimizer, T_max=BIG)
+        cosine, rising = module.CosineAnnealing(T_max=BIG), module.CosineAnnealing(T_max=BIG, eta_min=0.1)
+        return module.ParamScheduler(optimizer, {"lr": cosine, "weight_decay": rising})
     if name == "SequentialLR":
         warmup = module.LinearLR(optimizer, start_factor=0.01, total_iters=5)
         cosine = module.CosineAnnealingLR(optimizer, T_max=BIG)
@@ -120,7 +126,8 @@ def measure(name: str, groups: int, repeat: int, *, tensor: bool = False, distin
         elif distinct:
             floor = distinct_floor_step([{"lr": lr} for lr in group_lrs(groups, distinct=True)])
         else:
-            floor = floor_step([{"lr": 0.1, "momentum": 0.9} for _ in range(groups)], 2 if name == "OneCycleLR" else 1)
+            two = name in ("OneCycleLR", "ParamScheduler")  # momentum, or weight decay, as well as the lr
+            floor = floor_step([{"lr": 0.1, "momentum": 0.9} for _ in range(groups)], 2 if two else 1)
         times: dict[str, list[float]] = {"torch": [], "ours": [], "floor": []}
         for _ in range(repeat):  # interleaved, so that noise hits all three alike
             times["floor"].append(best_time(floor, number=number, repeat=1))
@@ -174,6 +181,20 @@ def main() -> int:
                     "-",
                 ]
             )
+    for groups in (10, 100):  # issue 14: two keys; the floor writes two, torch's cosine writes the lr alone
+        result = measure("ParamScheduler", groups, repeat)
+        rows.append(
+            [
+                "ParamScheduler, lr + weight_decay",
+                str(groups),
+                f"{result['floor']:.2f} (2 keys)",
+                f"{result['torch']:.2f} (lr only)",
+                f"{result['ours']:.2f}",
+                f"{result['ours'] / result['torch']:.2f}x",
+                f"{result['ours'] / result['floor']:.2f}x",
+                "-",
+            ]
+        )
     for groups in (100,):
         result = measure("StepLR", groups, repeat, tensor=True)
         rows.append(

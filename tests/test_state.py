@@ -680,6 +680,12 @@ def test_ten_million_steps_match_the_closed_form(name: str) -> None:
     elif name == "SequentialLR":
         cosine = scheduler.schedulers[1].schedule
         assert lrs == [cosine(N - 5, base) for base in LRS]
+    elif name == "ParamScheduler":  # issue 14: its lr schedule's closed form, and a fresh one's jump
+        cosine = scheduler.schedules["lr"][0]
+        assert cosine is not None and lrs == [cosine(N, base) for base in LRS]
+        fresh_opt = PlainOptimizer(*LRS, momentum=0.9)
+        make(name, LONG[name], fresh_opt).step(N)
+        assert values_of(fresh_opt) == values_of(optimizer)
     elif name == "WarmupLR":  # issue 13, warmup: the child's closed form from its own step 0
         assert lrs == scheduler.schedule.values(N, list(LRS)) == scheduler.scheduler.schedule.values(N - 1000, LRS)
     else:  # ChainedScheduler: the product of its children's closed forms

@@ -56,10 +56,10 @@ def read_key(groups: list[ParamGroup], index: int, key: str) -> Any:
     return value
 
 
-def write_key(group: ParamGroup, key: str, value: float) -> None:
-    """Set ``key`` of a group to ``value``: a tensor is filled in place, an item of a tuple is set by
-    building a new tuple (torch's Adam keeps ``betas`` as one), anything else is replaced."""
-    name, item = parse_key(key)
+def write_key(group: ParamGroup, name: str, item: int | None, value: float) -> None:
+    """Set ``group[name]`` (its item ``item``, if not None) to ``value``: a tensor is filled in place,
+    an item of a tuple is set by building a new tuple (torch's Adam keeps ``betas`` as one), anything
+    else is replaced."""
     current = group[name]
     if item is None:
         if is_tensor(current):
@@ -148,8 +148,7 @@ class ParamScheduler(LRScheduler):
             for key in keys:
                 if key != "lr":  # LRScheduler checks the lrs
                     _value(found, index, key)
-        self._planned = plan  #: the plan of the config, before any change of budget
-        self._set_plan(plan)
+        self._planned = self._plan = plan  # the plan of the config, and the one followed (after changes of budget)
         self._last_values: dict[str, list[Any]] = {}
         self._incoming: tuple[Plan, list[dict[str, float]]] | None = None
         super().__init__(optimizer, last_epoch)
@@ -175,13 +174,26 @@ class ParamScheduler(LRScheduler):
         return plan
 
     def _set_plan(self, plan: Plan) -> None:
-        """Follow ``plan``, its groups gathered into runs: per key, each schedule with the groups it drives."""
+        """Follow ``plan`` (with the bases and scales set), its groups gathered into runs: per key,
+        each schedule with the groups it drives (None: all of them), their bases, and their lr scales
+        (None: all 1)."""
         self._plan = plan
-        runs: dict[tuple[str, int], tuple[str, Schedule, list[int]]] = {}
+        gathered: dict[tuple[str, int], tuple[str, Schedule, list[int]]] = {}
         for index, keys in enumerate(plan):
             for key, schedule in keys.items():
-                runs.setdefault((key, id(schedule)), (key, schedule, []))[2].append(index)
-        self._runs = list(runs.values())
+                gathered.setdefault((key, id(schedule)), (key, schedule, []))[2].append(index)
+        self._runs = []
+        for key, schedule, members in gathered.values():
+            scales = [self._scales[index] for index in members] if key == "lr" else []
+            self._runs.append(
+                (
+                    key,
+                    schedule,
+                    None if len(members) == len(plan) else members,
+                    [self._bases[index][key] for index in members],
+                    None if all(scale == 1.0 for scale in scales) else scales,
+                )
+            )
 
     def _scales_for(self, groups: list[ParamGroup], start: int) -> list[float]:
         """Each group's lr multiplier: from ``layer_decay`` (groups at construction), else its ``lr_scale``."""
@@ -204,6 +216,7 @@ class ParamScheduler(LRScheduler):
             {key: self.base_lrs[index] if key == "lr" else _value(groups, index, key) for key in keys}
             for index, keys in enumerate(self._plan)
         ]
+        self._set_plan(self._plan)
 
     def get_lr(self) -> list[Any]:
         return self._lrs(self._values_at(self.last_epoch))
@@ -220,17 +233,21 @@ class ParamScheduler(LRScheduler):
     def _values_at(self, step: float) -> dict[str, list[Any]]:
         """Per key, one value per group (None where no schedule drives it; for ``lr``, the group's
         own lr): each schedule evaluated once for all the groups it drives."""
-        groups, bases, scales = self.optimizer.param_groups, self._bases, self._scales
+        groups = self.optimizer.param_groups
         out: dict[str, list[Any]] = {}
-        for key, schedule, members in self._runs:
+        for key, schedule, members, bases, scales in self._runs:
+            values = schedule.values(step, bases)
+            if scales is not None:
+                values = [value * scale for value, scale in zip(values, scales)]
+            if members is None:  # every group (the usual case): the column as it is
+                out[key] = values
+                continue
             column = out.get(key) or out.setdefault(key, [None] * len(groups))
-            values = schedule.values(step, [bases[index][key] for index in members])
-            if key == "lr":
-                values = [value * scales[index] for value, index in zip(values, members)]
             for index, value in zip(members, values):
                 column[index] = value
-        if "lr" in out:
-            out["lr"] = [group["lr"] if lr is None else lr for group, lr in zip(groups, out["lr"])]
+        lrs = out.get("lr")
+        if lrs is not None and None in lrs:
+            out["lr"] = [group["lr"] if lr is None else lr for group, lr in zip(groups, lrs)]
         return out
 
     def _write(self, groups: list[ParamGroup], lrs: list[Any]) -> None:
@@ -240,9 +257,14 @@ class ParamScheduler(LRScheduler):
     def _write_values(self, groups: list[ParamGroup], values: dict[str, list[Any]]) -> None:
         """Write every key but ``lr`` (which :meth:`LRScheduler._write` writes) into the groups it drives."""
         for key, column in values.items():
+            name, item = parse_key(key)
             for group, value in zip(groups, column):
-                if value is not None:
-                    write_key(group, key, value)
+                if value is None:
+                    continue
+                if item is None and type(group[name]) is float:  # the usual case, written straight
+                    group[name] = value
+                else:
+                    write_key(group, name, item, value)
             self._last_values[key] = column
 
     def get_last_values(self) -> dict[str, list[Any]]:
