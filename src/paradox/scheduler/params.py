@@ -4,6 +4,7 @@ group if need be, on one clock with one state."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from .base import LRScheduler, _nothing, param_groups, warn_config_drift
@@ -50,9 +51,9 @@ def read_key(groups: list[ParamGroup], index: int, key: str) -> Any:
         if item >= len(value):
             fail(f"{where}[{name!r}]", f"a tuple of more than {item} items (scheduled as {key!r})", value)
         value = value[item]
-    number = as_float(f"{where}[{key!r}]", value, "a finite number or a one-element tensor")
-    if number != number or number in (float("inf"), float("-inf")):
-        fail(f"{where}[{key!r}]", "a finite number or a one-element tensor", value)
+    rule = "a finite number or a one-element tensor"
+    if not math.isfinite(as_float(f"{where}[{key!r}]", value, rule)):
+        fail(f"{where}[{key!r}]", rule, value)
     return value
 
 
