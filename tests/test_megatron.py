@@ -16,7 +16,15 @@ from typing import Any
 import pytest
 import torch
 
-from paradox.scheduler import ParamScheduler, PiecewiseLinear, Schedule, Warmup, WarmupStableDecay
+from paradox.scheduler import (
+    InverseSqrt,
+    ParamScheduler,
+    PiecewiseLinear,
+    Schedule,
+    Sequential,
+    Warmup,
+    WarmupStableDecay,
+)
 
 TABLES = Path(__file__).resolve().parent / "golden" / "megatron.json"
 
@@ -34,16 +42,17 @@ def style_of(row: dict[str, Any]) -> tuple[str, str]:
 def megatron_lr(config: dict[str, Any]) -> Schedule:
     """Megatron's lr on a base of ``max_lr``: a linear warmup from ``init_lr`` over
     ``lr_warmup_steps`` (the peak at its last step), then the decay to ``min_lr`` at
-    ``lr_decay_steps`` (a WSD's stable phase, then its anneal over ``wsd_decay_steps``), then ``min_lr``."""
+    ``lr_decay_steps`` (a WSD's stable phase, then its anneal over ``wsd_decay_steps``), then
+    ``min_lr``; the inverse square root is held at ``min_lr`` from where it falls below it."""
     warmup, decay, peak = config["lr_warmup_steps"], config["lr_decay_steps"], config["max_lr"]
     floor, start = config["min_lr"] / peak, config["init_lr"] / peak
     anneal = config.get("lr_wsd_decay_style")
-    if anneal == "minus_sqrt":  # the WSD paper's 1 - sqrt cooldown
+    if anneal in ("minus_sqrt", "exponential"):  # the WSD paper's 1 - sqrt cooldown, or Megatron's own
         return WarmupStableDecay(
             num_warmup_steps=warmup,
             num_stable_steps=decay - config["wsd_decay_steps"] - warmup,
             num_decay_steps=config["wsd_decay_steps"],
-            decay_type="1-sqrt",
+            decay_type="1-sqrt" if anneal == "minus_sqrt" else megatron_exponential,
             min_lr_ratio=floor,
             warmup_start_ratio=start,
         )
@@ -54,7 +63,18 @@ def megatron_lr(config: dict[str, Any]) -> Schedule:
             PiecewiseLinear([*points, (decay - warmup, floor)], shape=anneal), steps=warmup, start_factor=start
         )
     shape = config["lr_decay_style"]
+    if shape == "inverse-square-root":  # fairseq's form (sqrt(max(W, 1) / t)), then held at min_lr
+        length = max(warmup, 1)  # without warmup, Megatron's sqrt(max(t, 1)): a one-step "ramp" at the peak
+        rsqrt = InverseSqrt(warmup_steps=length, timescale=length, start_factor=start if warmup else 1.0)
+        below = next((t for t in range(length + 1, decay + 1) if rsqrt(t) < floor), decay + 1)
+        return Sequential([rsqrt, PiecewiseLinear([(0, floor)])], [below])  # clamped at the floor from there
     return Warmup(PiecewiseLinear([(0, 1.0), (decay - warmup, floor)], shape=shape), steps=warmup, start_factor=start)
+
+
+def megatron_exponential(progress: float) -> float:
+    """Megatron's WSD "exponential" anneal, the fraction of ``max_lr - min_lr`` left: ``2 * 0.5**q - 1``
+    (1 at the start, 0 at the end; not the geometric "exponential" of WarmupStableDecay)."""
+    return 2.0 * math.pow(0.5, progress) - 1.0
 
 
 def megatron_wd(config: dict[str, Any]) -> Schedule:
@@ -63,18 +83,21 @@ def megatron_wd(config: dict[str, Any]) -> Schedule:
     return PiecewiseLinear([(0, 1.0), (config["wd_incr_steps"], config["end_wd"] / config["start_wd"])], shape=shape)
 
 
-#: The styles our schedules express. Not expressed: "inverse-square-root" (Megatron clamps it at
-#: min_lr, cuts to min_lr after lr_decay_steps, and takes sqrt(max(t, 1)) without warmup: a
-#: Sequential of an InverseSqrt and a constant would need the crossing step computed outside), and
-#: WSD "exponential" (Megatron's 2 * 0.5**q - 1 reaches min_lr; our exponential cooldown is geometric).
-EXPRESSED = [("WSD", "cosine"), ("WSD", "linear"), ("WSD", "minus_sqrt"), ("cosine", ""), ("linear", "")]
+#: Every style of Megatron's.
+EXPRESSED = [
+    ("inverse-square-root", ""),
+    ("WSD", "cosine"),
+    ("WSD", "exponential"),
+    ("WSD", "linear"),
+    ("WSD", "minus_sqrt"),
+    ("cosine", ""),
+    ("linear", ""),
+]
 
 
 def test_the_tables_cover_every_style_with_50_configs() -> None:
     styles = [style_of(row) for row in megatron_tables()]
-    assert {style: styles.count(style) for style in set(styles)} == {
-        style: 50 for style in [*EXPRESSED, ("WSD", "exponential"), ("inverse-square-root", "")]
-    }
+    assert {style: styles.count(style) for style in set(styles)} == {style: 50 for style in EXPRESSED}
     assert {row["config"]["wd_incr_style"] for row in megatron_tables()} == {"constant", "linear", "cosine"}
 
 
