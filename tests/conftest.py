@@ -7,6 +7,7 @@ import copy
 import math
 import os
 import random
+import re
 import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -26,6 +27,12 @@ class PlainOptimizer:
 
     def __init__(self, *lrs: float, **extra: Any) -> None:
         self.param_groups: list[dict[str, Any]] = [{"lr": lr, **extra} for lr in lrs]
+
+
+def stable_id(value: object) -> str:
+    """A test id from ``repr(value)`` without memory addresses (``<function <lambda> at 0x...>``), so
+    that every run, and every pytest-xdist worker, collects the same ids."""
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
 
 
 def lrs_of(optimizer: Any) -> list[float]:

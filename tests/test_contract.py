@@ -15,7 +15,7 @@ import pytest
 
 import paradox.scheduler as ps
 from cases import CASES, Case
-from conftest import PlainOptimizer, lrs_of, refused, snapshot
+from conftest import PlainOptimizer, lrs_of, refused, snapshot, stable_id
 from paradox.scheduler import LRScheduler, _LRScheduler
 
 IDS = [case.name for case in CASES]
@@ -90,7 +90,7 @@ BAD_LAST_EPOCHS: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"last_epoch": 1.5}, ValueError, r"last_epoch must be an int >= -1\. Received: last_epoch=1\.5"),
 ]
 BAD_ARGUMENTS = [
-    pytest.param(case, overrides, error, pattern, id=f"{case.name}-{overrides!r}")
+    pytest.param(case, overrides, error, pattern, id=f"{case.name}-{stable_id(overrides)}")
     for case in CASES
     for overrides, error, pattern in [*case.bad, *([] if "last_epoch" in case.lacks else BAD_LAST_EPOCHS)]
 ]

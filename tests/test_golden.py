@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import paradox.scheduler as ps
-from conftest import PlainOptimizer, lrs_of, quiet
+from conftest import PlainOptimizer, lrs_of, quiet, stable_id
 from paradox.scheduler import (
     ConstantFactor,
     CosineAnnealing,
@@ -693,7 +693,7 @@ WSD_GOLDEN: list[tuple[Schedule, float, Any, Any]] = [
 ]
 
 
-@pytest.mark.parametrize(("schedule", "base", "values"), WARMUP_GOLDEN, ids=repr)
+@pytest.mark.parametrize(("schedule", "base", "values"), WARMUP_GOLDEN, ids=stable_id)
 def test_warmup_golden_values(schedule: ps.Warmup, base: float, values: list[float]) -> None:
     assert [schedule(t, base) for t in range(9)] == pytest.approx(values, rel=1e-15, abs=1e-300)
     assert schedule.simulate(9, base) == pytest.approx(values, rel=1e-15, abs=1e-300)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import paradox.scheduler as ps
 from cases import CASES, Case
-from conftest import PlainOptimizer, lrs_of, refused
+from conftest import PlainOptimizer, lrs_of, refused, stable_id
 from paradox.scheduler.schedule import Math, Rescaled
 from test_contract import build
 from test_simulate import assert_ulps
@@ -140,7 +140,7 @@ def test_rescaled_config_round_trips_and_prints() -> None:
         ps.TanhDecay(T_max=300, eta_min=0.001),
         ps.KDecay(ps.CosineAnnealing(T_max=300, eta_min=0.01), k=2.5),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 @pytest.mark.parametrize(("at", "total"), [(10, 700), (120, 180), (260, 1000)])
 def test_simulate_of_a_rescaled_schedule_is_stepping_to_2_ulp(schedule: ps.Schedule, at: int, total: int) -> None:
@@ -464,7 +464,7 @@ def test_past_the_end_of_the_shape_is_refused() -> None:
         ps.PiecewiseLinear([(0, 1.0), (40, 0.5), (100, 0.1)]),
         ps.PiecewiseConstant([30, 100], [0.5, 0.1]),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_decays_that_end_and_hold_move_their_end(schedule: ps.Schedule) -> None:
     rescaled = schedule.rescale(30, 230)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import paradox.scheduler.schedule as schedule_module
-from conftest import assert_close, quiet
+from conftest import assert_close, quiet, stable_id
 from paradox.scheduler import (
     ChainedScheduler,
     ConstantFactor,
@@ -102,7 +102,7 @@ def assert_ulps(ours: list[float], reference: list[float], ulps: int = 2) -> Non
     assert not bad, bad[:5]
 
 
-@pytest.mark.parametrize("schedule", SCHEDULES, ids=repr)
+@pytest.mark.parametrize("schedule", SCHEDULES, ids=stable_id)
 def test_the_array_path_is_the_scalar_formula_to_2_ulp(schedule: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     count = schedule.length + 1 if isinstance(schedule, OneCycle) else 1500
     loop = [schedule(t, 0.3) for t in range(count)]
