@@ -172,21 +172,25 @@ def test_an_lr_scale_key_is_timms_multiplier() -> None:
     assert lrs_of(optimizer) == [value * 0.3, value]
 
 
+def lr_and_weight_decay(optimizer: Any, T_max: int) -> ParamScheduler:
+    """A cosine lr, and a weight decay rising along a cosine to 0.1."""
+    wd = CosineAnnealing(T_max=T_max, eta_min=0.1)
+    return ParamScheduler(optimizer, {"lr": CosineAnnealing(T_max=T_max), "weight_decay": wd})
+
+
 def test_a_group_added_later_continues_from_the_values_it_brought() -> None:
     optimizer = PlainOptimizer(0.1, weight_decay=0.01)
-    scheduler = ParamScheduler(
-        optimizer, {"lr": CosineAnnealing(T_max=20), "weight_decay": CosineAnnealing(T_max=20, eta_min=0.1)}
-    )
+    scheduler = lr_and_weight_decay(optimizer, T_max=20)
     for _ in range(5):
         scheduler.step()
     optimizer.param_groups.append({"lr": 0.05, "weight_decay": 0.02})
     scheduler.step()
-    cosine = CosineAnnealing(T_max=20)
-    base = cosine.rebase(5, 0.05)
-    assert base is not None
+    cosine, rising = CosineAnnealing(T_max=20), CosineAnnealing(T_max=20, eta_min=0.1)
+    base, wd_base = cosine.rebase(5, 0.05), rising.rebase(5, 0.02)
+    assert base is not None and wd_base is not None
     assert optimizer.param_groups[1]["lr"] == cosine(6, base)
-    # a twin that has the group from the start and the same lr at step 5 runs alongside
-    for _ in range(10):
+    assert optimizer.param_groups[1]["weight_decay"] == rising(6, wd_base)  # every key, on the same rule
+    for _ in range(10):  # and it stays on those curves
         scheduler.step()
     assert math.isclose(optimizer.param_groups[1]["lr"], cosine(16, base), rel_tol=1e-15)
 
@@ -207,9 +211,7 @@ def test_resume_through_json_continues_bit_for_bit() -> None:
 
 def test_rescale_stretches_every_key_from_now() -> None:
     optimizer = PlainOptimizer(0.1, weight_decay=0.01)
-    scheduler = ParamScheduler(
-        optimizer, {"lr": CosineAnnealing(T_max=100), "weight_decay": CosineAnnealing(T_max=100, eta_min=0.1)}
-    )
+    scheduler = lr_and_weight_decay(optimizer, T_max=100)
     for _ in range(40):
         scheduler.step()
     before = dict(optimizer.param_groups[0])

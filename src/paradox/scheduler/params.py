@@ -36,9 +36,9 @@ def parse_key(key: object, where: str = "schedules") -> tuple[str, int | None]:
     return name, int(rest[:-1]) if bracket else None
 
 
-def read_key(groups: list[ParamGroup], index: int, key: str) -> Any:
-    """Group ``index``'s value of ``key`` (``"betas[1]"``: the item of its tuple), checked: a finite
-    number or a one-element tensor."""
+def read_key(groups: list[ParamGroup], index: int, key: str) -> float:
+    """Group ``index``'s value of ``key`` (``"betas[1]"``: the item of its tuple) as a float, checked:
+    a finite number or a one-element tensor."""
     name, item = parse_key(key)
     group, where = groups[index], f"optimizer.param_groups[{index}]"
     if name not in group:
@@ -52,9 +52,10 @@ def read_key(groups: list[ParamGroup], index: int, key: str) -> Any:
             fail(f"{where}[{name!r}]", f"a tuple of more than {item} items (scheduled as {key!r})", value)
         value = value[item]
     rule = "a finite number or a one-element tensor"
-    if not math.isfinite(as_float(f"{where}[{key!r}]", value, rule)):
+    number = as_float(f"{where}[{key!r}]", value, rule)
+    if not math.isfinite(number):
         fail(f"{where}[{key!r}]", rule, value)
-    return value
+    return number
 
 
 def write_key(group: ParamGroup, name: str, item: int | None, value: float) -> None:
@@ -143,12 +144,12 @@ class ParamScheduler(LRScheduler):
             layer_decay = check_float("layer_decay", layer_decay, minimum=0.0, maximum=1.0, min_open=True)
         self.layer_decay = layer_decay
         _check_refs(self._overrides, found)
-        plan = self._plan_for(found, 0)
+        plan = _plan_for(self._defaults, self._overrides, found, 0)
         self._scales = self._scales_for(found, 0)
         for index, keys in enumerate(plan):  # every scheduled key is there, before anything changes
             for key in keys:
                 if key != "lr":  # LRScheduler checks the lrs
-                    _value(found, index, key)
+                    read_key(found, index, key)
         self._planned = self._plan = plan  # the plan of the config, and the one followed (after changes of budget)
         self._last_values: dict[str, list[Any]] = {}
         self._incoming: tuple[Plan, list[dict[str, float]]] | None = None
@@ -162,23 +163,12 @@ class ParamScheduler(LRScheduler):
 
     # -- the plan: which schedule drives which key of which group -----------------------------
 
-    def _plan_for(self, groups: list[ParamGroup], start: int) -> Plan:
-        """The schedules of groups ``start, ...``: the defaults, then the overrides of each group's
-        index and name."""
-        plan = []
-        for index in range(start, len(groups)):
-            keys: dict[str, Schedule | None] = dict(self._defaults)
-            for ref in (index, groups[index].get("name")):
-                if isinstance(ref, (int, str)) and ref in self._overrides:
-                    keys.update(self._overrides[ref])
-            plan.append({key: schedule for key, schedule in keys.items() if schedule is not None})
-        return plan
-
     def _set_plan(self, plan: Plan) -> None:
         """Follow ``plan`` (with the bases and scales set), its groups gathered into runs: per key,
         each schedule with the groups it drives (None: all of them), their bases, and their lr scales
         (None: all 1)."""
         self._plan = plan
+        self._slots = {key: parse_key(key) for keys in plan for key in keys}  # written every step: split once
         gathered: dict[tuple[str, int], tuple[str, Schedule, list[int]]] = {}
         for index, keys in enumerate(plan):
             for key, schedule in keys.items():
@@ -214,7 +204,7 @@ class ParamScheduler(LRScheduler):
     def _start(self, lrs: list[float]) -> None:
         groups = self.optimizer.param_groups
         self._bases = [
-            {key: self.base_lrs[index] if key == "lr" else _value(groups, index, key) for key in keys}
+            {key: self.base_lrs[index] if key == "lr" else read_key(groups, index, key) for key in keys}
             for index, keys in enumerate(self._plan)
         ]
         self._set_plan(self._plan)
@@ -258,7 +248,7 @@ class ParamScheduler(LRScheduler):
     def _write_values(self, groups: list[ParamGroup], values: dict[str, list[Any]]) -> None:
         """Write every key but ``lr`` (which :meth:`LRScheduler._write` writes) into the groups it drives."""
         for key, column in values.items():
-            name, item = parse_key(key)
+            name, item = self._slots[key]
             for group, value in zip(groups, column):
                 if value is None:
                     continue
@@ -277,8 +267,9 @@ class ParamScheduler(LRScheduler):
     @named
     def _adopt_groups(self, groups: list[ParamGroup]) -> None:
         known = len(self._plan)
-        plan, scales = self._plan_for(groups, known), self._scales_for(groups, known)
-        brought = [{key: _value(groups, known + offset, key) for key in keys} for offset, keys in enumerate(plan)]
+        plan = _plan_for(self._defaults, self._overrides, groups, known)
+        scales = self._scales_for(groups, known)
+        brought = [{key: read_key(groups, known + offset, key) for key in keys} for offset, keys in enumerate(plan)]
         super()._adopt_groups(groups)  # checks the lrs, then takes them in
         for keys, values, scale in zip(plan, brought, scales):
             bases = {}
@@ -366,12 +357,7 @@ class ParamScheduler(LRScheduler):
             return _nothing
         groups = self.optimizer.param_groups
         _check_refs(overrides, groups)
-        live_plan = self._defaults, self._overrides
-        self._defaults, self._overrides = defaults, overrides
-        try:
-            planned = self._plan_for(groups, 0)
-        finally:
-            self._defaults, self._overrides = live_plan
+        planned = _plan_for(defaults, overrides, groups, 0)
         self._incoming = (planned, self._incoming[1] if self._incoming else self._bases)
 
         def apply() -> None:
@@ -387,8 +373,22 @@ class ParamScheduler(LRScheduler):
         self._write_values(self.optimizer.param_groups, values)
 
 
-def _value(groups: list[ParamGroup], index: int, key: str) -> float:
-    return as_float(f"optimizer.param_groups[{index}][{key!r}]", read_key(groups, index, key), "a number")
+def _plan_for(
+    defaults: dict[str, Schedule],
+    overrides: dict[int | str, dict[str, Schedule | None]],
+    groups: list[ParamGroup],
+    start: int,
+) -> Plan:
+    """The schedules of groups ``start, ...``: ``defaults``, then the overrides of each group's index
+    and name (None: that key of that group is not driven)."""
+    plan = []
+    for index in range(start, len(groups)):
+        keys: dict[str, Schedule | None] = dict(defaults)
+        for ref in (index, groups[index].get("name")):
+            if isinstance(ref, (int, str)) and ref in overrides:
+                keys.update(overrides[ref])
+        plan.append({key: schedule for key, schedule in keys.items() if schedule is not None})
+    return plan
 
 
 def _read_plan(

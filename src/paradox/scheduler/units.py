@@ -18,12 +18,18 @@ UNITS = ("ba", "ep", "dur")
 RULE = "an int (steps) or a time string: a number and a unit, 'ba' (steps), 'ep' (epochs) or 'dur' (the run)"
 
 
+def split_time(value: object) -> tuple[float, str] | None:
+    """``(number, unit)`` of a time string (``"2ep"`` -> ``(2.0, "ep")``), or None for anything else."""
+    if not isinstance(value, str):
+        return None
+    number = value.rstrip("abdeprstu")  # the unit's letters
+    unit = value[len(number) :]
+    return (float(number), unit) if unit in UNITS and number.replace(".", "", 1).isdigit() else None
+
+
 def is_time(value: object) -> bool:
     """Whether ``value`` is a time string (``"2ep"``, ``"0.5dur"``, ``"500ba"``): a number then a unit."""
-    if not isinstance(value, str):
-        return False
-    number = value.rstrip("abdeprstu")  # the unit's letters
-    return value[len(number) :] in UNITS and number.replace(".", "", 1).isdigit()
+    return split_time(value) is not None
 
 
 class Units:
@@ -69,10 +75,10 @@ class Units:
         """``value`` in steps: an int as it is, a time string resolved."""
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        if not is_time(value):
+        split = split_time(value)
+        if split is None:
             fail(name, RULE, value, kind=not isinstance(value, str))
-        number = value.rstrip("abdeprstu")
-        unit, amount = value[len(number) :], float(number)
+        amount, unit = split
         if unit == "ba":
             if not amount.is_integer():
                 fail(name, "a whole number of steps ('ba')", value)

@@ -252,8 +252,9 @@ def run(scheduler: Any, steps: int | None, metrics: list[float] | None, label: s
             lrs[index].append(float(group["lr"]))
             for hyper, table in momenta.items():
                 table[index].append(_hyper(group, hyper))
+        written = scheduler.get_last_values() if keys else {}
         for key, table in keys.items():
-            for series, value in zip(table, scheduler.get_last_values()[key]):
+            for series, value in zip(table, written[key]):
                 series.append(math.nan if value is None else float(value))
     if keys:
         return Trace(label, lrs, None, keys)
